@@ -188,3 +188,14 @@ export function isSupportAddress(config: MaildeskConfig, addr: string): boolean 
   const wanted = addr.toLowerCase();
   return config.tenants.some((t) => t.addresses.includes(wanted));
 }
+
+/**
+ * The config a Lambda runs with: the CDK build embeds the validated JSON through esbuild's
+ * `define` (the literal `process.env.MAILDESK_CONFIG_JSON` is replaced at build time), so a
+ * function never reads a file or SSM at cold start. Outside a bundle it falls back to the file.
+ */
+export function configFromEnvironment(): MaildeskConfig {
+  const embedded = process.env.MAILDESK_CONFIG_JSON;
+  if (embedded) return parseConfig(JSON.parse(embedded), 'embedded config');
+  return loadConfig(resolveConfigPath());
+}

@@ -114,6 +114,13 @@ export interface Deadlines {
   autoCloseAt: string | null;
 }
 
+/** The next scheduled SLA action; stored on the ticket so the sparse `due` index can find it. */
+export type DueKind = 'respond' | 'warn' | 'breach' | 'remind' | 'auto_close';
+export interface NextDue {
+  kind: DueKind;
+  at: string;
+}
+
 export interface Ticket {
   key: string; // MG-42
   number: number;
@@ -140,6 +147,8 @@ export interface Ticket {
   deadlines: Deadlines;
   breached: boolean;
   warned: boolean;
+  /** engineers were told it was not taken into work within 72 h */
+  respondOverdue: boolean;
   reminded: boolean;
   linkedTo: string[];
   duplicateOf: string | null;
@@ -148,5 +157,6 @@ export interface Ticket {
   rootMessageId: string;
   lastMessageId: string;
   closedAt: string | null;
+  nextDue: NextDue | null;
   version: number;
 }

@@ -1,0 +1,61 @@
+/** The maildesk CLI: one entry, subcommands in shared/cli. Usage errors exit 2, never with a stack trace. */
+import { ConfigError } from '../shared/config';
+import { processIo, UsageError } from '../shared/cli/io';
+import { runParseCommand } from '../shared/cli/parse-command';
+import { runReplayCommand } from '../shared/cli/replay-command';
+import { runSlaCommand } from '../shared/cli/sla-command';
+import { runSweepCommand } from '../shared/cli/sweep-command';
+import { runTicketShow, runTicketsList } from '../shared/cli/ticket-commands';
+
+const usage = `maildesk <command>
+
+  parse FILE.eml [--config FILE]                 how a mail is read (JSON)
+  sla --priority P --created ISO [...]            deadlines of a ticket (JSON)
+  tickets list [--tenant T] [--status S] [--priority P] [--breached] [--due-within 4h] [--json] [--aws]
+  ticket show MG-42 [--json] [--aws]
+  sweep [--now ISO] [--dry-run] [--aws]           run one SLA sweep
+  replay <inbound/KEY | FILE.eml | --failed>      reprocess stored mail idempotently
+
+The local stack's DynamoDB Local is used unless --aws (then --table or MAILDESK_TABLE).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  switch (command) {
+    case 'parse':
+      return runParseCommand(argv.slice(1), processIo);
+    case 'sla':
+      return runSlaCommand(argv.slice(1), processIo);
+    case 'sweep':
+      return runSweepCommand(argv.slice(1), processIo);
+    case 'replay':
+      return runReplayCommand(argv.slice(1), processIo);
+    case 'tickets':
+      if (sub === 'list') return runTicketsList(rest, processIo);
+      throw new UsageError('usage: maildesk tickets list [...]');
+    case 'ticket':
+      if (sub === 'show') return runTicketShow(rest, processIo);
+      throw new UsageError('usage: maildesk ticket show MG-42 [--json]');
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      processIo.stdout(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    const err = error as Error;
+    const hint = /ECONNREFUSED/.test(String(err.message) + String((err as { cause?: Error }).cause?.message)) ? ' (is the local stack running? start it with npm start)' : '';
+    process.stderr.write(`maildesk: ${err.name}: ${err.message}${hint}\n`);
+    process.exit(1);
+  },
+);

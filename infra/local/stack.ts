@@ -1,0 +1,246 @@
+/**
+ * The local stack: the same use cases the Lambdas run, in one process.
+ * DynamoDB Local (persisted) + SMTP on 127.0.0.1 in place of SES receiving + a folder in place
+ * of the bucket + the table's stream polled into deliverEvent + an outbox folder (or an SMTP
+ * relay) in place of SES sending + the sweep on a timer.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient, DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import { SMTPServer } from 'smtp-server';
+import { localDynamoClient } from '../../shared/adapters/clients';
+import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store';
+import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../shared/adapters/dynamodb-local';
+import { FileEventBus } from '../../shared/adapters/event-bus';
+import { FolderMailStore } from '../../shared/adapters/folder-mail-store';
+import { OutboxMailSender } from '../../shared/adapters/outbox-mail-sender';
+import { SmtpMailSender } from '../../shared/adapters/smtp-mail-sender';
+import { ensureTicketTable } from '../../shared/adapters/ticket-table';
+import type { MaildeskConfig } from '../../shared/config';
+import { BusinessCalendar } from '../../shared/domain/business-calendar';
+import type { Logger } from '../../shared/log';
+import { parseSesEvent, sesEventFor, INBOUND_PREFIX } from '../../shared/ses-event';
+import { eventFromStreamRecord } from '../../shared/stream-records';
+import { deliverEvent, type DeliverDeps } from '../../shared/use-cases/deliver-event';
+import type { MailSender } from '../../shared/use-cases/ports';
+import { receiveMail, type Outcome, type ReceiveDeps } from '../../shared/use-cases/receive-mail';
+import { sweepDeadlines, type SweepDeps } from '../../shared/use-cases/sweep-deadlines';
+
+export const LOCAL_TABLE = 'maildesk';
+
+export interface LocalStackOptions {
+  config: MaildeskConfig;
+  dataDir: string;
+  /** 0 picks a free port */
+  smtpPort: number;
+  /** use an already running DynamoDB Local instead of starting one */
+  dynamoEndpoint?: string;
+  dynamoPort?: number;
+  table?: string;
+  /** smtp://host:port to relay outgoing mail instead of writing the outbox */
+  relayUrl?: string;
+  sweepEverySeconds?: number;
+  streamPollMs?: number;
+  now?: () => Date;
+  log: Logger;
+}
+
+export interface LocalStack {
+  smtpPort: number;
+  dynamoEndpoint: string;
+  table: string;
+  dataDir: string;
+  outboxDir: string;
+  client: DynamoDBClient;
+  store: DynamoTicketStore;
+  receiveDeps: ReceiveDeps;
+  deliverDeps: DeliverDeps;
+  sweepDeps: SweepDeps;
+  /** outcomes of received mails, in order (the tests read them) */
+  outcomes: Outcome[];
+  /** resolves once every stream record written so far has been delivered */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function localPaths(dataDir: string) {
+  const root = resolve(dataDir);
+  return { root, mail: join(root, 'mail'), outbox: join(root, 'outbox'), failed: join(root, 'failed'), dynamodb: join(root, 'dynamodb'), events: join(root, 'events.jsonl') };
+}
+
+/** SES-like message ids: unique, sortable by arrival, safe as an object key. */
+export const newInboundId = () => `${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const paths = localPaths(options.dataDir);
+  await Promise.all([paths.mail, paths.outbox, paths.failed, paths.dynamodb].map((p) => mkdir(p, { recursive: true })));
+  const { config, log } = options;
+  const now = options.now ?? (() => new Date());
+  const table = options.table ?? LOCAL_TABLE;
+
+  let dynamo: RunningDynamoDbLocal | null = null;
+  let endpoint = options.dynamoEndpoint;
+  if (!endpoint) {
+    dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dbPath: paths.dynamodb });
+    endpoint = dynamo.endpoint;
+  }
+  const client = localDynamoClient(endpoint);
+  await ensureTicketTable(client, table);
+  const store = new DynamoTicketStore(client, table);
+  const mailStore = new FolderMailStore(paths.mail);
+  const sender: MailSender = options.relayUrl ? new SmtpMailSender(options.relayUrl) : new OutboxMailSender(paths.outbox);
+  const calendar = BusinessCalendar.fromConfig(config);
+  const receiveDeps: ReceiveDeps = { mail: mailStore, tickets: store, config, calendar, now, log };
+  const deliverDeps: DeliverDeps = { tickets: store, sender, bus: new FileEventBus(paths.events), config, log };
+  const sweepDeps: SweepDeps = { tickets: store, config, calendar, log };
+  const outcomes: Outcome[] = [];
+
+  const recordFailure = async (name: string, reason: string, body: object) => {
+    await writeFile(join(paths.failed, `${name}.json`), JSON.stringify({ reason, at: new Date().toISOString(), ...body }, null, 2));
+  };
+
+  // Inbound: SMTP in place of SES receiving. The raw mail is stored before anything reads it.
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    banner: 'maildesk local',
+    size: 40 * 1024 * 1024,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const id = newInboundId();
+        const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+        mailStore
+          .put(`${INBOUND_PREFIX}${id}`, Buffer.concat(chunks))
+          .then(async () => {
+            // Mail from loopback counts as authenticated, as SES's DKIM/SPF PASS would (see README).
+            const [inbound] = parseSesEvent(sesEventFor(id, recipients));
+            try {
+              outcomes.push(await receiveMail(inbound!, receiveDeps));
+            } catch (error) {
+              log.error('inbound failed: kept for replay', { inboundId: id, error: (error as Error).name });
+              await recordFailure(id, (error as Error).message, { kind: 'inbound', mailKey: inbound!.mailKey, recipients });
+            }
+            callback(null, `queued as ${id}`);
+          })
+          .catch((error: Error) => callback(error));
+      });
+    },
+  });
+  await new Promise<void>((done, fail) => {
+    smtp.once('error', fail);
+    smtp.listen(options.smtpPort, '127.0.0.1', () => done());
+  });
+  const address = smtp.server.address();
+  const smtpPort = typeof address === 'object' && address ? address.port : options.smtpPort;
+
+  // Outbound: poll the table's stream, as Lambda's event source mapping would.
+  const streams = new DynamoDBStreamsClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const described = await client.send(new DescribeTableCommand({ TableName: table }));
+  const streamArn = described.Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${table} has no stream`);
+  const iterators = new Map<string, string | undefined>();
+  let stopped = false;
+  let idleWaiters: Array<() => void> = [];
+
+  const deliver = async (record: _Record) => {
+    const event = eventFromStreamRecord(record);
+    if (!event) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deliverEvent(event, deliverDeps);
+        return;
+      } catch (error) {
+        if (attempt >= 3) {
+          log.error('delivery failed: kept for replay', { eventId: event.id, error: (error as Error).name });
+          await recordFailure(`event-${event.id.replace(/[^A-Za-z0-9._-]/g, '_')}`, (error as Error).message, { kind: 'event', event });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+  };
+
+  // Shards open at start-up begin at LATEST (a persisted database's history was delivered in an
+  // earlier run); shards that appear later begin at their start so nothing is skipped.
+  let newShardStart: 'LATEST' | 'TRIM_HORIZON' = options.dynamoEndpoint ? 'TRIM_HORIZON' : 'LATEST';
+  const pollOnce = async (): Promise<number> => {
+    const stream = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    let seen = 0;
+    for (const shard of stream.StreamDescription?.Shards ?? []) {
+      const id = shard.ShardId!;
+      if (!iterators.has(id)) {
+        const it = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: newShardStart }));
+        iterators.set(id, it.ShardIterator);
+      }
+      const iterator = iterators.get(id);
+      if (!iterator) continue;
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      iterators.set(id, page.NextShardIterator);
+      for (const record of page.Records ?? []) {
+        seen++;
+        await deliver(record);
+      }
+    }
+    newShardStart = 'TRIM_HORIZON';
+    return seen;
+  };
+
+  const pollLoop = async () => {
+    while (!stopped) {
+      let seen = 0;
+      try {
+        seen = await pollOnce();
+      } catch (error) {
+        if (!stopped) log.warn('stream poll failed: retrying', { error: (error as Error).name });
+      }
+      if (seen === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        waiters.forEach((w) => w());
+      }
+      await new Promise((r) => setTimeout(r, options.streamPollMs ?? 200));
+    }
+  };
+  const polling = pollLoop();
+
+  const sweepTimer =
+    options.sweepEverySeconds && options.sweepEverySeconds > 0
+      ? setInterval(() => {
+          sweepDeadlines(now(), sweepDeps).catch((error: Error) => log.error('sweep failed', { error: error.name }));
+        }, options.sweepEverySeconds * 1000)
+      : null;
+
+  return {
+    smtpPort,
+    dynamoEndpoint: endpoint,
+    table,
+    dataDir: paths.root,
+    outboxDir: paths.outbox,
+    client,
+    store,
+    receiveDeps,
+    deliverDeps,
+    sweepDeps,
+    outcomes,
+    drain: () =>
+      new Promise<void>((done) => {
+        // Two idle polls in a row: everything written before the call has been seen.
+        let idle = 0;
+        const wait = () => idleWaiters.push(() => (++idle >= 2 ? done() : wait()));
+        wait();
+      }),
+    async stop() {
+      stopped = true;
+      if (sweepTimer) clearInterval(sweepTimer);
+      await new Promise<void>((done) => smtp.close(() => done()));
+      await polling;
+      streams.destroy();
+      client.destroy();
+      if (dynamo) await dynamo.stop();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/** `npm start`: the local stack. Prints `maildesk ready ...` once it accepts mail; Ctrl-C stops it. */
+import { ConfigError, loadConfig, resolveConfigPath } from '../../shared/config';
+import { jsonLogger } from '../../shared/log';
+import { readLocalEnv } from './local-env';
+import { startLocalStack } from './stack';
+
+async function main(): Promise<void> {
+  const env = readLocalEnv();
+  const configPath = resolveConfigPath();
+  const config = loadConfig(configPath);
+  const log = jsonLogger((line) => process.stderr.write(`${line}\n`));
+  const stack = await startLocalStack({
+    config,
+    dataDir: env.MAILDESK_DATA,
+    smtpPort: env.MAILDESK_SMTP_PORT,
+    dynamoPort: env.MAILDESK_DYNAMODB_PORT,
+    table: env.MAILDESK_TABLE,
+    relayUrl: env.MAILDESK_SMTP_RELAY,
+    sweepEverySeconds: env.MAILDESK_SWEEP_SECONDS,
+    log,
+  });
+  const tenants = config.tenants.map((t) => t.addresses.join(',')).join(' ');
+  process.stdout.write(
+    `maildesk ready smtp=127.0.0.1:${stack.smtpPort} dynamodb=${stack.dynamoEndpoint} config=${configPath} outbox=${stack.outboxDir} tenants=${tenants}\n`,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`maildesk stopping (${signal})\n`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : `maildesk could not start: ${(error as Error).message}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

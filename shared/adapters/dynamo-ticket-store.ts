@@ -1,0 +1,254 @@
+/** TicketStore on one DynamoDB table (layout in table-layout.ts). Tested against DynamoDB Local. */
+import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { TicketEvent } from '../domain/events';
+import type { Ticket } from '../domain/ticket';
+import type { TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';
+import { DUE_INDEX, DUE_SHARDS, EVENT_SK_PREFIX, TENANT_INDEX, dueShard, keys } from './table-layout';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'duePk', 'dueAt', 'ttl', 'itemType'] as const;
+
+function stripKeys<T>(item: Record<string, unknown>): T {
+  const copy: Record<string, unknown> = { ...item };
+  for (const attribute of INTERNAL_ATTRIBUTES) delete copy[attribute];
+  return copy as T;
+}
+
+export function ticketItem(ticket: Ticket): Record<string, unknown> {
+  return {
+    ...keys.ticket(ticket.key),
+    itemType: 'ticket',
+    gsi1pk: `TENANT#${ticket.tenant}`,
+    gsi1sk: `${ticket.createdAt}#${ticket.key}`,
+    ...(ticket.nextDue ? { duePk: dueShard(ticket.number), dueAt: ticket.nextDue.at } : {}),
+    ...ticket,
+  };
+}
+
+export function eventItem(event: TicketEvent, inboundId: string | null): Record<string, unknown> {
+  return { ...keys.event(event.ticketKey, inboundId, event.at, event.id), itemType: 'event', ...event };
+}
+
+/** Strips undefined (DynamoDB rejects it) while keeping nulls. */
+const clean = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export class DynamoTicketStore implements TicketStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly table: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async nextTicketNumber(): Promise<number> {
+    const result = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.counter(),
+        UpdateExpression: 'ADD #n :one',
+        ExpressionAttributeNames: { '#n': 'n' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.n);
+  }
+
+  async getTicket(key: string): Promise<Ticket | null> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.ticket(key), ConsistentRead: true }));
+    return result.Item ? stripKeys<Ticket>(result.Item) : null;
+  }
+
+  async findByMessageIds(ids: readonly string[]): Promise<string | null> {
+    for (const id of ids) {
+      const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.messageId(id) }));
+      const ticketKey = result.Item?.ticketKey;
+      if (typeof ticketKey === 'string') return ticketKey;
+    }
+    return null;
+  }
+
+  async wasReceived(inboundId: string): Promise<boolean> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.inbound(inboundId), ConsistentRead: true }));
+    return Boolean(result.Item);
+  }
+
+  async saveTicket(change: { ticket: Ticket; expectedVersion: number | null; events: TicketEvent[]; messageIds: string[]; inboundId: string | null }): Promise<WriteResult> {
+    const { ticket, expectedVersion, events, messageIds, inboundId } = change;
+    const items: TransactItem[] = [];
+    items.push(
+      expectedVersion === null
+        ? { Put: { TableName: this.table, Item: clean(ticketItem(ticket)), ConditionExpression: 'attribute_not_exists(pk)' } }
+        : {
+            Put: {
+              TableName: this.table,
+              Item: clean(ticketItem(ticket)),
+              ConditionExpression: '#v = :expected',
+              ExpressionAttributeNames: { '#v': 'version' },
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            },
+          },
+    );
+    return this.transact(items, events, messageIds, ticket.key, inboundId, ticket.createdAt);
+  }
+
+  async saveEvents(events: TicketEvent[], inboundId: string | null): Promise<WriteResult> {
+    return this.transact([], events, [], null, inboundId, events[0]?.at ?? new Date(0).toISOString());
+  }
+
+  private async transact(
+    head: TransactItem[],
+    events: TicketEvent[],
+    messageIds: string[],
+    ticketKey: string | null,
+    inboundId: string | null,
+    at: string,
+  ): Promise<WriteResult> {
+    const items = [...head];
+    const markerStart = items.length;
+    if (inboundId) {
+      items.push({ Put: { TableName: this.table, Item: { ...keys.inbound(inboundId), ticketKey, at }, ConditionExpression: 'attribute_not_exists(pk)' } });
+    }
+    for (const id of new Set(messageIds.map((m) => m.toLowerCase()))) {
+      if (ticketKey) items.push({ Put: { TableName: this.table, Item: { ...keys.messageId(id), ticketKey }, ConditionExpression: 'attribute_not_exists(pk)' } });
+    }
+    const markerEnd = items.length;
+    for (const event of events) {
+      items.push({ Put: { TableName: this.table, Item: clean(eventItem(event, inboundId)), ConditionExpression: 'attribute_not_exists(pk)' } });
+    }
+    if (items.length === 0) return { ok: true };
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return { ok: true };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failedMarker = reasons.slice(markerStart, markerEnd).some((r) => r.Code === 'ConditionalCheckFailed');
+      const failedEvent = reasons.slice(markerEnd).some((r) => r.Code === 'ConditionalCheckFailed');
+      if (failedMarker || failedEvent) return { ok: false, reason: 'duplicate' };
+      const retryable = reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+      if (retryable) return { ok: false, reason: 'conflict' };
+      throw error;
+    }
+  }
+
+  async listEvents(ticketKey: string): Promise<TicketEvent[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.ticket(ticketKey).pk, ':prefix': EVENT_SK_PREFIX },
+      ConsistentRead: true,
+    });
+    return items.map((item) => stripKeys<TicketEvent>(item));
+  }
+
+  async listTickets(filter: TicketFilter = {}): Promise<Ticket[]> {
+    let items: Record<string, unknown>[];
+    if (filter.tenant) {
+      items = await this.queryAll({
+        TableName: this.table,
+        IndexName: TENANT_INDEX.name,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': TENANT_INDEX.partition },
+        ExpressionAttributeValues: { ':p': `TENANT#${filter.tenant}` },
+      });
+    } else {
+      items = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.doc.send(
+          new ScanCommand({ TableName: this.table, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'TICKET' }, ExclusiveStartKey: start }),
+        );
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return items
+      .map((item) => stripKeys<Ticket>(item))
+      .filter((t) => (!filter.status || t.status === filter.status) && (!filter.priority || t.priority === filter.priority))
+      .sort((a, b) => a.number - b.number);
+  }
+
+  async findDue(now: string, limit = 100): Promise<Ticket[]> {
+    const shards = Array.from({ length: DUE_SHARDS }, (_, i) => `DUE#${i}`);
+    const pages = await Promise.all(
+      shards.map((shard) =>
+        this.queryAll(
+          {
+            TableName: this.table,
+            IndexName: DUE_INDEX.name,
+            KeyConditionExpression: '#p = :p AND #d <= :now',
+            ExpressionAttributeNames: { '#p': DUE_INDEX.partition, '#d': DUE_INDEX.sort },
+            ExpressionAttributeValues: { ':p': shard, ':now': now },
+            Limit: limit,
+          },
+          limit,
+        ),
+      ),
+    );
+    return pages.flat().map((item) => stripKeys<Ticket>(item));
+  }
+
+  async rememberMessageId(messageId: string, ticketKey: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.messageId(messageId), ticketKey } }));
+  }
+
+  async claim(marker: string, ttlSeconds?: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.claim(marker), ...(ttlSeconds ? { ttl: Math.floor(Date.now() / 1000) + ttlSeconds } : {}) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async release(marker: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.claim(marker) }));
+  }
+
+  async increment(counter: string, ttlSeconds: number): Promise<number> {
+    const result = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.count(counter),
+        UpdateExpression: 'ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl)',
+        ExpressionAttributeNames: { '#n': 'n', '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': Math.floor(Date.now() / 1000) + ttlSeconds },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.n);
+  }
+
+  private async queryAll(input: QueryCommandInput, max = Number.POSITIVE_INFINITY): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start && items.length < max);
+    return items;
+  }
+}

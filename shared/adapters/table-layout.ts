@@ -1,0 +1,35 @@
+/**
+ * The single-table layout: key names and index names in one place, used by the store, the
+ * local stack's CreateTable and the CDK stack.
+ *
+ * item            pk                     sk                        other keys
+ * ticket          TICKET#MG-42           TICKET                    gsi1pk TENANT#<id>, gsi1sk <createdAt>#MG-42; duePk DUE#<shard>, dueAt
+ * event (outbox)  TICKET#MG-42           EVENT#<at>#<eventId>      (MAIL#<inboundId> when there is no ticket)
+ * Message-ID      MSGID#<message-id>     MSGID                     ticketKey
+ * inbound marker  INBOUND#<sesMessageId> INBOUND                   ticketKey, at
+ * counter         COUNTER                TICKET                    n
+ * claim           CLAIM#<marker>         CLAIM                     ttl
+ * rate counter    COUNT#<name>           COUNT                     n, ttl
+ */
+export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const;
+export const TENANT_INDEX = { name: 'byTenant', partition: 'gsi1pk', sort: 'gsi1sk' } as const;
+export const DUE_INDEX = { name: 'due', partition: 'duePk', sort: 'dueAt' } as const;
+export const TTL_ATTRIBUTE = 'ttl';
+/** Write sharding of the sparse deadline index: a sweep queries each shard for what is due. */
+export const DUE_SHARDS = 4;
+export const EVENT_SK_PREFIX = 'EVENT#';
+
+export const keys = {
+  ticket: (key: string) => ({ pk: `TICKET#${key}`, sk: 'TICKET' }),
+  event: (ticketKey: string | null, inboundId: string | null, at: string, id: string) => ({
+    pk: ticketKey ? `TICKET#${ticketKey}` : `MAIL#${inboundId ?? id}`,
+    sk: `${EVENT_SK_PREFIX}${at}#${id}`,
+  }),
+  messageId: (id: string) => ({ pk: `MSGID#${id.toLowerCase()}`, sk: 'MSGID' }),
+  inbound: (id: string) => ({ pk: `INBOUND#${id}`, sk: 'INBOUND' }),
+  counter: () => ({ pk: 'COUNTER', sk: 'TICKET' }),
+  claim: (marker: string) => ({ pk: `CLAIM#${marker}`, sk: 'CLAIM' }),
+  count: (name: string) => ({ pk: `COUNT#${name}`, sk: 'COUNT' }),
+};
+
+export const dueShard = (ticketNumber: number) => `DUE#${ticketNumber % DUE_SHARDS}`;

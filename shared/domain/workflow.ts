@@ -1,0 +1,141 @@
+/**
+ * How a ticket changes: status moves (with their SLA side effects) and engineer commands,
+ * checked all-or-nothing. Pure: time and the calendar are passed in.
+ */
+import type { MaildeskConfig } from '../config';
+import type { EngineerCommand } from '../mail/types';
+import type { BusinessCalendar } from './business-calendar';
+import { isPriority, priorityNamesRu, type Priority } from './priorities';
+import { computeDeadlines, nextDue, validateDefer } from './sla-policy';
+import { allowedNext, canTransition, isFinal, isWaiting, isStatus, statusNamesRu, type Status, type Ticket } from './ticket';
+
+export interface SlaContext {
+  calendar: BusinessCalendar;
+  sla: MaildeskConfig['sla'];
+}
+
+/** Deadlines and the next scheduled action, recomputed from the ticket's history (creation time, pauses, defers). */
+export function withDeadlines(ticket: Ticket, ctx: SlaContext, now: Date): Ticket {
+  const deadlines = computeDeadlines(ticket, ctx.calendar, ctx.sla, now);
+  // Once engineers were told about a missed 72 h response, that check is done for this ticket.
+  const next = nextDue({ ...ticket, respondedAt: ticket.respondedAt ?? (ticket.respondOverdue ? ticket.createdAt : null) }, ctx.calendar, ctx.sla, now);
+  return { ...ticket, deadlines, nextDue: next };
+}
+
+/** Moves the ticket to `to` at `at`: opens or closes an SLA pause, records first response and start of work. */
+export function moveTo(ticket: Ticket, to: Status, at: string): Ticket {
+  const from = ticket.status;
+  const next: Ticket = { ...ticket, status: to, updatedAt: at, pauses: ticket.pauses.map((p) => ({ ...p })) };
+  if (isWaiting(to) && !isWaiting(from)) {
+    next.statusBeforeWait = from;
+    next.waitingSince = at;
+    next.pauses.push({ from: at, to: null });
+    next.reminded = false;
+  }
+  if (!isWaiting(to) && isWaiting(from)) {
+    const open = next.pauses.at(-1);
+    if (open && open.to === null) open.to = at;
+    next.waitingSince = null;
+    next.statusBeforeWait = null;
+  }
+  if (isWaiting(to) && isWaiting(from) && from !== to) {
+    next.waitingSince = at; // a new question restarts the wait for an answer
+    next.reminded = false;
+  }
+  if (from === 'open' && !next.respondedAt) next.respondedAt = at;
+  if (to === 'in_progress' && !next.startedAt) next.startedAt = at;
+  if (to === 'closed' || to === 'duplicate' || to === 'infeasible' || to === 'cancelled' || to === 'closed_no_response') next.closedAt = at;
+  if (to === 'reopened') next.closedAt = null;
+  return next;
+}
+
+/** Where a customer's answer to a question sends the ticket: back to where it was before the question. */
+export function statusAfterAnswer(ticket: Ticket): Status {
+  const before = ticket.statusBeforeWait;
+  if (before && before !== 'info_requested' && before !== 'awaiting_test' && canTransition('info_requested', before)) return before;
+  return ticket.respondedAt ? 'in_progress' : 'open';
+}
+
+export interface CommandPlan {
+  status: Status | null;
+  priority: Priority | null;
+  assignee: string | null;
+  deferWd: number | null;
+  duplicateOf: string | null;
+  internal: boolean;
+  requester: string | null;
+}
+
+export interface CommandCheckContext {
+  config: MaildeskConfig;
+  /** whether another feature ticket of the same tenant is in progress or awaiting test */
+  otherFeatureActive: boolean;
+  /** whether the duplicate target exists in the same tenant */
+  duplicateTargetExists: (key: string) => boolean;
+}
+
+const describeStatuses = (list: readonly Status[]) => (list.length ? list.map((s) => `${s} (${statusNamesRu[s]})`).join(', ') : 'none: the ticket is final');
+
+/** Checks all commands against the ticket; returns the plan or every problem found (nothing is applied then). */
+export function planCommands(ticket: Ticket, commands: readonly EngineerCommand[], ctx: CommandCheckContext): { plan: CommandPlan } | { problems: string[] } {
+  const problems: string[] = [];
+  const plan: CommandPlan = { status: null, priority: null, assignee: null, deferWd: null, duplicateOf: null, internal: false, requester: null };
+  for (const command of commands) {
+    const arg = command.args[0] ?? '';
+    switch (command.name) {
+      case 'status':
+        if (!isStatus(arg)) problems.push(`#status ${arg}: unknown status`);
+        else plan.status = arg;
+        break;
+      case 'priority':
+        if (!isPriority(arg)) problems.push(`#priority ${arg}: unknown priority; allowed: ${Object.entries(priorityNamesRu).map(([c, n]) => `${c} (${n})`).join(', ')}`);
+        else plan.priority = arg;
+        break;
+      case 'assign': {
+        const wanted = arg.toLowerCase();
+        const engineer = ctx.config.engineers.find((e) => e.login.toLowerCase() === wanted || e.address === wanted);
+        if (!engineer) problems.push(`#assign ${arg}: no such engineer; allowed: ${ctx.config.engineers.map((e) => e.login).join(', ')}`);
+        else plan.assignee = engineer.login;
+        break;
+      }
+      case 'defer': {
+        const days = Number(arg);
+        if (!Number.isInteger(days) || days <= 0) problems.push(`#defer ${arg}: expected a positive whole number of working days`);
+        else plan.deferWd = (plan.deferWd ?? 0) + days;
+        break;
+      }
+      case 'duplicate':
+        if (arg.toUpperCase() === ticket.key) problems.push(`#duplicate ${arg}: a ticket cannot duplicate itself`);
+        else if (!ctx.duplicateTargetExists(arg.toUpperCase())) problems.push(`#duplicate ${arg}: no such ticket of this client`);
+        else {
+          plan.duplicateOf = arg.toUpperCase();
+          plan.status = plan.status ?? 'duplicate';
+        }
+        break;
+      case 'internal':
+        plan.internal = true;
+        break;
+      case 'requester':
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(arg)) problems.push(`#requester ${arg}: expected an e-mail address`);
+        else plan.requester = arg.toLowerCase();
+        break;
+    }
+  }
+  const priority = plan.priority ?? ticket.priority;
+  if (plan.status && plan.status !== ticket.status) {
+    if (!canTransition(ticket.status, plan.status)) {
+      problems.push(`#status ${plan.status}: not allowed from ${ticket.status} (${statusNamesRu[ticket.status]}); allowed: ${describeStatuses(allowedNext(ticket.status))}`);
+    } else if (plan.status === 'in_progress' && priority === 'feature' && ctx.otherFeatureActive) {
+      problems.push('#status in_progress: another feature ticket of this client is in progress or awaiting test; it must be accepted first');
+    }
+  }
+  if (plan.duplicateOf && plan.status !== 'duplicate') problems.push(`#duplicate conflicts with #status ${plan.status}`);
+  if (plan.deferWd !== null) {
+    const reason = validateDefer(priority, ticket.deferredWd, plan.deferWd, ctx.config.sla);
+    if (reason) problems.push(`#defer ${plan.deferWd}: ${reason}`);
+  }
+  if (isFinal(ticket.status) && plan.status !== 'reopened' && (plan.priority || plan.deferWd || plan.assignee)) {
+    problems.push(`the ticket is ${ticket.status} (${statusNamesRu[ticket.status]}): reopen it first with #status reopened`);
+  }
+  return problems.length ? { problems } : { plan };
+}

@@ -1,0 +1,105 @@
+/**
+ * Customer-facing and engineer-facing texts, per tenant language. Russian is the default
+ * (clinic staff); engineers get Russian too, with codes beside names so commands are easy to type.
+ */
+import { priorityNamesEn, priorityNamesRu, type Priority } from '../domain/priorities';
+import { statusNamesEn, statusNamesRu, templateFieldLabelsRu, templateFieldNames, type Status, type TemplateFieldName, type Ticket } from '../domain/ticket';
+
+export type Language = 'ru' | 'en';
+
+const fieldLabelsEn: Record<TemplateFieldName, string> = {
+  cardNumber: 'Outpatient card number',
+  caseHistoryNumber: 'Case history number',
+  login: 'Login',
+  recordName: 'Record name',
+  buttonName: 'Navigation button name',
+};
+
+export const priorityName = (p: Priority, lang: Language) => (lang === 'en' ? priorityNamesEn[p] : priorityNamesRu[p]);
+export const statusName = (s: Status, lang: Language) => (lang === 'en' ? statusNamesEn[s] : statusNamesRu[s]);
+export const fieldLabel = (f: TemplateFieldName, lang: Language) => (lang === 'en' ? fieldLabelsEn[f] : templateFieldLabelsRu[f]);
+
+/** A deadline as the customer reads it: in the tenant's time zone, with the zone named. */
+export function formatInstant(iso: string | null, timeZone: string, lang: Language): string | null {
+  if (!iso) return null;
+  const parts = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+  return `${parts.replace(',', '')} (${timeZone})`;
+}
+
+export function deadlineLines(ticket: Ticket, timeZone: string, lang: Language): string[] {
+  const ru = lang === 'ru';
+  const lines: string[] = [];
+  const due = formatInstant(ticket.deadlines.dueAt, timeZone, lang);
+  const target = formatInstant(ticket.deadlines.targetAt, timeZone, lang);
+  if (target) lines.push(`${ru ? 'Плановый срок' : 'Target'}: ${target}`);
+  if (due) lines.push(`${ru ? 'Крайний срок решения' : 'Deadline'}: ${due}`);
+  if (!target && !due) {
+    if (ticket.priority === 'feature') lines.push(ru ? 'Срок будет назначен, когда задача будет взята в работу.' : 'The deadline is set when work starts.');
+    else lines.push(ru ? 'Срок для этого типа обращений не устанавливается.' : 'No deadline applies to this kind of request.');
+  }
+  return lines;
+}
+
+export function fieldLines(ticket: Ticket, lang: Language): { present: string[]; missing: string[] } {
+  const present: string[] = [];
+  const missing: string[] = [];
+  for (const name of templateFieldNames) {
+    const value = ticket.fields[name];
+    if (value) present.push(`${fieldLabel(name, lang)}: ${value}`);
+    else missing.push(fieldLabel(name, lang));
+  }
+  return { present, missing };
+}
+
+export const signature = (tenantName: string, lang: Language) =>
+  lang === 'ru' ? `--\nСлужба технической поддержки\n${tenantName}\nЭто письмо отправлено автоматически; чтобы ответить, просто ответьте на него.` : `--\nSupport desk\n${tenantName}\nThis mail was sent automatically; reply to it to answer.`;
+
+/** What each status change means to the customer, and what (if anything) they should do. */
+export function statusExplanation(to: Status, lang: Language): string {
+  const ru: Record<Status, string> = {
+    open: 'Ваша заявка снова ожидает рассмотрения специалистом.',
+    in_progress: 'Специалист взял заявку в работу.',
+    reopened: 'Заявка открыта повторно и будет взята в работу.',
+    awaiting_test:
+      'Исправление готово к проверке. Пожалуйста, проверьте работу и ответьте на это письмо:\n' +
+      '  - если всё в порядке, напишите «Проверено, ошибок нет»;\n' +
+      '  - если ошибка осталась, напишите «Найдена ошибка» и опишите, что именно не работает.\n' +
+      'Без ответа заявка будет закрыта автоматически через 10 рабочих дней.',
+    info_requested:
+      'Для продолжения работы нужна дополнительная информация (вопрос специалиста ниже). Пожалуйста, ответьте на это письмо. ' +
+      'Пока мы ждём ответа, срок решения приостановлен. Без ответа заявка будет закрыта автоматически через 10 рабочих дней.',
+    verified: 'Спасибо за проверку! Изменения подтверждены.',
+    bug_found: 'Спасибо, замечание передано специалисту, заявка возвращена в работу.',
+    deploying: 'Изменения переносятся на основную среду.',
+    closed: 'Заявка закрыта. Если вопрос возникнет снова, напишите новое письмо и укажите номер этой заявки.',
+    duplicate: 'Заявка закрыта как дубликат: этот вопрос уже решается в другой заявке.',
+    infeasible: 'К сожалению, выполнить заявку невозможно.',
+    cancelled: 'Заявка отменена в связи с невозможностью выполнения.',
+    closed_no_response: 'Заявка закрыта, так как мы не получили ответа. Если вопрос ещё актуален, напишите новое письмо и укажите номер этой заявки.',
+  };
+  const en: Record<Status, string> = {
+    open: 'Your request is waiting for an engineer again.',
+    in_progress: 'An engineer has started working on your request.',
+    reopened: 'Your request has been reopened.',
+    awaiting_test:
+      'The fix is ready for testing. Please check and reply to this mail:\n  - "Verified, no errors" if everything works;\n  - "Bug found" with what still fails otherwise.\nWithout an answer the request closes automatically in 10 working days.',
+    info_requested: 'We need more information (see the question below). Please reply to this mail. The deadline is paused while we wait.',
+    verified: 'Thank you for testing! The change is confirmed.',
+    bug_found: 'Thank you, the engineer has it; the request is back in progress.',
+    deploying: 'The change is being moved to production.',
+    closed: 'The request is closed. If the problem returns, write a new mail citing this number.',
+    duplicate: 'Closed as a duplicate: another request already covers this.',
+    infeasible: 'Unfortunately this request cannot be done.',
+    cancelled: 'The request has been cancelled as impossible to carry out.',
+    closed_no_response: 'Closed because we received no answer. If it still matters, write a new mail citing this number.',
+  };
+  return (lang === 'en' ? en : ru)[to];
+}

@@ -1,0 +1,444 @@
+/**
+ * deliverEvent: one outbox event in, its mails and bus events out.
+ * 1 load the ticket the event belongs to (current state: deadlines as they are now)
+ * 2 decide who is told: requester (+Cc), engineers, or the one sender concerned
+ * 3 for each mail: claim `sent#<event>#<role>` once, send, remember our and SES's Message-ID
+ * 4 publish the event on the bus (consumers dedupe by event id)
+ * The stream delivers at least once; the claims make each mail go out once. A failed send
+ * releases its claim and rethrows, so the retry sends it.
+ */
+import { type MaildeskConfig, type Tenant } from '../config';
+import type { TicketEvent } from '../domain/events';
+import { TicketNotFoundError } from '../domain/errors';
+import { isCritical } from '../domain/priorities';
+import type { Ticket } from '../domain/ticket';
+import type { Logger } from '../log';
+import { deadlineLines, fieldLines, formatInstant, priorityName, signature, statusExplanation, statusName, type Language } from '../mail/texts';
+import type { BusEvent, EventBus, MailSender, OutgoingMail, TicketStore } from './ports';
+
+export interface DeliverDeps {
+  tickets: TicketStore;
+  sender: MailSender;
+  bus: EventBus;
+  config: MaildeskConfig;
+  log: Logger;
+}
+
+export interface Delivery {
+  sent: string[];
+  skipped: string[];
+}
+
+type Role = 'requester' | 'engineers' | 'recipient' | 'actor';
+
+interface Draft {
+  role: Role;
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  /** automatic answers to an inbound mail count against the per-sender hourly cap */
+  autoReply: boolean;
+}
+
+/** Events that go on the EventBridge bus (others are internal). */
+const busTypes = new Set<TicketEvent['type']>([
+  'ticket.created',
+  'ticket.status_changed',
+  'ticket.priority_changed',
+  'ticket.auto_closed',
+  'sla.escalated',
+  'sla.warning',
+  'sla.breached',
+  'sla.respond_overdue',
+]);
+
+export async function deliverEvent(event: TicketEvent, deps: DeliverDeps): Promise<Delivery> {
+  const { config, tickets } = deps;
+  const tenant = config.tenants.find((t) => t.id === event.tenant);
+  if (!tenant) {
+    deps.log.error('event for an unknown tenant: dropped', { eventId: event.id, tenant: event.tenant });
+    return { sent: [], skipped: ['unknown-tenant'] };
+  }
+  const ticket = event.ticketKey ? await tickets.getTicket(event.ticketKey) : null;
+  if (event.ticketKey && !ticket) throw new TicketNotFoundError(event.ticketKey);
+
+  // Intermediate steps of one mail (verified on the way to deploying) are history, not news.
+  const drafts = event.data?.silent ? [] : draftMails(event, ticket, tenant, config);
+  const delivery: Delivery = { sent: [], skipped: [] };
+  for (const draft of drafts) {
+    const outcome = await sendOnce(event, ticket, tenant, draft, deps);
+    (outcome === 'sent' ? delivery.sent : delivery.skipped).push(`${draft.role}${outcome === 'sent' ? '' : `:${outcome}`}`);
+  }
+  if (busTypes.has(event.type)) await deps.bus.publish([busEvent(event, ticket)]);
+  return delivery;
+}
+
+function busEvent(event: TicketEvent, ticket: Ticket | null): BusEvent {
+  // Keys, codes and times only: no bodies or field values leave the table.
+  return {
+    type: event.type,
+    id: event.id,
+    detail: {
+      ticketKey: event.ticketKey,
+      tenant: event.tenant,
+      at: event.at,
+      priority: ticket?.priority ?? event.priority ?? null,
+      status: ticket?.status ?? null,
+      from: event.from ?? null,
+      to: event.to ?? null,
+      dueAt: ticket?.deadlines.dueAt ?? null,
+    },
+  };
+}
+
+const domainOf = (address: string) => address.split('@')[1] ?? 'maildesk.local';
+const safeId = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 150);
+
+async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, draft: Draft, deps: DeliverDeps): Promise<'sent' | 'already-sent' | 'capped' | 'no-recipients'> {
+  const to = draft.to.filter((a) => !isOwnAddress(a, deps.config));
+  if (to.length === 0) return 'no-recipients';
+  const marker = `sent#${event.id}#${draft.role}`;
+  if (!(await deps.tickets.claim(marker))) return 'already-sent';
+  try {
+    if (draft.autoReply) {
+      const hour = event.at.slice(0, 13);
+      const count = await deps.tickets.increment(`autoreply#${to[0]}#${hour}`, 2 * 3600);
+      if (count > deps.config.autoReplyLimitPerHour) {
+        deps.log.warn('auto-reply cap reached: not answering', { eventId: event.id, ticketKey: event.ticketKey, limit: deps.config.autoReplyLimitPerHour });
+        return 'capped';
+      }
+    }
+    const from = tenant.addresses[0]!;
+    const messageId = `${safeId(event.id)}.${draft.role}@${domainOf(from)}`;
+    const thread = ticket ? [ticket.rootMessageId, ...(event.messageId && event.messageId !== ticket.rootMessageId ? [event.messageId] : [])] : event.messageId ? [event.messageId] : [];
+    const mail: OutgoingMail = {
+      from: `"${tenant.name}" <${from}>`,
+      to,
+      cc: draft.cc.filter((a) => !isOwnAddress(a, deps.config) && !to.includes(a)),
+      replyTo: from,
+      subject: draft.subject,
+      text: draft.text,
+      messageId,
+      inReplyTo: thread.at(-1) ?? null,
+      references: thread,
+      // RFC 3834: answers to a person's mail are auto-replied, the rest auto-generated; both stop loops.
+      headers: {
+        'Auto-Submitted': draft.autoReply ? 'auto-replied' : 'auto-generated',
+        'X-Auto-Response-Suppress': 'All',
+        'X-Maildesk-Event': event.type,
+        ...(event.ticketKey ? { 'X-Maildesk-Ticket': event.ticketKey } : {}),
+      },
+      attachments: [],
+    };
+    if (ticket) await deps.tickets.rememberMessageId(messageId, ticket.key);
+    const { providerMessageId } = await deps.sender.send(mail);
+    if (ticket && providerMessageId) await deps.tickets.rememberMessageId(providerMessageId, ticket.key);
+    deps.log.info('mail sent', { eventId: event.id, eventType: event.type, ticketKey: event.ticketKey, role: draft.role });
+    return 'sent';
+  } catch (error) {
+    await deps.tickets.release(marker);
+    throw error;
+  }
+}
+
+function isOwnAddress(address: string, config: MaildeskConfig): boolean {
+  return config.tenants.some((t) => t.addresses.includes(address.toLowerCase()));
+}
+
+function subjectOf(ticket: Ticket, lang: Language, note?: string): string {
+  return `[${ticket.key}] ${note ? `${note}: ` : ''}${ticket.summary || (lang === 'ru' ? 'Без темы' : 'No subject')}`;
+}
+
+function engineerAddresses(config: MaildeskConfig, except?: string | null): string[] {
+  return config.engineers.map((e) => e.address).filter((a) => a !== except);
+}
+
+function ticketCard(ticket: Ticket, tenant: Tenant, config: MaildeskConfig, lang: Language): string {
+  const ru = lang === 'ru';
+  const { present } = fieldLines(ticket, lang);
+  return [
+    `${ru ? 'Заявка' : 'Ticket'}: ${ticket.key}`,
+    `${ru ? 'Клиент' : 'Tenant'}: ${tenant.name} (${tenant.id})`,
+    `${ru ? 'Заявитель' : 'Requester'}: ${ticket.requesterName ? `${ticket.requesterName} <${ticket.requester}>` : ticket.requester}`,
+    ...(ticket.cc.length ? [`${ru ? 'Копия' : 'Cc'}: ${ticket.cc.join(', ')}`] : []),
+    `${ru ? 'Подразделение' : 'Department'}: ${ticket.department ?? '-'}`,
+    `${ru ? 'Приоритет' : 'Priority'}: ${priorityName(ticket.priority, lang)} (${ticket.priority})`,
+    `${ru ? 'Статус' : 'Status'}: ${statusName(ticket.status, lang)} (${ticket.status})`,
+    ...deadlineLines(ticket, config.timezone, lang),
+    ...present,
+    ...(config.ticketLinkBase ? [`${ru ? 'Ссылка' : 'Link'}: ${config.ticketLinkBase.replace(/\/$/, '')}/${ticket.key}`] : []),
+  ].join('\n');
+}
+
+function attachmentLines(ticket: Ticket, keys: readonly string[] | undefined, lang: Language): string[] {
+  const listed = ticket.attachments.filter((a) => !keys || keys.includes(a.key));
+  if (listed.length === 0) return [];
+  return [lang === 'ru' ? 'Вложения:' : 'Attachments:', ...listed.map((a) => `  - ${a.filename} (${Math.ceil(a.size / 1024)} КБ) ${a.key}`)];
+}
+
+const commandHelp = (lang: Language) =>
+  lang === 'ru'
+    ? 'Ответьте на это письмо. Строки #команд в начале ответа меняют заявку: #status in_progress, #priority blocking, #assign <логин>, #defer <N>, #duplicate MG-n, #internal.'
+    : 'Reply to this mail. #command lines at the top change the ticket: #status in_progress, #priority blocking, #assign <login>, #defer <N>, #duplicate MG-n, #internal.';
+
+function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, config: MaildeskConfig): Draft[] {
+  const lang: Language = tenant.language;
+  const ru = lang === 'ru';
+  const sign = signature(tenant.name, lang);
+  const customers = (t: Ticket) => ({ to: [t.requester], cc: t.cc });
+  const engineersExcept = (actor?: string | null) => ({ to: engineerAddresses(config, actor), cc: [] as string[] });
+
+  if (!ticket) {
+    if (event.type === 'sender.refused' && event.recipient) {
+      return [
+        {
+          role: 'recipient',
+          to: [event.recipient],
+          cc: [],
+          autoReply: true,
+          subject: ru ? 'Обращение не зарегистрировано' : 'Request not registered',
+          text: ru
+            ? `Здравствуйте!\n\nМы не можем зарегистрировать ваше обращение: адрес отправителя не относится к организациям, которые обслуживает эта служба поддержки (${tenant.name}).\nПожалуйста, напишите с рабочего адреса вашей организации.\n\n${sign}`
+            : `Hello,\n\nWe cannot register your request: the sender's address does not belong to an organisation served by this desk (${tenant.name}). Please write from your work address.\n\n${sign}`,
+        },
+      ];
+    }
+    return [];
+  }
+
+  const card = ticketCard(ticket, tenant, config, lang);
+  const said = event.text?.trim() ? `\n\n${event.text.trim()}\n` : '\n';
+
+  switch (event.type) {
+    case 'ticket.created': {
+      const { present, missing } = fieldLines(ticket, lang);
+      const ack = [
+        ru ? 'Здравствуйте!' : 'Hello,',
+        '',
+        ru
+          ? `Ваше обращение зарегистрировано под номером ${ticket.key}.`
+          : `Your request has been registered as ${ticket.key}.`,
+        `${ru ? 'Тема' : 'Subject'}: ${ticket.summary || '-'}`,
+        ...(ticket.department ? [`${ru ? 'Подразделение' : 'Department'}: ${ticket.department}`] : []),
+        `${ru ? 'Приоритет' : 'Priority'}: ${priorityName(ticket.priority, lang)}`,
+        ...deadlineLines(ticket, config.timezone, lang),
+        ...(present.length ? ['', ru ? 'Мы получили следующие данные:' : 'We received:', ...present.map((l) => `  ${l}`)] : []),
+        ...(missing.length
+          ? [
+              '',
+              ru
+                ? 'Чтобы ускорить решение, пожалуйста, ответьте на это письмо и укажите:'
+                : 'To speed things up, please reply to this mail with:',
+              ...missing.map((l) => `  - ${l}`),
+            ]
+          : []),
+        ...(ticket.linkedTo.length ? ['', `${ru ? 'Связанные заявки' : 'Linked tickets'}: ${ticket.linkedTo.join(', ')}`] : []),
+        '',
+        ru
+          ? `Чтобы дополнить заявку, ответьте на это письмо, сохранив номер [${ticket.key}] в теме.`
+          : `To add to the request, reply to this mail keeping [${ticket.key}] in the subject.`,
+        '',
+        sign,
+      ].join('\n');
+      const critical = isCritical(ticket.priority);
+      return [
+        { role: 'requester', ...customers(ticket), autoReply: true, subject: subjectOf(ticket, lang), text: ack },
+        {
+          role: 'engineers',
+          ...engineersExcept(),
+          autoReply: false,
+          subject: subjectOf(ticket, lang, critical ? (ru ? 'СРОЧНО, новая заявка' : 'URGENT, new ticket') : ru ? 'Новая заявка' : 'New ticket'),
+          text: [card, '', ru ? 'Текст обращения:' : 'Request text:', '', event.text?.trim() || '-', '', ...attachmentLines(ticket, event.attachmentKeys, lang), '', commandHelp(lang)].join('\n'),
+        },
+      ];
+    }
+    case 'ticket.commented':
+      return [
+        {
+          role: 'engineers',
+          ...engineersExcept(event.actor.address),
+          autoReply: false,
+          subject: subjectOf(ticket, lang, ru ? 'Ответ клиента' : 'Customer reply'),
+          text: [card, '', `${ru ? 'От' : 'From'}: ${event.actor.address ?? '-'}`, said.trim(), '', ...attachmentLines(ticket, event.attachmentKeys, lang), '', commandHelp(lang)].join('\n'),
+        },
+      ];
+    case 'ticket.answered':
+      return [{ role: 'requester', ...customers(ticket), autoReply: false, subject: subjectOf(ticket, lang), text: `${ru ? 'Здравствуйте!' : 'Hello,'}${said}\n${sign}` }];
+    case 'ticket.internal_note':
+      return [
+        {
+          role: 'engineers',
+          ...engineersExcept(event.actor.address),
+          autoReply: false,
+          subject: subjectOf(ticket, lang, ru ? 'Внутренняя заметка' : 'Internal note'),
+          text: `${event.actor.address ?? ''}:${said}\n${card}`,
+        },
+      ];
+    case 'ticket.status_changed': {
+      const to = event.to ?? ticket.status;
+      const byCustomer = event.actor.kind === 'requester';
+      const customerText = [
+        ru ? 'Здравствуйте!' : 'Hello,',
+        '',
+        `${ru ? 'Статус заявки' : 'Ticket status'} ${ticket.key}: ${statusName(to, lang)}.`,
+        statusExplanation(to, lang),
+        ...(event.reason && !byCustomer ? ['', `${ru ? 'Причина' : 'Reason'}: ${event.reason}`] : []),
+        ...(!byCustomer && event.text?.trim() ? ['', event.text.trim()] : []),
+        '',
+        ...deadlineLines(ticket, config.timezone, lang),
+        '',
+        sign,
+      ].join('\n');
+      const drafts: Draft[] = [
+        { role: 'requester', ...customers(ticket), autoReply: byCustomer, subject: subjectOf(ticket, lang, statusName(to, lang)), text: customerText },
+      ];
+      if (byCustomer || event.actor.kind === 'system') {
+        drafts.push({
+          role: 'engineers',
+          ...engineersExcept(),
+          autoReply: false,
+          subject: subjectOf(ticket, lang, `${statusName(event.from ?? ticket.status, lang)} -> ${statusName(to, lang)}`),
+          text: [card, '', `${ru ? 'Изменение' : 'Change'}: ${event.from ?? '-'} -> ${to}${event.reason ? ` (${event.reason})` : ''}`, said.trim(), '', commandHelp(lang)].join('\n'),
+        });
+      }
+      return drafts;
+    }
+    case 'ticket.priority_changed':
+      return [
+        {
+          role: 'requester',
+          ...customers(ticket),
+          autoReply: false,
+          subject: subjectOf(ticket, lang, ru ? 'Изменён приоритет' : 'Priority changed'),
+          text: [
+            ru ? 'Здравствуйте!' : 'Hello,',
+            '',
+            `${ru ? 'Приоритет заявки' : 'Priority of'} ${ticket.key}: ${priorityName(ticket.priority, lang)}${event.previousPriority ? ` (${ru ? 'был' : 'was'}: ${priorityName(event.previousPriority, lang)})` : ''}.`,
+            ...deadlineLines(ticket, config.timezone, lang),
+            ...(event.text?.trim() ? ['', event.text.trim()] : []),
+            '',
+            sign,
+          ].join('\n'),
+        },
+      ];
+    case 'ticket.deferred':
+      return [
+        {
+          role: 'requester',
+          ...customers(ticket),
+          autoReply: false,
+          subject: subjectOf(ticket, lang, ru ? 'Срок перенесён' : 'Deadline moved'),
+          text: [
+            ru ? 'Здравствуйте!' : 'Hello,',
+            '',
+            ru ? `Срок решения заявки ${ticket.key} перенесён на ${event.data?.days ?? '?'} раб. дн.` : `The deadline of ${ticket.key} moved by ${event.data?.days ?? '?'} working days.`,
+            ...deadlineLines(ticket, config.timezone, lang),
+            ...(event.text?.trim() ? ['', event.text.trim()] : []),
+            '',
+            sign,
+          ].join('\n'),
+        },
+      ];
+    case 'ticket.assigned':
+      return [
+        {
+          role: 'engineers',
+          to: engineerAddresses(config).filter((a) => a === event.recipient),
+          cc: [],
+          autoReply: false,
+          subject: subjectOf(ticket, lang, ru ? 'Назначено вам' : 'Assigned to you'),
+          text: card,
+        },
+      ];
+    case 'ticket.final_reply':
+      return event.recipient
+        ? [
+            {
+              role: 'recipient',
+              to: [event.recipient],
+              cc: [],
+              autoReply: true,
+              subject: subjectOf(ticket, lang, ru ? 'Заявка уже закрыта' : 'Ticket already closed'),
+              text: ru
+                ? `Здравствуйте!\n\nЗаявка ${ticket.key} уже завершена (статус: ${statusName(ticket.status, lang)}), поэтому ваше письмо не изменило её.\nЕсли вопрос снова актуален, пожалуйста, напишите новое письмо (новая тема, без ответа на это) и укажите в тексте номер ${ticket.key}: мы свяжем новую заявку с прежней.\n\n${sign}`
+                : `Hello,\n\nTicket ${ticket.key} is already finished (${statusName(ticket.status, lang)}), so your mail changed nothing.\nIf the matter is open again, please write a new mail (new subject) citing ${ticket.key}; we will link it.\n\n${sign}`,
+            },
+          ]
+        : [];
+    case 'ticket.auto_closed':
+      return [
+        {
+          role: 'requester',
+          ...customers(ticket),
+          autoReply: false,
+          subject: subjectOf(ticket, lang, statusName('closed_no_response', lang)),
+          text: [ru ? 'Здравствуйте!' : 'Hello,', '', statusExplanation('closed_no_response', lang), '', sign].join('\n'),
+        },
+        { role: 'engineers', ...engineersExcept(), autoReply: false, subject: subjectOf(ticket, lang, ru ? 'Закрыта автоматически' : 'Closed automatically'), text: card },
+      ];
+    case 'command.rejected':
+      return event.actor.address
+        ? [
+            {
+              role: 'actor',
+              to: [event.actor.address],
+              cc: [],
+              autoReply: false,
+              subject: subjectOf(ticket, lang, ru ? 'Команды не выполнены' : 'Commands not applied'),
+              text: [
+                ru ? 'Ни одна команда из вашего письма не применена (команды выполняются только все вместе):' : 'None of the commands in your mail were applied (they apply all together or not at all):',
+                '',
+                event.reason ?? '-',
+                '',
+                ru ? 'Исправьте команды и ответьте ещё раз.' : 'Fix the commands and reply again.',
+                '',
+                card,
+              ].join('\n'),
+            },
+          ]
+        : [];
+    case 'sla.escalated':
+    case 'sla.warning':
+    case 'sla.breached':
+    case 'sla.respond_overdue': {
+      const heading = {
+        'sla.escalated': ru ? 'СРОЧНО: блокирующая заявка' : 'URGENT: blocking ticket',
+        'sla.warning': ru ? 'Срок скоро истечёт' : 'Deadline approaching',
+        'sla.breached': ru ? 'Срок нарушен' : 'Deadline breached',
+        'sla.respond_overdue': ru ? 'Заявка не взята в работу за 72 часа' : 'Not taken into work within 72 hours',
+      }[event.type];
+      return [
+        {
+          role: 'engineers',
+          ...engineersExcept(),
+          autoReply: false,
+          subject: subjectOf(ticket, lang, heading),
+          text: [heading, ...(event.reason ? [event.reason] : []), '', card, '', commandHelp(lang)].join('\n'),
+        },
+      ];
+    }
+    case 'sla.reminder': {
+      const closeAt = formatInstant(ticket.deadlines.autoCloseAt, config.timezone, lang);
+      return [
+        {
+          role: 'requester',
+          ...customers(ticket),
+          autoReply: false,
+          subject: subjectOf(ticket, lang, ru ? 'Напоминание: ждём вашего ответа' : 'Reminder: we are waiting for your answer'),
+          text: [
+            ru ? 'Здравствуйте!' : 'Hello,',
+            '',
+            ru
+              ? `По заявке ${ticket.key} мы ждём вашего ответа (статус: ${statusName(ticket.status, lang)}). Если ответа не будет, заявка закроется автоматически ${closeAt ?? ''}.`
+              : `We are waiting for your answer on ${ticket.key} (${statusName(ticket.status, lang)}). Without one it closes automatically ${closeAt ?? ''}.`,
+            '',
+            sign,
+          ].join('\n'),
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,81 @@
+/** The ports the use cases need; adapters in shared/adapters implement them for AWS and for the local stack. */
+import type { TicketEvent } from '../domain/events';
+import type { Priority } from '../domain/priorities';
+import type { Status, Ticket } from '../domain/ticket';
+
+export interface MailStore {
+  /** Raw bytes stored under `key`; throws MailNotFoundError when absent. */
+  get(key: string): Promise<Buffer>;
+  put(key: string, body: Buffer, contentType?: string): Promise<void>;
+}
+
+export interface OutgoingMail {
+  from: string;
+  to: string[];
+  cc: string[];
+  replyTo: string;
+  subject: string;
+  text: string;
+  messageId: string;
+  inReplyTo: string | null;
+  references: string[];
+  headers: Record<string, string>;
+  attachments: Array<{ filename: string; contentType: string; content: Buffer }>;
+}
+
+export interface MailSender {
+  /** Returns the provider's id for the sent mail (SES message id), if any, so replies to it thread too. */
+  send(mail: OutgoingMail): Promise<{ providerMessageId: string | null }>;
+}
+
+export interface BusEvent {
+  type: string;
+  id: string;
+  detail: Record<string, unknown>;
+}
+
+export interface EventBus {
+  publish(events: BusEvent[]): Promise<void>;
+}
+
+export interface TicketFilter {
+  tenant?: string;
+  status?: Status;
+  priority?: Priority;
+}
+
+export type WriteResult = { ok: true } | { ok: false; reason: 'duplicate' | 'conflict' };
+
+export interface TicketStore {
+  nextTicketNumber(): Promise<number>;
+  getTicket(key: string): Promise<Ticket | null>;
+  /** Ticket key of the first of these Message-IDs that is known (ours, SES's or the customer's). */
+  findByMessageIds(ids: readonly string[]): Promise<string | null>;
+  /** Was this inbound mail (by SES message id) already processed? */
+  wasReceived(inboundId: string): Promise<boolean>;
+  /**
+   * Writes ticket (new, or the next version of an existing one), its events, its Message-ID
+   * lookups and the inbound marker in ONE transaction. `duplicate`: the inbound mail was already
+   * processed; `conflict`: someone else changed the ticket first (reload and retry).
+   */
+  saveTicket(change: {
+    ticket: Ticket;
+    expectedVersion: number | null;
+    events: TicketEvent[];
+    messageIds: string[];
+    inboundId: string | null;
+  }): Promise<WriteResult>;
+  /** Events without a ticket change (refusals, explanations): written once per inbound id. */
+  saveEvents(events: TicketEvent[], inboundId: string | null): Promise<WriteResult>;
+  listEvents(ticketKey: string): Promise<TicketEvent[]>;
+  listTickets(filter?: TicketFilter): Promise<Ticket[]>;
+  /** Tickets whose next deadline is at or before `now`, across all shards. */
+  findDue(now: string, limit?: number): Promise<Ticket[]>;
+  /** Records an outgoing Message-ID (ours or the provider's) so that replies to it find the ticket. */
+  rememberMessageId(messageId: string, ticketKey: string): Promise<void>;
+  /** Sets a once-only marker; false when it was already set. `ttlSeconds` lets markers expire. */
+  claim(marker: string, ttlSeconds?: number): Promise<boolean>;
+  release(marker: string): Promise<void>;
+  /** Atomically adds one to a counter that expires; returns the new value. */
+  increment(counter: string, ttlSeconds: number): Promise<number>;
+}
