@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: keep workers few so DynamoDB Local (Java) keeps a core.
     maxWorkers: 2,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -5,6 +5,8 @@ import { readLocalEnv } from './local-env';
 import { startLocalStack } from './stack';
 
 async function main(): Promise<void> {
+  // The SDK warns that its 2027 releases will need Node 22; the lock file pins ours (README, Versions).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const env = readLocalEnv();
   const configPath = resolveConfigPath();
   const config = loadConfig(configPath);

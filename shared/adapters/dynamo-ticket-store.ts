@@ -171,7 +171,7 @@ export class DynamoTicketStore implements TicketStore {
       let start: Record<string, unknown> | undefined;
       do {
         const page = await this.doc.send(
-          new ScanCommand({ TableName: this.table, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'TICKET' }, ExclusiveStartKey: start }),
+          new ScanCommand({ TableName: this.table, FilterExpression: 'itemType = :type', ExpressionAttributeValues: { ':type': 'ticket' }, ExclusiveStartKey: start }),
         );
         items.push(...(page.Items ?? []));
         start = page.LastEvaluatedKey;
