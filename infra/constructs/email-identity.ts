@@ -1,0 +1,105 @@
+/**
+ * The domain's SES identity (Easy DKIM), the configuration set every outgoing mail uses, and
+ * the DNS: with a Route 53 hosted zone the MX and the three DKIM CNAMEs are created here,
+ * otherwise they are printed as stack outputs for the operator to create (docs/deploy.md).
+ *
+ * Bounce and complaint events: SES can publish to EventBridge only on the account's *default*
+ * bus (AWS::SES::ConfigurationSetEventDestination EventBridgeDestination: "Only the default bus
+ * is supported"; CDK rejects any other bus at synth). So the configuration set publishes to the
+ * default bus and a rule there, filtered on this configuration set, forwards the events to the
+ * maildesk bus, where everything else about maildesk lives.
+ */
+import { CfnOutput, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import { Construct } from 'constructs';
+
+/** detail-types SES puts on the default bus for the events the configuration set publishes. */
+export const SES_FEEDBACK_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'] as const;
+
+export interface MailIdentityProps {
+  domain: string;
+  /** Route 53 hosted zone holding `domain` (its own zone or a parent zone). */
+  hostedZoneId?: string;
+  /** The maildesk bus, where bounce and complaint events are forwarded. */
+  bus: events.IEventBus;
+}
+
+export class MailIdentity extends Construct {
+  readonly identity: ses.EmailIdentity;
+  readonly configurationSet: ses.ConfigurationSet;
+  /** `inbound-smtp.<region>.amazonaws.com`: the host the domain's MX record points to. */
+  readonly mxTarget: string;
+  readonly configurationSetArn: string;
+
+  constructor(scope: Construct, id: string, props: MailIdentityProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.mxTarget = `inbound-smtp.${stack.region}.amazonaws.com`;
+
+    this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      // Mail carries patient-related data: never deliver it in clear text.
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.configurationSetArn = stack.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+    });
+
+    const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    this.configurationSet.addEventDestination('FeedbackToEventBridge', {
+      destination: ses.EventDestination.eventBus(defaultBus),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+    new events.Rule(this, 'ForwardFeedback', {
+      description: 'Bounces and complaints of maildesk mail, from the default bus to the maildesk bus',
+      eventBus: defaultBus,
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: [...SES_FEEDBACK_DETAIL_TYPES],
+        detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } } },
+      },
+      targets: [new targets.EventBus(props.bus)],
+    });
+
+    const zone = props.hostedZoneId
+      ? route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: props.domain })
+      : undefined;
+
+    this.identity = new ses.EmailIdentity(this, 'Identity', {
+      // With a zone, the identity is the zone's name (= domain) and the DKIM CNAMEs go into it.
+      identity: zone ? ses.Identity.publicHostedZone(zone) : ses.Identity.domain(props.domain),
+      dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
+      dkimSigning: true,
+      configurationSet: this.configurationSet,
+      // Bounces and complaints arrive as events (above). Forwarded as mail they would land on the
+      // tenant address they were sent from, i.e. back in the inbound pipeline.
+      feedbackForwarding: false,
+    });
+
+    if (zone) {
+      new route53.MxRecord(this, 'Mx', {
+        zone,
+        recordName: `${props.domain}.`,
+        values: [{ priority: 10, hostName: this.mxTarget }],
+        comment: 'maildesk: SES email receiving',
+      });
+    } else {
+      new CfnOutput(stack, 'DnsMxRecord', {
+        description: `Create this MX record for ${props.domain}`,
+        value: `${props.domain}. MX 10 ${this.mxTarget}`,
+      });
+      this.identity.dkimRecords.forEach((record, i) => {
+        new CfnOutput(stack, `DnsDkimRecord${i + 1}`, {
+          description: `Create this DKIM CNAME record ${i + 1} of 3 for ${props.domain}`,
+          value: `${record.name}. CNAME ${record.value}`,
+        });
+      });
+    }
+  }
+}

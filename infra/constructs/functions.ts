@@ -1,0 +1,276 @@
+/**
+ * The three functions, their DLQs, triggers and IAM.
+ *
+ *   inbound   SES receipt rule (async Event)   -> raw MIME -> ticket / reply / ignored
+ *   notify    DynamoDB stream (outbox events)  -> mail through SES, events to the maildesk bus
+ *   sla-sweep EventBridge schedule rate(1 min) -> deadlines due now -> warn / breach / auto-close
+ *                                              (as outbox event items: notify sends and publishes them)
+ *
+ * Every function: NodejsFunction bundled locally by esbuild (no Docker), ESM, minified, source
+ * maps, Node.js 22 pinned (not NODEJS_LATEST, which would change under us), arm64, JSON logs in
+ * an explicit log group with a retention, and its own role that lists exactly the actions and
+ * resources it uses (no AWS managed policies; the action lists are the constants below).
+ *
+ * The validated config reaches the code at BUILD time: esbuild replaces
+ * `process.env.MAILDESK_CONFIG_JSON` with the config's JSON, so a function never reads a file
+ * or a parameter at cold start and always runs with the config it was deployed with.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import type { MaildeskConfig } from '../../shared/config';
+import { EVENT_SK_PREFIX } from '../../shared/adapters/table-layout';
+import { MAIL_PREFIXES } from './raw-mail-bucket';
+import type { TicketTable } from './ticket-table';
+
+export const FUNCTION_NAMES = ['inbound', 'notify', 'sla-sweep'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** Node.js 22, pinned: a runtime change is a deliberate edit here, tested by test/infra. */
+export const RUNTIME = lambda.Runtime.NODEJS_22_X;
+
+export const MEMORY_MB: Record<FunctionName, number> = { inbound: 1024, notify: 512, 'sla-sweep': 256 };
+export const TIMEOUT: Record<FunctionName, Duration> = {
+  inbound: Duration.minutes(2), // parse up to ~30 MB of MIME, store attachments
+  notify: Duration.minutes(2), // up to 10 events, each a few SES calls
+  'sla-sweep': Duration.seconds(50), // must finish before the next tick
+};
+
+/** DynamoDB actions per function. TransactWriteItems is authorized per item (Put/Update/ConditionCheck). */
+export const TABLE_ACTIONS: Record<FunctionName, string[]> = {
+  inbound: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+  notify: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  'sla-sweep': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+};
+/** Indexes each function may Query (by name, never `index/*`). */
+export const INDEX_QUERY: Record<FunctionName, ('byTenant' | 'due')[]> = {
+  inbound: ['byTenant', 'due'],
+  notify: [],
+  'sla-sweep': ['due'],
+};
+
+/** Only outbox events reach notify: new items whose sort key starts with `EVENT#`. */
+export const NOTIFY_STREAM_FILTER = {
+  eventName: lambda.FilterRule.isEqual('INSERT'),
+  dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith(EVENT_SK_PREFIX) } } },
+};
+
+/** ESM needs `require` for the CommonJS dependencies esbuild inlines (mailparser, iconv-lite...). */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __maildeskCreateRequire } from 'node:module'; const require = __maildeskCreateRequire(import.meta.url);";
+
+export interface MaildeskFunctionsProps {
+  config: MaildeskConfig;
+  /** Repository root: package-lock.json and functions/ live here. */
+  projectRoot: string;
+  /** Handler files; defaults to functions/<name>/handler.ts under projectRoot. */
+  entries?: Partial<Record<FunctionName, string>>;
+  tickets: TicketTable;
+  bucket: s3.Bucket;
+  bus: events.IEventBus;
+  identityArn: string;
+  configurationSetName: string;
+  configurationSetArn: string;
+  logRetention: logs.RetentionDays;
+}
+
+export class MaildeskFunctions extends Construct {
+  readonly inbound: nodejs.NodejsFunction;
+  readonly notify: nodejs.NodejsFunction;
+  readonly slaSweep: nodejs.NodejsFunction;
+  readonly inboundDlq: sqs.Queue;
+  readonly notifyDlq: sqs.Queue;
+  readonly sweepSchedule: events.Rule;
+  readonly roles: Record<FunctionName, iam.Role>;
+  readonly logGroups: Record<FunctionName, logs.LogGroup>;
+
+  constructor(scope: Construct, id: string, props: MaildeskFunctionsProps) {
+    super(scope, id);
+    const { tickets, bucket } = props;
+    const table = tickets.table;
+
+    const environment: Record<string, string> = {
+      TABLE_NAME: table.tableName,
+      MAIL_BUCKET: bucket.bucketName,
+      EVENT_BUS_NAME: props.bus.eventBusName,
+      SES_CONFIGURATION_SET: props.configurationSetName,
+      LOG_LEVEL: 'INFO',
+      // Stack traces through the source maps (NodejsFunction does not set this by itself).
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    const bundling: nodejs.BundlingOptions = {
+      format: nodejs.OutputFormat.ESM,
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      minify: true,
+      sourceMap: true,
+      sourcesContent: false,
+      // Bundle the SDK: the versions in package-lock.json are the ones tested, not the runtime's.
+      bundleAwsSDK: true,
+      banner: ESM_REQUIRE_BANNER,
+      define: { 'process.env.MAILDESK_CONFIG_JSON': JSON.stringify(JSON.stringify(props.config)) },
+      logLevel: nodejs.LogLevel.WARNING,
+    };
+
+    const dlq = (name: string) =>
+      new sqs.Queue(this, name, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+    this.inboundDlq = dlq('InboundDlq');
+    this.notifyDlq = dlq('NotifyDlq');
+
+    const make = (name: FunctionName, description: string, extra: Partial<nodejs.NodejsFunctionProps> = {}) => {
+      const logGroup = new logs.LogGroup(this, `${pascal(name)}Logs`, {
+        retention: props.logRetention,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      const role = new iam.Role(this, `${pascal(name)}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `maildesk ${name}: least-privilege execution role`,
+      });
+      role.addToPolicy(
+        new iam.PolicyStatement({ sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      );
+      const fn = new nodejs.NodejsFunction(this, pascal(name), {
+        description,
+        entry: props.entries?.[name] ?? join(props.projectRoot, 'functions', name, 'handler.ts'),
+        handler: 'handler',
+        projectRoot: props.projectRoot,
+        depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+        runtime: RUNTIME,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: MEMORY_MB[name],
+        timeout: TIMEOUT[name],
+        role,
+        logGroup,
+        loggingFormat: lambda.LoggingFormat.JSON,
+        applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+        systemLogLevelV2: lambda.SystemLogLevel.WARN,
+        environment: { ...environment, POWERTOOLS_SERVICE_NAME: `maildesk-${name}` },
+        bundling,
+        ...extra,
+      });
+      this.grantTable(role, name, tickets);
+      return { fn, role, logGroup };
+    };
+
+    // inbound: invoked asynchronously by SES; two retries within an hour, then the DLQ.
+    const inbound = make('inbound', 'maildesk: raw mail from SES -> new ticket, reply, or ignored', {
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new destinations.SqsDestination(this.inboundDlq),
+    });
+    inbound.role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ReadRawMail', actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${MAIL_PREFIXES.inbound}*`)] }),
+    );
+    inbound.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteAttachmentsAndFailures',
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${MAIL_PREFIXES.attachments}*`), bucket.arnForObjects(`${MAIL_PREFIXES.failed}*`)],
+      }),
+    );
+    inbound.role.addToPolicy(listBucket(bucket));
+
+    // notify: the outbox. Batches of 10, split in halves on error, partial failures reported,
+    // five retries, then the batch's coordinates go to the DLQ (the events stay in the table).
+    const notify = make('notify', 'maildesk: outbox events from the table stream -> mail via SES, events to the bus');
+    notify.fn.addEventSource(
+      new sources.DynamoEventSource(table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 10,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 5,
+        onFailure: new sources.SqsDlq(this.notifyDlq),
+        filters: [lambda.FilterCriteria.filter(NOTIFY_STREAM_FILTER)],
+      }),
+    );
+    notify.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadMailForForwarding',
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects(`${MAIL_PREFIXES.attachments}*`), bucket.arnForObjects(`${MAIL_PREFIXES.inbound}*`)],
+      }),
+    );
+    notify.role.addToPolicy(listBucket(bucket));
+    notify.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'SendMail',
+        // SESv2 SendEmail with Raw content is authorized as ses:SendRawEmail, other content as ses:SendEmail;
+        // both are checked against the sending identity and the configuration set.
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [props.identityArn, props.configurationSetArn],
+      }),
+    );
+    notify.role.addToPolicy(putEvents(props.bus));
+
+    // sla-sweep: every minute. No retries: the next tick is the retry, and overlapping sweeps
+    // would only race each other (every transition is conditional, so a race is harmless).
+    const sweep = make('sla-sweep', 'maildesk: every minute, deadlines due now -> warn, breach, auto-close', {
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(2),
+    });
+    // No events:PutEvents: the sweep only writes outbox event items; notify is the one publisher.
+    this.sweepSchedule = new events.Rule(this, 'SweepSchedule', {
+      description: 'maildesk: run the SLA sweep',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(sweep.fn, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
+    });
+
+    this.inbound = inbound.fn;
+    this.notify = notify.fn;
+    this.slaSweep = sweep.fn;
+    this.roles = { inbound: inbound.role, notify: notify.role, 'sla-sweep': sweep.role };
+    this.logGroups = { inbound: inbound.logGroup, notify: notify.logGroup, 'sla-sweep': sweep.logGroup };
+  }
+
+  private grantTable(role: iam.Role, name: FunctionName, tickets: TicketTable) {
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'Table', actions: TABLE_ACTIONS[name], resources: [tickets.table.tableArn] }));
+    const indexes = INDEX_QUERY[name];
+    if (indexes.length) {
+      role.addToPolicy(
+        new iam.PolicyStatement({ sid: 'QueryIndexes', actions: ['dynamodb:Query'], resources: indexes.map((i) => tickets.indexArns[i]) }),
+      );
+    }
+  }
+}
+
+/**
+ * Without s3:ListBucket a GetObject on a missing key answers 403 AccessDenied instead of
+ * 404 NoSuchKey, and the mail store treats NoSuchKey (an expired or never-stored mail) as
+ * "missing" but anything else as a failure worth retrying into the DLQ.
+ */
+function listBucket(bucket: s3.IBucket) {
+  return new iam.PolicyStatement({ sid: 'ListBucketFor404', actions: ['s3:ListBucket'], resources: [bucket.bucketArn] });
+}
+
+function putEvents(bus: events.IEventBus) {
+  return new iam.PolicyStatement({ sid: 'PutEvents', actions: ['events:PutEvents'], resources: [bus.eventBusArn] });
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+}
+

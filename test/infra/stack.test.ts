@@ -1,0 +1,653 @@
+/**
+ * The CDK stack, proven by synthesis (nothing here calls AWS): one template synthesized from
+ * maildesk.config.example.json with a fake environment and shared by every assertion, a second
+ * one with a Route 53 hosted zone, cdk-nag, config errors, and `cdk synth` run like ops run it.
+ */
+import { App, type CfnResource, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_NAMES, type FunctionName } from '../../infra/constructs/functions';
+import { MaildeskStack, requireDeployment, tenantAddresses } from '../../infra/maildesk-stack';
+import { ConfigError, parseConfig } from '../../shared/config';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ENV = { account: '123456789012', region: 'eu-west-1' }; // fake, for tests only
+const RULE_ARN = 'arn:aws:ses:eu-west-1:123456789012:receipt-rule-set/Maildesk-inbound:receipt-rule/tenant-addresses';
+const HANDLERS_EXIST = FUNCTION_NAMES.every((n) => existsSync(join(ROOT, 'functions', n, 'handler.ts')));
+const STUB = join(ROOT, 'test/infra/fixtures/stub-handler.ts');
+const CDK_CONTEXT = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+
+const exampleInput = () => JSON.parse(readFileSync(join(ROOT, 'maildesk.config.example.json'), 'utf8')) as Record<string, any>;
+
+/** Synthesize without bundling (bundling is proven once, by the `cdk synth` test below). */
+function synth(input: Record<string, any>) {
+  const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const entries = HANDLERS_EXIST ? undefined : Object.fromEntries(FUNCTION_NAMES.map((n) => [n, STUB]));
+  const stack = new MaildeskStack(app, 'Maildesk', { config: parseConfig(input), env: ENV, entries });
+  const template = Template.fromStack(stack);
+  return { app, stack, template };
+}
+
+type Json = Record<string, any>;
+
+/** A child process, asynchronously (so several run side by side). */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+let app: App;
+let stack: MaildeskStack;
+let template: Template;
+let resources: Record<string, Json>;
+/** The variant: a Route 53 zone, 90-day retention, no alarm e-mail. */
+let variant: { stack: MaildeskStack; template: Template };
+const id = (c: { node: { defaultChild?: unknown } } | CfnResource) =>
+  stack.getLogicalId(('node' in c && (c as any).node.defaultChild ? (c as any).node.defaultChild : c) as CfnResource);
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+beforeAll(() => {
+  ({ app, stack, template } = synth(exampleInput()));
+  resources = template.toJSON().Resources as Record<string, Json>;
+  const input = exampleInput();
+  input.deployment.hostedZoneId = 'Z0123456789ABC';
+  input.deployment.rawMailRetentionDays = 90;
+  delete input.deployment.alarmEmail;
+  variant = synth(input);
+});
+
+describe('SES receiving', () => {
+  it('has one rule set with one rule for every tenant address: TLS required, scanning on', () => {
+    template.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
+    template.resourceCountIs('AWS::SES::ReceiptRule', 1);
+    template.hasResourceProperties('AWS::SES::ReceiptRuleSet', { RuleSetName: 'Maildesk-inbound' });
+    template.hasResourceProperties('AWS::SES::ReceiptRule', {
+      RuleSetName: { Ref: id(stack.inboundMail.ruleSet) },
+      Rule: Match.objectLike({
+        Name: 'tenant-addresses',
+        Enabled: true,
+        TlsPolicy: 'Require',
+        ScanEnabled: true,
+        Recipients: ['clinic-north@support.example', 'clinic-south@support.example', 'help@clinic-south.example'],
+      }),
+    });
+  });
+
+  it('runs the S3 action (prefix inbound/) first, then the Lambda action (Event)', () => {
+    const [, rule] = ofType('AWS::SES::ReceiptRule')[0]!;
+    expect(rule.Properties.Rule.Actions).toEqual([
+      { S3Action: { BucketName: { Ref: id(stack.rawMail.bucket) }, ObjectKeyPrefix: 'inbound/' } },
+      { LambdaAction: { FunctionArn: { 'Fn::GetAtt': [id(stack.functions.inbound), 'Arn'] }, InvocationType: 'Event' } },
+    ]);
+  });
+
+  it('the rule depends on the bucket policy and on the Lambda permission', () => {
+    const [, rule] = ofType('AWS::SES::ReceiptRule')[0]!;
+    const policyId = stack.getLogicalId(stack.rawMail.bucket.policy!.node.defaultChild as CfnResource);
+    const [permissionId] = ofType('AWS::Lambda::Permission').find(([, p]) => p.Properties.Principal === 'ses.amazonaws.com')!;
+    expect(rule.DependsOn).toEqual(expect.arrayContaining([policyId, permissionId]));
+  });
+
+  it('lets SES write only inbound/* and invoke only inbound, both pinned to this account and this rule', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: id(stack.rawMail.bucket) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'ses.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack.rawMail.bucket), 'Arn'] }, '/inbound/*']] },
+            Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' }, ArnLike: { 'aws:SourceArn': RULE_ARN } },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'ses.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [id(stack.functions.inbound), 'Arn'] },
+      SourceAccount: '123456789012',
+      SourceArn: RULE_ARN,
+    });
+  });
+
+  it('activates the rule set with a custom resource that runs after the rule exists', () => {
+    const [crId, cr] = ofType('Custom::SesActiveReceiptRuleSet')[0]!;
+    expect(crId).toBeDefined();
+    expect(cr.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [id(stack.inboundMail.activationFunction), 'Arn'] },
+      RuleSetName: 'Maildesk-inbound',
+    });
+    expect(cr.DependsOn).toEqual(expect.arrayContaining([id(stack.inboundMail.rule)]));
+    const fn = resources[id(stack.inboundMail.activationFunction)]!;
+    expect(fn.Properties.Runtime).toBe('nodejs22.x');
+    const code: string = fn.Properties.Code.ZipFile;
+    expect(code).toContain('DescribeActiveReceiptRuleSetCommand');
+    expect(code).toContain('activeName === name'); // deactivate only if still ours
+  });
+});
+
+describe('SES sending identity and configuration set', () => {
+  it('verifies the domain with Easy DKIM and sends through the configuration set', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'support.example',
+      DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+      DkimAttributes: { SigningEnabled: true },
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: id(stack.mail.configurationSet) } },
+      FeedbackAttributes: { EmailForwardingEnabled: false }, // bounces come as events, not as mail into inbound
+    });
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
+  });
+
+  it('publishes bounces and complaints to the default bus and forwards them to the maildesk bus', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: id(stack.mail.configurationSet) },
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint'],
+        EventBridgeDestination: { EventBusArn: 'arn:aws:events:eu-west-1:123456789012:event-bus/default' },
+      },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: 'default',
+      EventPattern: {
+        source: ['aws.ses'],
+        'detail-type': ['Email Bounced', 'Email Complaint Received'],
+        detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: id(stack.mail.configurationSet) }] } } },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id(stack.bus), 'Arn'] } })],
+    });
+  });
+
+  it('without a hosted zone, prints the MX and the three DKIM records instead of creating them', () => {
+    template.resourceCountIs('AWS::Route53::RecordSet', 0);
+    const outputs = template.toJSON().Outputs as Record<string, Json>;
+    expect(outputs.DnsMxRecord!.Value).toBe('support.example. MX 10 inbound-smtp.eu-west-1.amazonaws.com');
+    for (const n of [1, 2, 3]) expect(JSON.stringify(outputs[`DnsDkimRecord${n}`]!.Value)).toContain(`DkimDNSTokenName${n}`);
+  });
+
+  it('with a hosted zone, creates the MX record and the DKIM CNAMEs in it', () => {
+    const zoned = variant.template;
+    zoned.hasResourceProperties('AWS::Route53::RecordSet', {
+      HostedZoneId: 'Z0123456789ABC',
+      Name: 'support.example.',
+      Type: 'MX',
+      ResourceRecords: ['10 inbound-smtp.eu-west-1.amazonaws.com'],
+    });
+    const cnames = zoned.findResources('AWS::Route53::RecordSet', { Properties: { Type: 'CNAME', HostedZoneId: 'Z0123456789ABC' } });
+    expect(Object.keys(cnames)).toHaveLength(3);
+    expect(Object.keys(zoned.toJSON().Outputs).filter((o) => o.startsWith('Dns'))).toEqual([]);
+  });
+});
+
+describe('raw-mail bucket', () => {
+  const bucket = () => resources[id(stack.rawMail.bucket)]!;
+
+  it('is private, encrypted, versioned, logged and retained', () => {
+    expect(bucket().Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: id(stack.rawMail.logBucket) }, LogFilePrefix: 'raw-mail/' },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    expect(bucket().DeletionPolicy).toBe('Retain');
+    expect(bucket().UpdateReplacePolicy).toBe('Retain');
+    const logs = resources[id(stack.rawMail.logBucket)]!;
+    expect(logs.Properties.PublicAccessBlockConfiguration.BlockPublicPolicy).toBe(true);
+    expect(logs.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+  });
+
+  it('expires mail after rawMailRetentionDays, old versions after 30 days', () => {
+    expect(bucket().Properties.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 365, NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+        expect.objectContaining({ Status: 'Enabled', ExpiredObjectDeleteMarker: true }),
+      ]),
+    );
+    const { stack: s2, template: t2 } = variant;
+    const b2 = t2.toJSON().Resources[s2.getLogicalId(s2.rawMail.bucket.node.defaultChild as CfnResource)];
+    expect(b2.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(90);
+  });
+
+  it('refuses every request that is not TLS 1.2+', () => {
+    for (const b of [stack.rawMail.bucket, stack.rawMail.logBucket]) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id(b) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('DynamoDB table', () => {
+  it('matches the store layout: pk/sk, GSIs byTenant and due, TTL, stream, on-demand, PITR, protected, retained', () => {
+    const [, table] = ofType('AWS::DynamoDB::Table')[0]!;
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      DeletionProtectionEnabled: true,
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byTenant',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'due',
+          KeySchema: [
+            { AttributeName: 'duePk', KeyType: 'HASH' },
+            { AttributeName: 'dueAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+    for (const a of ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'duePk', 'dueAt']) {
+      expect(table.Properties.AttributeDefinitions).toContainEqual({ AttributeName: a, AttributeType: 'S' });
+    }
+  });
+});
+
+describe('functions', () => {
+  const fnId = (name: FunctionName) => id({ inbound: stack.functions.inbound, notify: stack.functions.notify, 'sla-sweep': stack.functions.slaSweep }[name]);
+
+  it('every function runs Node.js 22 (pinned) on arm64', () => {
+    const fns = ofType('AWS::Lambda::Function');
+    expect(fns).toHaveLength(4); // inbound, notify, sla-sweep, rule-set activation
+    for (const [, fn] of fns) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+    }
+  });
+
+  it('has the memory, timeout, environment and JSON logs each function needs', () => {
+    const expected: Record<FunctionName, [number, number]> = { inbound: [1024, 120], notify: [512, 120], 'sla-sweep': [256, 50] };
+    for (const name of FUNCTION_NAMES) {
+      const fn = resources[fnId(name)]!.Properties;
+      expect([fn.MemorySize, fn.Timeout]).toEqual(expected[name]);
+      expect(fn.Handler).toBe('index.handler');
+      expect(fn.Environment.Variables).toEqual({
+        TABLE_NAME: { Ref: id(stack.tickets.table) },
+        MAIL_BUCKET: { Ref: id(stack.rawMail.bucket) },
+        EVENT_BUS_NAME: { Ref: id(stack.bus) },
+        SES_CONFIGURATION_SET: { Ref: id(stack.mail.configurationSet) },
+        POWERTOOLS_SERVICE_NAME: `maildesk-${name}`,
+        LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      expect(fn.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: { Ref: expect.any(String) } });
+      const logGroup = resources[fn.LoggingConfig.LogGroup.Ref]!;
+      expect(logGroup.Properties.RetentionInDays).toBe(90);
+    }
+    // the activation function logs with a retention too
+    for (const [, lg] of ofType('AWS::Logs::LogGroup')) expect(lg.Properties.RetentionInDays).toBe(90);
+  });
+
+  it('inbound: two retries within an hour, then its SQS DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnId('inbound') },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [id(stack.functions.inboundDlq), 'Arn'] } } },
+    });
+  });
+
+  it('notify: reads outbox events from the stream in batches of 10, bisects, reports item failures, 5 retries, then its DLQ', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId('notify') },
+      EventSourceArn: { 'Fn::GetAtt': [id(stack.tickets.table), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 10,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 5,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [id(stack.functions.notifyDlq), 'Arn'] } } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'EVENT#' }] } } } }) }] },
+    });
+  });
+
+  it('sla-sweep: runs every minute, no retries (the next tick is the retry)', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId('sla-sweep'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fnId('sla-sweep') }, MaximumRetryAttempts: 0 });
+  });
+
+  it('DLQs are encrypted, TLS-only and keep messages 14 days', () => {
+    for (const q of [stack.functions.inboundDlq, stack.functions.notifyDlq]) {
+      expect(resources[id(q)]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id(q) }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    }
+  });
+});
+
+describe('events, alerts and alarms', () => {
+  const topicRef = () => ({ Ref: id(stack.alerts.topic) });
+
+  it('has the custom bus `maildesk`', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'maildesk' });
+  });
+
+  it('has a KMS-encrypted, TLS-only SNS topic with the alarm e-mail subscribed', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [id(stack.alerts.key), 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@support.example', TopicArn: topicRef() });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          // the TopicPolicy replaces SNS's default policy: alarms of this account must be allowed explicitly
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': '123456789012' } }) }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish' }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+          Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+        ]),
+      },
+    });
+  });
+
+  it('sends sla.breached and new blocking tickets from the maildesk bus to the topic', () => {
+    for (const pattern of [
+      { source: ['maildesk'], 'detail-type': ['sla.breached'] },
+      { source: ['maildesk'], 'detail-type': ['ticket.created'], detail: { priority: ['blocking'] } },
+    ]) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: { Ref: id(stack.bus) },
+        EventPattern: pattern,
+        Targets: [Match.objectLike({ Arn: topicRef() })],
+      });
+    }
+  });
+
+  it('alarms on errors, DLQ depth, inbound age, notify iterator age, SLA breaches and SES reputation, all to the topic', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    for (const a of alarms) expect(a.AlarmActions).toEqual([topicRef()]);
+    const find = (metric: string, dimension: Json) =>
+      alarms.filter((a) => a.MetricName === metric && JSON.stringify(a.Dimensions ?? []).includes(JSON.stringify(dimension)));
+    for (const fn of [stack.functions.inbound, stack.functions.notify, stack.functions.slaSweep]) {
+      expect(find('Errors', { Ref: id(fn) })).toEqual([expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Sum' })]);
+    }
+    for (const q of [stack.functions.inboundDlq, stack.functions.notifyDlq]) {
+      expect(find('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [id(q), 'QueueName'] })).toEqual([
+        expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
+      ]);
+    }
+    expect(find('AsyncEventAge', { Ref: id(stack.functions.inbound) })).toEqual([expect.objectContaining({ Threshold: 300_000, Statistic: 'Maximum' })]);
+    expect(find('IteratorAge', { Ref: id(stack.functions.notify) })).toEqual([expect.objectContaining({ Threshold: 300_000, Statistic: 'Maximum' })]);
+    expect(find('MatchedEvents', { Ref: id(stack.alerts.slaBreachedRule) })).toEqual([
+      expect.objectContaining({ Namespace: 'AWS/Events', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
+    ]);
+    expect(alarms.map((a) => a.MetricName)).toEqual(expect.arrayContaining(['Reputation.BounceRate', 'Reputation.ComplaintRate']));
+    expect(alarms).toHaveLength(10);
+  });
+
+  it('with no alarmEmail there is no subscription (the topic stays for other subscribers)', () => {
+    const t = variant.template;
+    t.resourceCountIs('AWS::SNS::Subscription', 0);
+    t.resourceCountIs('AWS::SNS::Topic', 1);
+  });
+});
+
+describe('IAM: least privilege', () => {
+  type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string };
+  const statementsOf = (roleConstruct: { node: { defaultChild?: unknown } }): Statement[] => {
+    const roleId = id(roleConstruct);
+    return ofType('AWS::IAM::Policy')
+      .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+  };
+  const actionsOf = (s: Statement) => [s.Action].flat();
+  const allStatements = () => ofType('AWS::IAM::Policy').flatMap(([pid, p]) => (p.Properties.PolicyDocument.Statement as Statement[]).map((s) => ({ pid, s })));
+
+  it('no role uses an AWS managed policy or an inline policy outside the reviewed ones', () => {
+    for (const [, role] of ofType('AWS::IAM::Role')) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.Policies).toBeUndefined();
+    }
+  });
+
+  it('no action wildcards, and Resource "*" only where IAM has no resource type (the justified list)', () => {
+    for (const { s } of allStatements()) for (const a of actionsOf(s)) expect(a).not.toMatch(/\*$/);
+    const star = allStatements()
+      .filter(({ s }) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')))
+      .map(({ pid, s }) => ({ pid, actions: actionsOf(s).sort() }));
+    const notifyPolicy = stack.getLogicalId(stack.functions.roles.notify.node.findChild('DefaultPolicy').node.defaultChild as CfnResource);
+    const activatePolicy = stack.getLogicalId(stack.inboundMail.activationFunction.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnResource);
+    expect(star).toEqual(
+      expect.arrayContaining([
+        { pid: notifyPolicy, actions: ['dynamodb:ListStreams'] },
+        { pid: activatePolicy, actions: ['ses:DescribeActiveReceiptRuleSet', 'ses:SetActiveReceiptRuleSet'] },
+      ]),
+    );
+    expect(star).toHaveLength(2);
+  });
+
+  it('inbound: reads inbound/, writes attachments/ and failed/, uses the table; no SES, no bus', () => {
+    const st = statementsOf(stack.functions.roles.inbound);
+    const actions = st.flatMap(actionsOf);
+    expect(actions.filter((a) => a.startsWith('ses:') || a.startsWith('events:'))).toEqual([]);
+    const bucketArn = { 'Fn::GetAtt': [id(stack.rawMail.bucket), 'Arn'] };
+    const obj = (p: string) => ({ 'Fn::Join': ['', [bucketArn, `/${p}*`]] });
+    expect(st).toContainEqual(expect.objectContaining({ Action: 's3:GetObject', Resource: obj('inbound/') }));
+    expect(st).toContainEqual(expect.objectContaining({ Action: 's3:PutObject', Resource: [obj('attachments/'), obj('failed/')] }));
+    expect(st).toContainEqual(expect.objectContaining({ Action: 's3:ListBucket', Resource: bucketArn }));
+    const table = st.find((s) => s.Sid === 'Table')!;
+    expect(table.Resource).toEqual({ 'Fn::GetAtt': [id(stack.tickets.table), 'Arn'] });
+    expect(actionsOf(table)).toEqual(
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem']),
+    );
+    expect(actionsOf(table)).not.toContain('dynamodb:Scan');
+  });
+
+  it('notify: stream, table, reads mail, sends through the domain identity + configuration set, puts events on the maildesk bus', () => {
+    const st = statementsOf(stack.functions.roles.notify);
+    const send = st.find((s) => s.Sid === 'SendMail')!;
+    expect(actionsOf(send).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    expect(JSON.stringify(send.Resource)).toContain(':identity/');
+    expect(JSON.stringify(send.Resource)).toContain(':configuration-set/');
+    expect(st).toContainEqual(expect.objectContaining({ Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [id(stack.bus), 'Arn'] } }));
+    expect(st).toContainEqual(
+      expect.objectContaining({
+        Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        Resource: { 'Fn::GetAtt': [id(stack.tickets.table), 'StreamArn'] },
+      }),
+    );
+    expect(st.flatMap(actionsOf)).not.toContain('s3:PutObject');
+  });
+
+  it('sla-sweep: queries only the due index and writes the table; no S3, no SES, no bus (notify publishes its outbox events)', () => {
+    const st = statementsOf(stack.functions.roles['sla-sweep']);
+    expect(st.flatMap(actionsOf).filter((a) => /^(s3|ses|events):/.test(a))).toEqual([]);
+    expect(st.find((s) => s.Sid === 'QueryIndexes')!.Resource).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack.tickets.table), 'Arn'] }, '/index/due']],
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('lists the MX target, the tenant addresses, the table and the bucket', () => {
+    const outputs = template.toJSON().Outputs as Record<string, Json>;
+    expect(outputs.MxTarget!.Value).toBe('inbound-smtp.eu-west-1.amazonaws.com');
+    expect(outputs.TenantAddresses!.Value).toBe('clinic-north@support.example, clinic-south@support.example, help@clinic-south.example');
+    expect(outputs.TableName!.Value).toEqual({ Ref: id(stack.tickets.table) });
+    expect(outputs.BucketName!.Value).toEqual({ Ref: id(stack.rawMail.bucket) });
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['EventBusName', 'ReceiptRuleSetName', 'AlertsTopicArn', 'InboundDlqUrl', 'NotifyDlqUrl', 'InboundLogGroup', 'NotifyLogGroup', 'SlaSweepLogGroup']));
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('has no unacknowledged finding, error or warning', () => {
+    const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
+    const findings = report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(findings).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('every acknowledgment carries a reason, and only the reviewed rules are acknowledged', () => {
+    const acks: { path: string; rule: string; reason: string }[] = [];
+    const visit = (c: import('constructs').IConstruct) => {
+      for (const m of c.node.metadata) {
+        if (m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [rule, reason] of Object.entries(m.data as Record<string, string>)) acks.push({ path: c.node.path, rule, reason });
+      }
+      c.node.children.forEach(visit);
+    };
+    visit(stack);
+    for (const a of acks) expect(a.reason.length, `${a.rule} on ${a.path}`).toBeGreaterThan(40);
+    const rules = [...new Set(acks.map((a) => a.rule.replace(/^[^:]*::/, '').replace(/\[.*$/, '')))].sort();
+    expect(rules).toEqual(['AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SQS3']);
+    expect(acks.filter((a) => a.rule.includes('Resource::*]')).map((a) => a.path).sort()).toEqual([
+      'Maildesk/Functions/NotifyRole',
+      'Maildesk/InboundMail/ActivateRole',
+    ]);
+  });
+});
+
+describe('config errors stop synth', () => {
+  it('a bad key fails with the zod message naming it', () => {
+    const input = exampleInput();
+    input.tenants[1].addresses[0] = 'not-an-address';
+    expect(() => parseConfig(input, 'maildesk.config.json')).toThrow(ConfigError);
+    expect(() => parseConfig(input, 'maildesk.config.json')).toThrow(/tenants\[1\]\.addresses\[0\]: expected an e-mail address/);
+  });
+
+  it('a config without a deployment block cannot build the stack', () => {
+    const input = exampleInput();
+    delete input.deployment;
+    const config = parseConfig(input);
+    expect(() => requireDeployment(config)).toThrow(/no "deployment" block/);
+    expect(() => new MaildeskStack(new App(), 'X', { config, env: ENV })).toThrow(ConfigError);
+  });
+
+  it('more tenant addresses than one receipt rule takes is a config error', () => {
+    const input = exampleInput();
+    input.tenants[0].addresses = Array.from({ length: 101 }, (_, i) => `c${i}@support.example`);
+    const config = parseConfig(input);
+    expect(tenantAddresses(config)).toHaveLength(103);
+    expect(() => new MaildeskStack(new App(), 'X', { config, env: ENV, entries: Object.fromEntries(FUNCTION_NAMES.map((n) => [n, STUB])) })).toThrow(
+      /at most 100/,
+    );
+  });
+
+  it('infra/app.ts exits 1 with the message and no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maildesk-cdk-'));
+    try {
+      const bad = exampleInput();
+      bad.tenants[0].addresses[0] = 'clinic-north-at-support.example';
+      writeFileSync(join(dir, 'bad.json'), JSON.stringify(bad));
+      const noDeployment = exampleInput();
+      delete noDeployment.deployment;
+      writeFileSync(join(dir, 'no-deployment.json'), JSON.stringify(noDeployment));
+      const cases = [
+        ['bad.json', /tenants\[0\]\.addresses\[0\]: expected an e-mail address/],
+        ['no-deployment.json', /no "deployment" block/],
+      ] as const;
+      const runs = await Promise.all(
+        cases.map(([file]) => run(join(ROOT, 'node_modules/.bin/tsx'), ['infra/app.ts'], { ...process.env, MAILDESK_CONFIG: join(dir, file), CDK_OUTDIR: join(dir, 'out') })),
+      );
+      cases.forEach(([, message], i) => {
+        const r = runs[i]!;
+        expect(r.status, r.stderr).toBe(1);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).not.toMatch(/^\s+at /m);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('`npx cdk synth` offline, with real esbuild bundling', () => {
+  it.skipIf(!HANDLERS_EXIST)(
+    'writes the template and one ESM bundle per function, with the config compiled in',
+    () => {
+      const out = mkdtempSync(join(tmpdir(), 'maildesk-cdk-out-'));
+      try {
+        const env: NodeJS.ProcessEnv = {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME ?? tmpdir(),
+          MAILDESK_CONFIG: 'maildesk.config.example.json',
+          CDK_DEFAULT_ACCOUNT: '123456789012', // fake: synth never calls AWS
+          CDK_DEFAULT_REGION: 'eu-west-1',
+          CDK_DISABLE_VERSION_CHECK: '1',
+          CDK_DISABLE_CLI_TELEMETRY: 'true',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          CI: 'true',
+        };
+        const run = spawnSync(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--no-notices', '--output', out], { cwd: ROOT, env, encoding: 'utf8' });
+        expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+
+        const tpl = JSON.parse(readFileSync(join(out, 'Maildesk.template.json'), 'utf8')) as { Resources: Record<string, Json> };
+        const types = Object.values(tpl.Resources).map((r) => r.Type);
+        expect(types).toEqual(expect.arrayContaining(['AWS::SES::ReceiptRule', 'AWS::DynamoDB::Table', 'Custom::SesActiveReceiptRuleSet']));
+
+        const assets = JSON.parse(readFileSync(join(out, 'Maildesk.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };
+        const bundleDirs = Object.values(assets.files)
+          .map((f) => join(out, f.source.path))
+          .filter((p) => existsSync(join(p, 'index.mjs')));
+        expect(bundleDirs.length).toBe(3);
+        for (const dir of bundleDirs) {
+          expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+          const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+          expect(code.startsWith("import { createRequire as __maildeskCreateRequire } from 'node:module';")).toBe(true);
+          expect(code).toContain('clinic-north'); // MAILDESK_CONFIG_JSON replaced at build time
+          // The bundle loads as ESM on this Node (catches "Dynamic require ... not supported").
+          const load = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))}); if (typeof m.handler !== 'function') process.exit(3);`], {
+            env: { ...env, TABLE_NAME: 't', MAIL_BUCKET: 'b', EVENT_BUS_NAME: 'maildesk', SES_CONFIGURATION_SET: 'c', AWS_REGION: 'eu-west-1' },
+            encoding: 'utf8',
+          });
+          expect(load.status, load.stderr).toBe(0);
+        }
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
+});
