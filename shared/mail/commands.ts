@@ -1,0 +1,127 @@
+/**
+ * `#command` lines at the top of an engineer's reply. Reading only: whether a command is
+ * allowed for the ticket (status machine, defer budget, feature rule) is decided by the use
+ * case. Every line that cannot be read becomes a problem naming what is allowed, so the
+ * engineer's answer can say exactly what to fix; the use case applies nothing then.
+ */
+import { priorityCodes, priorityNamesRu } from '../domain/priorities';
+import { statusCodes, statusNamesEn, statusNamesRu } from '../domain/ticket';
+import type { Status } from '../domain/ticket';
+import type { CommandName, CommandProblem, CommandReading, EngineerCommand } from './types';
+import { matchByPrefix, normaliseRu, priorityNames } from './template-fields';
+import type { PrefixMatch } from './template-fields';
+
+/** Command names and their Russian aliases (compared after normaliseRu). */
+const commandAliases: Record<CommandName, readonly string[]> = {
+  status: ['status', 'статус'],
+  priority: ['priority', 'приоритет'],
+  assign: ['assign', 'назначить', 'исполнитель'],
+  defer: ['defer', 'отложить'],
+  duplicate: ['duplicate', 'дубликат', 'дубль'],
+  internal: ['internal', 'внутреннее', 'внутренний', 'внутренняя'],
+  requester: ['requester', 'заявитель'],
+};
+
+const commandByAlias = new Map<string, CommandName>(
+  (Object.entries(commandAliases) as [CommandName, readonly string[]][]).flatMap(([name, aliases]) => aliases.map((a) => [a, name] as const)),
+);
+
+/** Codes, Russian and English names of the statuses. */
+export const statusNames: Readonly<Record<Status, readonly string[]>> = (() => {
+  const table = {} as Record<Status, readonly string[]>;
+  for (const code of statusCodes) table[code] = [code, statusNamesRu[code], statusNamesEn[code]];
+  return table;
+})();
+
+const allowedCommands = (Object.entries(commandAliases) as [CommandName, readonly string[]][])
+  .map(([, aliases]) => `#${aliases[0]} (#${aliases[1]})`)
+  .join(', ');
+const allowedStatuses = statusCodes.map((c) => `${c} (${statusNamesRu[c]})`).join(', ');
+const allowedPriorities = priorityCodes.map((c) => `${c} (${priorityNamesRu[c]})`).join(', ');
+
+const ADDRESS = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+\.[^\s@<>"(),;:]+$/;
+const LOGIN = /^[a-z0-9._-]+$/i;
+
+type ArgResult = { ok: true; args: string[] } | { ok: false; reason: string };
+
+function describeMatch<T extends string>(kind: string, value: string, found: PrefixMatch<T>, allowed: string, label: (c: T) => string): ArgResult {
+  if (found.kind === 'match') return { ok: true, args: [found.code] };
+  if (found.kind === 'ambiguous') return { ok: false, reason: `ambiguous ${kind} "${value}": could be ${found.codes.map(label).join(', ')}; write more of the name` };
+  return { ok: false, reason: `unknown ${kind} "${value}": allowed: ${allowed}` };
+}
+
+/** `<a@b>`, `Name <a@b>` or `a@b` -> `a@b`. */
+function addressIn(value: string): string | null {
+  const bracketed = /<([^<>\s]+)>/.exec(value);
+  const candidate = (bracketed ? bracketed[1]! : value).replace(/^mailto:/i, '').trim().toLowerCase();
+  return ADDRESS.test(candidate) ? candidate : null;
+}
+
+function readArgs(name: CommandName, rawArg: string, prefix: string): ArgResult {
+  // Trailing punctuation ("#статус в работе.") trimmed char by char: no end-anchored regex on a long line.
+  let arg = rawArg.trim();
+  while (/[.;!]/.test(arg.slice(-1))) arg = arg.slice(0, -1).trimEnd();
+  switch (name) {
+    case 'status':
+      if (!arg) return { ok: false, reason: `#status needs a status; allowed: ${allowedStatuses}` };
+      return describeMatch('status', arg, matchByPrefix(arg, statusNames), allowedStatuses, (c) => `${c} (${statusNamesRu[c]})`);
+    case 'priority':
+      if (!arg) return { ok: false, reason: `#priority needs a priority; allowed: ${allowedPriorities}` };
+      return describeMatch('priority', arg, matchByPrefix(arg, priorityNames), allowedPriorities, (c) => `${c} (${priorityNamesRu[c]})`);
+    case 'assign': {
+      const address = addressIn(arg);
+      if (address) return { ok: true, args: [address] };
+      if (LOGIN.test(arg)) return { ok: true, args: [arg.toLowerCase()] };
+      return { ok: false, reason: `#assign needs one engineer login or address, e.g. #assign petrov or #assign engineer2@support.example` };
+    }
+    case 'defer': {
+      // "#defer 5", "#отложить 5 рабочих дней", "#defer 5 wd"
+      const m = /^(\d{1,4})(?:\s*(?:рабоч\S*\s+)?(?:дн\S*|день|д\.?|рд|р\.д\.?|wd|working days?|days?))?$/i.exec(normaliseRu(arg));
+      const n = m ? Number(m[1]) : NaN;
+      if (!Number.isInteger(n) || n < 1) return { ok: false, reason: `#defer needs a positive whole number of working days, e.g. #defer 5` };
+      return { ok: true, args: [String(n)] };
+    }
+    case 'duplicate': {
+      const m = /^\[?\s*#?(?:([a-z]{1,8})\s*-\s*)?0*(\d{1,9})\s*\]?$/i.exec(arg);
+      if (!m) return { ok: false, reason: `#duplicate needs the key of the original ticket, e.g. #duplicate ${prefix}-12` };
+      return { ok: true, args: [`${(m[1] ?? prefix).toUpperCase()}-${Number(m[2])}`] };
+    }
+    case 'internal':
+      if (arg) return { ok: false, reason: `#internal takes no arguments; write the note below the command lines` };
+      return { ok: true, args: [] };
+    case 'requester': {
+      const address = addressIn(arg);
+      if (!address) return { ok: false, reason: `#requester needs the customer's e-mail address, e.g. #requester name@clinic.example` };
+      return { ok: true, args: [address] };
+    }
+  }
+}
+
+/** A line that is a command: `#` followed directly by a word (`# heading` or `#` alone is text). */
+const COMMAND_LINE = /^#([^\s#:]+)\s*:?\s*(.*)$/;
+
+/**
+ * Commands at the start of the new text (blank lines between them allowed); the first other
+ * line ends them and starts the message. `prefix` completes a bare number in `#duplicate 12`.
+ */
+export function readCommands(newText: string, prefix = 'MG'): CommandReading {
+  const lines = newText.replace(/\r\n?/g, '\n').split('\n');
+  const commands: EngineerCommand[] = [];
+  const problems: CommandProblem[] = [];
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const line = lines[i]!.replace(/\u00a0/g, ' ').trim();
+    if (!line) continue;
+    const m = COMMAND_LINE.exec(line);
+    if (!m) break;
+    const name = commandByAlias.get(normaliseRu(m[1]!));
+    if (!name) {
+      problems.push({ line, reason: `unknown command "#${m[1]}": allowed: ${allowedCommands}` });
+      continue;
+    }
+    const result = readArgs(name, m[2]!.trim(), prefix);
+    if (result.ok) commands.push({ name, args: result.args });
+    else problems.push({ line, reason: result.reason });
+  }
+  return { commands, problems, message: lines.slice(i).join('\n').trim() };
+}
