@@ -1,5 +1,5 @@
 /**
- * maildesk as one CloudFormation stack (see /docs/deploy.md for the operator's view):
+ * maildesk as one CloudFormation stack (see README, Deploy, for the operator's view):
  *
  *   MX -> SES receipt rule --S3--> raw-mail bucket (inbound/<sesMessageId>)
  *                          \-Lambda (Event)-> inbound --(one transaction)--> DynamoDB table
@@ -78,7 +78,7 @@ export class MaildeskStack extends Stack {
       Annotations.of(this).addWarningV2(
         'maildesk:addressOutsideDomain',
         `${foreign.join(', ')} not in ${deployment.domain}: SES receives them only if their domain is verified in SES ` +
-          `and its MX points to SES; otherwise forward them to an address in ${deployment.domain} (docs/deploy.md).`,
+          `and its MX points to SES; otherwise forward them to an address in ${deployment.domain} (README, Deploy).`,
       );
     }
     const projectRoot = props.projectRoot ?? fileURLToPath(new URL('..', import.meta.url));

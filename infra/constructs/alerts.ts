@@ -123,7 +123,7 @@ export class Alerts extends Construct {
     ] as const) {
       this.alarm(
         `${name}Depth`,
-        `maildesk: messages in the ${name} (mail that was not processed after all retries; see docs/deploy.md)`,
+        `maildesk: messages in the ${name} (mail that was not processed after all retries; see README, Deploy: operate)`,
         queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
         0,
       );

@@ -1,7 +1,7 @@
 /**
  * The domain's SES identity (Easy DKIM), the configuration set every outgoing mail uses, and
  * the DNS: with a Route 53 hosted zone the MX and the three DKIM CNAMEs are created here,
- * otherwise they are printed as stack outputs for the operator to create (docs/deploy.md).
+ * otherwise they are printed as stack outputs for the operator to create (README, Deploy).
  *
  * Bounce and complaint events: SES can publish to EventBridge only on the account's *default*
  * bus (AWS::SES::ConfigurationSetEventDestination EventBridgeDestination: "Only the default bus

@@ -24,7 +24,7 @@ export class TicketTable extends Construct {
       stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       timeToLiveAttribute: TTL_ATTRIBUTE,
       deletionProtection: true,
-      // Tickets are the system's records: never deleted with the stack (see docs/deploy.md, tear down).
+      // Tickets are the system's records: never deleted with the stack (see README, Deploy: tear down).
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of [TENANT_INDEX, DUE_INDEX]) {
