@@ -3,6 +3,7 @@ import { ConfigError } from '../shared/config';
 import { processIo, UsageError } from '../shared/cli/io';
 import { runParseCommand } from '../shared/cli/parse-command';
 import { runReplayCommand } from '../shared/cli/replay-command';
+import { runReportCommand } from '../shared/cli/report-command';
 import { runSlaCommand } from '../shared/cli/sla-command';
 import { runSweepCommand } from '../shared/cli/sweep-command';
 import { runTicketShow, runTicketsList } from '../shared/cli/ticket-commands';
@@ -11,8 +12,10 @@ const usage = `maildesk <command>
 
   parse FILE.eml [--config FILE]                 how a mail is read (JSON)
   sla --priority P --created ISO [...]            deadlines of a ticket (JSON)
-  tickets list [--tenant T] [--status S] [--priority P] [--breached] [--due-within 4h] [--json] [--aws]
+  tickets list [--tenant T] [--status S] [--priority P] [--breached] [--due-within 4h] [--all] [--json] [--aws]
   ticket show MG-42 [--json] [--aws]
+  report sla [--month 2026-11] [--tenant T] [--format md|csv|html|json] [--out FILE] [--aws]
+  report send [--force --month 2026-11] [--now ISO] [--aws]   the monthly report mail (as the timer does)
   sweep [--now ISO] [--dry-run] [--aws]           run one SLA sweep
   replay <inbound/KEY | FILE.eml | --failed>      reprocess stored mail idempotently
 
@@ -35,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
     case 'ticket':
       if (sub === 'show') return runTicketShow(rest, processIo);
       throw new UsageError('usage: maildesk ticket show MG-42 [--json]');
+    case 'report':
+      return runReportCommand(argv.slice(1), processIo);
     case undefined:
     case 'help':
     case '--help':

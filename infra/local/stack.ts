@@ -27,6 +27,9 @@ import { deliverEvent, type DeliverDeps } from '../../shared/use-cases/deliver-e
 import type { MailSender } from '../../shared/use-cases/ports';
 import { receiveMail, type Outcome, type ReceiveDeps } from '../../shared/use-cases/receive-mail';
 import { sweepDeadlines, type SweepDeps } from '../../shared/use-cases/sweep-deadlines';
+import { SubscribedEventBus } from '../../shared/adapters/subscribed-event-bus';
+import { alertTelegram } from '../../shared/use-cases/alert-telegram';
+import { sendMonthlyReports } from '../../shared/use-cases/send-monthly-reports';
 
 export const LOCAL_TABLE = 'maildesk';
 
@@ -45,6 +48,10 @@ export interface LocalStackOptions {
   streamPollMs?: number;
   now?: () => Date;
   log: Logger;
+  /** how often to check whether the monthly SLA reports are due (also once at start); 0 turns it off. Default 60. */
+  monthlyReportCheckMinutes?: number;
+  /** Telegram alerts when the config has `telegram`: token default env MAILDESK_TELEGRAM_TOKEN, apiBase default env MAILDESK_TELEGRAM_API_BASE, else api.telegram.org */
+  telegram?: { token?: string; apiBase?: string };
 }
 
 export interface LocalStack {
@@ -93,7 +100,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const sender: MailSender = options.relayUrl ? new SmtpMailSender(options.relayUrl) : new OutboxMailSender(paths.outbox);
   const calendar = BusinessCalendar.fromConfig(config);
   const receiveDeps: ReceiveDeps = { mail: mailStore, tickets: store, config, calendar, now, log };
-  const deliverDeps: DeliverDeps = { tickets: store, sender, bus: new FileEventBus(paths.events), config, log };
+  // The bus subscriber EventBridge runs in AWS (functions/telegram-alert), called here after each publish.
+  const telegramToken = options.telegram?.token ?? process.env.MAILDESK_TELEGRAM_TOKEN;
+  const subscribers =
+    config.telegram && telegramToken
+      ? [{ name: 'telegram', handle: (e: Parameters<typeof alertTelegram>[0]) => alertTelegram(e, { claims: store, config, token: async () => telegramToken, apiBase: options.telegram?.apiBase ?? process.env.MAILDESK_TELEGRAM_API_BASE, log }) }]
+      : [];
+  const deliverDeps: DeliverDeps = { tickets: store, sender, bus: new SubscribedEventBus(new FileEventBus(paths.events), subscribers, log), config, log };
   const sweepDeps: SweepDeps = { tickets: store, config, calendar, log };
   const outcomes: Outcome[] = [];
 
@@ -167,6 +180,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // Shards open at start-up begin at LATEST (a persisted database's history was delivered in an
   // earlier run); shards that appear later begin at their start so nothing is skipped.
   let newShardStart: 'LATEST' | 'TRIM_HORIZON' = options.dynamoEndpoint ? 'TRIM_HORIZON' : 'LATEST';
+  // DynamoDB Local may call an iterator taken on a still empty shard "trimmed" once writes to other
+  // tables of the same instance have moved the sequence numbers on (tests run several stacks on one
+  // instance); iterators also expire. Either way: a fresh iterator after the last record delivered
+  // (or from the shard's start: delivery is idempotent), read again at once.
+  const lastSequence = new Map<string, string>();
+  const getRecords = async (shardId: string, iterator: string) => {
+    try {
+      return await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
+      const after = lastSequence.get(shardId);
+      const fresh = await streams.send(
+        new GetShardIteratorCommand(
+          after
+            ? { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+            : { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' },
+        ),
+      );
+      if (!fresh.ShardIterator) return { Records: [], NextShardIterator: undefined };
+      return streams.send(new GetRecordsCommand({ ShardIterator: fresh.ShardIterator }));
+    }
+  };
   const pollOnce = async (): Promise<number> => {
     const stream = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     let seen = 0;
@@ -178,11 +214,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
       const iterator = iterators.get(id);
       if (!iterator) continue;
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      const page = await getRecords(id, iterator);
       iterators.set(id, page.NextShardIterator);
       for (const record of page.Records ?? []) {
         seen++;
         await deliver(record);
+        if (record.dynamodb?.SequenceNumber) lastSequence.set(id, record.dynamodb.SequenceNumber);
       }
     }
     newShardStart = 'TRIM_HORIZON';
@@ -214,6 +251,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }, options.sweepEverySeconds * 1000)
       : null;
 
+  // Monthly SLA reports: checked at start and every hour; the use case acts on the first working
+  // day of a month only, once per tenant and month (a claim), so restarts never send twice.
+  let reportRun: Promise<unknown> = Promise.resolve();
+  const checkReports = () => {
+    reportRun = reportRun.then(() => sendMonthlyReports(now(), { tickets: store, sender, config, calendar, log })).catch((error: Error) => log.error('monthly reports failed', { error: error.name }));
+  };
+  const reportEveryMinutes = options.monthlyReportCheckMinutes ?? 60;
+  const reportTimer = reportEveryMinutes > 0 ? setInterval(checkReports, reportEveryMinutes * 60_000) : null;
+  if (reportTimer) checkReports();
+
   return {
     smtpPort,
     dynamoEndpoint: endpoint,
@@ -236,6 +283,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     async stop() {
       stopped = true;
       if (sweepTimer) clearInterval(sweepTimer);
+      if (reportTimer) clearInterval(reportTimer);
+      await reportRun;
       await new Promise<void>((done) => smtp.close(() => done()));
       await polling;
       streams.destroy();

@@ -5,12 +5,18 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTty?: boolean;
+  /** stderr is a terminal: long runs show progress there */
+  stderrIsTty?: boolean;
+  /** stderr without a newline added (progress lines rewritten in place with \r) */
+  stderrRaw?: (text: string) => void;
 }
 
 export const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
   stderr: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   isTty: Boolean(process.stdout.isTTY),
+  stderrIsTty: Boolean(process.stderr.isTTY),
+  stderrRaw: (t) => process.stderr.write(t),
 };
 
 export class UsageError extends Error {

@@ -2,15 +2,19 @@
 import { z } from 'zod';
 import { loadConfig, resolveConfigPath, type MaildeskConfig } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
-import { priorityCodes } from '../domain/priorities';
-import { statusCodes, statusNamesRu, type Ticket } from '../domain/ticket';
+import type { TicketEvent } from '../domain/events';
+import { priorityCodes, priorityNamesRu, slaPolicy } from '../domain/priorities';
+import { computeDeadlines } from '../domain/sla-policy';
+import { isFinal, isWaiting, statusCodes, statusNamesRu, templateFieldNames, type Ticket } from '../domain/ticket';
 import { parseFlags, UsageError, type CliIo } from './io';
 import { openStore } from './store-access';
+
+const HOUR_MS = 3_600_000;
 
 const durationSchema = z
   .string()
   .regex(/^\d+(\.\d+)?[mhd]$/, 'expected a duration like 30m, 4h or 2d')
-  .transform((s) => Number(s.slice(0, -1)) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[s.at(-1) as 'm' | 'h' | 'd']);
+  .transform((s) => Number(s.slice(0, -1)) * { m: 60_000, h: HOUR_MS, d: 24 * HOUR_MS }[s.at(-1) as 'm' | 'h' | 'd']);
 
 const listFlags = z.object({
   tenant: z.string().optional(),
@@ -18,6 +22,7 @@ const listFlags = z.object({
   priority: z.enum(priorityCodes).optional(),
   breached: z.boolean().optional(),
   'due-within': durationSchema.optional(),
+  all: z.boolean().optional(),
   json: z.boolean().optional(),
   aws: z.boolean().optional(),
   table: z.string().optional(),
@@ -30,13 +35,71 @@ function checked<T>(schema: z.ZodType<T>, input: unknown): T {
   return result.data;
 }
 
-/** Business hours left until the deadline (negative when overdue), as the regulation counts them. */
-export function businessHoursLeft(ticket: Ticket, calendar: BusinessCalendar, now: Date): number | null {
-  const due = ticket.deadlines.dueAt ?? ticket.deadlines.targetAt;
-  if (!due) return null;
+/** Where a ticket stands against its deadline right now. */
+export interface TimeLeft {
+  /** the deadline in force now (dueAt, else the target); moves while the ticket waits for the customer */
+  deadline: string | null;
+  /** hours left on the ticket's own SLA clock (business hours, or wall hours for blocking/partial), waits for the customer excluded; negative when overdue */
+  hoursLeft: number | null;
+  clock: 'business' | 'calendar' | null;
+  overdue: boolean;
+  /** waiting for the customer: the SLA clock is stopped */
+  paused: boolean;
+}
+
+/**
+ * The current deadline recomputed at `now` (an open pause lasts until now, so a waiting ticket's
+ * deadline moves with the clock stopped) and the time left on the ticket's clock. Final tickets
+ * have no time left.
+ */
+export function timeLeft(ticket: Ticket, config: MaildeskConfig, calendar: BusinessCalendar, now: Date): TimeLeft {
+  if (isFinal(ticket.status)) return { deadline: null, hoursLeft: null, clock: null, overdue: false, paused: false };
+  const deadlines = computeDeadlines(ticket, calendar, config.sla, now);
+  const due = deadlines.dueAt ?? deadlines.targetAt;
+  const paused = isWaiting(ticket.status);
+  if (!due) return { deadline: null, hoursLeft: null, clock: null, overdue: false, paused };
   const dueAt = new Date(due);
-  const ms = dueAt >= now ? calendar.businessMsBetween(now, dueAt) : -calendar.businessMsBetween(dueAt, now);
-  return Math.round((ms / 3_600_000) * 10) / 10;
+  const clock = slaPolicy[ticket.priority].clock === 'calendar' ? 'calendar' : 'business';
+  const overdue = dueAt.getTime() < now.getTime();
+  // Time on the SLA clock: wall or business time, minus the waits for the customer in between.
+  const span = (a: number, b: number) => (clock === 'calendar' ? b - a : calendar.businessMsBetween(new Date(a), new Date(b)));
+  const clockMs = (a: number, b: number) =>
+    ticket.pauses.reduce((total, p) => {
+      const from = Math.max(a, Date.parse(p.from));
+      const to = Math.min(b, p.to === null ? now.getTime() : Date.parse(p.to));
+      return to > from ? total - span(from, to) : total;
+    }, span(a, b));
+  const ms = overdue ? -clockMs(dueAt.getTime(), now.getTime()) : clockMs(now.getTime(), dueAt.getTime());
+  const hoursLeft = Math.round((ms / HOUR_MS) * 10) / 10;
+  return { deadline: due, hoursLeft: hoursLeft === 0 ? 0 : hoursLeft, clock, overdue, paused };
+}
+
+/** 2026-11-02T08:00:00Z -> "2026-11-02 11:00" in the zone. */
+export function localTime(iso: string | null, timeZone: string): string {
+  if (!iso) return '-';
+  const f: Record<string, string> = {};
+  for (const p of new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(iso))) {
+    f[p.type] = p.value;
+  }
+  return `${f.year}-${f.month}-${f.day} ${f.hour}:${f.minute}`;
+}
+
+/** The ticket's fields in the order of the Ticket type (DynamoDB returns a map in any order), then any others. */
+const ticketFieldOrder: ReadonlyArray<keyof Ticket> = [
+  'key', 'number', 'tenant', 'requester', 'requesterName', 'cc', 'summary', 'department', 'fields', 'priority', 'status', 'statusBeforeWait',
+  'assignee', 'createdAt', 'updatedAt', 'respondedAt', 'startedAt', 'waitingSince', 'pauses', 'deferredWd', 'deadlines', 'breached',
+  'warned', 'respondOverdue', 'reminded', 'linkedTo', 'duplicateOf', 'attachments', 'rootMessageId', 'lastMessageId', 'closedAt', 'nextDue', 'version',
+];
+export function orderedTicket(ticket: Ticket): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const source = ticket as unknown as Record<string, unknown>;
+  for (const k of ticketFieldOrder) if (k in source) out[k] = source[k];
+  for (const [k, v] of Object.entries(source)) if (!(k in out)) out[k] = v;
+  const fields = out.fields as Record<string, unknown> | undefined;
+  if (fields) out.fields = Object.fromEntries(templateFieldNames.map((f) => [f, fields[f] ?? null]));
+  const d = ticket.deadlines;
+  out.deadlines = { respondBy: d.respondBy, targetAt: d.targetAt, dueAt: d.dueAt, autoCloseAt: d.autoCloseAt };
+  return out;
 }
 
 function pad(s: string, n: number): string {
@@ -52,6 +115,7 @@ export async function runTicketsList(argv: string[], io: CliIo, now = new Date()
       priority: { type: 'string' },
       breached: { type: 'boolean' },
       'due-within': { type: 'string' },
+      all: { type: 'boolean' },
       json: { type: 'boolean' },
       aws: { type: 'boolean' },
       table: { type: 'string' },
@@ -66,45 +130,66 @@ export async function runTicketsList(argv: string[], io: CliIo, now = new Date()
   try {
     const calendar = BusinessCalendar.fromConfig(config);
     let tickets = await store.listTickets({ tenant: flags.tenant, status: flags.status, priority: flags.priority });
+    // Finished tickets are history: shown with --all or when their status is asked for.
+    if (!flags.all && !flags.status) tickets = tickets.filter((t) => !isFinal(t.status));
     if (flags.breached) tickets = tickets.filter((t) => t.breached);
+    let rows = tickets.map((ticket) => ({ ticket, left: timeLeft(ticket, config, calendar, now) }));
     const within = flags['due-within'];
     if (within !== undefined) {
-      tickets = tickets.filter((t) => {
-        const due = t.deadlines.dueAt ?? t.deadlines.targetAt;
-        return due !== null && Date.parse(due) - now.getTime() <= within;
-      });
+      // Wall time: "what falls due in the next 4 hours", overdue included.
+      rows = rows.filter((r) => r.left.deadline !== null && Date.parse(r.left.deadline) - now.getTime() <= within);
     }
-    const dueOf = (t: Ticket) => Date.parse(t.deadlines.dueAt ?? t.deadlines.targetAt ?? '9999-12-31T00:00:00Z');
-    tickets.sort((a, b) => dueOf(a) - dueOf(b) || a.number - b.number);
+    const dueOf = (r: (typeof rows)[number]) => (r.left.deadline === null ? Number.POSITIVE_INFINITY : Date.parse(r.left.deadline));
+    rows.sort((a, b) => dueOf(a) - dueOf(b) || a.ticket.number - b.ticket.number);
     if (flags.json) {
-      io.stdout(JSON.stringify(tickets.map((t) => ({ ...t, businessHoursLeft: businessHoursLeft(t, calendar, now) })), null, 2));
+      io.stdout(JSON.stringify(rows.map(({ ticket, left }) => ({ ...orderedTicket(ticket), ...left })), null, 2));
       return 0;
     }
-    io.stdout(renderTable(tickets, config, calendar, now, Boolean(io.isTty)));
+    io.stdout(renderTable(rows, config, Boolean(io.isTty)));
     return 0;
   } finally {
     close();
   }
 }
 
-function renderTable(tickets: Ticket[], config: MaildeskConfig, calendar: BusinessCalendar, now: Date, colour: boolean): string {
-  if (tickets.length === 0) return 'no tickets match';
+function renderTable(rows: Array<{ ticket: Ticket; left: TimeLeft }>, config: MaildeskConfig, colour: boolean): string {
+  if (rows.length === 0) return 'no tickets match';
   const paint = (code: number, s: string) => (colour ? `\u001b[${code}m${s}\u001b[0m` : s);
-  const header = `${pad('KEY', 9)} ${pad('TENANT', 14)} ${pad('PRIORITY', 9)} ${pad('STATUS', 15)} ${pad('LEFT (bh)', 10)} SUMMARY`;
-  const rows = tickets.map((t) => {
-    const left = businessHoursLeft(t, calendar, now);
-    const leftText = pad(left === null ? '-' : `${left}`, 10);
-    const leftShown = left === null ? leftText : left < 0 ? paint(31, leftText) : left < 4 ? paint(33, leftText) : leftText;
-    return `${pad(t.key, 9)} ${pad(t.tenant, 14)} ${pad(t.priority, 9)} ${pad(t.status, 15)} ${leftShown} ${t.summary}${t.breached ? paint(31, ' [breached]') : ''}`;
+  const header = `${pad('KEY', 8)} ${pad('TENANT', 13)} ${pad('PRIORITY', 9)} ${pad('STATUS', 18)} ${pad('DUE', 16)} ${pad('LEFT', 13)} SUMMARY`;
+  const lines = rows.map(({ ticket: t, left }) => {
+    const amount = left.hoursLeft === null ? '-' : `${left.overdue && left.hoursLeft === 0 ? '-0' : left.hoursLeft} ${left.clock === 'calendar' ? 'h' : 'bh'}${left.paused ? ' paused' : ''}`;
+    const text = pad(amount, 13);
+    const shown = left.hoursLeft === null ? text : left.overdue ? paint(31, text) : left.paused ? paint(36, text) : left.hoursLeft < 4 ? paint(33, text) : text;
+    return `${pad(t.key, 8)} ${pad(t.tenant, 13)} ${pad(t.priority, 9)} ${pad(t.status, 18)} ${pad(localTime(left.deadline, config.timezone), 16)} ${shown} ${t.summary}${t.breached ? paint(31, ' [breached]') : ''}`;
   });
-  void config;
-  return [header, ...rows].join('\n');
+  return [header, ...lines, `(${rows.length} ticket${rows.length === 1 ? '' : 's'}; times in ${config.timezone}; bh = business hours)`].join('\n');
 }
 
-export async function runTicketShow(argv: string[], io: CliIo): Promise<number> {
+export interface Participant {
+  address: string;
+  role: 'requester' | 'cc' | 'customer' | 'engineer';
+}
+
+/** Everyone on the ticket: requester, Cc, the assignee, and whoever wrote to it. */
+export function participantsOf(ticket: Ticket, events: TicketEvent[], config: MaildeskConfig): Participant[] {
+  const out = new Map<string, Participant['role']>();
+  const add = (address: string | null | undefined, role: Participant['role']) => {
+    if (address && !out.has(address)) out.set(address, role);
+  };
+  add(ticket.requester, 'requester');
+  for (const a of ticket.cc) add(a, 'cc');
+  add(config.engineers.find((e) => e.login === ticket.assignee)?.address, 'engineer');
+  for (const e of events) {
+    if (!e.actor.address) continue;
+    add(e.actor.address, e.actor.kind === 'engineer' || config.engineers.some((x) => x.address === e.actor.address) ? 'engineer' : 'customer');
+  }
+  return [...out].map(([address, role]) => ({ address, role }));
+}
+
+export async function runTicketShow(argv: string[], io: CliIo, now = new Date()): Promise<number> {
   const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, aws: { type: 'boolean' }, table: { type: 'string' }, config: { type: 'string' } });
   const key = positionals[0]?.toUpperCase();
-  if (!key || !/^[A-Z]{1,8}-\d+$/.test(key)) throw new UsageError('usage: maildesk ticket show MG-42 [--json] [--aws]');
+  if (!key || !/^[A-Z]{1,8}-\d+$/.test(key) || positionals.length > 1) throw new UsageError('usage: maildesk ticket show MG-42 [--json] [--aws]');
   const config = loadConfig(resolveConfigPath(values.config));
   const { store, close } = openStore({ aws: Boolean(values.aws), table: values.table });
   try {
@@ -114,31 +199,55 @@ export async function runTicketShow(argv: string[], io: CliIo): Promise<number> 
       return 1;
     }
     const events = await store.listEvents(key);
-    const history = events.map((e) => ({ at: e.at, type: e.type, actor: e.actor.address ?? e.actor.kind, from: e.from ?? null, to: e.to ?? null, text: e.text ?? null, reason: e.reason ?? null }));
+    const calendar = BusinessCalendar.fromConfig(config);
+    const left = timeLeft(ticket, config, calendar, now);
+    const participants = participantsOf(ticket, events, config);
+    const history = events.map((e) => ({
+      at: e.at,
+      type: e.type,
+      actor: e.actor.address ?? e.actor.kind,
+      actorKind: e.actor.kind,
+      from: e.from ?? null,
+      to: e.to ?? null,
+      text: e.text ?? null,
+      reason: e.reason ?? null,
+      attachmentKeys: e.attachmentKeys ?? [],
+    }));
     if (values.json) {
-      io.stdout(JSON.stringify({ ...ticket, dueAt: ticket.deadlines.dueAt, history }, null, 2));
+      io.stdout(JSON.stringify({ ...orderedTicket(ticket), dueAt: ticket.deadlines.dueAt, timeLeft: left, participants, history }, null, 2));
       return 0;
     }
+    const tz = config.timezone;
+    const tenant = config.tenants.find((t) => t.id === ticket.tenant);
+    const leftText =
+      left.hoursLeft === null ? '' : `  (${left.overdue ? 'overdue' : 'left'} ${Math.abs(left.hoursLeft)} ${left.clock === 'calendar' ? 'h' : 'bh'}${left.paused ? ', clock paused: waiting for the customer' : ''})`;
     const lines = [
       `${ticket.key}  ${ticket.summary}`,
-      `tenant      ${ticket.tenant}`,
-      `requester   ${ticket.requester}${ticket.cc.length ? ` (cc ${ticket.cc.join(', ')})` : ''}`,
-      `department  ${ticket.department ?? '-'}`,
-      `priority    ${ticket.priority}`,
-      `status      ${ticket.status} (${statusNamesRu[ticket.status]})`,
-      `assignee    ${ticket.assignee ?? '-'}`,
-      `created     ${ticket.createdAt}`,
-      `respond by  ${ticket.deadlines.respondBy ?? '-'}`,
-      `target      ${ticket.deadlines.targetAt ?? '-'}`,
-      `due         ${ticket.deadlines.dueAt ?? '-'}${ticket.breached ? '  BREACHED' : ''}`,
-      `fields      ${Object.entries(ticket.fields).map(([k, v]) => `${k}=${v ?? '-'}`).join(' ')}`,
-      ...(ticket.linkedTo.length ? [`linked      ${ticket.linkedTo.join(', ')}`] : []),
-      ...ticket.attachments.map((a) => `attachment  ${a.filename} (${a.size} B) ${a.key}`),
+      `tenant        ${ticket.tenant}${tenant ? ` (${tenant.name})` : ''}`,
+      `requester     ${ticket.requesterName ? `${ticket.requesterName} <${ticket.requester}>` : ticket.requester}${ticket.cc.length ? ` (cc ${ticket.cc.join(', ')})` : ''}`,
+      `participants  ${participants.map((p) => `${p.address} (${p.role})`).join(', ')}`,
+      `department    ${ticket.department ?? '-'}`,
+      `priority      ${ticket.priority} (${priorityNamesRu[ticket.priority]})`,
+      `status        ${ticket.status} (${statusNamesRu[ticket.status]})`,
+      `assignee      ${ticket.assignee ?? '-'}`,
+      `created       ${localTime(ticket.createdAt, tz)}`,
+      `respond by    ${localTime(ticket.deadlines.respondBy, tz)}${ticket.respondedAt ? `  (answered ${localTime(ticket.respondedAt, tz)})` : ''}`,
+      `target        ${localTime(ticket.deadlines.targetAt, tz)}`,
+      `due           ${localTime(left.deadline ?? ticket.deadlines.dueAt, tz)}${leftText}${ticket.breached ? '  BREACHED' : ''}`,
+      ...(ticket.deadlines.autoCloseAt && isWaiting(ticket.status) ? [`auto-close    ${localTime(ticket.deadlines.autoCloseAt, tz)}`] : []),
+      ...(ticket.closedAt ? [`closed        ${localTime(ticket.closedAt, tz)}`] : []),
+      ...(ticket.deferredWd ? [`deferred      ${ticket.deferredWd} wd`] : []),
+      `fields        ${templateFieldNames.map((k) => `${k}=${ticket.fields[k] ?? '-'}`).join(' ')}`,
+      ...(ticket.linkedTo.length ? [`linked        ${ticket.linkedTo.join(', ')}`] : []),
+      ...(ticket.duplicateOf ? [`duplicate of  ${ticket.duplicateOf}`] : []),
+      ...ticket.attachments.map((a) => `attachment    ${a.filename} (${a.size} B) ${a.key}`),
       '',
-      'history',
-      ...history.map((h) => `  ${h.at}  ${h.type}${h.from ? ` ${h.from} -> ${h.to}` : ''}  ${h.actor}${h.text ? `\n      ${h.text.split('\n').join('\n      ')}` : ''}${h.reason ? `\n      (${h.reason})` : ''}`),
+      `history (${tz})`,
+      ...history.map(
+        (h) =>
+          `  ${localTime(h.at, tz)}  ${h.type}${h.from ? ` ${h.from} -> ${h.to}` : ''}  ${h.actor}${h.text ? `\n      ${h.text.split('\n').join('\n      ')}` : ''}${h.reason ? `\n      (${h.reason})` : ''}`,
+      ),
     ];
-    void config;
     io.stdout(lines.join('\n'));
     return 0;
   } finally {

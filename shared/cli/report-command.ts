@@ -1,0 +1,143 @@
+/**
+ * `maildesk report sla --month 2026-11 [--tenant T] [--format md|csv|html|json] [--out FILE] [--aws]`
+ * `maildesk report send [--month 2026-11] [--force] [--now ISO] [--aws]`: the monthly report mail by hand
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { z } from 'zod';
+import { OutboxMailSender } from '../adapters/outbox-mail-sender';
+import { SesMailSender } from '../adapters/ses-mail-sender';
+import { SmtpMailSender } from '../adapters/smtp-mail-sender';
+import { jsonLogger } from '../log';
+import type { MailSender } from '../use-cases/ports';
+import { sendMonthlyReports } from '../use-cases/send-monthly-reports';
+import { loadConfig, resolveConfigPath } from '../config';
+import { BusinessCalendar } from '../domain/business-calendar';
+import { loadSlaReport } from '../reports/load-history';
+import { renderCsv } from '../reports/render-csv';
+import { renderHtml } from '../reports/render-html';
+import { renderMarkdown } from '../reports/render-markdown';
+import { MONTH_PATTERN, previousMonth, type SlaReport } from '../reports/sla-report';
+import { parseFlags, UsageError, type CliIo } from './io';
+import { progressOnStderr } from './progress';
+import { openStore } from './store-access';
+
+const formats = ['md', 'csv', 'html', 'json'] as const;
+export type ReportFormat = (typeof formats)[number];
+
+const flagsSchema = z.object({
+  month: z.string().regex(MONTH_PATTERN, 'expected a month as YYYY-MM, like 2026-11').optional(),
+  tenant: z.string().min(1).optional(),
+  format: z.enum(formats, { error: `expected one of ${formats.join(', ')}` }).default('md'),
+  out: z.string().min(1).optional(),
+  aws: z.boolean().optional(),
+  table: z.string().min(1).optional(),
+  config: z.string().min(1).optional(),
+});
+
+export function renderReport(report: SlaReport, format: ReportFormat): string {
+  switch (format) {
+    case 'md':
+      return renderMarkdown(report);
+    case 'csv':
+      return renderCsv(report);
+    case 'html':
+      return renderHtml(report);
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+  }
+}
+
+const usage = `usage: maildesk report sla [--month YYYY-MM] [--tenant T] [--format md|csv|html|json] [--out FILE] [--aws] [--table T] [--config FILE]
+       maildesk report send [--month YYYY-MM] [--force] [--now ISO] [--aws] [--table T] [--config FILE]`;
+
+export async function runReportCommand(argv: string[], io: CliIo, now = new Date()): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'send') return runReportSend(rest, io, now);
+  if (sub !== 'sla') throw new UsageError(usage);
+  const { values } = parseFlags(
+    rest,
+    {
+      month: { type: 'string' },
+      tenant: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      aws: { type: 'boolean' },
+      table: { type: 'string' },
+      config: { type: 'string' },
+    },
+    false,
+  );
+  const parsed = flagsSchema.safeParse(values);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+  const flags = parsed.data;
+  const config = loadConfig(resolveConfigPath(flags.config));
+  if (flags.tenant && !config.tenants.some((t) => t.id === flags.tenant)) {
+    throw new UsageError(`--tenant: unknown tenant "${flags.tenant}"; known: ${config.tenants.map((t) => t.id).join(', ')}`);
+  }
+  const calendar = BusinessCalendar.fromConfig(config);
+  const month = flags.month ?? previousMonth(now, calendar);
+  const { store, close } = openStore({ aws: Boolean(flags.aws), table: flags.table });
+  const progress = progressOnStderr(io, `report sla ${month}: loading ticket history`);
+  try {
+    const report = await loadSlaReport(store, config, calendar, { month, tenants: flags.tenant ? [flags.tenant] : undefined, now, onProgress: (d, t) => progress.update(d, t) });
+    progress.finish();
+    const text = renderReport(report, flags.format);
+    if (flags.out) {
+      await writeFile(flags.out, text);
+      io.stderr(`wrote ${flags.out} (${flags.format}, ${Buffer.byteLength(text)} bytes): ${month}, ${report.tenants.map((t) => t.id).join(', ')}`);
+    } else {
+      io.stdout(text);
+    }
+    return 0;
+  } finally {
+    progress.finish();
+    close();
+  }
+}
+
+const sendSchema = z.object({
+  month: z.string().regex(MONTH_PATTERN, 'expected a month as YYYY-MM, like 2026-11').optional(),
+  force: z.boolean().optional(),
+  now: z.iso.datetime({ offset: true, error: 'expected an ISO instant like 2026-12-01T10:00:00+03:00' }).optional(),
+  aws: z.boolean().optional(),
+  table: z.string().min(1).optional(),
+  config: z.string().min(1).optional(),
+});
+
+/** Where the CLI sends mail: SES with --aws, else the local stack's relay or outbox folder. */
+export function cliMailSender(aws: boolean, env: NodeJS.ProcessEnv = process.env): { sender: MailSender; where: string } {
+  if (aws) return { sender: new SesMailSender(new SESv2Client({}), env.SES_CONFIGURATION_SET || undefined), where: 'SES' };
+  if (env.MAILDESK_SMTP_RELAY) return { sender: new SmtpMailSender(env.MAILDESK_SMTP_RELAY), where: env.MAILDESK_SMTP_RELAY };
+  const outbox = join(env.MAILDESK_DATA ?? '.maildesk', 'outbox');
+  return { sender: new OutboxMailSender(outbox), where: outbox };
+}
+
+/**
+ * The monthly report mail by hand: without --force it does what the timer does (sends only on the
+ * first working day of the month); --force sends now, e.g. after the desk was down that day. Either
+ * way each tenant gets a month's report once (claim `report#<tenant>#<month>`).
+ */
+async function runReportSend(argv: string[], io: CliIo, defaultNow: Date): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { month: { type: 'string' }, force: { type: 'boolean' }, now: { type: 'string' }, aws: { type: 'boolean' }, table: { type: 'string' }, config: { type: 'string' } },
+    false,
+  );
+  const parsed = sendSchema.safeParse(values);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+  const flags = parsed.data;
+  if (flags.month && !flags.force) throw new UsageError('--month needs --force (without it the month is the previous one, sent on the first working day only)');
+  const now = flags.now ? new Date(flags.now) : defaultNow;
+  const config = loadConfig(resolveConfigPath(flags.config));
+  const { store, close } = openStore({ aws: Boolean(flags.aws), table: flags.table });
+  const { sender, where } = cliMailSender(Boolean(flags.aws));
+  try {
+    const result = await sendMonthlyReports(now, { tickets: store, sender, config, calendar: BusinessCalendar.fromConfig(config), log: jsonLogger((line) => io.stderr(line), 'maildesk-cli') }, { force: flags.force, month: flags.month });
+    io.stdout(JSON.stringify({ ...result, via: where }, null, 2));
+    return 0;
+  } finally {
+    close();
+  }
+}

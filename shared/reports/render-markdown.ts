@@ -1,0 +1,30 @@
+/** The SLA report as Markdown: one table per tenant, then the breaches and the definitions. */
+import { cells, columns, definitions, fmtInstant, periodText, priorityLabel } from './format';
+import type { SlaReport, SlaRow } from './sla-report';
+
+const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function table(rows: SlaRow[]): string[] {
+  const header = `| ${columns.map((c) => `${c.ru} (${c.en})`).join(' | ')} |`;
+  const rule = `|${columns.map((c, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`;
+  return [header, rule, ...rows.map((r) => `| ${columns.map((c) => escapeCell(cells(r)[c.key])).join(' | ')} |`)];
+}
+
+export function renderMarkdown(report: SlaReport): string {
+  const lines: string[] = [
+    `# Отчёт о соблюдении SLA (SLA compliance report) — ${report.month}`,
+    '',
+    `Период (period): ${periodText(report)}, ${report.timezone}. Время — в рабочих часах (bh). Сформирован (generated): ${fmtInstant(report.generatedAt, report.timezone)}.`,
+  ];
+  for (const t of report.tenants) {
+    lines.push('', `## ${escapeCell(t.name)} (${t.id})`, '');
+    lines.push(...table([...t.rows, t.total]));
+    if (t.breaches.length) {
+      lines.push('', 'Нарушения сроков (breaches):', '');
+      for (const b of t.breaches) lines.push(`- ${b.ticketKey}, ${priorityLabel(b.priority)}: срок ${b.deadline ? fmtInstant(b.deadline, report.timezone) : '—'}, нарушение зафиксировано ${fmtInstant(b.at, report.timezone)}`);
+    }
+  }
+  if (report.tenants.length > 1) lines.push('', '## Все клиенты (all tenants)', '', ...table([report.total]));
+  lines.push('', '### Определения (definitions)', '', ...definitions.map((d) => `- ${d}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,144 @@
+/**
+ * sendMonthlyReports: on the first working day of a month, each tenant's `reportRecipients` get
+ * last month's SLA report (HTML attached, a short summary in the body).
+ * 1 is today (in the config's zone) the first working day of its month? if not, nothing to do
+ * 2 per tenant with recipients: claim `report#<tenant>#<month>` (once per tenant and month, however
+ *   often the timer or the schedule fires), load the history, render, send
+ * 3 a failed tenant releases its claim and the run fails after trying the others, so a retry
+ *   sends exactly the missing ones
+ */
+import type { MaildeskConfig, Tenant } from '../config';
+import type { BusinessCalendar } from '../domain/business-calendar';
+import type { Logger } from '../log';
+import { fmtHours, fmtPercent } from '../reports/format';
+import { loadSlaReport } from '../reports/load-history';
+import { renderHtml } from '../reports/render-html';
+import { previousMonth, type SlaReport } from '../reports/sla-report';
+import type { MailSender, OutgoingMail, TicketStore } from './ports';
+
+export interface MonthlyReportDeps {
+  tickets: Pick<TicketStore, 'listTickets' | 'listEvents' | 'claim' | 'release'>;
+  sender: MailSender;
+  config: MaildeskConfig;
+  calendar: BusinessCalendar;
+  log: Logger;
+}
+
+export interface MonthlyReportResult {
+  /** whether `now` is on the first working day of its month (or the run was forced) */
+  due: boolean;
+  month: string | null;
+  sent: string[];
+  skipped: Array<{ tenant: string; reason: 'no-recipients' | 'already-sent' }>;
+}
+
+/** Claims live long enough to outlast the month they guard. */
+const CLAIM_TTL_SECONDS = 400 * 24 * 3600;
+
+export const reportClaim = (tenant: string, month: string) => `report#${tenant}#${month}`;
+
+/** Whether a local date (YYYY-MM-DD) is the first working day of its month by the calendar. */
+export function isFirstWorkingDayOfMonth(date: string, calendar: BusinessCalendar): boolean {
+  if (!calendar.isWorkingDay(date)) return false;
+  const day = Number(date.slice(8, 10));
+  for (let d = 1; d < day; d++) if (calendar.isWorkingDay(`${date.slice(0, 8)}${String(d).padStart(2, '0')}`)) return false;
+  return true;
+}
+
+const monthsRu = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
+const monthsEn = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function monthName(month: string, lang: Tenant['language']): string {
+  const m = Number(month.slice(5, 7)) - 1;
+  return `${(lang === 'en' ? monthsEn : monthsRu)[m]} ${month.slice(0, 4)}`;
+}
+
+export function reportMail(report: SlaReport, tenant: Tenant, html: string): OutgoingMail {
+  const ru = tenant.language !== 'en';
+  const from = tenant.addresses[0]!;
+  const t = report.tenants[0]!.total;
+  const when = monthName(report.month, tenant.language);
+  const met = t.metPercent === null ? (ru ? 'нет заявок со сроком' : 'no tickets with a deadline') : `${fmtPercent(t.metPercent)} (${t.met}/${t.settled})`;
+  const text = ru
+    ? [
+        'Здравствуйте!',
+        '',
+        `Отчёт о соблюдении сроков поддержки за ${when} (${tenant.name}).`,
+        '',
+        `Открыто заявок: ${t.opened}`,
+        `Закрыто заявок: ${t.closed}`,
+        `Нарушено сроков: ${t.breached}`,
+        `Сроки соблюдены: ${met}`,
+        `Первый ответ, медиана: ${fmtHours(t.firstResponse.medianHours)} раб. ч`,
+        `Решение, медиана: ${fmtHours(t.resolution.medianHours)} раб. ч`,
+        `Ожидание ответа клиента: ${fmtHours(t.pausedHours)} раб. ч`,
+        `Закрыто из-за отсутствия ответа: ${t.autoClosed}`,
+        '',
+        'Подробный отчёт с диаграммами по приоритетам — во вложении (HTML-файл: откройте в браузере, его можно распечатать).',
+        '',
+        `Служба поддержки, ${tenant.name}`,
+      ]
+    : [
+        'Hello,',
+        '',
+        `SLA compliance report for ${when} (${tenant.name}).`,
+        '',
+        `Tickets opened: ${t.opened}`,
+        `Tickets closed: ${t.closed}`,
+        `Deadlines breached: ${t.breached}`,
+        `Deadlines met: ${met}`,
+        `First response, median: ${fmtHours(t.firstResponse.medianHours)} business h`,
+        `Resolution, median: ${fmtHours(t.resolution.medianHours)} business h`,
+        `Waiting for the customer: ${fmtHours(t.pausedHours)} business h`,
+        `Closed for lack of response: ${t.autoClosed}`,
+        '',
+        'The full report with charts per priority is attached (an HTML file: open it in a browser; it prints well).',
+        '',
+        `Support desk, ${tenant.name}`,
+      ];
+  return {
+    from: `"${tenant.name}" <${from}>`,
+    to: tenant.reportRecipients,
+    cc: [],
+    replyTo: from,
+    subject: ru ? `Отчёт SLA за ${when}: ${tenant.name}` : `SLA report for ${when}: ${tenant.name}`,
+    text: text.join('\n'),
+    messageId: `report.${tenant.id}.${report.month}@${from.split('@')[1] ?? 'maildesk.local'}`,
+    inReplyTo: null,
+    references: [],
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Maildesk-Report': `sla ${report.month}` },
+    attachments: [{ filename: `sla-report-${tenant.id}-${report.month}.html`, contentType: 'text/html; charset=utf-8', content: Buffer.from(html, 'utf8') }],
+  };
+}
+
+export async function sendMonthlyReports(now: Date, deps: MonthlyReportDeps, options: { force?: boolean; month?: string } = {}): Promise<MonthlyReportResult> {
+  const { config, calendar, log } = deps;
+  const due = Boolean(options.force) || isFirstWorkingDayOfMonth(calendar.localDate(now), calendar);
+  if (!due) return { due: false, month: null, sent: [], skipped: [] };
+  const month = options.month ?? previousMonth(now, calendar);
+  const result: MonthlyReportResult = { due: true, month, sent: [], skipped: [] };
+  const failures: Error[] = [];
+  for (const tenant of config.tenants) {
+    if (tenant.reportRecipients.length === 0) {
+      result.skipped.push({ tenant: tenant.id, reason: 'no-recipients' });
+      continue;
+    }
+    const marker = reportClaim(tenant.id, month);
+    if (!(await deps.tickets.claim(marker, CLAIM_TTL_SECONDS))) {
+      result.skipped.push({ tenant: tenant.id, reason: 'already-sent' });
+      continue;
+    }
+    try {
+      const report = await loadSlaReport(deps.tickets, config, calendar, { month, tenants: [tenant.id], now });
+      await deps.sender.send(reportMail(report, tenant, renderHtml(report)));
+      result.sent.push(tenant.id);
+      log.info('monthly report sent', { tenant: tenant.id, month, recipients: tenant.reportRecipients.length, opened: report.tenants[0]!.total.opened });
+    } catch (error) {
+      await deps.tickets.release(marker);
+      log.error('monthly report failed: will retry', { tenant: tenant.id, month, error: (error as Error).name });
+      failures.push(error as Error);
+    }
+  }
+  if (failures.length) throw new AggregateError(failures, `monthly report failed for ${failures.length} tenant(s); the next run retries them`);
+  return result;
+}
