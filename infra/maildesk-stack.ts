@@ -5,7 +5,10 @@
  *                          \-Lambda (Event)-> inbound --(one transaction)--> DynamoDB table
  *   table stream (EVENT# items) -> notify -> SES (configuration set) + maildesk EventBridge bus
  *   EventBridge rate(1 minute) -> sla-sweep -> table
+ *   EventBridge cron(0 6 * * ? *) -> monthly-report -> SES (first working day of a month only)
  *   maildesk bus: sla.breached / blocking ticket.created -> SNS topic (alarmEmail)
+ *   maildesk bus: sla.escalated, sla.breached / blocking ticket.created -> telegram-alert -> Telegram
+ *                 (only with config `telegram`)
  *   CloudWatch alarms (errors, DLQs, ages, SLA breaches, SES reputation) -> same topic
  */
 import { CfnOutput, Stack, type StackProps, Annotations } from 'aws-cdk-lib';
@@ -125,6 +128,16 @@ export class MaildeskStack extends Stack {
     new CfnOutput(this, 'InboundLogGroup', { value: this.functions.logGroups.inbound.logGroupName });
     new CfnOutput(this, 'NotifyLogGroup', { value: this.functions.logGroups.notify.logGroupName });
     new CfnOutput(this, 'SlaSweepLogGroup', { value: this.functions.logGroups['sla-sweep'].logGroupName });
+    new CfnOutput(this, 'MonthlyReportDlqUrl', { value: this.functions.monthlyReportDlq.queueUrl });
+    new CfnOutput(this, 'MonthlyReportLogGroup', { value: this.functions.logGroups['monthly-report'].logGroupName });
+    new CfnOutput(this, 'MonthlyReportFunctionName', {
+      description: 'Invoke with {"force": true, "month": "YYYY-MM"} to send a month\'s reports by hand (still once per tenant and month)',
+      value: this.functions.monthlyReport.functionName,
+    });
+    if (this.functions.telegramAlert) {
+      new CfnOutput(this, 'TelegramAlertDlqUrl', { value: this.functions.telegramAlertDlq!.queueUrl });
+      new CfnOutput(this, 'TelegramAlertLogGroup', { value: this.functions.logGroups['telegram-alert']!.logGroupName });
+    }
 
     applyNagSuppressions(this);
   }

@@ -14,8 +14,10 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../shared/adapters/event-bus';
 import type { MaildeskFunctions } from './functions';
@@ -110,20 +112,29 @@ export class Alerts extends Construct {
 
     const fns = props.functions;
     const period = Duration.minutes(5);
-    for (const [name, fn] of [
+    // telegram-alert and its DLQ exist only with config `telegram`.
+    const functions: [string, lambda.IFunction | undefined][] = [
       ['Inbound', fns.inbound],
       ['Notify', fns.notify],
       ['SlaSweep', fns.slaSweep],
-    ] as const) {
+      ['MonthlyReport', fns.monthlyReport],
+      ['TelegramAlert', fns.telegramAlert],
+    ];
+    for (const [name, fn] of functions) {
+      if (!fn) continue;
       this.alarm(`${name}Errors`, `maildesk ${name}: the function failed at least once`, fn.metricErrors({ period, statistic: 'Sum' }), 0);
     }
-    for (const [name, queue] of [
+    const dlqs: [string, sqs.IQueue | undefined][] = [
       ['InboundDlq', fns.inboundDlq],
       ['NotifyDlq', fns.notifyDlq],
-    ] as const) {
+      ['MonthlyReportDlq', fns.monthlyReportDlq],
+      ['TelegramAlertDlq', fns.telegramAlertDlq],
+    ];
+    for (const [name, queue] of dlqs) {
+      if (!queue) continue;
       this.alarm(
         `${name}Depth`,
-        `maildesk: messages in the ${name} (mail that was not processed after all retries; see README, Deploy: operate)`,
+        `maildesk: messages in the ${name} (work that failed after all retries; see README, Deploy: operate)`,
         queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
         0,
       );

@@ -1,10 +1,14 @@
 /**
- * The three functions, their DLQs, triggers and IAM.
+ * The functions, their DLQs, triggers and IAM.
  *
- *   inbound   SES receipt rule (async Event)   -> raw MIME -> ticket / reply / ignored
- *   notify    DynamoDB stream (outbox events)  -> mail through SES, events to the maildesk bus
- *   sla-sweep EventBridge schedule rate(1 min) -> deadlines due now -> warn / breach / auto-close
- *                                              (as outbox event items: notify sends and publishes them)
+ *   inbound        SES receipt rule (async Event)   -> raw MIME -> ticket / reply / ignored
+ *   notify         DynamoDB stream (outbox events)  -> mail through SES, events to the maildesk bus
+ *   sla-sweep      EventBridge schedule rate(1 min) -> deadlines due now -> warn / breach / auto-close
+ *                                                   (as outbox event items: notify sends and publishes them)
+ *   monthly-report EventBridge schedule, daily      -> on the first working day of a month, each tenant's
+ *                                                   SLA report to its reportRecipients through SES
+ *   telegram-alert maildesk bus rules (only with config `telegram`): blocking ticket.created,
+ *                                                   sla.escalated, sla.breached -> Telegram Bot API (HTTPS)
  *
  * Every function: NodejsFunction bundled locally by esbuild (no Docker), ESM, minified, source
  * maps, Node.js 22 pinned (not NODEJS_LATEST, which would change under us), arm64, JSON logs in
@@ -15,7 +19,7 @@
  * `process.env.MAILDESK_CONFIG_JSON` with the config's JSON, so a function never reads a file
  * or a parameter at cold start and always runs with the config it was deployed with.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -29,21 +33,33 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { MaildeskConfig } from '../../shared/config';
+import { EVENT_SOURCE } from '../../shared/adapters/event-bus';
 import { EVENT_SK_PREFIX } from '../../shared/adapters/table-layout';
 import { MAIL_PREFIXES } from './raw-mail-bucket';
 import type { TicketTable } from './ticket-table';
 
-export const FUNCTION_NAMES = ['inbound', 'notify', 'sla-sweep'] as const;
+export const FUNCTION_NAMES = ['inbound', 'notify', 'sla-sweep', 'monthly-report', 'telegram-alert'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+/** Functions that exist only when their config section does: telegram-alert needs `telegram`. */
+export type OptionalFunctionName = 'telegram-alert';
+/** One value per function; the optional ones only when deployed. */
+export type PerFunction<T> = Record<Exclude<FunctionName, OptionalFunctionName>, T> & Partial<Record<OptionalFunctionName, T>>;
+
+/** The functions a config deploys, in FUNCTION_NAMES order. */
+export function deployedFunctionNames(config: Pick<MaildeskConfig, 'telegram'>): FunctionName[] {
+  return FUNCTION_NAMES.filter((name) => name !== 'telegram-alert' || config.telegram !== undefined);
+}
 
 /** Node.js 22, pinned: a runtime change is a deliberate edit here, tested by test/infra. */
 export const RUNTIME = lambda.Runtime.NODEJS_22_X;
 
-export const MEMORY_MB: Record<FunctionName, number> = { inbound: 1024, notify: 512, 'sla-sweep': 256 };
+export const MEMORY_MB: Record<FunctionName, number> = { inbound: 1024, notify: 512, 'sla-sweep': 256, 'monthly-report': 512, 'telegram-alert': 256 };
 export const TIMEOUT: Record<FunctionName, Duration> = {
   inbound: Duration.minutes(2), // parse up to ~30 MB of MIME, store attachments
   notify: Duration.minutes(2), // up to 10 events, each a few SES calls
   'sla-sweep': Duration.seconds(50), // must finish before the next tick
+  'monthly-report': Duration.minutes(5), // every tenant's month of history (one Query per ticket), render, one SES call each
+  'telegram-alert': Duration.seconds(30), // two claims, one SSM read per container, one HTTPS call (10 s timeout)
 };
 
 /** DynamoDB actions per function. TransactWriteItems is authorized per item (Put/Update/ConditionCheck). */
@@ -59,12 +75,19 @@ export const TABLE_ACTIONS: Record<FunctionName, string[]> = {
   ],
   notify: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   'sla-sweep': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+  // Query on the table: a ticket's events; PutItem/DeleteItem: the once-per-tenant-and-month claim;
+  // GetItem: claim() reads its marker back when a PutItem's answer was lost.
+  'monthly-report': ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  // Claims only (once per event id): PutItem, DeleteItem, and GetItem for claim()'s read-back.
+  'telegram-alert': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
 };
 /** Indexes each function may Query (by name, never `index/*`). */
 export const INDEX_QUERY: Record<FunctionName, ('byTenant' | 'due')[]> = {
   inbound: ['byTenant', 'due'],
   notify: [],
   'sla-sweep': ['due'],
+  'monthly-report': ['byTenant'], // a tenant's tickets
+  'telegram-alert': [],
 };
 
 /** Only outbox events reach notify: new items whose sort key starts with `EVENT#`. */
@@ -72,6 +95,29 @@ export const NOTIFY_STREAM_FILTER = {
   eventName: lambda.FilterRule.isEqual('INSERT'),
   dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith(EVENT_SK_PREFIX) } } },
 };
+
+/** Daily at 06:00 UTC (09:00 in Moscow); the use case decides whether today is the first working day. */
+export const MONTHLY_REPORT_SCHEDULE = 'cron(0 6 * * ? *)';
+
+/**
+ * What reaches telegram-alert: SLA escalations and breaches, and new tickets only when blocking
+ * (two rules, so the other ticket.created events never invoke the function).
+ */
+export const TELEGRAM_PATTERNS = {
+  sla: { source: [EVENT_SOURCE], detailType: ['sla.escalated', 'sla.breached'] },
+  blockingTicket: { source: [EVENT_SOURCE], detailType: ['ticket.created'], detail: { priority: ['blocking'] } },
+} satisfies Record<string, events.EventPattern>;
+
+/**
+ * The ARN of an SSM parameter of this stack's account and region, from its name as GetParameter
+ * takes it: `/maildesk/token` and `maildesk/token` are both `...:parameter/maildesk/token`.
+ * A full ARN is used as it is.
+ */
+export function ssmParameterArn(scope: Construct, name: string): string {
+  if (name.startsWith('arn:')) return name;
+  const stack = Stack.of(scope);
+  return `arn:${Aws.PARTITION}:ssm:${stack.region}:${stack.account}:parameter/${name.replace(/^\/+/, '')}`;
+}
 
 /** ESM needs `require` for the CommonJS dependencies esbuild inlines (mailparser, iconv-lite...). */
 export const ESM_REQUIRE_BANNER =
@@ -96,11 +142,20 @@ export class MaildeskFunctions extends Construct {
   readonly inbound: nodejs.NodejsFunction;
   readonly notify: nodejs.NodejsFunction;
   readonly slaSweep: nodejs.NodejsFunction;
+  readonly monthlyReport: nodejs.NodejsFunction;
+  /** Only with config `telegram`. */
+  readonly telegramAlert?: nodejs.NodejsFunction;
   readonly inboundDlq: sqs.Queue;
   readonly notifyDlq: sqs.Queue;
+  readonly monthlyReportDlq: sqs.Queue;
+  /** Only with config `telegram`. */
+  readonly telegramAlertDlq?: sqs.Queue;
   readonly sweepSchedule: events.Rule;
-  readonly roles: Record<FunctionName, iam.Role>;
-  readonly logGroups: Record<FunctionName, logs.LogGroup>;
+  readonly monthlyReportSchedule: events.Rule;
+  /** The maildesk bus rules that invoke telegram-alert (none without config `telegram`). */
+  readonly telegramRules: events.Rule[] = [];
+  readonly roles: PerFunction<iam.Role>;
+  readonly logGroups: PerFunction<logs.LogGroup>;
 
   constructor(scope: Construct, id: string, props: MaildeskFunctionsProps) {
     super(scope, id);
@@ -215,15 +270,7 @@ export class MaildeskFunctions extends Construct {
       }),
     );
     notify.role.addToPolicy(listBucket(bucket));
-    notify.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'SendMail',
-        // SESv2 SendEmail with Raw content is authorized as ses:SendRawEmail, other content as ses:SendEmail;
-        // both are checked against the sending identity and the configuration set.
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [props.identityArn, props.configurationSetArn],
-      }),
-    );
+    notify.role.addToPolicy(sendMail(props.identityArn, props.configurationSetArn));
     notify.role.addToPolicy(putEvents(props.bus));
 
     // sla-sweep: every minute. No retries: the next tick is the retry, and overlapping sweeps
@@ -239,11 +286,73 @@ export class MaildeskFunctions extends Construct {
       targets: [new targets.LambdaFunction(sweep.fn, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
     });
 
+    // monthly-report: daily; on the first working day of a month it mails each tenant's report.
+    // Async invoke: two retries within an hour (a retry sends only the tenants that failed: the
+    // others hold their claims), then the DLQ. The target retries failed invocations (throttling)
+    // into the same DLQ. A report in the DLQ is not retried by the next day's run (that day is no
+    // longer the first working day): send it by hand, `maildesk report send --aws --force --month
+    // YYYY-MM` or an invoke with {"force": true, "month": "YYYY-MM"} (still once per tenant and month).
+    this.monthlyReportDlq = dlq('MonthlyReportDlq');
+    const report = make('monthly-report', "maildesk: daily; on a month's first working day, each tenant's SLA report via SES", {
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new destinations.SqsDestination(this.monthlyReportDlq),
+    });
+    report.role.addToPolicy(sendMail(props.identityArn, props.configurationSetArn));
+    this.monthlyReportSchedule = new events.Rule(this, 'MonthlyReportSchedule', {
+      description: 'maildesk: daily check for the monthly SLA reports (sent on the first working day)',
+      schedule: events.Schedule.expression(MONTHLY_REPORT_SCHEDULE),
+      targets: [
+        new targets.LambdaFunction(report.fn, { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: this.monthlyReportDlq }),
+      ],
+    });
+
     this.inbound = inbound.fn;
     this.notify = notify.fn;
     this.slaSweep = sweep.fn;
-    this.roles = { inbound: inbound.role, notify: notify.role, 'sla-sweep': sweep.role };
-    this.logGroups = { inbound: inbound.logGroup, notify: notify.logGroup, 'sla-sweep': sweep.logGroup };
+    this.monthlyReport = report.fn;
+    this.roles = { inbound: inbound.role, notify: notify.role, 'sla-sweep': sweep.role, 'monthly-report': report.role };
+    this.logGroups = { inbound: inbound.logGroup, notify: notify.logGroup, 'sla-sweep': sweep.logGroup, 'monthly-report': report.logGroup };
+
+    // telegram-alert: only with config `telegram`. Bus rules -> async invoke: a thrown error (Telegram
+    // down, 429, 5xx) is retried twice within an hour (claims keep it to one message), then the DLQ.
+    // The rule targets retry failed invocations into the same DLQ.
+    const telegram = props.config.telegram;
+    if (telegram) {
+      const dlqTelegram = dlq('TelegramAlertDlq');
+      const alert = make('telegram-alert', 'maildesk: blocking tickets, SLA escalations and breaches -> Telegram chat', {
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+        onFailure: new destinations.SqsDestination(dlqTelegram),
+      });
+      // The bot token: a SecureString parameter. GetParameter WithDecryption needs no kms:Decrypt in
+      // IAM when the parameter uses the AWS managed key aws/ssm (its key policy lets SSM decrypt for
+      // any principal of the account allowed to read the parameter). A parameter encrypted with a
+      // customer managed key needs kms:Decrypt on that key's ARN here (and in its key policy), with
+      // the condition kms:ViaService = ssm.<region>.amazonaws.com.
+      alert.role.addToPolicy(
+        new iam.PolicyStatement({ sid: 'ReadBotToken', actions: ['ssm:GetParameter'], resources: [ssmParameterArn(this, telegram.botTokenParameter)] }),
+      );
+      const target = new targets.LambdaFunction(alert.fn, { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: dlqTelegram });
+      this.telegramRules.push(
+        new events.Rule(this, 'TelegramSla', {
+          description: 'maildesk: SLA escalations and breaches -> Telegram',
+          eventBus: props.bus,
+          eventPattern: TELEGRAM_PATTERNS.sla,
+          targets: [target],
+        }),
+        new events.Rule(this, 'TelegramBlockingTicket', {
+          description: 'maildesk: new blocking tickets -> Telegram',
+          eventBus: props.bus,
+          eventPattern: TELEGRAM_PATTERNS.blockingTicket,
+          targets: [target],
+        }),
+      );
+      this.telegramAlert = alert.fn;
+      this.telegramAlertDlq = dlqTelegram;
+      this.roles['telegram-alert'] = alert.role;
+      this.logGroups['telegram-alert'] = alert.logGroup;
+    }
   }
 
   private grantTable(role: iam.Role, name: FunctionName, tickets: TicketTable) {
@@ -264,6 +373,14 @@ export class MaildeskFunctions extends Construct {
  */
 function listBucket(bucket: s3.IBucket) {
   return new iam.PolicyStatement({ sid: 'ListBucketFor404', actions: ['s3:ListBucket'], resources: [bucket.bucketArn] });
+}
+
+/**
+ * SESv2 SendEmail with Raw content is authorized as ses:SendRawEmail, other content as ses:SendEmail;
+ * both are checked against the sending identity and the configuration set.
+ */
+function sendMail(identityArn: string, configurationSetArn: string) {
+  return new iam.PolicyStatement({ sid: 'SendMail', actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [identityArn, configurationSetArn] });
 }
 
 function putEvents(bus: events.IEventBus) {

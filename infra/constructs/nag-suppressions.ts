@@ -27,19 +27,27 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
     `Object-key prefix, not a wildcard over resources: ${what}. Keys below the prefix are SES message ids and ticket keys, unknown at deploy time.`;
 
   return [
-    // Runtime: pinned Node.js 22 on every function, including the inline activation function.
-    ...[fns.inbound, fns.notify, fns.slaSweep, stack.inboundMail.activationFunction].map((fn) => ({
+    // Runtime: pinned Node.js 22 on every function, including the inline activation function
+    // (telegram-alert only exists with config `telegram`).
+    ...[fns.inbound, fns.notify, fns.slaSweep, fns.monthlyReport, fns.telegramAlert, stack.inboundMail.activationFunction].filter(defined).map((fn) => ({
       scope: fn,
       id: 'AwsSolutions-L1',
       reason: RUNTIME_PINNED,
     })),
 
     // DLQs: they are the dead-letter queues; a DLQ of a DLQ would only move the problem.
-    ...[fns.inboundDlq, fns.notifyDlq].map((queue) => ({
-      scope: queue,
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue IS a dead-letter queue (on-failure destination of inbound / of the notify stream mapping); an alarm fires on its first message.',
-    })),
+    ...[
+      { queue: fns.inboundDlq, of: 'the on-failure destination of the inbound function (async SES invocations)' },
+      { queue: fns.notifyDlq, of: 'the on-failure destination of the notify stream mapping' },
+      { queue: fns.monthlyReportDlq, of: 'the on-failure destination of monthly-report and the dead-letter queue of its schedule target' },
+      { queue: fns.telegramAlertDlq, of: 'the on-failure destination of telegram-alert and the dead-letter queue of its two bus rule targets' },
+    ]
+      .filter((q): q is { queue: NonNullable<typeof q.queue>; of: string } => q.queue !== undefined)
+      .map(({ queue, of }) => ({
+        scope: queue,
+        id: 'AwsSolutions-SQS3',
+        reason: `This queue IS a dead-letter queue (${of}); a DLQ of a DLQ would only move the problem, and an alarm fires on its first message.`,
+      })),
 
     // inbound: reads raw mail under inbound/, writes attachments/ and failed/.
     { scope: fns.roles.inbound, id: `AwsSolutions-IAM5[${objects('inbound/')}]`, reason: prefixReason('GetObject on raw mail SES stored under inbound/') },
@@ -78,6 +86,10 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
         'in IAM (Service Authorization Reference, Amazon SES), so Resource must be "*". The function runs only as this stack\'s custom resource.',
     },
   ];
+}
+
+function defined<T>(value: T | undefined): value is T {
+  return value !== undefined;
 }
 
 export function applyNagSuppressions(stack: MaildeskStack): void {

@@ -1,7 +1,8 @@
 /**
  * The CDK stack, proven by synthesis (nothing here calls AWS): one template synthesized from
  * maildesk.config.example.json with a fake environment and shared by every assertion, a second
- * one with a Route 53 hosted zone, cdk-nag, config errors, and `cdk synth` run like ops run it.
+ * one with a Route 53 hosted zone, a third with a `telegram` section (the only one with the
+ * telegram-alert function), cdk-nag, config errors, and `cdk synth` run like ops run it.
  */
 import { App, type CfnResource, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_NAMES, type FunctionName } from '../../infra/constructs/functions';
+import { FUNCTION_NAMES, MONTHLY_REPORT_SCHEDULE, TABLE_ACTIONS, deployedFunctionNames, ssmParameterArn, type FunctionName } from '../../infra/constructs/functions';
 import { MaildeskStack, requireDeployment, tenantAddresses } from '../../infra/maildesk-stack';
 import { ConfigError, parseConfig } from '../../shared/config';
 
@@ -24,6 +25,9 @@ const STUB = join(ROOT, 'test/infra/fixtures/stub-handler.ts');
 const CDK_CONTEXT = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 
 const exampleInput = () => JSON.parse(readFileSync(join(ROOT, 'maildesk.config.example.json'), 'utf8')) as Record<string, any>;
+const TELEGRAM = { chatId: '-1001234567890', botTokenParameter: '/maildesk/telegram-bot-token' };
+/** The example config plus a `telegram` section. */
+const telegramInput = () => ({ ...exampleInput(), telegram: { ...TELEGRAM } });
 
 /** Synthesize without bundling (bundling is proven once, by the `cdk synth` test below). */
 function synth(input: Record<string, any>) {
@@ -31,8 +35,10 @@ function synth(input: Record<string, any>) {
   const entries = HANDLERS_EXIST ? undefined : Object.fromEntries(FUNCTION_NAMES.map((n) => [n, STUB]));
   const stack = new MaildeskStack(app, 'Maildesk', { config: parseConfig(input), env: ENV, entries });
   const template = Template.fromStack(stack);
-  return { app, stack, template };
+  const resources = template.toJSON().Resources as Record<string, Json>;
+  return { app, stack, template, resources };
 }
+type Synth = ReturnType<typeof synth>;
 
 type Json = Record<string, any>;
 
@@ -53,10 +59,29 @@ let stack: MaildeskStack;
 let template: Template;
 let resources: Record<string, Json>;
 /** The variant: a Route 53 zone, 90-day retention, no alarm e-mail. */
-let variant: { stack: MaildeskStack; template: Template };
-const id = (c: { node: { defaultChild?: unknown } } | CfnResource) =>
-  stack.getLogicalId(('node' in c && (c as any).node.defaultChild ? (c as any).node.defaultChild : c) as CfnResource);
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+let variant: Synth;
+/** The example config plus `telegram`: the only synthesis with the telegram-alert function. */
+let withTelegram: Synth;
+type Resourceish = { node: { defaultChild?: unknown } } | CfnResource;
+const idIn = (s: MaildeskStack, c: Resourceish) =>
+  s.getLogicalId(('node' in c && (c as any).node.defaultChild ? (c as any).node.defaultChild : c) as CfnResource);
+const id = (c: Resourceish) => idIn(stack, c);
+const ofTypeIn = (res: Record<string, Json>, type: string) => Object.entries(res).filter(([, r]) => r.Type === type);
+const ofType = (type: string) => ofTypeIn(resources, type);
+/** A function of a stack by name (telegram-alert: undefined without config `telegram`). */
+const fnOf = (s: MaildeskStack, name: FunctionName) =>
+  ({
+    inbound: s.functions.inbound,
+    notify: s.functions.notify,
+    'sla-sweep': s.functions.slaSweep,
+    'monthly-report': s.functions.monthlyReport,
+    'telegram-alert': s.functions.telegramAlert,
+  })[name];
+/** Both full synthesis variants: without and with `telegram`. */
+const synths = () => [
+  { label: 'example', app, stack, template, resources },
+  { label: 'example + telegram', ...withTelegram },
+];
 
 beforeAll(() => {
   ({ app, stack, template } = synth(exampleInput()));
@@ -66,6 +91,7 @@ beforeAll(() => {
   input.deployment.rawMailRetentionDays = 90;
   delete input.deployment.alarmEmail;
   variant = synth(input);
+  withTelegram = synth(telegramInput());
 });
 
 describe('SES receiving', () => {
@@ -283,38 +309,64 @@ describe('DynamoDB table', () => {
 });
 
 describe('functions', () => {
-  const fnId = (name: FunctionName) => id({ inbound: stack.functions.inbound, notify: stack.functions.notify, 'sla-sweep': stack.functions.slaSweep }[name]);
+  const fnId = (name: FunctionName) => id(fnOf(stack, name)!);
+
+  it('deploys telegram-alert only with config `telegram`', () => {
+    expect(deployedFunctionNames(parseConfig(exampleInput()))).toEqual(['inbound', 'notify', 'sla-sweep', 'monthly-report']);
+    expect(deployedFunctionNames(parseConfig(telegramInput()))).toEqual([...FUNCTION_NAMES]);
+    expect(stack.functions.telegramAlert).toBeUndefined();
+    expect(stack.functions.telegramAlertDlq).toBeUndefined();
+    expect(stack.functions.telegramRules).toEqual([]);
+    expect(stack.functions.roles['telegram-alert']).toBeUndefined();
+    expect(Object.keys(resources).filter((k) => k.includes('Telegram'))).toEqual([]);
+    expect(JSON.stringify(resources)).not.toContain('ssm:');
+    expect(withTelegram.stack.functions.telegramAlert).toBeDefined();
+    expect(withTelegram.stack.functions.telegramRules).toHaveLength(2);
+  });
 
   it('every function runs Node.js 22 (pinned) on arm64', () => {
     const fns = ofType('AWS::Lambda::Function');
-    expect(fns).toHaveLength(4); // inbound, notify, sla-sweep, rule-set activation
-    for (const [, fn] of fns) {
+    expect(fns).toHaveLength(5); // inbound, notify, sla-sweep, monthly-report, rule-set activation
+    const fnsWithTelegram = ofTypeIn(withTelegram.resources, 'AWS::Lambda::Function');
+    expect(fnsWithTelegram).toHaveLength(6); // + telegram-alert
+    for (const [, fn] of [...fns, ...fnsWithTelegram]) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
     }
   });
 
   it('has the memory, timeout, environment and JSON logs each function needs', () => {
-    const expected: Record<FunctionName, [number, number]> = { inbound: [1024, 120], notify: [512, 120], 'sla-sweep': [256, 50] };
-    for (const name of FUNCTION_NAMES) {
-      const fn = resources[fnId(name)]!.Properties;
-      expect([fn.MemorySize, fn.Timeout]).toEqual(expected[name]);
-      expect(fn.Handler).toBe('index.handler');
-      expect(fn.Environment.Variables).toEqual({
-        TABLE_NAME: { Ref: id(stack.tickets.table) },
-        MAIL_BUCKET: { Ref: id(stack.rawMail.bucket) },
-        EVENT_BUS_NAME: { Ref: id(stack.bus) },
-        SES_CONFIGURATION_SET: { Ref: id(stack.mail.configurationSet) },
-        POWERTOOLS_SERVICE_NAME: `maildesk-${name}`,
-        LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-      });
-      expect(fn.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: { Ref: expect.any(String) } });
-      const logGroup = resources[fn.LoggingConfig.LogGroup.Ref]!;
-      expect(logGroup.Properties.RetentionInDays).toBe(90);
+    const expected: Record<FunctionName, [number, number]> = {
+      inbound: [1024, 120],
+      notify: [512, 120],
+      'sla-sweep': [256, 50],
+      'monthly-report': [512, 300],
+      'telegram-alert': [256, 30],
+    };
+    for (const { label, stack: s, resources: res } of synths()) {
+      const names = FUNCTION_NAMES.filter((n) => fnOf(s, n));
+      expect(names.length, label).toBe(label === 'example' ? 4 : 5);
+      for (const name of names) {
+        const fn = res[idIn(s, fnOf(s, name)!)]!.Properties;
+        expect([fn.MemorySize, fn.Timeout], `${label}: ${name}`).toEqual(expected[name]);
+        expect(fn.Handler).toBe('index.handler');
+        expect(fn.Role).toEqual({ 'Fn::GetAtt': [idIn(s, s.functions.roles[name]!), 'Arn'] });
+        expect(fn.Environment.Variables).toEqual({
+          TABLE_NAME: { Ref: idIn(s, s.tickets.table) },
+          MAIL_BUCKET: { Ref: idIn(s, s.rawMail.bucket) },
+          EVENT_BUS_NAME: { Ref: idIn(s, s.bus) },
+          SES_CONFIGURATION_SET: { Ref: idIn(s, s.mail.configurationSet) },
+          POWERTOOLS_SERVICE_NAME: `maildesk-${name}`,
+          LOG_LEVEL: 'INFO',
+          NODE_OPTIONS: '--enable-source-maps',
+        });
+        expect(fn.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: { Ref: idIn(s, s.functions.logGroups[name]!) } });
+        const logGroup = res[fn.LoggingConfig.LogGroup.Ref]!;
+        expect(logGroup.Properties.RetentionInDays).toBe(90);
+      }
+      // the activation function logs with a retention too
+      for (const [, lg] of ofTypeIn(res, 'AWS::Logs::LogGroup')) expect(lg.Properties.RetentionInDays).toBe(90);
     }
-    // the activation function logs with a retention too
-    for (const [, lg] of ofType('AWS::Logs::LogGroup')) expect(lg.Properties.RetentionInDays).toBe(90);
   });
 
   it('inbound: two retries within an hour, then its SQS DLQ', () => {
@@ -350,13 +402,95 @@ describe('functions', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fnId('sla-sweep') }, MaximumRetryAttempts: 0 });
   });
 
-  it('DLQs are encrypted, TLS-only and keep messages 14 days', () => {
-    for (const q of [stack.functions.inboundDlq, stack.functions.notifyDlq]) {
-      expect(resources[id(q)]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
-      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-        Queues: [{ Ref: id(q) }],
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+  it('monthly-report: daily at 06:00 UTC; two retries within an hour, then its DLQ (the schedule target too)', () => {
+    expect(MONTHLY_REPORT_SCHEDULE).toBe('cron(0 6 * * ? *)');
+    const dlqArn = { 'Fn::GetAtt': [id(stack.functions.monthlyReportDlq), 'Arn'] };
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 6 * * ? *)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [fnId('monthly-report'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+          DeadLetterConfig: { Arn: dlqArn },
+        }),
+      ],
+    });
+    expect(resources[id(stack.functions.monthlyReportSchedule)]!.Properties.EventBusName).toBeUndefined(); // default bus: schedules
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnId('monthly-report') },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: dlqArn } },
+    });
+    // EventBridge may put events it could not deliver into the DLQ, from this rule only.
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: id(stack.functions.monthlyReportDlq) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [id(stack.functions.monthlyReportSchedule), 'Arn'] } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('telegram-alert: two rules on the maildesk bus (SLA escalations and breaches; ticket.created only when blocking)', () => {
+    const { stack: s, resources: res, template: t } = withTelegram;
+    const fnArn = { 'Fn::GetAtt': [idIn(s, s.functions.telegramAlert!), 'Arn'] };
+    const dlqArn = { 'Fn::GetAtt': [idIn(s, s.functions.telegramAlertDlq!), 'Arn'] };
+    const rules = ofTypeIn(res, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties.Targets ?? []).includes(JSON.stringify(fnArn)));
+    expect(rules.map(([rid]) => rid).sort()).toEqual(s.functions.telegramRules.map((r) => idIn(s, r)).sort());
+    expect(rules.map(([, r]) => r.Properties.EventPattern)).toEqual([
+      { source: ['maildesk'], 'detail-type': ['sla.escalated', 'sla.breached'] },
+      { source: ['maildesk'], 'detail-type': ['ticket.created'], detail: { priority: ['blocking'] } },
+    ]);
+    for (const [, r] of rules) {
+      expect(r.Properties.EventBusName).toEqual({ Ref: idIn(s, s.bus) });
+      expect(r.Properties.State).toBe('ENABLED');
+      expect(r.Properties.Targets).toEqual([
+        expect.objectContaining({ Arn: fnArn, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 }, DeadLetterConfig: { Arn: dlqArn } }),
+      ]);
+      // EventBridge may invoke it only from these rules
+      t.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        FunctionName: fnArn,
+        SourceArn: { 'Fn::GetAtt': [rules.find(([, x]) => x === r)![0], 'Arn'] },
       });
+    }
+    t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: idIn(s, s.functions.telegramAlert!) },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: dlqArn } },
+    });
+    const queuePolicy = ofTypeIn(res, 'AWS::SQS::QueuePolicy').find(([, p]) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: idIn(s, s.functions.telegramAlertDlq!) }]))!;
+    const fromEvents = (queuePolicy[1].Properties.PolicyDocument.Statement as Json[]).filter((st) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(fromEvents.map((st) => st.Condition.ArnEquals['aws:SourceArn']['Fn::GetAtt'][0]).sort()).toEqual(rules.map(([rid]) => rid).sort());
+    // the alerts topic rules are untouched by it
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['maildesk'], 'detail-type': ['sla.breached'] },
+      Targets: [Match.objectLike({ Arn: { Ref: idIn(s, s.alerts.topic) } })],
+    });
+  });
+
+  it('DLQs are encrypted, TLS-only and keep messages 14 days', () => {
+    for (const { stack: s, template: t, resources: res } of synths()) {
+      const queues = [s.functions.inboundDlq, s.functions.notifyDlq, s.functions.monthlyReportDlq, s.functions.telegramAlertDlq].filter((q) => q !== undefined);
+      expect(queues).toHaveLength(s.functions.telegramAlert ? 4 : 3);
+      expect(ofTypeIn(res, 'AWS::SQS::Queue')).toHaveLength(queues.length);
+      for (const q of queues) {
+        expect(res[idIn(s, q)]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+        t.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: idIn(s, q) }],
+          PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        });
+      }
     }
   });
 });
@@ -410,10 +544,10 @@ describe('events, alerts and alarms', () => {
     for (const a of alarms) expect(a.AlarmActions).toEqual([topicRef()]);
     const find = (metric: string, dimension: Json) =>
       alarms.filter((a) => a.MetricName === metric && JSON.stringify(a.Dimensions ?? []).includes(JSON.stringify(dimension)));
-    for (const fn of [stack.functions.inbound, stack.functions.notify, stack.functions.slaSweep]) {
+    for (const fn of [stack.functions.inbound, stack.functions.notify, stack.functions.slaSweep, stack.functions.monthlyReport]) {
       expect(find('Errors', { Ref: id(fn) })).toEqual([expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Sum' })]);
     }
-    for (const q of [stack.functions.inboundDlq, stack.functions.notifyDlq]) {
+    for (const q of [stack.functions.inboundDlq, stack.functions.notifyDlq, stack.functions.monthlyReportDlq]) {
       expect(find('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [id(q), 'QueueName'] })).toEqual([
         expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
       ]);
@@ -424,7 +558,20 @@ describe('events, alerts and alarms', () => {
       expect.objectContaining({ Namespace: 'AWS/Events', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
     ]);
     expect(alarms.map((a) => a.MetricName)).toEqual(expect.arrayContaining(['Reputation.BounceRate', 'Reputation.ComplaintRate']));
-    expect(alarms).toHaveLength(10);
+    expect(alarms).toHaveLength(12);
+  });
+
+  it('with `telegram`, also alarms on telegram-alert errors and its DLQ', () => {
+    const { stack: s, resources: res } = withTelegram;
+    const alarms = ofTypeIn(res, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms).toHaveLength(14);
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: idIn(s, s.alerts.topic) }]);
+    const find = (metric: string, dimension: Json) =>
+      alarms.filter((a) => a.MetricName === metric && JSON.stringify(a.Dimensions ?? []).includes(JSON.stringify(dimension)));
+    expect(find('Errors', { Ref: idIn(s, s.functions.telegramAlert!) })).toEqual([expect.objectContaining({ Threshold: 0, Statistic: 'Sum' })]);
+    expect(find('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [idIn(s, s.functions.telegramAlertDlq!), 'QueueName'] })).toEqual([
+      expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }),
+    ]);
   });
 
   it('with no alarmEmail there is no subscription (the topic stays for other subscribers)', () => {
@@ -436,36 +583,59 @@ describe('events, alerts and alarms', () => {
 
 describe('IAM: least privilege', () => {
   type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string };
-  const statementsOf = (roleConstruct: { node: { defaultChild?: unknown } }): Statement[] => {
-    const roleId = id(roleConstruct);
-    return ofType('AWS::IAM::Policy')
+  const statementsIn = (s: MaildeskStack, res: Record<string, Json>, roleConstruct: { node: { defaultChild?: unknown } }): Statement[] => {
+    const roleId = idIn(s, roleConstruct);
+    return ofTypeIn(res, 'AWS::IAM::Policy')
       .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
   };
+  const statementsOf = (roleConstruct: { node: { defaultChild?: unknown } }) => statementsIn(stack, resources, roleConstruct);
   const actionsOf = (s: Statement) => [s.Action].flat();
-  const allStatements = () => ofType('AWS::IAM::Policy').flatMap(([pid, p]) => (p.Properties.PolicyDocument.Statement as Statement[]).map((s) => ({ pid, s })));
+  const allStatementsIn = (res: Record<string, Json>) =>
+    ofTypeIn(res, 'AWS::IAM::Policy').flatMap(([pid, p]) => (p.Properties.PolicyDocument.Statement as Statement[]).map((s) => ({ pid, s })));
+  /** Every action a role may use, sorted. */
+  const allActions = (st: Statement[]) => [...new Set(st.flatMap(actionsOf))].sort();
 
   it('no role uses an AWS managed policy or an inline policy outside the reviewed ones', () => {
-    for (const [, role] of ofType('AWS::IAM::Role')) {
-      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-      expect(role.Properties.Policies).toBeUndefined();
+    for (const { resources: res } of synths()) {
+      for (const [, role] of ofTypeIn(res, 'AWS::IAM::Role')) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+        expect(role.Properties.Policies).toBeUndefined();
+      }
+    }
+  });
+
+  it('one role per function: 4 (+ telegram-alert) function roles, the activation role, the bounce-forwarding rule role', () => {
+    for (const { label, stack: s, resources: res } of synths()) {
+      const names = FUNCTION_NAMES.filter((n) => fnOf(s, n));
+      const roleIds = names.map((n) => idIn(s, s.functions.roles[n]!));
+      expect(new Set(roleIds).size, label).toBe(names.length);
+      expect(ofTypeIn(res, 'AWS::IAM::Role'), label).toHaveLength(names.length + 2);
+      for (const n of names) {
+        const role = res[idIn(s, s.functions.roles[n]!)]!;
+        expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+          expect.objectContaining({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }),
+        ]);
+      }
     }
   });
 
   it('no action wildcards, and Resource "*" only where IAM has no resource type (the justified list)', () => {
-    for (const { s } of allStatements()) for (const a of actionsOf(s)) expect(a).not.toMatch(/\*$/);
-    const star = allStatements()
-      .filter(({ s }) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')))
-      .map(({ pid, s }) => ({ pid, actions: actionsOf(s).sort() }));
-    const notifyPolicy = stack.getLogicalId(stack.functions.roles.notify.node.findChild('DefaultPolicy').node.defaultChild as CfnResource);
-    const activatePolicy = stack.getLogicalId(stack.inboundMail.activationFunction.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnResource);
-    expect(star).toEqual(
-      expect.arrayContaining([
-        { pid: notifyPolicy, actions: ['dynamodb:ListStreams'] },
-        { pid: activatePolicy, actions: ['ses:DescribeActiveReceiptRuleSet', 'ses:SetActiveReceiptRuleSet'] },
-      ]),
-    );
-    expect(star).toHaveLength(2);
+    for (const { label, stack: s, resources: res } of synths()) {
+      for (const { s: st } of allStatementsIn(res)) for (const a of actionsOf(st)) expect(a, label).not.toMatch(/\*$/);
+      const star = allStatementsIn(res)
+        .filter(({ s: st }) => st.Resource === '*' || (Array.isArray(st.Resource) && st.Resource.includes('*')))
+        .map(({ pid, s: st }) => ({ pid, actions: actionsOf(st).sort() }));
+      const notifyPolicy = s.getLogicalId(s.functions.roles.notify.node.findChild('DefaultPolicy').node.defaultChild as CfnResource);
+      const activatePolicy = s.getLogicalId(s.inboundMail.activationFunction.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnResource);
+      expect(star, label).toEqual(
+        expect.arrayContaining([
+          { pid: notifyPolicy, actions: ['dynamodb:ListStreams'] },
+          { pid: activatePolicy, actions: ['ses:DescribeActiveReceiptRuleSet', 'ses:SetActiveReceiptRuleSet'] },
+        ]),
+      );
+      expect(star, label).toHaveLength(2);
+    }
   });
 
   it('inbound: reads inbound/, writes attachments/ and failed/, uses the table; no SES, no bus', () => {
@@ -510,6 +680,74 @@ describe('IAM: least privilege', () => {
   });
 });
 
+describe('IAM: monthly-report and telegram-alert', () => {
+  type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string };
+  const statementsIn = (s: MaildeskStack, res: Record<string, Json>, roleConstruct: { node: { defaultChild?: unknown } }): Statement[] => {
+    const roleId = idIn(s, roleConstruct);
+    return ofTypeIn(res, 'AWS::IAM::Policy')
+      .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+  };
+  const actionsOf = (s: Statement) => [s.Action].flat();
+  const tableArn = () => ({ 'Fn::GetAtt': [id(stack.tickets.table), 'Arn'] });
+
+  it('monthly-report: the table (events Query, claims), the byTenant index, SES sending, its log group and DLQ; nothing else', () => {
+    const st = statementsIn(stack, resources, stack.functions.roles['monthly-report']);
+    expect(st.every((x) => x.Effect === 'Allow')).toBe(true);
+    const bySid = Object.fromEntries(st.filter((x) => x.Sid).map((x) => [x.Sid!, x]));
+    expect(Object.keys(bySid).sort()).toEqual(['Logs', 'QueryIndexes', 'SendMail', 'Table']);
+    expect(bySid.Table!.Resource).toEqual(tableArn());
+    expect(actionsOf(bySid.Table!).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    expect(actionsOf(bySid.Table!).sort()).toEqual([...TABLE_ACTIONS['monthly-report']].sort());
+    expect(bySid.QueryIndexes).toEqual(
+      expect.objectContaining({ Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn(), '/index/byTenant']] } }),
+    );
+    // the same sending permission as notify: the domain identity and the configuration set
+    const notifySend = statementsIn(stack, resources, stack.functions.roles.notify).find((x) => x.Sid === 'SendMail')!;
+    expect(bySid.SendMail).toEqual(notifySend);
+    expect(bySid.Logs!.Resource).toEqual({ 'Fn::GetAtt': [id(stack.functions.logGroups['monthly-report']), 'Arn'] });
+    const dlq = st.filter((x) => !x.Sid);
+    expect(dlq).toEqual([
+      expect.objectContaining({ Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: { 'Fn::GetAtt': [id(stack.functions.monthlyReportDlq), 'Arn'] } }),
+    ]);
+    expect(st.flatMap(actionsOf).filter((a) => /^(s3|events|ssm|kms):/.test(a))).toEqual([]);
+    expect(st.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+    expect(st.flatMap(actionsOf)).not.toContain('dynamodb:UpdateItem');
+  });
+
+  it('telegram-alert: claims on the table, ssm:GetParameter on exactly the bot-token parameter, its log group and DLQ; nothing else', () => {
+    const { stack: s, resources: res } = withTelegram;
+    const st = statementsIn(s, res, s.functions.roles['telegram-alert']!);
+    expect(st.every((x) => x.Effect === 'Allow')).toBe(true);
+    const bySid = Object.fromEntries(st.filter((x) => x.Sid).map((x) => [x.Sid!, x]));
+    expect(Object.keys(bySid).sort()).toEqual(['Logs', 'ReadBotToken', 'Table']);
+    expect(bySid.Table!.Resource).toEqual({ 'Fn::GetAtt': [idIn(s, s.tickets.table), 'Arn'] });
+    expect(actionsOf(bySid.Table!).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(bySid.ReadBotToken).toEqual(
+      expect.objectContaining({
+        Action: 'ssm:GetParameter',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:123456789012:parameter/maildesk/telegram-bot-token']] },
+      }),
+    );
+    expect(bySid.Logs!.Resource).toEqual({ 'Fn::GetAtt': [idIn(s, s.functions.logGroups['telegram-alert']!), 'Arn'] });
+    expect(st.filter((x) => !x.Sid)).toEqual([
+      expect.objectContaining({ Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: { 'Fn::GetAtt': [idIn(s, s.functions.telegramAlertDlq!), 'Arn'] } }),
+    ]);
+    // no kms:Decrypt: the parameter is expected under the AWS managed key aws/ssm (README, IAM permissions)
+    expect(st.flatMap(actionsOf).filter((a) => /^(s3|ses|events|kms):/.test(a) || a === 'dynamodb:Query')).toEqual([]);
+  });
+
+  it('the SSM parameter ARN: a name with or without a leading slash, or a full ARN as it is', () => {
+    const { stack: s } = withTelegram;
+    const arn = (name: string) => s.resolve(ssmParameterArn(s, name));
+    const join = (tail: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:123456789012:parameter/${tail}`]] });
+    expect(arn('/maildesk/telegram-bot-token')).toEqual(join('maildesk/telegram-bot-token'));
+    expect(arn('maildesk/telegram-bot-token')).toEqual(join('maildesk/telegram-bot-token'));
+    expect(arn('telegram-bot-token')).toEqual(join('telegram-bot-token'));
+    expect(arn('arn:aws:ssm:eu-west-1:123456789012:parameter/x')).toBe('arn:aws:ssm:eu-west-1:123456789012:parameter/x');
+  });
+});
+
 describe('outputs', () => {
   it('lists the MX target, the tenant addresses, the table and the bucket', () => {
     const outputs = template.toJSON().Outputs as Record<string, Json>;
@@ -517,35 +755,68 @@ describe('outputs', () => {
     expect(outputs.TenantAddresses!.Value).toBe('clinic-north@support.example, clinic-south@support.example, help@clinic-south.example');
     expect(outputs.TableName!.Value).toEqual({ Ref: id(stack.tickets.table) });
     expect(outputs.BucketName!.Value).toEqual({ Ref: id(stack.rawMail.bucket) });
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['EventBusName', 'ReceiptRuleSetName', 'AlertsTopicArn', 'InboundDlqUrl', 'NotifyDlqUrl', 'InboundLogGroup', 'NotifyLogGroup', 'SlaSweepLogGroup']));
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'EventBusName',
+        'ReceiptRuleSetName',
+        'AlertsTopicArn',
+        'InboundDlqUrl',
+        'NotifyDlqUrl',
+        'MonthlyReportDlqUrl',
+        'InboundLogGroup',
+        'NotifyLogGroup',
+        'SlaSweepLogGroup',
+        'MonthlyReportLogGroup',
+        'MonthlyReportFunctionName',
+      ]),
+    );
+    expect(outputs.MonthlyReportLogGroup!.Value).toEqual({ Ref: id(stack.functions.logGroups['monthly-report']) });
+    expect(Object.keys(outputs).filter((o) => o.startsWith('Telegram'))).toEqual([]);
+  });
+
+  it('with `telegram`, also the telegram-alert log group and DLQ', () => {
+    const { stack: s, template: t } = withTelegram;
+    const outputs = t.toJSON().Outputs as Record<string, Json>;
+    expect(outputs.TelegramAlertLogGroup!.Value).toEqual({ Ref: idIn(s, s.functions.logGroups['telegram-alert']!) });
+    expect(outputs.TelegramAlertDlqUrl!.Value).toEqual({ Ref: idIn(s, s.functions.telegramAlertDlq!) });
   });
 });
 
 describe('cdk-nag AwsSolutions', () => {
-  it('has no unacknowledged finding, error or warning', () => {
-    const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
-    const findings = report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
-    expect(findings).toEqual([]);
-    expect(report.success).toBe(true);
+  it('has no unacknowledged finding, error or warning (with and without `telegram`)', () => {
+    for (const { label, app: a } of synths()) {
+      const report = new AwsSolutionsChecks(a, { verbose: true }).validateScope(a);
+      const findings = report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+      expect(findings, label).toEqual([]);
+      expect(report.success, label).toBe(true);
+    }
   });
 
   it('every acknowledgment carries a reason, and only the reviewed rules are acknowledged', () => {
-    const acks: { path: string; rule: string; reason: string }[] = [];
-    const visit = (c: import('constructs').IConstruct) => {
-      for (const m of c.node.metadata) {
-        if (m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-        for (const [rule, reason] of Object.entries(m.data as Record<string, string>)) acks.push({ path: c.node.path, rule, reason });
-      }
-      c.node.children.forEach(visit);
-    };
-    visit(stack);
-    for (const a of acks) expect(a.reason.length, `${a.rule} on ${a.path}`).toBeGreaterThan(40);
-    const rules = [...new Set(acks.map((a) => a.rule.replace(/^[^:]*::/, '').replace(/\[.*$/, '')))].sort();
-    expect(rules).toEqual(['AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SQS3']);
-    expect(acks.filter((a) => a.rule.includes('Resource::*]')).map((a) => a.path).sort()).toEqual([
-      'Maildesk/Functions/NotifyRole',
-      'Maildesk/InboundMail/ActivateRole',
-    ]);
+    for (const { label, stack: s } of synths()) {
+      const acks: { path: string; rule: string; reason: string }[] = [];
+      const visit = (c: import('constructs').IConstruct) => {
+        for (const m of c.node.metadata) {
+          if (m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+          for (const [rule, reason] of Object.entries(m.data as Record<string, string>)) acks.push({ path: c.node.path, rule, reason });
+        }
+        c.node.children.forEach(visit);
+      };
+      visit(s);
+      for (const a of acks) expect(a.reason.length, `${label}: ${a.rule} on ${a.path}`).toBeGreaterThan(40);
+      const rules = [...new Set(acks.map((a) => a.rule.replace(/^[^:]*::/, '').replace(/\[.*$/, '')))].sort();
+      expect(rules, label).toEqual(['AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SQS3']);
+      expect(acks.filter((a) => a.rule.includes('Resource::*]')).map((a) => a.path).sort(), label).toEqual([
+        'Maildesk/Functions/NotifyRole',
+        'Maildesk/InboundMail/ActivateRole',
+      ]);
+      // no IAM5 on the new roles: every resource they name is exact
+      expect(acks.filter((a) => /MonthlyReport|TelegramAlert/.test(a.path) && a.rule.includes('IAM5')), label).toEqual([]);
+      // the pinned runtime on every Lambda (4 or 5 functions + activation), SQS3 on every DLQ
+      const functions = FUNCTION_NAMES.filter((n) => fnOf(s, n)).length;
+      expect(acks.filter((a) => a.rule.endsWith('AwsSolutions-L1')), label).toHaveLength(functions + 1);
+      expect(acks.filter((a) => a.rule.endsWith('AwsSolutions-SQS3')), label).toHaveLength(functions - 1);
+    }
   });
 });
 
@@ -605,14 +876,16 @@ describe('config errors stop synth', () => {
 
 describe('`npx cdk synth` offline, with real esbuild bundling', () => {
   it.skipIf(!HANDLERS_EXIST)(
-    'writes the template and one ESM bundle per function, with the config compiled in',
+    'writes the template and one ESM bundle per function (all five: the example config plus `telegram`), with the config compiled in',
     () => {
       const out = mkdtempSync(join(tmpdir(), 'maildesk-cdk-out-'));
       try {
+        const configFile = join(out, 'maildesk.config.telegram.json');
+        writeFileSync(configFile, JSON.stringify(telegramInput()));
         const env: NodeJS.ProcessEnv = {
           PATH: process.env.PATH,
           HOME: process.env.HOME ?? tmpdir(),
-          MAILDESK_CONFIG: 'maildesk.config.example.json',
+          MAILDESK_CONFIG: configFile,
           CDK_DEFAULT_ACCOUNT: '123456789012', // fake: synth never calls AWS
           CDK_DEFAULT_REGION: 'eu-west-1',
           CDK_DISABLE_VERSION_CHECK: '1',
@@ -620,18 +893,24 @@ describe('`npx cdk synth` offline, with real esbuild bundling', () => {
           AWS_EC2_METADATA_DISABLED: 'true',
           CI: 'true',
         };
-        const run = spawnSync(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--no-notices', '--output', out], { cwd: ROOT, env, encoding: 'utf8' });
+        const cdkOut = join(out, 'cdk.out');
+        const run = spawnSync(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--no-notices', '--output', cdkOut], { cwd: ROOT, env, encoding: 'utf8' });
         expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
 
-        const tpl = JSON.parse(readFileSync(join(out, 'Maildesk.template.json'), 'utf8')) as { Resources: Record<string, Json> };
+        const tpl = JSON.parse(readFileSync(join(cdkOut, 'Maildesk.template.json'), 'utf8')) as { Resources: Record<string, Json> };
         const types = Object.values(tpl.Resources).map((r) => r.Type);
         expect(types).toEqual(expect.arrayContaining(['AWS::SES::ReceiptRule', 'AWS::DynamoDB::Table', 'Custom::SesActiveReceiptRuleSet']));
+        const services = Object.values(tpl.Resources)
+          .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)
+          .map((r) => r.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME as string)
+          .sort();
+        expect(services).toEqual(FUNCTION_NAMES.map((n) => `maildesk-${n}`).sort());
 
-        const assets = JSON.parse(readFileSync(join(out, 'Maildesk.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };
+        const assets = JSON.parse(readFileSync(join(cdkOut, 'Maildesk.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };
         const bundleDirs = Object.values(assets.files)
-          .map((f) => join(out, f.source.path))
+          .map((f) => join(cdkOut, f.source.path))
           .filter((p) => existsSync(join(p, 'index.mjs')));
-        expect(bundleDirs.length).toBe(3);
+        expect(bundleDirs.length).toBe(FUNCTION_NAMES.length);
         for (const dir of bundleDirs) {
           expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
           const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
@@ -648,6 +927,6 @@ describe('`npx cdk synth` offline, with real esbuild bundling', () => {
         rmSync(out, { recursive: true, force: true });
       }
     },
-    120_000,
+    300_000, // five esbuild bundles on a loaded machine
   );
 });
