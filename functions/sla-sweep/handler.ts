@@ -15,5 +15,5 @@ const deps = { tickets: new DynamoTicketStore(new DynamoDBClient({}), env.TABLE_
 
 export const handler = middy().handler(async () => {
   const result = await sweepDeadlines(new Date(), deps);
-  log.info('sweep done', { due: result.due, acted: result.acted.length });
+  log.info('sweep done', { due: result.due, acted: result.acted.length, raced: result.raced, failed: result.failed });
 });

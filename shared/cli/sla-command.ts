@@ -36,8 +36,8 @@ const prioritiesByName = new Map<string, Priority>(
 );
 
 // An instant needs its offset: a bare local time would silently mean the server's zone.
-const INSTANT_MESSAGE = 'expected an ISO instant with an offset, like 2026-03-02T09:30:00+03:00';
-const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 })], { error: INSTANT_MESSAGE });
+export const INSTANT_MESSAGE = 'expected an ISO instant with an offset, like 2026-03-02T09:30:00+03:00';
+export const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 })], { error: INSTANT_MESSAGE });
 
 const pauseSchema = z
   .string()

@@ -1,23 +1,52 @@
-/** `maildesk sweep [--now ISO] [--dry-run]`: one sweep at a given time, for tests and for ops. */
-import { z } from 'zod';
+/**
+ * `maildesk sweep [--now ISO] [--dry-run] [--aws] [--table T] [--config FILE]`: one SLA sweep at a
+ * given time, for tests and for ops. With --dry-run nothing is written: it prints what would fire.
+ * Prints JSON {now, dryRun, due, acted | wouldAct, raced, failed}. Exit codes: 0 done, 1 some
+ * tickets could not be handled, 2 bad flags or config.
+ */
 import { loadConfig, resolveConfigPath } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
-import { silentLogger } from '../log';
-import { sweepDeadlines } from '../use-cases/sweep-deadlines';
+import type { Logger } from '../log';
+import { sweepDeadlines, SweepIncompleteError, type SweepResult } from '../use-cases/sweep-deadlines';
 import { parseFlags, UsageError, type CliIo } from './io';
+import { INSTANT_MESSAGE, isoInstant } from './sla-command';
 import { openStore } from './store-access';
 
-export async function runSweepCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseFlags(argv, { now: { type: 'string' }, 'dry-run': { type: 'boolean' }, aws: { type: 'boolean' }, table: { type: 'string' }, config: { type: 'string' } }, false);
-  const now = values.now === undefined ? new Date() : z.iso.datetime({ offset: true }).safeParse(values.now).success ? new Date(values.now) : null;
-  if (!now) throw new UsageError(`--now: expected an ISO instant like 2026-11-25T10:00:00+03:00, got "${values.now}"`);
-  const config = loadConfig(resolveConfigPath(values.config));
-  const { store, close } = openStore({ aws: Boolean(values.aws), table: values.table });
+export const SWEEP_USAGE = 'usage: maildesk sweep [--now ISO] [--dry-run] [--aws] [--table NAME] [--config FILE]';
+
+export async function runSweepCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { now: { type: 'string' }, 'dry-run': { type: 'boolean' }, aws: { type: 'boolean' }, table: { type: 'string' }, config: { type: 'string' } },
+    false,
+  );
+  let now = new Date();
+  if (values.now !== undefined) {
+    if (!isoInstant.safeParse(values.now).success) throw new UsageError(`--now: ${INSTANT_MESSAGE}, got "${values.now}"\n${SWEEP_USAGE}`);
+    now = new Date(values.now);
+  }
+  const dryRun = Boolean(values['dry-run']);
+  const config = loadConfig(resolveConfigPath(values.config, env));
+  const { store, close } = openStore({ aws: Boolean(values.aws), table: values.table }, env);
   try {
-    const result = await sweepDeadlines(now, { tickets: store, config, calendar: BusinessCalendar.fromConfig(config), log: silentLogger }, { dryRun: Boolean(values['dry-run']) });
-    io.stdout(JSON.stringify({ now: now.toISOString(), dryRun: Boolean(values['dry-run']), ...result }, null, 2));
-    return 0;
+    let result: SweepResult;
+    try {
+      result = await sweepDeadlines(now, { tickets: store, config, calendar: BusinessCalendar.fromConfig(config), log: stderrLogger(io) }, { dryRun });
+    } catch (error) {
+      // Some tickets failed (each logged on stderr): still report what the sweep did.
+      if (!(error instanceof SweepIncompleteError)) throw error;
+      result = error.result;
+    }
+    const { acted, ...counts } = result;
+    io.stdout(JSON.stringify({ now: now.toISOString(), dryRun, due: counts.due, [dryRun ? 'wouldAct' : 'acted']: acted, raced: counts.raced, failed: counts.failed }, null, 2));
+    return result.failed > 0 ? 1 : 0;
   } finally {
     close();
   }
+}
+
+/** Problems go to stderr (one JSON line each), so ops see which ticket failed; progress stays quiet. */
+function stderrLogger(io: CliIo): Logger {
+  const write = (level: string) => (message: string, fields: object = {}) => io.stderr(JSON.stringify({ level, message, ...fields }));
+  return { info() {}, warn: write('warn'), error: write('error'), security: write('security') };
 }

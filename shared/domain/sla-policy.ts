@@ -154,7 +154,9 @@ export function warnAt(input: SlaInput, calendar: BusinessCalendar, sla: SlaSett
 export type SlaTicket = Pick<
   Ticket,
   'priority' | 'createdAt' | 'pauses' | 'startedAt' | 'deferredWd' | 'waitingSince' | 'status' | 'respondedAt' | 'warned' | 'breached' | 'reminded'
->;
+> &
+  /** engineers were already told it was not taken into work within 72 h: that check is done */
+  Partial<Pick<Ticket, 'respondOverdue'>>;
 
 /** Later actions of a chain make the earlier ones stale once both are due. */
 const supersededBy: Partial<Record<DueKind, DueKind>> = { warn: 'breach', remind: 'auto_close' };
@@ -173,7 +175,7 @@ export function nextDue(ticket: SlaTicket, calendar: BusinessCalendar, sla: SlaS
   };
   const input: SlaInput = ticket;
 
-  if (ticket.status === 'open' && ticket.respondedAt === null) {
+  if (ticket.status === 'open' && ticket.respondedAt === null && !ticket.respondOverdue) {
     add('respond', computeDeadlines(input, calendar, sla, now).respondBy);
   }
   if (isWaiting(ticket.status)) {

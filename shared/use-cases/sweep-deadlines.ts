@@ -4,15 +4,18 @@
  *   the tickets due, not the tickets stored
  * 2 for each, reload and work out every action due by `now`; act on the latest state only
  *   (a late sweep closes; it does not send a stale reminder or warning first)
- * 3 write the ticket (flags, next due) and the event in one transaction; event ids are
- *   `<ticket>:<kind>:<deadline>`, so two sweeps at once, or one run twice, act once
+ * 3 write the ticket (flags, next due) and the event in one transaction, on the version read; event
+ *   ids are `<ticket>:<kind>:<deadline>`, so two sweeps at once, or one run twice, act once
+ *   (the loser of a race changes nothing and reports nothing; the next sweep sees the new state)
  */
 import type { MaildeskConfig } from '../config';
 import type { BusinessCalendar } from '../domain/business-calendar';
 import type { EventType, TicketEvent } from '../domain/events';
-import { isFinal, type DueKind, type Ticket } from '../domain/ticket';
+import { slaPolicy } from '../domain/priorities';
+import { isFinal, type DueKind, type NextDue, type Ticket } from '../domain/ticket';
 import { moveTo, withDeadlines } from '../domain/workflow';
 import type { Logger } from '../log';
+import { formatInstant, type Language } from '../mail/texts';
 import type { TicketStore } from './ports';
 
 export interface SweepDeps {
@@ -25,12 +28,20 @@ export interface SweepDeps {
 export interface SweepAction {
   ticketKey: string;
   kind: DueKind;
-  event: EventType | null;
+  event: EventType;
+  /** the deadline that passed (ISO) */
+  deadline: string;
 }
 
 export interface SweepResult {
+  /** tickets the index returned as due (what the sweep read) */
   due: number;
+  /** actions written (or, in a dry run, that would be) */
   acted: SweepAction[];
+  /** tickets another writer changed first: the next sweep looks again */
+  raced: number;
+  /** tickets that could not be handled (logged with the ticket key; then SweepIncompleteError is thrown) */
+  failed: number;
 }
 
 const eventFor: Record<DueKind, EventType> = {
@@ -60,62 +71,150 @@ function markDone(ticket: Ticket, kind: DueKind, at: string): Ticket {
   }
 }
 
-export async function sweepDeadlines(now: Date, deps: SweepDeps, options: { dryRun?: boolean } = {}): Promise<SweepResult> {
-  const ctx = { calendar: deps.calendar, sla: deps.config.sla };
-  const nowIso = now.toISOString();
-  const candidates = await deps.tickets.findDue(nowIso);
-  const acted: SweepAction[] = [];
-  for (const candidate of candidates) {
-    const ticket = await deps.tickets.getTicket(candidate.key);
-    if (!ticket) continue;
-    let next = withDeadlines(ticket, ctx, now);
-    const due: Array<{ kind: DueKind; at: string }> = [];
-    // Each action's deadline is its own instant; collect all that passed, in order.
-    for (let guard = 0; guard < 6 && next.nextDue && next.nextDue.at <= nowIso && !isFinal(next.status); guard++) {
-      due.push(next.nextDue);
-      next = withDeadlines(markDone(next, next.nextDue.kind, nowIso), ctx, now);
-    }
-    const events: TicketEvent[] = [];
-    const top = due.reduce<{ kind: DueKind; at: string } | null>((best, d) => (!best || severity[d.kind] >= severity[best.kind] ? d : best), null);
-    const reported = due.filter((d) => d === top || (d.kind === 'respond' && top?.kind !== 'auto_close'));
-    for (const d of reported) {
-      const type = eventFor[d.kind];
-      events.push({
-        id: `${ticket.key}:${d.kind}:${d.at}`,
-        type,
-        ticketKey: ticket.key,
-        tenant: ticket.tenant,
-        at: nowIso,
-        actor: { kind: 'system', address: null },
-        priority: ticket.priority,
-        ...(d.kind === 'auto_close' ? { from: ticket.status, to: 'closed_no_response' as const } : {}),
-        reason: describe(d.kind, ticket, now),
-        data: { deadline: d.at },
-      });
-      acted.push({ ticketKey: ticket.key, kind: d.kind, event: type });
-    }
-    if (options.dryRun) continue;
-    if (!due.length && next.nextDue?.at === ticket.nextDue?.at) continue;
-    const result = await deps.tickets.saveTicket({ ticket: { ...next, version: ticket.version + 1, updatedAt: events.length ? nowIso : ticket.updatedAt }, expectedVersion: ticket.version, events, messageIds: [], inboundId: null });
-    if (!result.ok) deps.log.info('sweep lost a race: the next sweep retries', { ticketKey: ticket.key, reason: result.reason });
-    else if (events.length) deps.log.info('deadline acted on', { ticketKey: ticket.key, events: events.map((e) => e.type) });
-  }
-  return { due: candidates.length, acted };
+interface Plan {
+  /** the ticket as it is after every due action */
+  next: Ticket;
+  /** the actions that are reported (mailed); the others are only marked done */
+  reported: NextDue[];
 }
 
-function describe(kind: DueKind, ticket: Ticket, now: Date): string {
-  const due = ticket.deadlines.dueAt ? Date.parse(ticket.deadlines.dueAt) - now.getTime() : null;
-  const hours = due === null ? null : Math.round(Math.abs(due) / 360000) / 10;
+/**
+ * Every action due by `now`, applied in deadline order. Only the most severe one is reported,
+ * plus the missed 72 h response (a separate fact) unless the ticket is closed anyway.
+ */
+function plan(ticket: Ticket, deps: SweepDeps, now: Date): Plan {
+  const ctx = { calendar: deps.calendar, sla: deps.config.sla };
+  const nowIso = now.toISOString();
+  let next = withDeadlines(ticket, ctx, now);
+  const due: NextDue[] = [];
+  // Each action's deadline is its own instant; collect all that passed, in order. Each step marks
+  // one flag or closes the ticket, so a handful of steps is all there can be.
+  for (let guard = 0; guard < 6 && next.nextDue && next.nextDue.at <= nowIso && !isFinal(next.status); guard++) {
+    due.push(next.nextDue);
+    next = withDeadlines(markDone(next, next.nextDue.kind, nowIso), ctx, now);
+  }
+  const top = due.reduce<NextDue | null>((best, d) => (!best || severity[d.kind] >= severity[best.kind] ? d : best), null);
+  const reported = due.filter((d) => d === top || (d.kind === 'respond' && top?.kind !== 'auto_close'));
+  return { next, reported };
+}
+
+/**
+ * Some tickets could not be handled (a storage fault, a ticket the engine cannot read). Thrown after
+ * every other due ticket was handled, so the scheduled invocation fails visibly and is retried,
+ * while one bad ticket never holds up the rest. `result` says what was done.
+ */
+export class SweepIncompleteError extends Error {
+  constructor(
+    readonly result: SweepResult,
+    readonly causes: Error[],
+  ) {
+    super(`sweep: ${result.failed} of ${result.due} due tickets could not be handled (${causes.map((c) => c.name).join(', ')}); they stay due`, { cause: causes[0] });
+    this.name = 'SweepIncompleteError';
+  }
+}
+
+export async function sweepDeadlines(now: Date, deps: SweepDeps, options: { dryRun?: boolean } = {}): Promise<SweepResult> {
+  const nowIso = now.toISOString();
+  const candidates = await deps.tickets.findDue(nowIso);
+  const result: SweepResult = { due: candidates.length, acted: [], raced: 0, failed: 0 };
+  const causes: Error[] = [];
+  for (const candidate of candidates) {
+    try {
+      // The index is eventually consistent and may be a sweep behind: decide on the ticket itself.
+      const ticket = await deps.tickets.getTicket(candidate.key);
+      if (!ticket) continue;
+      const { next, reported } = plan(ticket, deps, now);
+      const actions = reported.map((d) => ({ ticketKey: ticket.key, kind: d.kind, event: eventFor[d.kind], deadline: d.at }));
+      if (options.dryRun) {
+        result.acted.push(...actions);
+        continue;
+      }
+      const changed = reported.length > 0 || next.nextDue?.at !== ticket.nextDue?.at || next.nextDue?.kind !== ticket.nextDue?.kind;
+      if (!changed) continue;
+      const events = reported.map((d) => sweepEvent(ticket, next, d, deps, now));
+      const saved = await deps.tickets.saveTicket({
+        ticket: { ...next, version: ticket.version + 1, updatedAt: events.length ? nowIso : ticket.updatedAt },
+        expectedVersion: ticket.version,
+        events,
+        messageIds: [],
+        inboundId: null,
+      });
+      if (!saved.ok) {
+        result.raced++;
+        deps.log.info('sweep lost a race: the next sweep looks again', { ticketKey: ticket.key, reason: saved.reason });
+        continue;
+      }
+      result.acted.push(...actions);
+      if (events.length) deps.log.info('deadline acted on', { ticketKey: ticket.key, events: events.map((e) => e.type) });
+    } catch (error) {
+      // One ticket the sweep cannot handle must not hold up the others; it stays due and is retried.
+      result.failed++;
+      causes.push(error as Error);
+      deps.log.error('sweep could not handle a ticket', { ticketKey: candidate.key, error: (error as Error).name });
+    }
+  }
+  if (causes.length) throw new SweepIncompleteError(result, causes);
+  return result;
+}
+
+function sweepEvent(ticket: Ticket, next: Ticket, d: NextDue, deps: SweepDeps, now: Date): TicketEvent {
+  const lang: Language = deps.config.tenants.find((t) => t.id === ticket.tenant)?.language ?? 'ru';
+  return {
+    id: `${ticket.key}:${d.kind}:${d.at}`,
+    type: eventFor[d.kind],
+    ticketKey: ticket.key,
+    tenant: ticket.tenant,
+    at: now.toISOString(),
+    actor: { kind: 'system', address: null },
+    priority: ticket.priority,
+    ...(d.kind === 'auto_close' ? { from: ticket.status, to: 'closed_no_response' as const } : {}),
+    reason: describe(d.kind, ticket, next, deps, now, lang),
+    data: { kind: d.kind, deadline: d.at },
+  };
+}
+
+/** "1 ч 30 мин", "8 ч", "20 мин" (en: "1 h 30 min"), to the minute. */
+function duration(ms: number, lang: Language): string {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  const [hu, mu] = lang === 'ru' ? ['ч', 'мин'] : ['h', 'min'];
+  return [h ? `${h} ${hu}` : '', m || !h ? `${m} ${mu}` : ''].filter(Boolean).join(' ');
+}
+
+/** A short line for the engineers' mail: what happened and how much time is left or over. */
+function describe(kind: DueKind, ticket: Ticket, next: Ticket, deps: SweepDeps, now: Date, lang: Language): string {
+  const ru = lang === 'ru';
+  const tz = deps.config.timezone;
+  const dueAt = next.deadlines.dueAt;
+  const business = slaPolicy[ticket.priority].clock === 'business';
+  // Business priorities count support hours, calendar ones wall hours: say which.
+  const span = (from: Date, to: Date) => {
+    const text = duration(business ? deps.calendar.businessMsBetween(from, to) : to.getTime() - from.getTime(), lang);
+    return business ? (ru ? `${text} рабочего времени` : `${text} of business time`) : text;
+  };
   switch (kind) {
     case 'respond':
-      return 'not taken into work within 72 hours';
+      return ru
+        ? `Заявка не взята в работу за ${deps.config.sla.respondWithinHours} ч (срок был ${formatInstant(next.deadlines.respondBy, tz, lang) ?? '-'}).`
+        : `Not taken into work within ${deps.config.sla.respondWithinHours} h (due ${formatInstant(next.deadlines.respondBy, tz, lang) ?? '-'}).`;
     case 'warn':
-      return hours === null ? 'deadline approaching' : `${hours} h left until the deadline`;
+      return dueAt
+        ? ru
+          ? `До крайнего срока осталось ${span(now, new Date(dueAt))}.`
+          : `${span(now, new Date(dueAt))} left until the deadline.`
+        : ru
+          ? 'Срок скоро истечёт.'
+          : 'Deadline approaching.'; // not reached: a warning always has a deadline
     case 'breach':
-      return hours === null ? 'deadline passed' : `overdue by ${hours} h`;
+      return dueAt ? (ru ? `Крайний срок пропущен на ${span(new Date(dueAt), now)}.` : `Overdue by ${span(new Date(dueAt), now)}.`) : ru ? 'Срок нарушен.' : 'Deadline passed.';
     case 'remind':
-      return 'waiting for the customer; auto-close approaching';
+      return ru
+        ? `Ждём ответа клиента; без ответа заявка закроется ${formatInstant(next.deadlines.autoCloseAt, tz, lang) ?? '-'}.`
+        : `Waiting for the customer; without an answer it closes ${formatInstant(next.deadlines.autoCloseAt, tz, lang) ?? '-'}.`;
     case 'auto_close':
-      return 'no answer from the customer within the waiting period';
+      return ru
+        ? `Нет ответа клиента ${deps.config.sla.autoCloseWorkingDays} раб. дн. с ${formatInstant(ticket.waitingSince, tz, lang) ?? '-'}.`
+        : `No answer from the customer for ${deps.config.sla.autoCloseWorkingDays} working days since ${formatInstant(ticket.waitingSince, tz, lang) ?? '-'}.`;
   }
 }

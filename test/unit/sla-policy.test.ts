@@ -201,6 +201,12 @@ describe('nextDue', () => {
 
   it.each([
     { name: 'open, not taken into work: the 72 h check comes first', t: ticket({ status: 'open', respondedAt: null }), now: undefined, due: { kind: 'respond', at: '2026-03-19T10:00:00+03:00' } },
+    {
+      name: 'open, the missed 72 h already reported: the check is not repeated, the warning is next',
+      t: ticket({ status: 'open', respondedAt: null, respondOverdue: true }),
+      now: '2026-03-19T12:00:00+03:00',
+      due: { kind: 'warn', at: '2026-03-19T18:00:00+03:00' },
+    },
     { name: 'blocking open: the warning at 4 h comes before the 72 h check', t: ticket({ priority: 'blocking', status: 'open', respondedAt: null }), now: undefined, due: { kind: 'warn', at: '2026-03-16T14:00:00+03:00' } },
     { name: 'in progress: warn at 80 %', t: ticket({}), now: undefined, due: { kind: 'warn', at: '2026-03-19T18:00:00+03:00' } },
     { name: 'warned: breach at the deadline', t: ticket({ warned: true }), now: undefined, due: { kind: 'breach', at: '2026-03-20T18:00:00+03:00' } },
