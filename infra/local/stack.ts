@@ -21,7 +21,7 @@ import { ensureTicketTable } from '../../shared/adapters/ticket-table';
 import type { MaildeskConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Logger } from '../../shared/log';
-import { parseSesEvent, sesEventFor, INBOUND_PREFIX } from '../../shared/ses-event';
+import { localReceiptHeaders, parseSesEvent, sesEventFor, INBOUND_PREFIX } from '../../shared/ses-event';
 import { eventFromStreamRecord } from '../../shared/stream-records';
 import { deliverEvent, type DeliverDeps } from '../../shared/use-cases/deliver-event';
 import type { MailSender } from '../../shared/use-cases/ports';
@@ -126,16 +126,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stream.on('end', () => {
         const id = newInboundId();
         const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+        // Mail from loopback counts as authenticated, as SES's DKIM/SPF PASS would (see README).
+        const [inbound] = parseSesEvent(sesEventFor(id, recipients));
+        // Stored as SES stores it: its receipt block (the verdicts) above the message, so a replay judges it the same.
         mailStore
-          .put(`${INBOUND_PREFIX}${id}`, Buffer.concat(chunks))
+          .put(`${INBOUND_PREFIX}${id}`, Buffer.concat([Buffer.from(localReceiptHeaders(id, inbound!.verdicts)), ...chunks]))
           .then(async () => {
-            // Mail from loopback counts as authenticated, as SES's DKIM/SPF PASS would (see README).
-            const [inbound] = parseSesEvent(sesEventFor(id, recipients));
             try {
               outcomes.push(await receiveMail(inbound!, receiveDeps));
             } catch (error) {
               log.error('inbound failed: kept for replay', { inboundId: id, error: (error as Error).name });
-              await recordFailure(id, (error as Error).message, { kind: 'inbound', mailKey: inbound!.mailKey, recipients });
+              await recordFailure(id, (error as Error).message, { kind: 'inbound', mailKey: inbound!.mailKey, recipients, verdicts: inbound!.verdicts });
             }
             callback(null, `queued as ${id}`);
           })

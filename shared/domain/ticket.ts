@@ -138,7 +138,13 @@ export interface Ticket {
   assignee: string | null;
   createdAt: string;
   updatedAt: string;
-  /** First time the ticket left `open` (responded) and first `in_progress` (feature clock start). */
+  /**
+   * Where the SLA clock counts from when it is not `createdAt`: the last reopening. A ticket
+   * reopened weeks after it was created gets its deadlines anew from the reopen time instead of
+   * being overdue at once (null, or absent on tickets stored before this field: `createdAt`).
+   */
+  clockStart?: string | null;
+  /** First time the ticket left `open` (responded) and first `in_progress` since creation or the last reopening (feature clock start). */
   respondedAt: string | null;
   startedAt: string | null;
   waitingSince: string | null;

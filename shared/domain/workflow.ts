@@ -14,12 +14,30 @@ export interface SlaContext {
   sla: MaildeskConfig['sla'];
 }
 
-/** Deadlines and the next scheduled action, recomputed from the ticket's history (creation time, pauses, defers). */
+/**
+ * The ticket as the SLA engine counts it. Reopening starts a new cycle: the clock counts from the
+ * reopen time (`clockStart`), so time and pauses before it no longer matter. Without this a ticket
+ * reopened weeks after creation would be overdue the moment it is reopened.
+ */
+export function slaView(ticket: Ticket): Ticket {
+  return ticket.clockStart ? { ...ticket, createdAt: ticket.clockStart } : ticket;
+}
+
+/** Deadlines and the next scheduled action, recomputed from the ticket's history (clock start, pauses, defers). */
 export function withDeadlines(ticket: Ticket, ctx: SlaContext, now: Date): Ticket {
-  const deadlines = computeDeadlines(ticket, ctx.calendar, ctx.sla, now);
-  // Once engineers were told about a missed 72 h response, that check is done for this ticket.
-  const next = nextDue({ ...ticket, respondedAt: ticket.respondedAt ?? (ticket.respondOverdue ? ticket.createdAt : null) }, ctx.calendar, ctx.sla, now);
-  return { ...ticket, deadlines, nextDue: next };
+  const view = slaView(ticket);
+  const deadlines = computeDeadlines(view, ctx.calendar, ctx.sla, now);
+  return { ...ticket, deadlines, nextDue: nextDue(view, ctx.calendar, ctx.sla, now) };
+}
+
+/**
+ * The moves from `from` to `to`: one where the status table allows it; `closed` -> `in_progress`
+ * goes through `reopened` (an engineer taking a closed ticket back into work). Null: not allowed.
+ */
+export function statusPath(from: Status, to: Status): Status[] | null {
+  if (canTransition(from, to)) return [to];
+  if (from === 'closed' && to === 'in_progress' && canTransition('closed', 'reopened') && canTransition('reopened', 'in_progress')) return ['reopened', 'in_progress'];
+  return null;
 }
 
 /** Moves the ticket to `to` at `at`: opens or closes an SLA pause, records first response and start of work. */
@@ -43,9 +61,16 @@ export function moveTo(ticket: Ticket, to: Status, at: string): Ticket {
     next.reminded = false;
   }
   if (from === 'open' && !next.respondedAt) next.respondedAt = at;
-  if (to === 'in_progress' && !next.startedAt) next.startedAt = at;
   if (to === 'closed' || to === 'duplicate' || to === 'infeasible' || to === 'cancelled' || to === 'closed_no_response') next.closedAt = at;
-  if (to === 'reopened') next.closedAt = null;
+  if (to === 'reopened') {
+    // A new SLA cycle (see slaView): deadlines from now, the feature clock from the next in_progress.
+    next.closedAt = null;
+    next.clockStart = at;
+    next.startedAt = null;
+    next.warned = false;
+    next.breached = false;
+  }
+  if (to === 'in_progress' && !next.startedAt) next.startedAt = at;
   return next;
 }
 
@@ -80,8 +105,15 @@ const describeStatuses = (list: readonly Status[]) => (list.length ? list.map((s
 export function planCommands(ticket: Ticket, commands: readonly EngineerCommand[], ctx: CommandCheckContext): { plan: CommandPlan } | { problems: string[] } {
   const problems: string[] = [];
   const plan: CommandPlan = { status: null, priority: null, assignee: null, deferWd: null, duplicateOf: null, internal: false, requester: null };
+  const seen = new Set<string>();
   for (const command of commands) {
     const arg = command.args[0] ?? '';
+    // Two different values for one setting: which one was meant is a guess, so none is applied.
+    if (seen.has(command.name) && command.name !== 'internal' && command.name !== 'defer') {
+      problems.push(`#${command.name} given more than once; write it once`);
+      continue;
+    }
+    seen.add(command.name);
     switch (command.name) {
       case 'status':
         if (!isStatus(arg)) problems.push(`#status ${arg}: unknown status`);
@@ -122,8 +154,9 @@ export function planCommands(ticket: Ticket, commands: readonly EngineerCommand[
     }
   }
   const priority = plan.priority ?? ticket.priority;
+  const path = plan.status && plan.status !== ticket.status ? statusPath(ticket.status, plan.status) : null;
   if (plan.status && plan.status !== ticket.status) {
-    if (!canTransition(ticket.status, plan.status)) {
+    if (!path) {
       problems.push(`#status ${plan.status}: not allowed from ${ticket.status} (${statusNamesRu[ticket.status]}); allowed: ${describeStatuses(allowedNext(ticket.status))}`);
     } else if (plan.status === 'in_progress' && priority === 'feature' && ctx.otherFeatureActive) {
       problems.push('#status in_progress: another feature ticket of this client is in progress or awaiting test; it must be accepted first');
@@ -134,7 +167,7 @@ export function planCommands(ticket: Ticket, commands: readonly EngineerCommand[
     const reason = validateDefer(priority, ticket.deferredWd, plan.deferWd, ctx.config.sla);
     if (reason) problems.push(`#defer ${plan.deferWd}: ${reason}`);
   }
-  if (isFinal(ticket.status) && plan.status !== 'reopened' && (plan.priority || plan.deferWd || plan.assignee)) {
+  if (isFinal(ticket.status) && path?.[0] !== 'reopened' && (plan.priority || plan.deferWd || plan.assignee)) {
     problems.push(`the ticket is ${ticket.status} (${statusNamesRu[ticket.status]}): reopen it first with #status reopened`);
   }
   return problems.length ? { problems } : { plan };

@@ -19,19 +19,27 @@ export const priorityName = (p: Priority, lang: Language) => (lang === 'en' ? pr
 export const statusName = (s: Status, lang: Language) => (lang === 'en' ? statusNamesEn[s] : statusNamesRu[s]);
 export const fieldLabel = (f: TemplateFieldName, lang: Language) => (lang === 'en' ? fieldLabelsEn[f] : templateFieldLabelsRu[f]);
 
+/** Building an Intl.DateTimeFormat costs ~0.15 ms (bench: a quarter of notify's CPU per ticket); one per zone and language. */
+const instantFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** A deadline as the customer reads it: in the tenant's time zone, with the zone named. */
 export function formatInstant(iso: string | null, timeZone: string, lang: Language): string | null {
   if (!iso) return null;
-  const parts = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', {
-    timeZone,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
-  return `${parts.replace(',', '')} (${timeZone})`;
+  const cacheKey = `${lang}|${timeZone}`;
+  let format = instantFormats.get(cacheKey);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', {
+      timeZone,
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    instantFormats.set(cacheKey, format);
+  }
+  return `${format.format(new Date(iso)).replace(',', '')} (${timeZone})`;
 }
 
 export function deadlineLines(ticket: Ticket, timeZone: string, lang: Language): string[] {

@@ -11,7 +11,7 @@ import { type MaildeskConfig, type Tenant } from '../config';
 import type { TicketEvent } from '../domain/events';
 import { TicketNotFoundError } from '../domain/errors';
 import { isCritical } from '../domain/priorities';
-import type { Ticket } from '../domain/ticket';
+import { allowedNext, isFinal, isWaiting, type Ticket } from '../domain/ticket';
 import type { Logger } from '../log';
 import { deadlineLines, fieldLines, formatInstant, priorityName, signature, statusExplanation, statusName, type Language } from '../mail/texts';
 import type { BusEvent, EventBus, MailSender, OutgoingMail, TicketStore } from './ports';
@@ -100,6 +100,7 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
   if (to.length === 0) return 'no-recipients';
   const marker = `sent#${event.id}#${draft.role}`;
   if (!(await deps.tickets.claim(marker))) return 'already-sent';
+  let providerMessageId: string | null;
   try {
     if (draft.autoReply) {
       const hour = event.at.slice(0, 13);
@@ -111,7 +112,12 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
     }
     const from = tenant.addresses[0]!;
     const messageId = `${safeId(event.id)}.${draft.role}@${domainOf(from)}`;
-    const thread = ticket ? [ticket.rootMessageId, ...(event.messageId && event.messageId !== ticket.rootMessageId ? [event.messageId] : [])] : event.messageId ? [event.messageId] : [];
+    // Threaded under the customer's first mail. The mail that caused the event is added only when
+    // the recipients have it: the customer's own mail, or any mail for the engineers; an engineer's
+    // Message-ID never goes to the customer.
+    const causeKnown = draft.role !== 'requester' || event.actor.kind === 'requester';
+    const cause = causeKnown && event.messageId ? event.messageId : null;
+    const thread = ticket ? [ticket.rootMessageId, ...(cause && cause !== ticket.rootMessageId ? [cause] : [])] : cause ? [cause] : [];
     const mail: OutgoingMail = {
       from: `"${tenant.name}" <${from}>`,
       to,
@@ -132,23 +138,38 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
       attachments: [],
     };
     if (ticket) await deps.tickets.rememberMessageId(messageId, ticket.key);
-    const { providerMessageId } = await deps.sender.send(mail);
-    if (ticket && providerMessageId) await deps.tickets.rememberMessageId(providerMessageId, ticket.key);
-    deps.log.info('mail sent', { eventId: event.id, eventType: event.type, ticketKey: event.ticketKey, role: draft.role });
-    return 'sent';
+    ({ providerMessageId } = await deps.sender.send(mail));
   } catch (error) {
     await deps.tickets.release(marker);
     throw error;
   }
+  // The mail is out: from here nothing may release the claim, or the retry would send it again.
+  // Without SES's id a reply to this mail still threads by our Message-ID and the [MG-n] tag.
+  if (ticket && providerMessageId) {
+    try {
+      await deps.tickets.rememberMessageId(providerMessageId, ticket.key);
+    } catch (error) {
+      deps.log.warn('mail sent, its provider Message-ID not remembered', { eventId: event.id, ticketKey: event.ticketKey, error: (error as Error).name });
+    }
+  }
+  deps.log.info('mail sent', { eventId: event.id, eventType: event.type, ticketKey: event.ticketKey, role: draft.role });
+  return 'sent';
 }
 
 function isOwnAddress(address: string, config: MaildeskConfig): boolean {
   return config.tenants.some((t) => t.addresses.includes(address.toLowerCase()));
 }
 
+/**
+ * Engineers' subjects say what happened (`[MG-42] Ответ клиента: ...`). The customer's subject is
+ * always the acknowledgement's, `[MG-42] <summary>`: Gmail and Outlook group a conversation by
+ * subject as well as by References, so a changing subject would split the customer's thread. What
+ * happened is the first line of the body instead.
+ */
 function subjectOf(ticket: Ticket, lang: Language, note?: string): string {
   return `[${ticket.key}] ${note ? `${note}: ` : ''}${ticket.summary || (lang === 'ru' ? 'Без темы' : 'No subject')}`;
 }
+const customerSubject = (ticket: Ticket, lang: Language) => subjectOf(ticket, lang);
 
 function engineerAddresses(config: MaildeskConfig, except?: string | null): string[] {
   return config.engineers.map((e) => e.address).filter((a) => a !== except);
@@ -243,7 +264,7 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
       ].join('\n');
       const critical = isCritical(ticket.priority);
       return [
-        { role: 'requester', ...customers(ticket), autoReply: true, subject: subjectOf(ticket, lang), text: ack },
+        { role: 'requester', ...customers(ticket), autoReply: true, subject: customerSubject(ticket, lang), text: ack },
         {
           role: 'engineers',
           ...engineersExcept(),
@@ -264,7 +285,7 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
         },
       ];
     case 'ticket.answered':
-      return [{ role: 'requester', ...customers(ticket), autoReply: false, subject: subjectOf(ticket, lang), text: `${ru ? 'Здравствуйте!' : 'Hello,'}${said}\n${sign}` }];
+      return [{ role: 'requester', ...customers(ticket), autoReply: false, subject: customerSubject(ticket, lang), text: `${ru ? 'Здравствуйте!' : 'Hello,'}${said}\n${sign}` }];
     case 'ticket.internal_note':
       return [
         {
@@ -282,16 +303,18 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
         ru ? 'Здравствуйте!' : 'Hello,',
         '',
         `${ru ? 'Статус заявки' : 'Ticket status'} ${ticket.key}: ${statusName(to, lang)}.`,
-        statusExplanation(to, lang),
+        // The last step of a verdict (verified -> deploying, bug_found -> in_progress) answers the verdict.
+        ...(event.from === 'verified' ? [statusExplanation('verified', lang), statusExplanation(to, lang)] : event.from === 'bug_found' ? [statusExplanation('bug_found', lang)] : [statusExplanation(to, lang)]),
+        ...(to === 'duplicate' && ticket.duplicateOf ? [`${ru ? 'Основная заявка' : 'Original ticket'}: ${ticket.duplicateOf}`] : []),
         ...(event.reason && !byCustomer ? ['', `${ru ? 'Причина' : 'Reason'}: ${event.reason}`] : []),
         ...(!byCustomer && event.text?.trim() ? ['', event.text.trim()] : []),
-        '',
-        ...deadlineLines(ticket, config.timezone, lang),
+        // No deadline to announce while the clock stands (waiting) or once the ticket is finished.
+        ...(isFinal(to) || isWaiting(to) ? [] : ['', ...deadlineLines(ticket, config.timezone, lang)]),
         '',
         sign,
       ].join('\n');
       const drafts: Draft[] = [
-        { role: 'requester', ...customers(ticket), autoReply: byCustomer, subject: subjectOf(ticket, lang, statusName(to, lang)), text: customerText },
+        { role: 'requester', ...customers(ticket), autoReply: byCustomer, subject: customerSubject(ticket, lang), text: customerText },
       ];
       if (byCustomer || event.actor.kind === 'system') {
         drafts.push({
@@ -310,7 +333,7 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
           role: 'requester',
           ...customers(ticket),
           autoReply: false,
-          subject: subjectOf(ticket, lang, ru ? 'Изменён приоритет' : 'Priority changed'),
+          subject: customerSubject(ticket, lang),
           text: [
             ru ? 'Здравствуйте!' : 'Hello,',
             '',
@@ -328,7 +351,7 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
           role: 'requester',
           ...customers(ticket),
           autoReply: false,
-          subject: subjectOf(ticket, lang, ru ? 'Срок перенесён' : 'Deadline moved'),
+          subject: customerSubject(ticket, lang),
           text: [
             ru ? 'Здравствуйте!' : 'Hello,',
             '',
@@ -352,6 +375,32 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
         },
       ];
     case 'ticket.final_reply':
+      if (event.recipient && event.actor.kind === 'engineer') {
+        // An engineer wrote text to a finished ticket: nothing went to the customer; say how to go on.
+        return [
+          {
+            role: 'recipient',
+            to: [event.recipient],
+            cc: [],
+            autoReply: false,
+            subject: subjectOf(ticket, lang, ru ? 'Заявка уже завершена' : 'Ticket already finished'),
+            text: [
+              ru
+                ? `Заявка ${ticket.key} завершена (статус: ${ticket.status}, ${statusName(ticket.status, lang)}): ваш текст клиенту не отправлен, заявка не изменена.`
+                : `Ticket ${ticket.key} is finished (${ticket.status}, ${statusName(ticket.status, lang)}): your text was not sent and nothing changed.`,
+              ticket.status === 'closed'
+                ? ru
+                  ? 'Чтобы продолжить работу, откройте её снова: первой строкой ответа #status reopened (или #status in_progress).'
+                  : 'To carry on, reopen it: #status reopened (or #status in_progress) as the first line of your reply.'
+                : ru
+                  ? 'Из этого статуса заявку открыть нельзя; пусть клиент напишет новое письмо со ссылкой на этот номер.'
+                  : 'This status cannot be reopened; the customer should write a new mail citing this number.',
+              '',
+              card,
+            ].join('\n'),
+          },
+        ];
+      }
       return event.recipient
         ? [
             {
@@ -359,7 +408,7 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
               to: [event.recipient],
               cc: [],
               autoReply: true,
-              subject: subjectOf(ticket, lang, ru ? 'Заявка уже закрыта' : 'Ticket already closed'),
+              subject: customerSubject(ticket, lang),
               text: ru
                 ? `Здравствуйте!\n\nЗаявка ${ticket.key} уже завершена (статус: ${statusName(ticket.status, lang)}), поэтому ваше письмо не изменило её.\nЕсли вопрос снова актуален, пожалуйста, напишите новое письмо (новая тема, без ответа на это) и укажите в тексте номер ${ticket.key}: мы свяжем новую заявку с прежней.\n\n${sign}`
                 : `Hello,\n\nTicket ${ticket.key} is already finished (${statusName(ticket.status, lang)}), so your mail changed nothing.\nIf the matter is open again, please write a new mail (new subject) citing ${ticket.key}; we will link it.\n\n${sign}`,
@@ -372,7 +421,7 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
           role: 'requester',
           ...customers(ticket),
           autoReply: false,
-          subject: subjectOf(ticket, lang, statusName('closed_no_response', lang)),
+          subject: customerSubject(ticket, lang),
           text: [ru ? 'Здравствуйте!' : 'Hello,', '', statusExplanation('closed_no_response', lang), '', sign].join('\n'),
         },
         { role: 'engineers', ...engineersExcept(), autoReply: false, subject: subjectOf(ticket, lang, ru ? 'Закрыта автоматически' : 'Closed automatically'), text: card },
@@ -391,7 +440,10 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
                 '',
                 event.reason ?? '-',
                 '',
-                ru ? 'Исправьте команды и ответьте ещё раз.' : 'Fix the commands and reply again.',
+                `${ru ? 'Текущий статус' : 'Current status'}: ${ticket.status} (${statusName(ticket.status, lang)}); ${ru ? 'из него можно перейти в' : 'allowed next'}: ${
+                  allowedNext(ticket.status).map((s) => `${s} (${statusName(s, lang)})`).join(', ') || (ru ? 'никуда (заявка завершена)' : 'none (the ticket is final)')
+                }.`,
+                ru ? 'Текст вашего письма клиенту не отправлен. Исправьте команды и ответьте ещё раз.' : 'Your text was not sent to the customer. Fix the commands and reply again.',
                 '',
                 card,
               ].join('\n'),
@@ -425,7 +477,7 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
           role: 'requester',
           ...customers(ticket),
           autoReply: false,
-          subject: subjectOf(ticket, lang, ru ? 'Напоминание: ждём вашего ответа' : 'Reminder: we are waiting for your answer'),
+          subject: customerSubject(ticket, lang),
           text: [
             ru ? 'Здравствуйте!' : 'Hello,',
             '',

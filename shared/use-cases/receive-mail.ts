@@ -17,7 +17,7 @@ import { ConcurrentUpdateError } from '../domain/errors';
 import type { Actor, TicketEvent } from '../domain/events';
 import { DEFAULT_PRIORITY, isCritical } from '../domain/priorities';
 import { isFinal, type Attachment, type Status, type Ticket } from '../domain/ticket';
-import { moveTo, planCommands, statusAfterAnswer, withDeadlines, type SlaContext } from '../domain/workflow';
+import { moveTo, planCommands, statusAfterAnswer, statusPath, withDeadlines, type SlaContext } from '../domain/workflow';
 import type { Logger } from '../log';
 import { readCommands } from '../mail/commands';
 import { parseMail } from '../mail/parse-mail';
@@ -56,7 +56,14 @@ export type Outcome =
   | { kind: 'ignored'; reason: string }
   | { kind: 'duplicate' };
 
-const MAX_ATTEMPTS = 10;
+/**
+ * Optimistic locking: a writer that lost the race reloads the ticket and tries again. Backoff is
+ * exponential with full jitter (capped), so a burst of replies to one ticket (a whole department
+ * answering at once) queues up instead of colliding in lockstep; 30 rounds outlast dozens of
+ * writers. After that the mail fails and Lambda retries it (the inbound marker keeps it once-only).
+ */
+const MAX_ATTEMPTS = 30;
+const backoffMs = (attempt: number) => Math.random() * Math.min(1000, 10 * 2 ** attempt);
 
 export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Promise<Outcome> {
   const { log } = deps;
@@ -106,7 +113,7 @@ export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Prom
       if (outcome.kind === 'duplicate') log.info('mail already processed', { inboundId: inbound.inboundId });
       return outcome;
     }
-    await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    await new Promise((r) => setTimeout(r, backoffMs(attempt)));
   }
   throw new ConcurrentUpdateError(ticketKey ?? 'new');
 }
@@ -146,7 +153,9 @@ async function findTicket(ctx: MailContext): Promise<string | null> {
   }
   if (reading.ticketKey) {
     const ticket = await deps.tickets.getTicket(reading.ticketKey);
-    const participant = ticket && (engineer || ticket.requester === sender || ticket.cc.includes(sender));
+    // An engineer's address counts as a participant even when its mail failed DKIM/SPF: the mail then
+    // lands on the ticket as a plain comment instead of opening a ticket in the engineer's name.
+    const participant = ticket && (engineer || engineerByAddress(deps.config, sender) || ticket.requester === sender || ticket.cc.includes(sender));
     if (ticket && ticket.tenant === tenant.id && participant) return ticket.key;
     if (ticket && ticket.tenant !== tenant.id) deps.log.security('subject tag of another tenant: not followed', { inboundId: ctx.inbound.inboundId, tenant: tenant.id });
   }
@@ -173,10 +182,11 @@ function messageIdsOf(ctx: MailContext): string[] {
   return ctx.parsed.messageId ? [ctx.parsed.messageId] : [];
 }
 
-async function storeAttachments(ctx: MailContext, ticketKey: string): Promise<Attachment[]> {
+async function storeAttachments(ctx: MailContext): Promise<Attachment[]> {
   const stored: Attachment[] = [];
   for (const [i, attachment] of ctx.parsed.attachments.entries()) {
-    const key = `attachments/${ticketKey}/${ctx.inbound.inboundId}/${i + 1}-${attachment.filename}`;
+    // Keyed by the inbound mail, not the ticket: a retry that gets another ticket number overwrites, never orphans.
+    const key = `attachments/${ctx.inbound.inboundId}/${i + 1}-${attachment.filename}`;
     await ctx.deps.mail.put(key, attachment.content, attachment.contentType);
     stored.push({ filename: attachment.filename, contentType: attachment.contentType, size: attachment.size, key });
   }
@@ -184,6 +194,7 @@ async function storeAttachments(ctx: MailContext, ticketKey: string): Promise<At
 }
 
 const TICKET_MENTION = /\b([A-Z]{1,8})-(\d{1,9})\b/g;
+const MAX_LINK_LOOKUPS = 20;
 
 async function open(ctx: MailContext): Promise<Outcome | 'conflict'> {
   const { deps, tenant, reading, parsed, inbound, sender, engineer } = ctx;
@@ -218,7 +229,8 @@ async function open(ctx: MailContext): Promise<Outcome | 'conflict'> {
   const key = `${config.ticketPrefix}-${number}`;
   const now = deps.now();
   const at = now.toISOString();
-  const mentioned = [...new Set([...text.matchAll(TICKET_MENTION)].map((m) => `${m[1]}-${m[2]}`))].filter((k) => k.startsWith(`${config.ticketPrefix}-`) && k !== key);
+  // The first few mentions only: a body citing thousands of numbers must not cost thousands of reads.
+  const mentioned = [...new Set([...text.matchAll(TICKET_MENTION)].map((m) => `${m[1]}-${m[2]}`))].filter((k) => k.startsWith(`${config.ticketPrefix}-`) && k !== key).slice(0, MAX_LINK_LOOKUPS);
   const linkedTo: string[] = [];
   for (const candidate of mentioned) {
     const other = await deps.tickets.getTicket(candidate);
@@ -226,7 +238,7 @@ async function open(ctx: MailContext): Promise<Outcome | 'conflict'> {
   }
   const excluded = new Set([requester, sender, ...config.engineers.map((e) => e.address)]);
   const cc = [...new Set([...parsed.to, ...parsed.cc].map((a) => a.address))].filter((a) => !excluded.has(a) && !isSupportAddress(config, a));
-  const attachments = await storeAttachments(ctx, key);
+  const attachments = await storeAttachments(ctx);
   const priority = reading.priority ?? DEFAULT_PRIORITY;
   const rootMessageId = parsed.messageId ?? `${inbound.inboundId}@inbound.maildesk`;
 
@@ -301,12 +313,13 @@ async function reply(ctx: MailContext, ticketKey: string): Promise<Outcome | 'co
   const { deps, inbound } = ctx;
   const ticket = await deps.tickets.getTicket(ticketKey);
   if (!ticket) return open(ctx);
-  const added = isFinal(ticket.status) ? [] : await storeAttachments(ctx, ticket.key);
+  const added = isFinal(ticket.status) ? [] : await storeAttachments(ctx);
   const change = ctx.engineer ? await engineerChange(ctx, withAttachments(ticket, added)) : customerChange(ctx, withAttachments(ticket, added), added);
   if (change.kind === 'final-reply') {
     // One explanation per ticket, sender and day; further replies only mark the mail as processed.
     const day = deps.now().toISOString().slice(0, 10);
-    const first = await deps.tickets.claim(`final-reply#${ticket.key}#${ctx.sender}#${day}`, 2 * 86400);
+    // Owned by this inbound mail: its retries (and a concurrent second delivery) claim it again and write the one explanation.
+    const first = await deps.tickets.claim(`final-reply#${ticket.key}#${ctx.sender}#${day}`, 2 * 86400, inbound.inboundId);
     const events: TicketEvent[] = first
       ? [{ id: eventId(inbound.inboundId, 'final'), type: 'ticket.final_reply', ticketKey: ticket.key, tenant: ticket.tenant, at: deps.now().toISOString(), actor: actorOf(ctx), recipient: ctx.sender, messageId: ctx.parsed.messageId ?? undefined }]
       : [];
@@ -315,7 +328,9 @@ async function reply(ctx: MailContext, ticketKey: string): Promise<Outcome | 'co
     deps.log.info('reply to a final ticket: nothing changed', { inboundId: inbound.inboundId, ticketKey: ticket.key, explained: first });
     return { kind: 'final-reply', ticketKey: ticket.key };
   }
-  const next = { ...change.ticket, version: ticket.version + 1, lastMessageId: ctx.parsed.messageId ?? ticket.lastMessageId };
+  // Rejected commands change nothing but the version (the check ran against this version).
+  const lastMessageId = change.kind === 'rejected-commands' ? ticket.lastMessageId : (ctx.parsed.messageId ?? ticket.lastMessageId);
+  const next = { ...change.ticket, version: ticket.version + 1, lastMessageId };
   const result = await deps.tickets.saveTicket({ ticket: next, expectedVersion: ticket.version, events: change.events, messageIds: messageIdsOf(ctx), inboundId: inbound.inboundId });
   if (!result.ok) return result.reason === 'duplicate' ? { kind: 'duplicate' } : 'conflict';
   deps.log.info(change.kind === 'rejected-commands' ? 'engineer commands rejected' : 'ticket updated', {
@@ -371,8 +386,14 @@ function customerChange(ctx: MailContext, ticket: Ticket, added: Attachment[]): 
     const moved = walk(ctx, next, ctx.reading.verdict === 'accepted' ? ['verified', 'deploying'] : ['bug_found', 'in_progress'], at, undefined);
     next = moved.ticket;
     events.push(...moved.events);
+  } else if (ticket.status === 'awaiting_test' && !engineerByAddress(ctx.deps.config, ctx.sender)) {
+    // A customer's answer without a verdict ("not tested yet", a question) restarts the 10 wd wait and
+    // its reminder: only silence closes a ticket (auto-replies never get this far). The pause goes on.
+    next = { ...next, waitingSince: at, reminded: false };
   }
-  if (!next.cc.includes(ctx.sender) && next.requester !== ctx.sender) next = { ...next, cc: [...next.cc, ctx.sender] };
+  // A colleague of the requester who joins the thread is kept informed; an engineer's address (a mail
+  // that failed DKIM/SPF) never becomes a customer participant.
+  if (!next.cc.includes(ctx.sender) && next.requester !== ctx.sender && !engineerByAddress(ctx.deps.config, ctx.sender)) next = { ...next, cc: [...next.cc, ctx.sender] };
   return { kind: 'updated', ticket: withDeadlines(next, slaContext(ctx.deps), now), events };
 }
 
@@ -380,14 +401,12 @@ async function engineerChange(ctx: MailContext, ticket: Ticket): Promise<Change>
   const { deps } = ctx;
   const now = deps.now();
   const at = now.toISOString();
-  const reading = readCommands(ctx.reading.newText);
+  const reading = readCommands(ctx.reading.newText, deps.config.ticketPrefix);
   const reject = (problems: string[]): Change => ({
     kind: 'rejected-commands',
     ticket: { ...ticket, updatedAt: at },
     events: [{ ...baseEvent(ctx, ticket, 'rejected', at), type: 'command.rejected', reason: problems.map((p) => `- ${p}`).join('\n') }],
   });
-  if (reading.problems.length) return reject(reading.problems.map((p) => `${p.line}: ${p.reason}`));
-
   const duplicateTargets = new Map<string, boolean>();
   for (const command of reading.commands.filter((c) => c.name === 'duplicate')) {
     const target = await deps.tickets.getTicket(command.args[0]!.toUpperCase());
@@ -400,10 +419,14 @@ async function engineerChange(ctx: MailContext, ticket: Ticket): Promise<Change>
       ? (await deps.tickets.listTickets({ tenant: ticket.tenant, priority: 'feature' })).some((t) => t.key !== ticket.key && (t.status === 'in_progress' || t.status === 'awaiting_test'))
       : false;
   const checked = planCommands(ticket, reading.commands, { config: deps.config, otherFeatureActive, duplicateTargetExists: (k) => duplicateTargets.get(k) ?? false });
-  if ('problems' in checked) return reject(checked.problems);
+  // Every problem at once: the lines that could not be read, then what the readable ones would break.
+  const problems = [...reading.problems.map((p) => `${p.line}: ${p.reason}`), ...('problems' in checked ? checked.problems : [])];
+  if (problems.length || 'problems' in checked) return reject(problems);
   const { plan } = checked;
+  const path = plan.status && plan.status !== ticket.status ? statusPath(ticket.status, plan.status) : null;
+  const reopens = path?.[0] === 'reopened';
 
-  if (isFinal(ticket.status) && plan.status !== 'reopened' && !plan.internal && reading.message) return { kind: 'final-reply' };
+  if (isFinal(ticket.status) && !reopens && !plan.internal && reading.message) return { kind: 'final-reply' };
 
   let next: Ticket = { ...ticket, updatedAt: at };
   const events: TicketEvent[] = [];
@@ -422,10 +445,11 @@ async function engineerChange(ctx: MailContext, ticket: Ticket): Promise<Change>
   if (plan.deferWd) next = { ...next, deferredWd: next.deferredWd + plan.deferWd };
   if (plan.duplicateOf) next = { ...next, duplicateOf: plan.duplicateOf };
 
-  if (plan.status && plan.status !== ticket.status) {
-    const path: Status[] = plan.status === 'in_progress' && ticket.status === 'closed' ? ['reopened', 'in_progress'] : [plan.status];
+  if (path) {
+    // Closing as duplicate/infeasible/cancelled: the engineer's text is the reason given to the customer.
     const ending = plan.status === 'duplicate' || plan.status === 'infeasible' || plan.status === 'cancelled';
-    const moved = walk(ctx, next, path, at, plan.internal ? undefined : message || undefined, ending ? message || plan.duplicateOf || undefined : undefined);
+    const said = plan.internal ? undefined : message || undefined;
+    const moved = walk(ctx, next, path, at, ending ? undefined : said, ending ? said : undefined);
     next = moved.ticket;
     events.push(...moved.events);
     messageDelivered = true;
@@ -440,6 +464,10 @@ async function engineerChange(ctx: MailContext, ticket: Ticket): Promise<Change>
       ...(!messageDelivered ? { text: message } : {}),
     });
     messageDelivered = true;
+    // Raised to blocking/partial: the engineers are alerted at once, as for a new critical ticket.
+    if (isCritical(plan.priority) && !isCritical(ticket.priority) && !isFinal(next.status)) {
+      events.push({ ...baseEvent(ctx, ticket, 'escalated', at), type: 'sla.escalated', priority: plan.priority, reason: `priority raised from ${ticket.priority}` });
+    }
   }
   if (plan.deferWd) {
     events.push({ ...baseEvent(ctx, ticket, 'deferred', at), type: 'ticket.deferred', data: { days: plan.deferWd }, ...(!messageDelivered ? { text: message } : {}) });

@@ -1,0 +1,219 @@
+/** The pure workflow: engineer commands checked all-or-nothing, status moves and their SLA bookkeeping. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../shared/config';
+import { BusinessCalendar } from '../../shared/domain/business-calendar';
+import type { Status, Ticket } from '../../shared/domain/ticket';
+import { moveTo, planCommands, statusAfterAnswer, withDeadlines, type CommandCheckContext, type CommandPlan } from '../../shared/domain/workflow';
+import type { EngineerCommand } from '../../shared/mail/types';
+
+const config = parseConfig(JSON.parse(readFileSync('maildesk.config.example.json', 'utf8')));
+const calendar = BusinessCalendar.fromConfig(config);
+const sla = { calendar, sla: config.sla };
+const msk = (local: string) => new Date(`${local}+03:00`).toISOString();
+
+/** A ticket of clinic-north created Monday 2026-11-16 10:00 Moscow, `open`, priority error. */
+function ticket(over: Partial<Ticket> = {}): Ticket {
+  const at = msk('2026-11-16T10:00:00');
+  return {
+    key: 'MG-10',
+    number: 10,
+    tenant: 'clinic-north',
+    requester: 'anna@clinic-north.example',
+    requesterName: null,
+    cc: [],
+    summary: 'x',
+    department: null,
+    fields: { cardNumber: null, caseHistoryNumber: null, login: null, recordName: null, buttonName: null },
+    priority: 'error',
+    status: 'open',
+    statusBeforeWait: null,
+    assignee: null,
+    createdAt: at,
+    updatedAt: at,
+    clockStart: null,
+    respondedAt: null,
+    startedAt: null,
+    waitingSince: null,
+    pauses: [],
+    deferredWd: 0,
+    deadlines: { respondBy: null, targetAt: null, dueAt: null, autoCloseAt: null },
+    breached: false,
+    warned: false,
+    respondOverdue: false,
+    reminded: false,
+    linkedTo: [],
+    duplicateOf: null,
+    attachments: [],
+    rootMessageId: 'root@clinic-north.example',
+    lastMessageId: 'root@clinic-north.example',
+    closedAt: null,
+    nextDue: null,
+    version: 1,
+    ...over,
+  };
+}
+
+const cmd = (name: EngineerCommand['name'], ...args: string[]): EngineerCommand => ({ name, args });
+const ctx = (over: Partial<CommandCheckContext> = {}): CommandCheckContext => ({
+  config,
+  otherFeatureActive: false,
+  duplicateTargetExists: (key) => key === 'MG-3',
+  ...over,
+});
+const noPlan: CommandPlan = { status: null, priority: null, assignee: null, deferWd: null, duplicateOf: null, internal: false, requester: null };
+
+describe('planCommands: each command', () => {
+  it.each<[string, Partial<Ticket>, EngineerCommand[], Partial<CommandPlan>]>([
+    ['#status in_progress from open', {}, [cmd('status', 'in_progress')], { status: 'in_progress' }],
+    ['#status in_progress from closed (walks through reopened)', { status: 'closed' }, [cmd('status', 'in_progress')], { status: 'in_progress' }],
+    ['#status reopened from closed', { status: 'closed' }, [cmd('status', 'reopened')], { status: 'reopened' }],
+    ['#status equal to the current one: nothing to move', { status: 'in_progress' }, [cmd('status', 'in_progress')], { status: 'in_progress' }],
+    ['#priority blocking', {}, [cmd('priority', 'blocking')], { priority: 'blocking' }],
+    ['#assign by login, any case', {}, [cmd('assign', 'PETROV')], { assignee: 'petrov' }],
+    ['#assign by address', {}, [cmd('assign', 'engineer1@support.example')], { assignee: 'ivanov' }],
+    ['#defer 5', {}, [cmd('defer', '5')], { deferWd: 5 }],
+    ['two #defer lines add up', {}, [cmd('defer', '5'), cmd('defer', '4')], { deferWd: 9 }],
+    ['#defer up to what is left of 14 wd', { deferredWd: 10 }, [cmd('defer', '4')], { deferWd: 4 }],
+    ['#duplicate sets the status too', {}, [cmd('duplicate', 'mg-3')], { duplicateOf: 'MG-3', status: 'duplicate' }],
+    ['#duplicate with #status duplicate', {}, [cmd('status', 'duplicate'), cmd('duplicate', 'MG-3')], { duplicateOf: 'MG-3', status: 'duplicate' }],
+    ['#internal', {}, [cmd('internal')], { internal: true }],
+    ['#internal with a status', {}, [cmd('internal'), cmd('status', 'info_requested')], { internal: true, status: 'info_requested' }],
+    ['#requester', {}, [cmd('requester', 'Boris@Clinic-North.example')], { requester: 'boris@clinic-north.example' }],
+    ['a feature ticket may start when no other feature is active', { priority: 'feature' }, [cmd('status', 'in_progress')], { status: 'in_progress' }],
+    ['#priority and #status in one mail', {}, [cmd('priority', 'minor'), cmd('status', 'in_progress'), cmd('assign', 'ivanov')], { priority: 'minor', status: 'in_progress', assignee: 'ivanov' }],
+    ['#internal note on a final ticket', { status: 'closed' }, [cmd('internal')], { internal: true }],
+  ])('%s', (_name, over, commands, expected) => {
+    expect(planCommands(ticket(over), commands, ctx())).toEqual({ plan: { ...noPlan, ...expected } });
+  });
+});
+
+describe('planCommands: each problem (nothing is planned, every problem is named)', () => {
+  it.each<[string, Partial<Ticket>, EngineerCommand[], Partial<CommandCheckContext>, string[]]>([
+    ['unknown status', {}, [cmd('status', 'fixed')], {}, ['#status fixed: unknown status']],
+    ['unknown priority', {}, [cmd('priority', 'urgent')], {}, ['#priority urgent: unknown priority; allowed: blocking (Блокировка), partial (Частичная блокировка), error (Ошибка работы), minor (Мелкое исправление), settings (Дополнительные настройки), feature (Новые функции, доработки), report (Новый отчет)']],
+    ['unknown engineer', {}, [cmd('assign', 'sidorov')], {}, ['#assign sidorov: no such engineer; allowed: ivanov, petrov']],
+    ['#defer not a number', {}, [cmd('defer', 'soon')], {}, ['#defer soon: expected a positive whole number of working days']],
+    ['#defer 0', {}, [cmd('defer', '0')], {}, ['#defer 0: expected a positive whole number of working days']],
+    ['#defer beyond 14 wd at once', {}, [cmd('defer', '15')], {}, ['#defer 15: at most 14 wd in total; 0 already deferred, 14 left']],
+    ['#defer beyond 14 wd in total', { deferredWd: 10 }, [cmd('defer', '5')], {}, ['#defer 5: at most 14 wd in total; 10 already deferred, 4 left']],
+    ['#defer on blocking', { priority: 'blocking' }, [cmd('defer', '1')], {}, ['#defer 1: blocking tickets cannot be deferred']],
+    ['#defer on partial', { priority: 'partial' }, [cmd('defer', '1')], {}, ['#defer 1: partial tickets cannot be deferred']],
+    ['#defer with the ticket raised to blocking in the same mail', {}, [cmd('priority', 'blocking'), cmd('defer', '2')], {}, ['#defer 2: blocking tickets cannot be deferred']],
+    [
+      'transition the table forbids',
+      {},
+      [cmd('status', 'verified')],
+      {},
+      ['#status verified: not allowed from open (Открыто); allowed: in_progress (В работе), info_requested (Запрошена дополнительная информация), awaiting_test (Ожидание тестирования клиентом), closed (Закрыто), duplicate (Дубликат), infeasible (Невыполнимо), cancelled (Отменено в связи с невозможностью выполнения)'],
+    ],
+    ['leaving a final status other than closed', { status: 'duplicate' }, [cmd('status', 'reopened')], {}, ['#status reopened: not allowed from duplicate (Дубликат); allowed: none: the ticket is final']],
+    ['closed -> awaiting_test', { status: 'closed' }, [cmd('status', 'awaiting_test')], {}, ['#status awaiting_test: not allowed from closed (Закрыто); allowed: reopened (Открыто повторно)']],
+    ['a second feature ticket entering in_progress', { priority: 'feature' }, [cmd('status', 'in_progress')], { otherFeatureActive: true }, ['#status in_progress: another feature ticket of this client is in progress or awaiting test; it must be accepted first']],
+    ['raised to feature and started while another feature is active', {}, [cmd('priority', 'feature'), cmd('status', 'in_progress')], { otherFeatureActive: true }, ['#status in_progress: another feature ticket of this client is in progress or awaiting test; it must be accepted first']],
+    ['a feature reopened into work while another is active', { priority: 'feature', status: 'closed' }, [cmd('status', 'in_progress')], { otherFeatureActive: true }, ['#status in_progress: another feature ticket of this client is in progress or awaiting test; it must be accepted first']],
+    ['#duplicate of itself', {}, [cmd('duplicate', 'MG-10')], {}, ['#duplicate MG-10: a ticket cannot duplicate itself']],
+    ['#duplicate of an unknown ticket', {}, [cmd('duplicate', 'MG-99')], {}, ['#duplicate MG-99: no such ticket of this client']],
+    ['#duplicate with another #status', {}, [cmd('status', 'closed'), cmd('duplicate', 'MG-3')], {}, ['#duplicate conflicts with #status closed']],
+    ['#requester that is no address', {}, [cmd('requester', 'boris')], {}, ['#requester boris: expected an e-mail address']],
+    ['the same setting twice', {}, [cmd('status', 'in_progress'), cmd('status', 'closed')], {}, ['#status given more than once; write it once']],
+    ['#priority on a closed ticket', { status: 'closed' }, [cmd('priority', 'minor')], {}, ['the ticket is closed (Закрыто): reopen it first with #status reopened']],
+    ['#assign on a cancelled ticket', { status: 'cancelled' }, [cmd('assign', 'petrov')], {}, ['the ticket is cancelled (Отменено в связи с невозможностью выполнения): reopen it first with #status reopened']],
+    ['several problems, all reported', {}, [cmd('status', 'verified'), cmd('assign', 'sidorov'), cmd('defer', '30')], {}, [
+      '#assign sidorov: no such engineer; allowed: ivanov, petrov',
+      expect.stringContaining('#status verified: not allowed from open') as unknown as string,
+      '#defer 30: at most 14 wd in total; 0 already deferred, 14 left',
+    ]],
+  ])('%s', (_name, over, commands, context, problems) => {
+    expect(planCommands(ticket(over), commands, ctx(context))).toEqual({ problems });
+  });
+
+  it('a valid command next to an invalid one is not planned either', () => {
+    const result = planCommands(ticket(), [cmd('status', 'in_progress'), cmd('assign', 'petrov'), cmd('defer', '20')], ctx());
+    expect('plan' in result).toBe(false);
+  });
+});
+
+describe('moveTo: pauses and milestones', () => {
+  const t0 = msk('2026-11-16T11:00:00');
+  const t1 = msk('2026-11-17T11:00:00');
+  const t2 = msk('2026-11-18T11:00:00');
+
+  it('entering a waiting status opens a pause and remembers where the ticket was', () => {
+    const moved = moveTo(ticket({ status: 'in_progress', respondedAt: t0, reminded: true }), 'awaiting_test', t1);
+    expect(moved).toMatchObject({ status: 'awaiting_test', statusBeforeWait: 'in_progress', waitingSince: t1, reminded: false, updatedAt: t1 });
+    expect(moved.pauses).toEqual([{ from: t1, to: null }]);
+  });
+
+  it('leaving it closes the pause; the earlier pauses stay as history', () => {
+    const waiting = ticket({ status: 'info_requested', statusBeforeWait: 'in_progress', waitingSince: t1, pauses: [{ from: t0, to: t0 }, { from: t1, to: null }] });
+    const moved = moveTo(waiting, 'in_progress', t2);
+    expect(moved).toMatchObject({ status: 'in_progress', statusBeforeWait: null, waitingSince: null });
+    expect(moved.pauses).toEqual([{ from: t0, to: t0 }, { from: t1, to: t2 }]);
+    expect(waiting.pauses[1]).toEqual({ from: t1, to: null }); // the input is not mutated
+  });
+
+  it('one waiting status to another keeps one pause and restarts the wait for an answer', () => {
+    const waiting = ticket({ status: 'awaiting_test', statusBeforeWait: 'in_progress', waitingSince: t0, reminded: true, pauses: [{ from: t0, to: null }] });
+    const moved = moveTo(waiting, 'info_requested', t1);
+    expect(moved.pauses).toEqual([{ from: t0, to: null }]);
+    expect(moved).toMatchObject({ statusBeforeWait: 'in_progress', waitingSince: t1, reminded: false });
+  });
+
+  it('records the first response (leaving open) and the first in_progress only once', () => {
+    const first = moveTo(ticket(), 'in_progress', t0);
+    expect(first).toMatchObject({ respondedAt: t0, startedAt: t0 });
+    const later = moveTo(moveTo(first, 'awaiting_test', t1), 'in_progress', t2);
+    expect(later).toMatchObject({ respondedAt: t0, startedAt: t0 });
+  });
+
+  it.each<[Status]>([['closed'], ['duplicate'], ['infeasible'], ['cancelled'], ['closed_no_response']])('%s sets closedAt', (status) => {
+    expect(moveTo(ticket({ status: 'in_progress' }), status, t1).closedAt).toBe(t1);
+  });
+
+  it('reopened starts a new SLA cycle: clock from now, flags and feature start cleared', () => {
+    const closed = ticket({ status: 'closed', closedAt: t0, respondedAt: t0, startedAt: t0, warned: true, breached: true });
+    const moved = moveTo(closed, 'reopened', t2);
+    expect(moved).toMatchObject({ status: 'reopened', closedAt: null, clockStart: t2, startedAt: null, warned: false, breached: false, respondedAt: t0 });
+    expect(moveTo(moved, 'in_progress', t2).startedAt).toBe(t2);
+  });
+});
+
+describe('statusAfterAnswer: where an answered question sends the ticket', () => {
+  it.each<[string, Partial<Ticket>, Status]>([
+    ['asked during work', { statusBeforeWait: 'in_progress', respondedAt: msk('2026-11-16T11:00:00') }, 'in_progress'],
+    ['asked before work started', { statusBeforeWait: 'open', respondedAt: msk('2026-11-16T11:00:00') }, 'open'],
+    ['asked after reopening', { statusBeforeWait: 'reopened', respondedAt: msk('2026-11-16T11:00:00') }, 'reopened'],
+    ['asked while deploying (no way back there from a question): in progress', { statusBeforeWait: 'deploying', respondedAt: msk('2026-11-16T11:00:00') }, 'in_progress'],
+    ['nothing remembered, already answered once: in progress', { statusBeforeWait: null, respondedAt: msk('2026-11-16T11:00:00') }, 'in_progress'],
+    ['nothing remembered, never answered: open', { statusBeforeWait: null, respondedAt: null }, 'open'],
+    ['a waiting status remembered is never the answer', { statusBeforeWait: 'awaiting_test', respondedAt: msk('2026-11-16T11:00:00') }, 'in_progress'],
+  ])('%s', (_name, over, expected) => {
+    expect(statusAfterAnswer(ticket({ status: 'info_requested', ...over }))).toBe(expected);
+  });
+});
+
+describe('withDeadlines', () => {
+  it('a pause of one working day moves the deadline by one working day', () => {
+    const now = new Date(msk('2026-11-18T12:00:00'));
+    const plain = withDeadlines(ticket(), sla, now);
+    expect(plain.deadlines.dueAt).toBe(msk('2026-11-20T18:00:00'));
+    const paused = withDeadlines(ticket({ pauses: [{ from: msk('2026-11-16T11:00:00'), to: msk('2026-11-17T11:00:00') }] }), sla, now);
+    expect(paused.deadlines.dueAt).toBe(msk('2026-11-23T18:00:00'));
+  });
+
+  it('after a reopening the deadlines count from the reopen time, not from creation', () => {
+    const now = new Date(msk('2026-11-16T10:00:00'));
+    const old = ticket({ createdAt: msk('2026-10-05T10:00:00'), status: 'reopened', respondedAt: msk('2026-10-05T11:00:00') });
+    expect(withDeadlines(old, sla, now).deadlines.dueAt).toBe(msk('2026-10-09T18:00:00'));
+    const reopened = withDeadlines({ ...old, clockStart: msk('2026-11-16T10:00:00') }, sla, now);
+    expect(reopened.deadlines.dueAt).toBe(msk('2026-11-20T18:00:00'));
+    expect(reopened.nextDue?.kind).toBe('warn');
+    expect(Date.parse(reopened.nextDue!.at)).toBeGreaterThan(now.getTime());
+    expect(reopened.createdAt).toBe(msk('2026-10-05T10:00:00')); // the stored creation time is untouched
+  });
+
+  it('a final ticket has nothing scheduled', () => {
+    expect(withDeadlines(ticket({ status: 'closed' }), sla, new Date(msk('2026-11-16T12:00:00'))).nextDue).toBeNull();
+  });
+});
