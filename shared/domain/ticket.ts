@@ -166,3 +166,39 @@ export interface Ticket {
   nextDue: NextDue | null;
   version: number;
 }
+
+/** What a new ticket must be told; everything else starts empty. */
+export type NewTicket = Pick<Ticket, 'key' | 'number' | 'tenant' | 'requester' | 'summary' | 'priority' | 'createdAt' | 'rootMessageId'> & Partial<Ticket>;
+
+/** A freshly opened ticket: status `open`, no pauses, no flags, version 1 (deadlines are the SLA engine's job). */
+export function newTicket(init: NewTicket): Ticket {
+  return {
+    requesterName: null,
+    cc: [],
+    department: null,
+    fields: { cardNumber: null, caseHistoryNumber: null, login: null, recordName: null, buttonName: null },
+    status: 'open',
+    statusBeforeWait: null,
+    assignee: null,
+    updatedAt: init.createdAt,
+    clockStart: null,
+    respondedAt: null,
+    startedAt: null,
+    waitingSince: null,
+    pauses: [],
+    deferredWd: 0,
+    deadlines: { respondBy: null, targetAt: null, dueAt: null, autoCloseAt: null },
+    breached: false,
+    warned: false,
+    respondOverdue: false,
+    reminded: false,
+    linkedTo: [],
+    duplicateOf: null,
+    attachments: [],
+    lastMessageId: init.rootMessageId,
+    closedAt: null,
+    nextDue: null,
+    version: 1,
+    ...init,
+  };
+}

@@ -16,7 +16,7 @@ import type { BusinessCalendar } from '../domain/business-calendar';
 import { ConcurrentUpdateError } from '../domain/errors';
 import type { Actor, TicketEvent } from '../domain/events';
 import { DEFAULT_PRIORITY, isCritical } from '../domain/priorities';
-import { isFinal, type Attachment, type Status, type Ticket } from '../domain/ticket';
+import { isFinal, newTicket, type Attachment, type Status, type Ticket } from '../domain/ticket';
 import { moveTo, planCommands, statusAfterAnswer, statusPath, withDeadlines, type SlaContext } from '../domain/workflow';
 import type { Logger } from '../log';
 import { readCommands } from '../mail/commands';
@@ -243,7 +243,7 @@ async function open(ctx: MailContext): Promise<Outcome | 'conflict'> {
   const rootMessageId = parsed.messageId ?? `${inbound.inboundId}@inbound.maildesk`;
 
   const ticket = withDeadlines(
-    {
+    newTicket({
       key,
       number,
       tenant: tenant.id,
@@ -254,30 +254,11 @@ async function open(ctx: MailContext): Promise<Outcome | 'conflict'> {
       department: reading.department,
       fields: text === reading.newText ? reading.fields : readTemplateFields(text),
       priority,
-      status: 'open',
-      statusBeforeWait: null,
-      assignee: null,
       createdAt: at,
-      updatedAt: at,
-      respondedAt: null,
-      startedAt: null,
-      waitingSince: null,
-      pauses: [],
-      deferredWd: 0,
-      deadlines: { respondBy: null, targetAt: null, dueAt: null, autoCloseAt: null },
-      breached: false,
-      warned: false,
-      respondOverdue: false,
-      reminded: false,
       linkedTo,
-      duplicateOf: null,
       attachments,
       rootMessageId,
-      lastMessageId: rootMessageId,
-      closedAt: null,
-      nextDue: null,
-      version: 1,
-    },
+    }),
     slaContext(deps),
     now,
   );

@@ -15,7 +15,7 @@ import { DUE_SHARDS } from '../../shared/adapters/table-layout';
 import { ensureTicketTable } from '../../shared/adapters/ticket-table';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Priority } from '../../shared/domain/priorities';
-import type { Status, Ticket } from '../../shared/domain/ticket';
+import { newTicket, type Status, type Ticket } from '../../shared/domain/ticket';
 import { moveTo, withDeadlines } from '../../shared/domain/workflow';
 import { memoryLogger } from '../../shared/log';
 import { sweepDeadlines, type SweepDeps } from '../../shared/use-cases/sweep-deadlines';
@@ -70,7 +70,7 @@ const ctx = { calendar, sla: config.sla };
 /** A ticket as the inbound pipeline stores it, moved through `path` at `at`, deadlines computed. */
 function ticket(number: number, created: Date, priority: Priority, path: Status[], at: Date): Ticket {
   const createdAt = created.toISOString();
-  let t: Ticket = {
+  let t: Ticket = newTicket({
     key: `MG-${number}`,
     number,
     tenant: number % 2 ? 'clinic-north' : 'clinic-south',
@@ -81,30 +81,9 @@ function ticket(number: number, created: Date, priority: Priority, path: Status[
     department: 'Терапия',
     fields: { cardNumber: String(100000 + number), caseHistoryNumber: null, login: `user${number}`, recordName: 'Приём терапевта', buttonName: null },
     priority,
-    status: 'open',
-    statusBeforeWait: null,
-    assignee: null,
     createdAt,
-    updatedAt: createdAt,
-    respondedAt: null,
-    startedAt: null,
-    waitingSince: null,
-    pauses: [],
-    deferredWd: 0,
-    deadlines: { respondBy: null, targetAt: null, dueAt: null, autoCloseAt: null },
-    breached: false,
-    warned: false,
-    respondOverdue: false,
-    reminded: false,
-    linkedTo: [],
-    duplicateOf: null,
-    attachments: [],
     rootMessageId: `root-${number}@clinic-north.example`,
-    lastMessageId: `root-${number}@clinic-north.example`,
-    closedAt: null,
-    nextDue: null,
-    version: 1,
-  };
+  });
   for (const status of path) t = moveTo(t, status, at.toISOString());
   return withDeadlines(t, ctx, at);
 }

@@ -12,7 +12,7 @@ import type { MaildeskConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Actor, EventType, TicketEvent } from '../../shared/domain/events';
 import type { Priority } from '../../shared/domain/priorities';
-import type { Status, Ticket } from '../../shared/domain/ticket';
+import { newTicket, type Status, type Ticket } from '../../shared/domain/ticket';
 import { moveTo, withDeadlines } from '../../shared/domain/workflow';
 import type { TicketStore } from '../../shared/use-cases/ports';
 
@@ -163,41 +163,18 @@ export function buildFixtureTicket(spec: Spec, config: MaildeskConfig, calendar:
   const requester = requesterOf(spec.tenant);
   const actor = (by: 'engineer' | 'requester' | 'system' = 'engineer'): Actor => ({ kind: by, address: by === 'engineer' ? ENGINEER : by === 'requester' ? requester : null });
   let ticket: Ticket = withDeadlines(
-    {
+    newTicket({
       key,
       number: spec.number,
       tenant: spec.tenant,
       requester,
-      requesterName: null,
-      cc: [],
       summary: spec.summary,
-      department: null,
       fields: { cardNumber: '123456', caseHistoryNumber: null, login: 'ivanova_a', recordName: null, buttonName: null },
       priority: spec.priority,
-      status: 'open',
-      statusBeforeWait: null,
-      assignee: null,
       createdAt,
-      updatedAt: createdAt,
-      respondedAt: null,
-      startedAt: null,
-      waitingSince: null,
-      pauses: [],
-      deferredWd: 0,
-      deadlines: { respondBy: null, targetAt: null, dueAt: null, autoCloseAt: null },
-      breached: false,
-      warned: false,
-      respondOverdue: false,
-      reminded: false,
-      linkedTo: [],
-      duplicateOf: null,
       attachments: spec.number === 1 ? [{ filename: 'screen.png', contentType: 'image/png', size: 2048, key: 'attachments/MG-1/screen.png' }] : [],
       rootMessageId: `root-${spec.number}@clinic.example`,
-      lastMessageId: `root-${spec.number}@clinic.example`,
-      closedAt: null,
-      nextDue: null,
-      version: 1,
-    },
+    }),
     ctx,
     new Date(createdAt),
   );

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
-import type { Status, Ticket } from '../../shared/domain/ticket';
+import { newTicket, type Status, type Ticket } from '../../shared/domain/ticket';
 import { moveTo, planCommands, statusAfterAnswer, withDeadlines, type CommandCheckContext, type CommandPlan } from '../../shared/domain/workflow';
 import type { EngineerCommand } from '../../shared/mail/types';
 
@@ -15,43 +15,17 @@ const msk = (local: string) => new Date(`${local}+03:00`).toISOString();
 /** A ticket of clinic-north created Monday 2026-11-16 10:00 Moscow, `open`, priority error. */
 function ticket(over: Partial<Ticket> = {}): Ticket {
   const at = msk('2026-11-16T10:00:00');
-  return {
+  return newTicket({
     key: 'MG-10',
     number: 10,
     tenant: 'clinic-north',
     requester: 'anna@clinic-north.example',
-    requesterName: null,
-    cc: [],
     summary: 'x',
-    department: null,
-    fields: { cardNumber: null, caseHistoryNumber: null, login: null, recordName: null, buttonName: null },
     priority: 'error',
-    status: 'open',
-    statusBeforeWait: null,
-    assignee: null,
     createdAt: at,
-    updatedAt: at,
-    clockStart: null,
-    respondedAt: null,
-    startedAt: null,
-    waitingSince: null,
-    pauses: [],
-    deferredWd: 0,
-    deadlines: { respondBy: null, targetAt: null, dueAt: null, autoCloseAt: null },
-    breached: false,
-    warned: false,
-    respondOverdue: false,
-    reminded: false,
-    linkedTo: [],
-    duplicateOf: null,
-    attachments: [],
     rootMessageId: 'root@clinic-north.example',
-    lastMessageId: 'root@clinic-north.example',
-    closedAt: null,
-    nextDue: null,
-    version: 1,
     ...over,
-  };
+  });
 }
 
 const cmd = (name: EngineerCommand['name'], ...args: string[]): EngineerCommand => ({ name, args });
