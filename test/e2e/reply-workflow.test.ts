@@ -12,7 +12,7 @@ import { composeMail } from '../../shared/mail/compose';
 import type { ParsedMail } from '../../shared/mail/types';
 import { parseSesEvent, sesEventFor } from '../../shared/ses-event';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
-import { startHarness, type Harness } from '../support/harness';
+import { moscowClock, sortedAddresses, startHarness, type Harness } from '../support/harness';
 
 type Mail = ParsedMail & { file: string };
 
@@ -21,20 +21,17 @@ const SOUTH = 'clinic-south@support.example';
 const IVANOV = 'engineer1@support.example';
 const PETROV = 'engineer2@support.example';
 
-let clock = 0;
-const setClock = (moscow: string) => {
-  clock = Date.parse(`${moscow}+03:00`);
-};
-const utc = (moscow: string) => new Date(`${moscow}+03:00`).toISOString();
+const clock = moscowClock('2026-11-16T10:00:00');
+const setClock = clock.set;
+const utc = clock.utc;
 
 let h: Harness;
 beforeAll(async () => {
-  setClock('2026-11-16T10:00:00');
-  h = await startHarness({ now: () => new Date(clock) });
+  h = await startHarness({ now: clock.now });
 });
 afterAll(async () => h?.close());
 
-const addresses = (list: ParsedMail['to']) => list.map((a) => a.address).sort();
+const addresses = sortedAddresses;
 const to = (mails: Mail[], address: string) => mails.filter((m) => m.to.some((a) => a.address === address));
 const only = (mails: Mail[], address: string) => {
   const found = to(mails, address);
@@ -397,7 +394,7 @@ describe('reopening a closed ticket', () => {
     // 5 wd from the reopening, not from October (which would be overdue at once)
     expect(t.deadlines.dueAt).toBe(utc('2026-11-20T18:00:00'));
     expect(t.nextDue?.kind).toBe('warn');
-    expect(Date.parse(t.nextDue!.at)).toBeGreaterThan(clock);
+    expect(Date.parse(t.nextDue!.at)).toBeGreaterThan(clock.now().getTime());
     const m = only(mails, 'reopen@clinic-north.example');
     expect(m.text).toContain('Открыто повторно');
     expect(m.text).toContain('Ошибка вернулась, открываем заявку снова.');

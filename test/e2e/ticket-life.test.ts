@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from '../../shared/mail/types';
-import { startHarness, type Harness } from '../support/harness';
+import { moscowClock, sortedAddresses, startHarness, type Harness } from '../support/harness';
 
 type Mail = ParsedMail & { file: string };
 
@@ -18,21 +18,17 @@ const IVANOV = 'engineer1@support.example';
 const PETROV = 'engineer2@support.example';
 const ROOT = 'life-1@clinic-north.example';
 
-let clock = 0;
-/** Moscow wall time -> the stack's clock. */
-const setClock = (moscow: string) => {
-  clock = Date.parse(`${moscow}+03:00`);
-};
-const utc = (moscow: string) => new Date(`${moscow}+03:00`).toISOString();
+const clock = moscowClock('2026-11-09T10:00:00');
+const setClock = clock.set;
+const utc = clock.utc;
 
 let h: Harness;
 beforeAll(async () => {
-  setClock('2026-11-09T10:00:00');
-  h = await startHarness({ now: () => new Date(clock) });
+  h = await startHarness({ now: clock.now });
 });
 afterAll(async () => h?.close());
 
-const addresses = (list: ParsedMail['to']) => list.map((a) => a.address).sort();
+const addresses = sortedAddresses;
 const quote = (text: string) => text.split('\n').map((l) => `> ${l}`).join('\n');
 
 /** Headers a mail client writes when its user presses "Reply" on `m`. */

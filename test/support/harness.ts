@@ -74,3 +74,17 @@ export async function startHarness(overrides: Partial<LocalStackOptions> = {}): 
     },
   };
 }
+
+/** A hand-set clock in Moscow wall time, for stacks started with `{ now: clock.now }`. */
+export function moscowClock(start: string) {
+  let current = Date.parse(`${start}+03:00`);
+  return {
+    now: () => new Date(current),
+    set: (moscow: string) => {
+      current = Date.parse(`${moscow}+03:00`);
+    },
+    utc: (moscow: string) => new Date(`${moscow}+03:00`).toISOString(),
+  };
+}
+
+export const sortedAddresses = (list: ParsedMail['to']) => list.map((a) => a.address).sort();
