@@ -230,6 +230,15 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
 
   const card = ticketCard(ticket, tenant, config, lang);
   const said = event.text?.trim() ? `\n\n${event.text.trim()}\n` : '\n';
+  const saidLines = event.text?.trim() ? ['', event.text.trim()] : [];
+  /** A mail to the requester (and Cc) in the thread of the acknowledgement. */
+  const letter = (lines: string[], autoReply = false): Draft => ({
+    role: 'requester',
+    ...customers(ticket),
+    autoReply,
+    subject: customerSubject(ticket, lang),
+    text: [ru ? 'Здравствуйте!' : 'Hello,', '', ...lines, '', sign].join('\n'),
+  });
 
   switch (event.type) {
     case 'ticket.created': {
@@ -329,39 +338,19 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
     }
     case 'ticket.priority_changed':
       return [
-        {
-          role: 'requester',
-          ...customers(ticket),
-          autoReply: false,
-          subject: customerSubject(ticket, lang),
-          text: [
-            ru ? 'Здравствуйте!' : 'Hello,',
-            '',
-            `${ru ? 'Приоритет заявки' : 'Priority of'} ${ticket.key}: ${priorityName(ticket.priority, lang)}${event.previousPriority ? ` (${ru ? 'был' : 'was'}: ${priorityName(event.previousPriority, lang)})` : ''}.`,
-            ...deadlineLines(ticket, config.timezone, lang),
-            ...(event.text?.trim() ? ['', event.text.trim()] : []),
-            '',
-            sign,
-          ].join('\n'),
-        },
+        letter([
+          `${ru ? 'Приоритет заявки' : 'Priority of'} ${ticket.key}: ${priorityName(ticket.priority, lang)}${event.previousPriority ? ` (${ru ? 'был' : 'was'}: ${priorityName(event.previousPriority, lang)})` : ''}.`,
+          ...deadlineLines(ticket, config.timezone, lang),
+          ...saidLines,
+        ]),
       ];
     case 'ticket.deferred':
       return [
-        {
-          role: 'requester',
-          ...customers(ticket),
-          autoReply: false,
-          subject: customerSubject(ticket, lang),
-          text: [
-            ru ? 'Здравствуйте!' : 'Hello,',
-            '',
-            ru ? `Срок решения заявки ${ticket.key} перенесён на ${event.data?.days ?? '?'} раб. дн.` : `The deadline of ${ticket.key} moved by ${event.data?.days ?? '?'} working days.`,
-            ...deadlineLines(ticket, config.timezone, lang),
-            ...(event.text?.trim() ? ['', event.text.trim()] : []),
-            '',
-            sign,
-          ].join('\n'),
-        },
+        letter([
+          ru ? `Срок решения заявки ${ticket.key} перенесён на ${event.data?.days ?? '?'} раб. дн.` : `The deadline of ${ticket.key} moved by ${event.data?.days ?? '?'} working days.`,
+          ...deadlineLines(ticket, config.timezone, lang),
+          ...saidLines,
+        ]),
       ];
     case 'ticket.assigned':
       return [
@@ -417,13 +406,7 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
         : [];
     case 'ticket.auto_closed':
       return [
-        {
-          role: 'requester',
-          ...customers(ticket),
-          autoReply: false,
-          subject: customerSubject(ticket, lang),
-          text: [ru ? 'Здравствуйте!' : 'Hello,', '', statusExplanation('closed_no_response', lang), '', sign].join('\n'),
-        },
+        letter([statusExplanation('closed_no_response', lang)]),
         { role: 'engineers', ...engineersExcept(), autoReply: false, subject: subjectOf(ticket, lang, ru ? 'Закрыта автоматически' : 'Closed automatically'), text: card },
       ];
     case 'command.rejected':
@@ -473,21 +456,11 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
     case 'sla.reminder': {
       const closeAt = formatInstant(ticket.deadlines.autoCloseAt, config.timezone, lang);
       return [
-        {
-          role: 'requester',
-          ...customers(ticket),
-          autoReply: false,
-          subject: customerSubject(ticket, lang),
-          text: [
-            ru ? 'Здравствуйте!' : 'Hello,',
-            '',
-            ru
-              ? `По заявке ${ticket.key} мы ждём вашего ответа (статус: ${statusName(ticket.status, lang)}). Если ответа не будет, заявка закроется автоматически ${closeAt ?? ''}.`
-              : `We are waiting for your answer on ${ticket.key} (${statusName(ticket.status, lang)}). Without one it closes automatically ${closeAt ?? ''}.`,
-            '',
-            sign,
-          ].join('\n'),
-        },
+        letter([
+          ru
+            ? `По заявке ${ticket.key} мы ждём вашего ответа (статус: ${statusName(ticket.status, lang)}). Если ответа не будет, заявка закроется автоматически ${closeAt ?? ''}.`
+            : `We are waiting for your answer on ${ticket.key} (${statusName(ticket.status, lang)}). Without one it closes automatically ${closeAt ?? ''}.`,
+        ]),
       ];
     }
     default:
