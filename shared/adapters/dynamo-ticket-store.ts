@@ -1,6 +1,10 @@
 /** TicketStore on one DynamoDB table (layout in table-layout.ts). Tested against DynamoDB Local. */
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  type BatchGetCommandOutput,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -26,6 +30,27 @@ function stripKeys<T>(item: Record<string, unknown>): T {
   return copy as T;
 }
 
+/**
+ * A DynamoDB item holds at most 400 KB, and mail is unbounded: what people wrote (an event's
+ * `text`, a `reason`) is cut at 64 K characters, any other string at 2 K (subjects, names, field
+ * values, Message-IDs), any list at 500 entries. The raw mail stays in the bucket, whole.
+ */
+const MAX_TEXT_CHARS = 65_536;
+const MAX_STRING_CHARS = 2_048;
+const MAX_LIST_ENTRIES = 500;
+const LONG_TEXT_FIELDS = new Set(['text', 'reason']);
+export const CUT_MARK = ' [...]';
+
+function fit<T>(value: T, field = ''): T {
+  if (typeof value === 'string') {
+    const max = LONG_TEXT_FIELDS.has(field) ? MAX_TEXT_CHARS : MAX_STRING_CHARS;
+    return (value.length > max ? value.slice(0, max) + CUT_MARK : value) as T;
+  }
+  if (Array.isArray(value)) return value.slice(0, MAX_LIST_ENTRIES).map((v) => fit(v, field)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fit(v, k)])) as T;
+  return value;
+}
+
 export function ticketItem(ticket: Ticket): Record<string, unknown> {
   return {
     ...keys.ticket(ticket.key),
@@ -33,13 +58,16 @@ export function ticketItem(ticket: Ticket): Record<string, unknown> {
     gsi1pk: `TENANT#${ticket.tenant}`,
     gsi1sk: `${ticket.createdAt}#${ticket.key}`,
     ...(ticket.nextDue ? { duePk: dueShard(ticket.number), dueAt: ticket.nextDue.at } : {}),
-    ...ticket,
+    ...fit(ticket),
   };
 }
 
 export function eventItem(event: TicketEvent, inboundId: string | null): Record<string, unknown> {
-  return { ...keys.event(event.ticketKey, inboundId, event.at, event.id), itemType: 'event', ...event };
+  return { ...keys.event(event.ticketKey, inboundId, event.at, event.id), itemType: 'event', ...fit(event) };
 }
+
+/** How many thread ids one mail may make us look up (In-Reply-To first, then References newest first). */
+const MAX_THREAD_LOOKUPS = 50;
 
 /** Strips undefined (DynamoDB rejects it) while keeping nulls. */
 const clean = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -73,12 +101,23 @@ export class DynamoTicketStore implements TicketStore {
     return result.Item ? stripKeys<Ticket>(result.Item) : null;
   }
 
+  /** One BatchGetItem for the first ids (a mail may carry thousands in References); the first known id in the given order wins. */
   async findByMessageIds(ids: readonly string[]): Promise<string | null> {
-    for (const id of ids) {
-      const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.messageId(id) }));
-      const ticketKey = result.Item?.ticketKey;
-      if (typeof ticketKey === 'string') return ticketKey;
+    const wanted = [...new Map(ids.map((id) => [keys.messageId(id).pk, id])).keys()].slice(0, MAX_THREAD_LOOKUPS);
+    if (wanted.length === 0) return null;
+    if (wanted.length === 1) {
+      const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: wanted[0], sk: 'MSGID' } }));
+      return typeof result.Item?.ticketKey === 'string' ? result.Item.ticketKey : null;
     }
+    const found = new Map<string, string>();
+    let request: BatchGetCommandInput['RequestItems'] = { [this.table]: { Keys: wanted.map((pk) => ({ pk, sk: 'MSGID' })), ProjectionExpression: 'pk, ticketKey' } };
+    for (let round = 0; request && Object.keys(request).length > 0; round++) {
+      if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** round)));
+      const page: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of page.Responses?.[this.table] ?? []) if (typeof item.ticketKey === 'string') found.set(String(item.pk), item.ticketKey);
+      request = page.UnprocessedKeys;
+    }
+    for (const pk of wanted) if (found.has(pk)) return found.get(pk)!;
     return null;
   }
 
@@ -207,24 +246,37 @@ export class DynamoTicketStore implements TicketStore {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.messageId(messageId), ticketKey } }));
   }
 
-  async claim(marker: string, ttlSeconds?: number): Promise<boolean> {
+  /**
+   * A once-only marker carrying its owner's token (a fresh one per call unless `owner` is given), so
+   * an attempt whose answer was lost (a timeout or 500 after the write, or the SDK retrying a write
+   * that had succeeded) tells its own claim from an earlier one: its own is still "claimed".
+   */
+  async claim(marker: string, ttlSeconds?: number, owner?: string): Promise<boolean> {
+    const token = owner ?? randomUUID();
+    const item = { ...keys.claim(marker), token, ...(ttlSeconds ? { ttl: Math.floor(Date.now() / 1000) + ttlSeconds } : {}) };
     try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.claim(marker), ...(ttlSeconds ? { ttl: Math.floor(Date.now() / 1000) + ttlSeconds } : {}) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return error.Item?.token?.S === token;
+      // The answer was lost: read back whether the write happened.
+      const existing = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.claim(marker), ConsistentRead: true })).catch(() => null);
+      if (existing?.Item) return existing.Item.token === token;
       throw error;
     }
   }
 
+  /** Deleting is idempotent, so it is retried here: a claim left behind by a failed send would drop that mail. */
   async release(marker: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.claim(marker) }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.claim(marker) }));
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
   }
 
   async increment(counter: string, ttlSeconds: number): Promise<number> {

@@ -3,6 +3,9 @@ import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { composeMail } from '../mail/compose';
 import type { MailSender, OutgoingMail } from '../use-cases/ports';
 
+/** SES refuses a message with more than 50 recipients (To + Cc + Bcc): larger lists go out in several sends of the same mail. */
+export const SES_MAX_RECIPIENTS = 50;
+
 export class SesMailSender implements MailSender {
   constructor(
     private readonly ses: SESv2Client,
@@ -11,14 +14,22 @@ export class SesMailSender implements MailSender {
 
   async send(mail: OutgoingMail): Promise<{ providerMessageId: string | null }> {
     const raw = await composeMail(mail);
-    const result = await this.ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: mail.from,
-        Destination: { ToAddresses: mail.to, CcAddresses: mail.cc.length ? mail.cc : undefined },
-        Content: { Raw: { Data: raw } },
-        ConfigurationSetName: this.configurationSet,
-      }),
-    );
-    return { providerMessageId: result.MessageId ?? null };
+    const recipients = [...mail.to.map((a) => ['to', a] as const), ...mail.cc.map((a) => ['cc', a] as const)];
+    let first: string | null = null;
+    for (let i = 0; i < recipients.length; i += SES_MAX_RECIPIENTS) {
+      const batch = recipients.slice(i, i + SES_MAX_RECIPIENTS);
+      const to = batch.filter(([k]) => k === 'to').map(([, a]) => a);
+      const cc = batch.filter(([k]) => k === 'cc').map(([, a]) => a);
+      const result = await this.ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: mail.from,
+          Destination: { ToAddresses: to.length ? to : undefined, CcAddresses: cc.length ? cc : undefined },
+          Content: { Raw: { Data: raw } },
+          ConfigurationSetName: this.configurationSet,
+        }),
+      );
+      first ??= result.MessageId ?? null;
+    }
+    return { providerMessageId: first };
   }
 }

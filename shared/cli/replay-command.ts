@@ -1,7 +1,9 @@
 /**
  * `maildesk replay <inbound/KEY | FILE.eml | --failed>`: runs a stored raw mail (or every failure
- * the local stack kept) through the same use cases again. Idempotent: the inbound id of a key is
+ * the local stack kept: inbound mail and undelivered outbox events) through the same use cases again. Idempotent: the inbound id of a key is
  * its SES id, and a file's id is its content hash, so a replay never doubles a ticket or comment.
+ * SES's DKIM/SPF/DMARC verdicts travel with the failure record or above the stored mail; a mail
+ * without them is replayed as unauthenticated (an engineer's #commands there are a plain comment).
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
@@ -14,7 +16,12 @@ import { S3MailStore } from '../adapters/s3-mail-store';
 import { loadConfig, resolveConfigPath } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
 import { jsonLogger } from '../log';
-import { INBOUND_PREFIX, parseSesEvent, sesEventFor } from '../ses-event';
+import { INBOUND_PREFIX, parseSesEvent, sesEventFor, UNKNOWN_VERDICTS, verdictsFromStoredMail, type Verdicts } from '../ses-event';
+import { FileEventBus } from '../adapters/event-bus';
+import { OutboxMailSender } from '../adapters/outbox-mail-sender';
+import { SmtpMailSender } from '../adapters/smtp-mail-sender';
+import type { TicketEvent } from '../domain/events';
+import { deliverEvent, type DeliverDeps } from '../use-cases/deliver-event';
 import { receiveMail } from '../use-cases/receive-mail';
 import type { MailStore } from '../use-cases/ports';
 import { parseFlags, UsageError, type CliIo } from './io';
@@ -36,11 +43,23 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
   }
   const { store, close } = openStore({ aws: Boolean(values.aws), table: values.table });
   const deps = { mail, tickets: store, config, calendar: BusinessCalendar.fromConfig(config), now: () => new Date(), log: jsonLogger((l) => io.stderr(l)) };
-  const replayKey = async (key: string, recipients: string[]) => {
+  // What the local stack delivers through: its outbox (or relay) and its bus file.
+  const deliverDeps = (): DeliverDeps => ({
+    tickets: store,
+    sender: env.MAILDESK_SMTP_RELAY ? new SmtpMailSender(env.MAILDESK_SMTP_RELAY) : new OutboxMailSender(paths.outbox),
+    bus: new FileEventBus(paths.events),
+    config,
+    log: deps.log,
+  });
+  // SES's verdicts decide whether an engineer's #commands count: a replay uses the ones recorded with
+  // the failure, else the ones SES wrote above the stored mail, else none (the mail counts as unauthenticated).
+  const replayKey = async (key: string, recipients: string[], recorded?: Verdicts) => {
     const id = key.slice(INBOUND_PREFIX.length);
-    const [inbound] = parseSesEvent(sesEventFor(id, recipients));
-    const outcome = await receiveMail(inbound!, deps);
-    io.stdout(JSON.stringify({ key, outcome }));
+    const [event] = parseSesEvent(sesEventFor(id, recipients));
+    const stored = recorded ? null : verdictsFromStoredMail(await mail.get(key));
+    const verdicts = recorded ?? stored ?? UNKNOWN_VERDICTS;
+    const outcome = await receiveMail({ ...event!, verdicts }, deps);
+    io.stdout(JSON.stringify({ key, outcome, verdicts: recorded ? 'recorded' : stored ? 'stored' : 'unknown' }));
   };
   try {
     if (values.failed) {
@@ -48,10 +67,16 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
       const files = (await readdir(paths.failed).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
       let replayed = 0;
       for (const file of files) {
-        const record = JSON.parse(await readFile(join(paths.failed, file), 'utf8')) as { kind: string; mailKey?: string; recipients?: string[] };
-        if (record.kind !== 'inbound' || !record.mailKey) continue;
-        io.stderr(`replaying ${++replayed}/${files.length}: ${record.mailKey}`);
-        await replayKey(record.mailKey, record.recipients ?? []);
+        const record = JSON.parse(await readFile(join(paths.failed, file), 'utf8')) as { kind: string; mailKey?: string; recipients?: string[]; verdicts?: Verdicts; event?: TicketEvent };
+        if (record.kind === 'inbound' && record.mailKey) {
+          io.stderr(`replaying ${++replayed}/${files.length}: ${record.mailKey}`);
+          await replayKey(record.mailKey, record.recipients ?? [], record.verdicts);
+        } else if (record.kind === 'event' && record.event) {
+          // An outbox event the stack could not deliver: delivered again (each mail is claimed once per event and role).
+          io.stderr(`replaying ${++replayed}/${files.length}: event ${record.event.id}`);
+          const delivery = await deliverEvent(record.event, deliverDeps());
+          io.stdout(JSON.stringify({ event: record.event.id, delivery }));
+        } else continue;
         await rm(join(paths.failed, file));
       }
       io.stdout(JSON.stringify({ replayed }));

@@ -5,7 +5,9 @@
  * 3 for each mail: claim `sent#<event>#<role>` once, send, remember our and SES's Message-ID
  * 4 publish the event on the bus (consumers dedupe by event id)
  * The stream delivers at least once; the claims make each mail go out once. A failed send
- * releases its claim and rethrows, so the retry sends it.
+ * releases its claim and rethrows, so the retry sends it; once SES has the mail nothing releases
+ * the claim (a lost provider id is only logged). The one double left: SES accepted a mail and the
+ * answer was lost (a timeout); SES has no idempotency key, and a second copy beats a lost mail.
  */
 import { type MaildeskConfig, type Tenant } from '../config';
 import type { TicketEvent } from '../domain/events';

@@ -73,8 +73,12 @@ export interface TicketStore {
   findDue(now: string, limit?: number): Promise<Ticket[]>;
   /** Records an outgoing Message-ID (ours or the provider's) so that replies to it find the ticket. */
   rememberMessageId(messageId: string, ticketKey: string): Promise<void>;
-  /** Sets a once-only marker; false when it was already set. `ttlSeconds` lets markers expire. */
-  claim(marker: string, ttlSeconds?: number): Promise<boolean>;
+  /**
+   * Sets a once-only marker; false when it was already set. `ttlSeconds` lets markers expire.
+   * `owner` makes the claim idempotent for one piece of work: the same owner claiming again (a retry
+   * of the same inbound mail) gets true again; without it, every call is a new owner.
+   */
+  claim(marker: string, ttlSeconds?: number, owner?: string): Promise<boolean>;
   release(marker: string): Promise<void>;
   /** Atomically adds one to a counter that expires; returns the new value. */
   increment(counter: string, ttlSeconds: number): Promise<number>;

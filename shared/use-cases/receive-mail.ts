@@ -61,9 +61,15 @@ export type Outcome =
  * exponential with full jitter (capped), so a burst of replies to one ticket (a whole department
  * answering at once) queues up instead of colliding in lockstep; 30 rounds outlast dozens of
  * writers. After that the mail fails and Lambda retries it (the inbound marker keeps it once-only).
+ * The backoff counts in lengths of the attempt that just lost (at least 10 ms): when writes slow
+ * down (throttling, a busy table) the writers spread out as far in time as they need to, instead of
+ * colliding again within a fixed second.
  */
 const MAX_ATTEMPTS = 30;
-const backoffMs = (attempt: number) => Math.random() * Math.min(1000, 10 * 2 ** attempt);
+const backoffMs = (attempt: number, attemptMs: number) => {
+  const unit = Math.max(10, attemptMs);
+  return Math.random() * Math.min(Math.max(1000, 20 * unit), unit * 2 ** attempt);
+};
 
 export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Promise<Outcome> {
   const { log } = deps;
@@ -108,12 +114,13 @@ export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Prom
 
   // 4 + 5
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const started = Date.now();
     const outcome = ticketKey ? await reply(ctx, ticketKey) : await open(ctx);
     if (outcome !== 'conflict') {
       if (outcome.kind === 'duplicate') log.info('mail already processed', { inboundId: inbound.inboundId });
       return outcome;
     }
-    await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+    await new Promise((r) => setTimeout(r, backoffMs(attempt, Date.now() - started)));
   }
   throw new ConcurrentUpdateError(ticketKey ?? 'new');
 }

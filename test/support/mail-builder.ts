@@ -1,0 +1,49 @@
+/** Builds raw RFC 5322 mail for the tests with nodemailer's MailComposer (well-formed), plus helpers to feed it to a stack. */
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { INBOUND_PREFIX, parseSesEvent, sesEventFor } from '../../shared/ses-event';
+import type { InboundMail, SesVerdict } from '../../shared/use-cases/receive-mail';
+import type { Harness } from './harness';
+import { newId } from './direct-env';
+
+export interface MailSpec {
+  from: string;
+  to: string | string[];
+  cc?: string | string[];
+  subject: string;
+  text?: string;
+  html?: string;
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string | string[];
+  headers?: Record<string, string>;
+  attachments?: Array<{ filename: string; content: Buffer | string; contentType?: string }>;
+}
+
+export async function buildMail(spec: MailSpec): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: spec.from,
+    to: spec.to,
+    cc: spec.cc,
+    subject: spec.subject,
+    text: spec.text,
+    html: spec.html,
+    messageId: spec.messageId,
+    inReplyTo: spec.inReplyTo,
+    references: spec.references,
+    headers: spec.headers,
+    attachments: spec.attachments,
+  });
+  return composer.compile().build();
+}
+
+export type Verdicts = Partial<Record<'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc', SesVerdict>>;
+
+/** Stores raw mail in the local stack's bucket folder as SES would, and returns the SES event record for it. */
+export async function storeInbound(h: Harness, raw: Buffer, options: { id?: string; recipients?: string[]; verdicts?: Verdicts } = {}): Promise<InboundMail> {
+  const id = options.id ?? newId();
+  await h.stack.receiveDeps.mail.put(`${INBOUND_PREFIX}${id}`, raw);
+  return parseSesEvent(sesEventFor(id, options.recipients ?? [], options.verdicts))[0]!;
+}
+
+/** A Message-ID unique to this test run. */
+export const messageId = (tag = 'm') => `<${newId(tag)}@client.example>`;
