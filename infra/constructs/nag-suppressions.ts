@@ -54,7 +54,7 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
     {
       scope: fns.roles.inbound,
       id: `AwsSolutions-IAM5[${objects('attachments/')}]`,
-      reason: prefixReason('PutObject of extracted attachments under attachments/<ticketKey>/'),
+      reason: prefixReason('PutObject of extracted attachments under attachments/<inboundId>/'),
     },
     {
       scope: fns.roles.inbound,

@@ -1,6 +1,6 @@
 /**
  * The raw-mail bucket: SES writes every received message to `inbound/<sesMessageId>`, the
- * inbound function writes `attachments/<ticketKey>/...` and `failed/...`. Private, TLS only,
+ * inbound function writes `attachments/<inboundId>/...` and `failed/...`. Private, TLS only,
  * SSE-S3 (SES's S3 action writes to SSE-S3 buckets without any key policy), versioned, expiring
  * after `rawMailRetentionDays`, with server access logs in a separate log bucket.
  */
