@@ -172,6 +172,9 @@ export interface ColdStartFunction {
    */
   initCpuMs: number;
   libsInitCpuMs: number;
+  /** median absolute deviation of the CPU samples (noise) */
+  initCpuMadMs: number;
+  libsInitCpuMadMs: number;
   ourShareCpu: number;
   initCpuMsNoSourceMaps: number;
   libsInitCpuMsNoSourceMaps: number;
@@ -261,6 +264,12 @@ export async function measureColdStart(o: { root: string; outDir: string; config
   const init = (key: string) => round(median(samples.get(key)!.wall) - bareMs, 1);
   const imp = (key: string) => round(median(samples.get(key)!.imp), 1);
   const cpu = (key: string) => round(median(samples.get(key)!.cpu) - median(bareCpu.get(key.endsWith(':sm') ? 'sm' : '')!), 1);
+  /** median absolute deviation of a variant's CPU samples: the noise its median carries */
+  const mad = (key: string) => {
+    const v = samples.get(key)!.cpu;
+    const m = median(v);
+    return round(median(v.map((x) => Math.abs(x - m))), 1);
+  };
   return {
     rounds: o.rounds,
     bareNodeMs: round(bareMs, 1),
@@ -292,6 +301,8 @@ export async function measureColdStart(o: { root: string; outDir: string; config
         libsImportMs: imp(`${b.name}:libs:sm`),
         initCpuMs: initCpu,
         libsInitCpuMs: libsCpu,
+        initCpuMadMs: mad(`${b.name}:fn:sm`),
+        libsInitCpuMadMs: mad(`${b.name}:libs:sm`),
         ourShareCpu: round((initCpu - libsCpu) / libsCpu, 3),
         initCpuMsNoSourceMaps: initCpuNo,
         libsInitCpuMsNoSourceMaps: libsCpuNo,

@@ -53,7 +53,7 @@ export function renderMarkdown(r: RunResults): string {
     '',
     table(
       ['measurement', 'target', 'measured', 'result', 'why / what would meet it'],
-      r.targets.map((t) => [t.name, t.target, t.measured, mark(t.met), [t.reason, t.toMeet].filter(Boolean).join(' ')]),
+      r.targets.map((t) => [t.name, t.target, t.measured, mark(t.met), [t.reason, t.toMeet].filter(Boolean).map((x) => (/[.:)]$/.test(x.trim()) ? x.trim() : `${x.trim()}.`)).join(' ')]),
     ),
     '',
   );
@@ -74,7 +74,7 @@ export function renderMarkdown(r: RunResults): string {
         ),
       ),
       '',
-      `Checked before any figure counts: ${r.ingest.map((run) => `c=${run.concurrency}: ${run.check.ticketsCreated}/${run.check.newMails} tickets created and ${run.check.ticketsInTable} in the table, ${run.check.repliesCommented}/${run.check.replies} replies commented on the right ticket (${run.check.commentEventsInTable} comment events in the table), ${run.check.acknowledgements} acknowledgements`).join('; ')}.`,
+      `Checked before any figure counts: ${r.ingest.map((run) => `c=${run.concurrency} ${run.store === 'dynamodb' ? 'DynamoDB Local' : 'in memory'}: ${run.check.ticketsCreated}/${run.check.newMails} tickets created and ${run.check.ticketsInTable} in the table, ${run.check.repliesCommented}/${run.check.replies} replies commented on the right ticket (${run.check.commentEventsInTable} comment events in the table), ${run.check.acknowledgements} acknowledgements`).join('; ')}.`,
       '',
     );
   }
@@ -157,7 +157,7 @@ export function renderMarkdown(r: RunResults): string {
     push(
       '## 5 Cold start',
       '',
-      `Each functions/*/handler.ts bundled by esbuild with the CDK settings (ESM, minify, source map without sources, target node22, platform node, main fields module/main, banner from ${cs.bannerFrom}, the config defined at build time, the SDK bundled). Init CPU = CPU time (user + system, all threads) of a fresh \`node\` that imports the bundle minus that of one that imports nothing, median of ${cs.rounds}: what the init costs, nearly blind to other processes. Init wall = wall time of the same process minus bare \`node -e 0\` (${n(cs.bareNodeMs, 0)} ms), the issue's definition, which on a shared machine also measures the neighbours. "libraries only": a bundle of exactly the library imports the function's own files make, with the same settings. As deployed the stack sets NODE_OPTIONS=--enable-source-maps, which makes Node read the source map at load.`,
+      `Each functions/*/handler.ts bundled by esbuild with the CDK settings (ESM, minify, source map without sources, target node22, platform node, main fields module/main, banner from ${cs.bannerFrom}, the config defined at build time, the SDK bundled). Init CPU = CPU time (user + system, all threads) of a fresh \`node\` that imports the bundle minus that of one that imports nothing, median of ${cs.rounds}: what the init costs, nearly blind to other processes (± is the median absolute deviation of the samples: a few percent of difference between two variants is within the noise). Init wall = wall time of the same process minus bare \`node -e 0\` (${n(cs.bareNodeMs, 0)} ms), the issue's definition, which on a shared machine also measures the neighbours. "libraries only": a bundle of exactly the library imports the function's own files make, with the same settings. As deployed the stack sets NODE_OPTIONS=--enable-source-maps, which makes Node read the source map at load.`,
       '',
       table(
         ['function', 'bundle', 'gzip', 'source map', 'libraries only', 'init CPU ms', 'libraries init CPU ms', 'our code adds (CPU)', 'init wall ms', 'libraries wall ms', 'adds (wall)', 'no source maps: CPU ms / libraries / adds', 'import() ms in process', 'what-if: config trusted, CPU ms / adds', 'libraries'],
@@ -167,8 +167,8 @@ export function renderMarkdown(r: RunResults): string {
           kb(f.gzipBytes),
           kb(f.mapBytes),
           `${kb(f.libsBytes)} (gzip ${kb(f.libsGzipBytes)})`,
-          n(f.initCpuMs, 0),
-          n(f.libsInitCpuMs, 0),
+          `${n(f.initCpuMs, 0)} ±${n(f.initCpuMadMs, 0)}`,
+          `${n(f.libsInitCpuMs, 0)} ±${n(f.libsInitCpuMadMs, 0)}`,
           pct(f.ourShareCpu),
           n(f.initMs, 0),
           n(f.libsInitMs, 0),
@@ -188,11 +188,11 @@ export function renderMarkdown(r: RunResults): string {
     push(
       '## 6 Memory',
       '',
-      `Peak RSS (process.resourceUsage().maxRSS) of a fresh node process running the Lambda-bundled pipeline on one big mail (attachments of 5-8 MB), median of ${m.runs}; the raw mail is copied once on the way in as S3MailStore does. "code + file": the same process that only loads the code and reads the file. SES accepts mail up to 40 MB.`,
+      `Peak RSS of a fresh node process running the Lambda-bundled pipeline on one big mail (attachments of 5-8 MB), median of ${m.runs}; the raw mail is copied once on the way in as S3MailStore does. "code + file": the same process that only loads the code and reads the file. Peak RSS is the child's VmHWM (/proc/self/status): on Linux \`process.resourceUsage().maxRSS\` survives fork+exec, so a child of the bench (which holds the whole corpus) reports at least the bench's own RSS; that figure is in the last column to show it. SES accepts mail up to 40 MB.`,
       '',
       table(
-        ['mail', 'pipeline peak RSS', 'mailparser alone', 'code + file', 'pipeline ms'],
-        m.points.map((p) => [`${n(p.mailMb)} MB`, `${n(p.pipelineMb, 0)} MB`, `${n(p.mailparserMb, 0)} MB`, `${n(p.baselineMb, 0)} MB`, n(p.pipelineMs, 0)]),
+        ['mail', 'pipeline peak RSS', 'mailparser alone', 'code + file', 'pipeline ms', 'resourceUsage().maxRSS (inflated)'],
+        m.points.map((p) => [`${n(p.mailMb)} MB`, `${n(p.pipelineMb, 0)} MB`, `${n(p.mailparserMb, 0)} MB`, `${n(p.baselineMb, 0)} MB`, n(p.pipelineMs, 0), `${n(p.maxRssReportedMb, 0)} MB`]),
       ),
       '',
       m.lambdaMemoryMb ? `Stack memory sizes (infra/constructs/functions.ts MEMORY_MB): ${Object.entries(m.lambdaMemoryMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}.` : '',

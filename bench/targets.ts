@@ -64,6 +64,7 @@ export function evaluateTargets(r: Results): Target[] {
   if (f) {
     const a = f.withoutAttachments;
     const met = f.all.medianRatio <= 1.5 && f.cpu.ratio <= 1.5;
+    const estimate = (a.pipelineMs - a.composeMs * 0.8) / a.mailparserDefaultMs;
     out.push({
       id: 'floor',
       name: '2 Floor ratio',
@@ -75,7 +76,7 @@ export function evaluateTargets(r: Results): Target[] {
         : `typical mail without attachments: mailparser ${fmt(a.mailparserDefaultMs, 2)} ms; our pipeline ${fmt(a.pipelineMs, 2)} ms = receiveMail ${fmt(a.receiveMs, 2)} ms (${fmt(a.medianReceiveRatio, 2)}x the floor: parse with our options ${fmt(a.parseMailMs, 2)} ms, reading ${fmt(a.parseAndReadMs - a.parseMailMs, 2)} ms, ticket + SLA + log the rest) + deliverEvent ${fmt(a.deliverMs, 2)} ms, of which ${fmt(a.composeMs, 2)} ms is nodemailer MailComposer writing the acknowledgement and the engineers' copy. Attachment mails are at ${fmt(f.withAttachments.medianRatio, 2)}x: there parsing dominates.`,
       toMeet: met
         ? ''
-        : `The inbound half is near the floor; the notify half is not: each outgoing text/plain mail costs ~${fmt(a.composeMs / 2.2, 2)} ms in MailComposer's stream pipeline. Writing our one MIME shape directly (headers with RFC 2047 words, a base64 text/plain body, no streams) in shared/mail/compose.ts would remove most of ${fmt(a.composeMs, 2)} ms per ticket; the remainder of deliverEvent (${fmt(a.deliverMs - a.composeMs, 2)} ms: texts, deadlines formatting, claims) and of receiveMail above the parse would still leave the typical mail near ${fmt((a.pipelineMs - a.composeMs * 0.8) / a.mailparserDefaultMs, 1)}x, so the target also needs the inbound side trimmed, or the notify half judged on its own (it runs in another Lambda).`,
+        : `The inbound half is near the floor; the notify half is not: each outgoing text/plain mail costs ~${fmt(a.composeMs / 2.2, 2)} ms in MailComposer's stream pipeline. Writing our one MIME shape directly (headers with RFC 2047 words, a base64 text/plain body, no streams) in shared/mail/compose.ts would remove most of ${fmt(a.composeMs, 2)} ms per ticket; with the remainder of deliverEvent (${fmt(a.deliverMs - a.composeMs, 2)} ms: texts, deadline formatting, claims) and receiveMail above the parse, the typical mail would be near ${fmt(estimate, 1)}x${estimate > 1.5 ? ', so the target would also need the inbound side trimmed, or the notify half judged on its own (it runs in another Lambda)' : ''} (estimate: the pipeline minus 80% of the measured MIME time).`,
     });
   }
   const c = r.storeCost;
@@ -91,7 +92,7 @@ export function evaluateTargets(r: Results): Target[] {
       target: '<= 16 WCU',
       measured: `${fmt(c.newTicket.wcu.mean)} WCU mean (p50 ${c.newTicket.wcu.p50}, max ${c.newTicket.wcu.max}); inbound ${fmt(c.newTicket.inboundWcu)} + notify ${fmt(c.newTicket.notifyWcu)}; ${fmt(c.newTicket.rcu.mean)} RCU`,
       met: newMet,
-      reason: `by operation: ${list(c.newTicket.wcuByOperation)}; by table/index (read and write): ${list(c.newTicket.capacityByTarget)}`,
+      reason: `By operation: ${list(c.newTicket.wcuByOperation)}; by table/index (read and write): ${list(c.newTicket.capacityByTarget)}. The mean is over mails of every size: p50 ${c.newTicket.wcu.p50}`,
       toMeet: newMet
         ? ''
         : `TransactWriteItems bills 2 WCU per KB per item, and both GSIs project ALL, so the ticket is written three times (${fmt(gsi('newTicket'))} of the units are GSI copies). Projecting the indexes on what their readers use (the sweep reads only the key from \`due\` and reloads the ticket; \`byTenant\` feeds listings) would cut those copies to ~1 KB each; shorter event items (the created event repeats the whole mail text, which is also in the bucket) cut the rest.`,
@@ -103,7 +104,7 @@ export function evaluateTargets(r: Results): Target[] {
       target: '<= 12 WCU',
       measured: `${fmt(c.reply.wcu.mean)} WCU mean (p50 ${c.reply.wcu.p50}, max ${c.reply.wcu.max}); inbound ${fmt(c.reply.inboundWcu)} + notify ${fmt(c.reply.notifyWcu)}; ${fmt(c.reply.rcu.mean)} RCU`,
       met: replyMet,
-      reason: `by operation: ${list(c.reply.wcuByOperation)}; by table/index: ${list(c.reply.capacityByTarget)}`,
+      reason: `By operation: ${list(c.reply.wcuByOperation)}; by table/index: ${list(c.reply.capacityByTarget)}. Judged on the mean; the median reply is ${c.reply.wcu.p50}`,
       toMeet: replyMet ? '' : `As for a new ticket: the transaction rewrites the whole ticket item and its two ALL-projected GSI copies (${fmt(gsi('reply'))} units here).`,
     });
     out.push({
