@@ -210,7 +210,8 @@ summarise() {
     const failed = fs.readFileSync(file + ".fail", "utf8").split("\n").filter(Boolean).length;
     const q = (p) => (us.length ? us[Math.min(us.length - 1, Math.ceil(p * us.length) - 1)] / 1000 : null);
     const n = us.length;
-    console.log(JSON.stringify({ mails: n, failed, lost: +lost, seconds: +wall, mailsPerSecond: n / +wall, p50Ms: q(0.5), p95Ms: q(0.95), p99Ms: q(0.99), serverCpuMsPerMail: n ? (+cpu * 1000) / n : null }));
+    const loadAverage = Number(fs.readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
+    console.log(JSON.stringify({ mails: n, failed, lost: +lost, seconds: +wall, mailsPerSecond: n / +wall, p50Ms: q(0.5), p95Ms: q(0.95), p99Ms: q(0.99), serverCpuMsPerMail: n ? (+cpu * 1000) / n : null, loadAverage }));
   ' "$lat" "$wall" "$cpu" "$lost"
 }
 
@@ -220,6 +221,7 @@ run_concurrency() {
   local conc=$1 db=$2
   start_server "$db"
   local dir="$OUT/c$conc"
+  rm -rf "$dir"
   mkdir -p "$dir/replies"
   awk -F'\t' '$2 == "new" { print ENVIRON["CORPUS"] "/" $1 }' "$CORPUS/index.tsv" >"$dir/new.list"
 
@@ -251,7 +253,7 @@ run_concurrency() {
       }' "$RTNAME #$id" "$CORPUS/$file" "$dir/replies/$(basename "$file")"
     echo "$dir/replies/$(basename "$file")" >>"$dir/reply.list"
   done <"$CORPUS/index.tsv"
-  log "c=$conc: $(wc -l <"$dir/reply.list") replies ($(wc -l <"$dir/untagged" 2>/dev/null || echo 0) without an RT ticket to answer)"
+  log "c=$conc: $(wc -l <"$dir/reply.list") replies ($( [ -f "$dir/untagged" ] && wc -l <"$dir/untagged" || echo 0) without an RT ticket to answer)"
   c0=$(server_cpu); t0=$(now_s)
   feed "$dir/reply.list" "$conc" "$dir/reply.lat"
   t1=$(now_s); c1=$(server_cpu)

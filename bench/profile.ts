@@ -37,7 +37,7 @@ export function benchProfile(quick: boolean): BenchProfile {
         cost: { newTickets: 100, replies: 100, commands: 20 },
         floor: { newTickets: 150, rounds: 5 },
         sweepSizes: [1_000, 10_000, 100_000],
-        coldStartRounds: 20,
+        coldStartRounds: 30,
         memory: { sizesMb: [30, 40], runs: 3 },
       };
 }

@@ -207,13 +207,14 @@ export function renderMarkdown(r: RunResults): string {
       `bench/peer-rt.sh fed the same corpus (exported as .eml) through rt-mailgate into ${r.peerRt.version} on 127.0.0.1 (measured ${r.peerRt.date.slice(0, 16).replace('T', ' ')} UTC). Ratios use this run's maildesk figures.`,
       '',
       table(
-        ['mails', 'RT mails/s', 'RT p50 ms', 'RT server CPU ms/mail', 'RT failed or lost', 'maildesk mails/s', 'maildesk p50 ms', 'maildesk CPU ms/mail (Node + DynamoDB Local)', 'throughput maildesk/RT', 'latency RT/maildesk', 'maildesk in memory mails/s (/RT)'],
+        ['mails', 'RT mails/s', 'RT p50 ms', 'RT server CPU ms/mail', 'RT failed or lost', 'load avg (RT / maildesk)', 'maildesk mails/s', 'maildesk p50 ms', 'maildesk CPU ms/mail (Node + DynamoDB Local)', 'throughput maildesk/RT', 'latency RT/maildesk', 'maildesk in memory mails/s (/RT)'],
         rows.map((x) => [
           `${x.kind === 'new' ? 'new tickets' : 'replies'}, c=${x.concurrency}`,
           n(x.rtMailsPerS, 2),
           n(x.rtP50Ms, 0),
           n(x.rtCpuMsPerMail, 0),
           x.rtFailed,
+          `${n(x.rtLoadAverage)} / ${n(x.maildeskLoadAverage)}`,
           n(x.maildeskMailsPerS),
           n(x.maildeskP50Ms, 0),
           `${n(x.maildeskNodeCpuMsPerMail)} + ${n(x.maildeskDynamoCpuMsPerMail)}`,

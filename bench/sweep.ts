@@ -105,7 +105,7 @@ export async function measureSweepPoint(o: { client: DynamoDBClient; meter: Capa
   const ctx = { calendar: BusinessCalendar.fromConfig(o.config), sla: o.config.sla };
   const nowIso = o.now.toISOString();
   const at = (msAgo: number) => new Date(o.now.getTime() - msAgo).toISOString();
-  // Due: opened 5 days ago and never taken into work (respond-by passed). Not due: opened within the
+  // Due: opened 5 days (plus up to an hour) ago and never taken into work (respond-by passed). Not due: opened within the
   // last 24 hours, each at its own second, so deadlines differ as real ones do (DynamoDB Local also
   // writes a GSI full of one repeated sort key several times slower).
   const variant = (createdAt: string) => withDeadlines({ ...o.template, createdAt, updatedAt: createdAt, priority: 'error', status: 'open' }, ctx, o.now);
@@ -114,7 +114,7 @@ export async function measureSweepPoint(o: { client: DynamoDBClient; meter: Capa
   const prepared = performance.now();
   for (let n = 1; n <= o.stored; n++) {
     const isDue = n % step === 0 && n / step <= DUE; // spread over the key range, and so over the shards
-    const base = variant(at(isDue ? 120 * 3_600_000 + n * 1000 : 3_600_000 + ((n * 7919) % 82_800) * 1000));
+    const base = variant(at(isDue ? 120 * 3_600_000 + (n % 3_600) * 1000 : 3_600_000 + ((n * 7919) % 82_800) * 1000));
     if (isDue ? !base.nextDue || base.nextDue.at > nowIso : !base.nextDue || base.nextDue.at <= nowIso) throw new Error(`sweep: ticket ${n} should ${isDue ? '' : 'not '}be due`);
     const ticket: Ticket = { ...base, key: `MG-${n}`, number: n, rootMessageId: `bench-${n}@sweep`, lastMessageId: `bench-${n}@sweep` };
     items.push(JSON.parse(JSON.stringify(ticketItem(ticket))) as Record<string, unknown>);
