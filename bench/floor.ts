@@ -17,21 +17,13 @@
 import { simpleParser } from 'mailparser';
 import type { MaildeskConfig } from '../shared/config';
 import { parseMail } from '../shared/mail/parse-mail';
+import { PARSER_OPTIONS } from '../shared/mail/parse-mail';
 import { readMail } from '../shared/mail/read-mail';
 import type { CorpusMail } from './corpus';
 import { MemoryMailStore, MemoryTicketStore, inboundFor, makePipeline, median, processMail, round } from './pipeline';
 
-/** The options of shared/mail/parse-mail.ts (not exported there; keep in step). */
-export const MAILDESK_PARSER_OPTIONS = {
-  skipHtmlToText: true,
-  skipTextToHtml: true,
-  skipTextLinks: true,
-  keepCidLinks: true,
-  maxHtmlLengthToParse: 5_000_000,
-  maxHeadSize: 1_048_576,
-  maxChildNodes: 500,
-  checksumAlgo: false,
-} as const;
+/** The floor "with our options": exactly what parse-mail.ts passes to mailparser. */
+export const MAILDESK_PARSER_OPTIONS = PARSER_OPTIONS;
 
 export interface FloorMail {
   id: string;

@@ -7,10 +7,10 @@
  * Tickets come from one real ticket opened by receiveMail (in memory), cloned with new keys and
  * creation times and run through withDeadlines, then written with BatchWriteItem in parallel.
  */
-import { CreateTableCommand, DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoTicketStore, ticketItem } from '../shared/adapters/dynamo-ticket-store';
-import { DUE_INDEX, TABLE_KEYS, TENANT_INDEX } from '../shared/adapters/table-layout';
+import { ensureTicketTable } from '../shared/adapters/ticket-table';
 import type { MaildeskConfig } from '../shared/config';
 import { BusinessCalendar } from '../shared/domain/business-calendar';
 import type { Ticket } from '../shared/domain/ticket';
@@ -69,39 +69,15 @@ async function writeTickets(client: DynamoDBClient, table: string, items: Array<
   });
 }
 
-/**
- * The table of shared/adapters/ticket-table.ts (same keys, same GSIs and projections) without its
- * stream: DynamoDB Local keeps every stream record and its writes slow down as they pile up (350
- * items/s falling below 150 after 15k writes, against 1,100-1,500 without a stream), which would
- * make 100k tickets take most of an hour. The sweep reads no stream, so its figures do not change.
- */
-async function createSweepTable(client: DynamoDBClient, table: string): Promise<void> {
-  const S = 'S' as const;
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [TABLE_KEYS.partition, TABLE_KEYS.sort, TENANT_INDEX.partition, TENANT_INDEX.sort, DUE_INDEX.partition, DUE_INDEX.sort].map((AttributeName) => ({ AttributeName, AttributeType: S })),
-      KeySchema: [
-        { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
-        { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [TENANT_INDEX, DUE_INDEX].map((index) => ({
-        IndexName: index.name,
-        KeySchema: [
-          { AttributeName: index.partition, KeyType: 'HASH' as const },
-          { AttributeName: index.sort, KeyType: 'RANGE' as const },
-        ],
-        Projection: { ProjectionType: 'ALL' as const },
-      })),
-    }),
-  );
-}
+// The project's table without its stream ({ stream: false }): DynamoDB Local keeps every stream
+// record and its writes slow down as they pile up (350 items/s falling below 150 after 15k writes,
+// against 1,100-1,500 without), which would make 100k tickets take most of an hour. The sweep reads
+// no stream, so its figures do not change.
 
 export async function measureSweepPoint(o: { client: DynamoDBClient; meter: CapacityMeter; config: MaildeskConfig; template: Ticket; stored: number; now: Date; due?: number; keepTable?: boolean }): Promise<SweepPoint> {
   const DUE = o.due ?? DEFAULT_DUE;
   const table = `bench-sweep-${o.stored}-${Date.now().toString(36)}`;
-  await createSweepTable(o.client, table);
+  await ensureTicketTable(o.client, table, { stream: false });
   const ctx = { calendar: BusinessCalendar.fromConfig(o.config), sla: o.config.sla };
   const nowIso = o.now.toISOString();
   const at = (msAgo: number) => new Date(o.now.getTime() - msAgo).toISOString();

@@ -1,10 +1,7 @@
 /** The targets, judged on one run's figures, each with its measured reason when not met. */
-import type { ColdStartResult } from './cold-start';
-import type { FloorResult } from './floor';
+import type { RunResults } from './report';
 import type { IngestRun } from './ingest';
-import type { MemoryResult } from './memory';
 import type { StoreCostResult } from './store-cost';
-import type { SweepResult } from './sweep';
 
 export interface RtPhase {
   mails: number;
@@ -43,15 +40,7 @@ export interface Target {
   toMeet: string;
 }
 
-interface Results {
-  ingest: IngestRun[];
-  floor: FloorResult | null;
-  storeCost: StoreCostResult | null;
-  sweep: SweepResult | null;
-  coldStart: ColdStartResult | null;
-  memory: MemoryResult | null;
-  peerRt: PeerRt | null;
-}
+type Results = Pick<RunResults, 'ingest' | 'floor' | 'storeCost' | 'sweep' | 'coldStart' | 'memory' | 'peerRt'>;
 
 const fmt = (n: number | null | undefined, d = 1) => (n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(d));
 const list = (o: Record<string, number>) =>

@@ -2,7 +2,8 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DUE_INDEX, TENANT_INDEX, TABLE_KEYS } from './table-layout';
 
-export async function ensureTicketTable(client: DynamoDBClient, table: string): Promise<void> {
+/** `stream: false` only for bulk benchmark tables: DynamoDB Local slows down as stream records pile up. */
+export async function ensureTicketTable(client: DynamoDBClient, table: string, options: { stream?: boolean } = {}): Promise<void> {
   try {
     await client.send(
       new CreateTableCommand({
@@ -28,7 +29,7 @@ export async function ensureTicketTable(client: DynamoDBClient, table: string): 
           ],
           Projection: { ProjectionType: 'ALL' as const },
         })),
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        ...(options.stream === false ? {} : { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } }),
       }),
     );
   } catch (error) {

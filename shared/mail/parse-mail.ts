@@ -8,7 +8,7 @@ import type { AddressObject, Attachment, EmailAddress, HeaderValue, ParsedMail a
 import type { MailAddress, MailAttachment, ParsedMail } from './types';
 
 /** Parser limits: big enough for real clinic mail, small enough that one mail cannot stall a Lambda. */
-const parserOptions = {
+export const PARSER_OPTIONS = {
   // We render HTML ourselves (keeps Outlook's quoted header blocks and <blockquote> recognisable).
   skipHtmlToText: true,
   skipTextToHtml: true,
@@ -29,7 +29,7 @@ const SCAN_LIMIT = 8_000_000;
 export async function parseMail(raw: Buffer): Promise<ParsedMail> {
   const input = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw ?? ''));
   try {
-    const mime = await simpleParser(utf8Headers(input), parserOptions);
+    const mime = await simpleParser(utf8Headers(input), PARSER_OPTIONS);
     return fromMime(mime, input);
   } catch {
     // Truncated or oversized structure: fall back to what a plain header split can give.
