@@ -133,6 +133,8 @@ interface MailContext {
   sender: string;
   engineer: Engineer | null;
   deps: ReceiveDeps;
+  /** the attachments' upload, started by the first attempt that needs it */
+  storedAttachments?: Promise<Attachment[]>;
 }
 
 function isAuthenticated(v: InboundMail['verdicts']): boolean {
@@ -189,15 +191,21 @@ function messageIdsOf(ctx: MailContext): string[] {
   return ctx.parsed.messageId ? [ctx.parsed.messageId] : [];
 }
 
-async function storeAttachments(ctx: MailContext): Promise<Attachment[]> {
-  const stored: Attachment[] = [];
-  for (const [i, attachment] of ctx.parsed.attachments.entries()) {
-    // Keyed by the inbound mail, not the ticket: a retry that gets another ticket number overwrites, never orphans.
-    const key = `attachments/${ctx.inbound.inboundId}/${i + 1}-${attachment.filename}`;
-    await ctx.deps.mail.put(key, attachment.content, attachment.contentType);
-    stored.push({ filename: attachment.filename, contentType: attachment.contentType, size: attachment.size, key });
-  }
-  return stored;
+/** Stores the mail's attachments once per mail, however many times a lost race retries the write. */
+function storeAttachments(ctx: MailContext): Promise<Attachment[]> {
+  ctx.storedAttachments ??= (async () => {
+    const stored: Attachment[] = [];
+    for (const [i, attachment] of ctx.parsed.attachments.entries()) {
+      // Keyed by the inbound mail, not the ticket: a retry that gets another ticket number overwrites, never orphans.
+      const key = `attachments/${ctx.inbound.inboundId}/${i + 1}-${attachment.filename}`;
+      await ctx.deps.mail.put(key, attachment.content, attachment.contentType);
+      stored.push({ filename: attachment.filename, contentType: attachment.contentType, size: attachment.size, key });
+    }
+    return stored;
+  })();
+  // A failed upload is not kept: the next attempt (or Lambda's retry) uploads again.
+  ctx.storedAttachments.catch(() => (ctx.storedAttachments = undefined));
+  return ctx.storedAttachments;
 }
 
 const TICKET_MENTION = /\b([A-Z]{1,8})-(\d{1,9})\b/g;
