@@ -9,7 +9,7 @@
  * the claim (a lost provider id is only logged). The one double left: SES accepted a mail and the
  * answer was lost (a timeout); SES has no idempotency key, and a second copy beats a lost mail.
  */
-import { type MaildeskConfig, type Tenant } from '../config';
+import { isSupportAddress, type MaildeskConfig, type Tenant } from '../config';
 import type { TicketEvent } from '../domain/events';
 import { TicketNotFoundError } from '../domain/errors';
 import { isCritical } from '../domain/priorities';
@@ -98,7 +98,7 @@ const domainOf = (address: string) => address.split('@')[1] ?? 'maildesk.local';
 const safeId = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 150);
 
 async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, draft: Draft, deps: DeliverDeps): Promise<'sent' | 'already-sent' | 'capped' | 'no-recipients'> {
-  const to = draft.to.filter((a) => !isOwnAddress(a, deps.config));
+  const to = draft.to.filter((a) => !isSupportAddress(deps.config, a));
   if (to.length === 0) return 'no-recipients';
   const marker = `sent#${event.id}#${draft.role}`;
   if (!(await deps.tickets.claim(marker))) return 'already-sent';
@@ -123,7 +123,7 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
     const mail: OutgoingMail = {
       from: `"${tenant.name}" <${from}>`,
       to,
-      cc: draft.cc.filter((a) => !isOwnAddress(a, deps.config) && !to.includes(a)),
+      cc: draft.cc.filter((a) => !isSupportAddress(deps.config, a) && !to.includes(a)),
       replyTo: from,
       subject: draft.subject,
       text: draft.text,
@@ -156,10 +156,6 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
   }
   deps.log.info('mail sent', { eventId: event.id, eventType: event.type, ticketKey: event.ticketKey, role: draft.role });
   return 'sent';
-}
-
-function isOwnAddress(address: string, config: MaildeskConfig): boolean {
-  return config.tenants.some((t) => t.addresses.includes(address.toLowerCase()));
 }
 
 /**
