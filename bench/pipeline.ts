@@ -155,7 +155,10 @@ export class MemoryTicketStore implements TicketStore {
     );
   }
   async findDue(now: string, limit = 100) {
-    return [...this.tickets.values()].filter((t) => t.nextDue && t.nextDue.at <= now).slice(0, limit * 4);
+    return [...this.tickets.values()]
+      .filter((t) => t.nextDue && t.nextDue.at <= now)
+      .slice(0, limit * 4)
+      .map((t) => ({ key: t.key, dueAt: t.nextDue!.at }));
   }
   async rememberMessageId(messageId: string, ticketKey: string) {
     this.messageIds.set(messageId.toLowerCase(), ticketKey);
@@ -168,6 +171,18 @@ export class MemoryTicketStore implements TicketStore {
   }
   async release(marker: string) {
     this.claims.delete(marker);
+  }
+  async claimMessageId(messageId: string, ticketKey: string | null) {
+    const id = messageId.toLowerCase();
+    if (this.messageIds.has(id) || this.claims.has(`MSGID#${id}`)) return false;
+    if (ticketKey) this.messageIds.set(id, ticketKey);
+    else this.claims.set(`MSGID#${id}`, 'held');
+    return true;
+  }
+  async releaseMessageId(messageId: string) {
+    const id = messageId.toLowerCase();
+    this.messageIds.delete(id);
+    this.claims.delete(`MSGID#${id}`);
   }
   async increment(counter: string) {
     const n = (this.counts.get(counter) ?? 0) + 1;

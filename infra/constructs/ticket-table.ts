@@ -32,7 +32,7 @@ export class TicketTable extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partition, type: S },
         sortKey: { name: index.sort, type: S },
-        projectionType: dynamodb.ProjectionType.ALL,
+        projectionType: dynamodb.ProjectionType[index.projection],
       });
     }
     this.indexArns = {

@@ -17,8 +17,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { TicketEvent } from '../domain/events';
 import type { Ticket } from '../domain/ticket';
-import type { TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';
-import { DUE_INDEX, DUE_SHARDS, EVENT_SK_PREFIX, TENANT_INDEX, dueShard, keys } from './table-layout';
+import type { DueTicket, TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';
+import { DUE_INDEX, DUE_SHARDS, EVENT_SK_PREFIX, TENANT_INDEX, dueShard, keys, ticketKeyOfPk } from './table-layout';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -222,7 +222,7 @@ export class DynamoTicketStore implements TicketStore {
       .sort((a, b) => a.number - b.number);
   }
 
-  async findDue(now: string, limit = 100): Promise<Ticket[]> {
+  async findDue(now: string, limit = 100): Promise<DueTicket[]> {
     const shards = Array.from({ length: DUE_SHARDS }, (_, i) => `DUE#${i}`);
     const pages = await Promise.all(
       shards.map((shard) =>
@@ -239,7 +239,7 @@ export class DynamoTicketStore implements TicketStore {
         ),
       ),
     );
-    return pages.flat().map((item) => stripKeys<Ticket>(item));
+    return pages.flat().map((item) => ({ key: ticketKeyOfPk(String(item.pk)), dueAt: String(item[DUE_INDEX.sort]) }));
   }
 
   async rememberMessageId(messageId: string, ticketKey: string): Promise<void> {
@@ -252,25 +252,41 @@ export class DynamoTicketStore implements TicketStore {
    * that had succeeded) tells its own claim from an earlier one: its own is still "claimed".
    */
   async claim(marker: string, ttlSeconds?: number, owner?: string): Promise<boolean> {
-    const token = owner ?? randomUUID();
-    const item = { ...keys.claim(marker), token, ...(ttlSeconds ? { ttl: Math.floor(Date.now() / 1000) + ttlSeconds } : {}) };
+    return this.putOnce(keys.claim(marker), ttlSeconds ? { ttl: Math.floor(Date.now() / 1000) + ttlSeconds } : {}, owner ?? randomUUID());
+  }
+
+  /** The Message-ID lookup doubles as the send-once claim: one conditional put instead of two puts. */
+  async claimMessageId(messageId: string, ticketKey: string | null): Promise<boolean> {
+    return this.putOnce(keys.messageId(messageId), { ticketKey }, randomUUID());
+  }
+
+  async release(marker: string): Promise<void> {
+    await this.deleteWithRetry(keys.claim(marker));
+  }
+
+  async releaseMessageId(messageId: string): Promise<void> {
+    await this.deleteWithRetry(keys.messageId(messageId));
+  }
+
+  private async putOnce(key: { pk: string; sk: string }, attributes: Record<string, unknown>, token: string): Promise<boolean> {
+    const item = { ...key, ...attributes, token };
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return error.Item?.token?.S === token;
       // The answer was lost: read back whether the write happened.
-      const existing = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.claim(marker), ConsistentRead: true })).catch(() => null);
+      const existing = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })).catch(() => null);
       if (existing?.Item) return existing.Item.token === token;
       throw error;
     }
   }
 
   /** Deleting is idempotent, so it is retried here: a claim left behind by a failed send would drop that mail. */
-  async release(marker: string): Promise<void> {
+  private async deleteWithRetry(key: { pk: string; sk: string }): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.claim(marker) }));
+        await this.doc.send(new DeleteCommand({ TableName: this.table, Key: key }));
         return;
       } catch (error) {
         if (attempt >= 3) throw error;

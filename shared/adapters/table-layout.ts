@@ -5,7 +5,7 @@
  * item            pk                     sk                        other keys
  * ticket          TICKET#MG-42           TICKET                    gsi1pk TENANT#<id>, gsi1sk <createdAt>#MG-42; duePk DUE#<shard>, dueAt
  * event (outbox)  TICKET#MG-42           EVENT#<at>#<eventId>      (MAIL#<inboundId> when there is no ticket)
- * Message-ID      MSGID#<message-id>     MSGID                     ticketKey
+ * Message-ID      MSGID#<message-id>     MSGID                     ticketKey (null for a mail without a ticket); token when it is an outgoing mail's send-once claim
  * inbound marker  INBOUND#<sesMessageId> INBOUND                   ticketKey, at
  * counter         COUNTER                TICKET                    n
  * claim           CLAIM#<marker>         CLAIM                     ttl, token (the owner)
@@ -14,12 +14,19 @@
 import { createHash } from 'node:crypto';
 
 export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const;
-export const TENANT_INDEX = { name: 'byTenant', partition: 'gsi1pk', sort: 'gsi1sk' } as const;
-export const DUE_INDEX = { name: 'due', partition: 'duePk', sort: 'dueAt' } as const;
+/** Listing a tenant's tickets reads whole tickets from the index: it projects everything. */
+export const TENANT_INDEX = { name: 'byTenant', partition: 'gsi1pk', sort: 'gsi1sk', projection: 'ALL' } as const;
+/**
+ * The sweep reads each due ticket from the table anyway (the index is eventually consistent), so the
+ * index holds keys only: every ticket write then costs one small index write, not a second ticket.
+ */
+export const DUE_INDEX = { name: 'due', partition: 'duePk', sort: 'dueAt', projection: 'KEYS_ONLY' } as const;
 export const TTL_ATTRIBUTE = 'ttl';
 /** Write sharding of the sparse deadline index: a sweep queries each shard for what is due. */
 export const DUE_SHARDS = 4;
 export const EVENT_SK_PREFIX = 'EVENT#';
+const TICKET_PK_PREFIX = 'TICKET#';
+export const ticketKeyOfPk = (pk: string) => pk.slice(TICKET_PK_PREFIX.length);
 
 /**
  * Key values come partly from mail (Message-IDs, sender addresses in claim and counter names) and
@@ -31,7 +38,7 @@ export function boundedKeyValue(value: string): string {
 }
 
 export const keys = {
-  ticket: (key: string) => ({ pk: `TICKET#${key}`, sk: 'TICKET' }),
+  ticket: (key: string) => ({ pk: `${TICKET_PK_PREFIX}${key}`, sk: 'TICKET' }),
   event: (ticketKey: string | null, inboundId: string | null, at: string, id: string) => ({
     pk: ticketKey ? `TICKET#${ticketKey}` : `MAIL#${inboundId ?? id}`,
     sk: `${EVENT_SK_PREFIX}${at}#${id}`,

@@ -27,7 +27,7 @@ export async function ensureTicketTable(client: DynamoDBClient, table: string, o
             { AttributeName: index.partition, KeyType: 'HASH' as const },
             { AttributeName: index.sort, KeyType: 'RANGE' as const },
           ],
-          Projection: { ProjectionType: 'ALL' as const },
+          Projection: { ProjectionType: index.projection },
         })),
         ...(options.stream === false ? {} : { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } }),
       }),

@@ -2,7 +2,7 @@
  * deliverEvent: one outbox event in, its mails and bus events out.
  * 1 load the ticket the event belongs to (current state: deadlines as they are now)
  * 2 decide who is told: requester (+Cc), engineers, or the one sender concerned
- * 3 for each mail: claim `sent#<event>#<role>` once, send, remember our and SES's Message-ID
+ * 3 for each mail: record its Message-ID once (the claim), send, remember SES's Message-ID
  * 4 publish the event on the bus (consumers dedupe by event id)
  * The stream delivers at least once; the claims make each mail go out once. A failed send
  * releases its claim and rethrows, so the retry sends it; once SES has the mail nothing releases
@@ -100,8 +100,11 @@ const safeId = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 150)
 async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, draft: Draft, deps: DeliverDeps): Promise<'sent' | 'already-sent' | 'capped' | 'no-recipients'> {
   const to = draft.to.filter((a) => !isSupportAddress(deps.config, a));
   if (to.length === 0) return 'no-recipients';
-  const marker = `sent#${event.id}#${draft.role}`;
-  if (!(await deps.tickets.claim(marker))) return 'already-sent';
+  const from = tenant.addresses[0]!;
+  // Derived from the event and the role only, so every delivery of the event names the same mail:
+  // recording it is the claim that sends the mail once, and the lookup that threads replies to it.
+  const messageId = `${safeId(event.id)}.${draft.role}@${domainOf(from)}`;
+  if (!(await deps.tickets.claimMessageId(messageId, ticket?.key ?? null))) return 'already-sent';
   let providerMessageId: string | null;
   try {
     if (draft.autoReply) {
@@ -112,8 +115,6 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
         return 'capped';
       }
     }
-    const from = tenant.addresses[0]!;
-    const messageId = `${safeId(event.id)}.${draft.role}@${domainOf(from)}`;
     // Threaded under the customer's first mail. The mail that caused the event is added only when
     // the recipients have it: the customer's own mail, or any mail for the engineers; an engineer's
     // Message-ID never goes to the customer.
@@ -139,10 +140,9 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
       },
       attachments: [],
     };
-    if (ticket) await deps.tickets.rememberMessageId(messageId, ticket.key);
     ({ providerMessageId } = await deps.sender.send(mail));
   } catch (error) {
-    await deps.tickets.release(marker);
+    await deps.tickets.releaseMessageId(messageId);
     throw error;
   }
   // The mail is out: from here nothing may release the claim, or the retry would send it again.

@@ -44,6 +44,11 @@ export interface TicketFilter {
   priority?: Priority;
 }
 
+export interface DueTicket {
+  key: string;
+  dueAt: string;
+}
+
 export type WriteResult = { ok: true } | { ok: false; reason: 'duplicate' | 'conflict' };
 
 export interface TicketStore {
@@ -69,10 +74,21 @@ export interface TicketStore {
   saveEvents(events: TicketEvent[], inboundId: string | null): Promise<WriteResult>;
   listEvents(ticketKey: string): Promise<TicketEvent[]>;
   listTickets(filter?: TicketFilter): Promise<Ticket[]>;
-  /** Tickets whose next deadline is at or before `now`, across all shards. */
-  findDue(now: string, limit?: number): Promise<Ticket[]>;
+  /**
+   * Keys of the tickets whose next deadline is at or before `now`, across all shards. Only keys:
+   * the index is eventually consistent, so the caller reads each ticket itself.
+   */
+  findDue(now: string, limit?: number): Promise<DueTicket[]>;
   /** Records an outgoing Message-ID (ours or the provider's) so that replies to it find the ticket. */
   rememberMessageId(messageId: string, ticketKey: string): Promise<void>;
+  /**
+   * Records the Message-ID of a mail about to be sent, once: false when it is already recorded (the
+   * mail was sent, or is being sent, by an earlier delivery). One write is both the send-once
+   * claim and the lookup that threads replies to the mail, with `claim()`'s owner semantics.
+   */
+  claimMessageId(messageId: string, ticketKey: string | null): Promise<boolean>;
+  /** Undoes claimMessageId after a failed send, so the retry sends the mail. */
+  releaseMessageId(messageId: string): Promise<void>;
   /**
    * Sets a once-only marker; false when it was already set. `ttlSeconds` lets markers expire.
    * `owner` makes the claim idempotent for one piece of work: the same owner claiming again (a retry

@@ -298,7 +298,7 @@ describe('DynamoDB table', () => {
             { AttributeName: 'duePk', KeyType: 'HASH' },
             { AttributeName: 'dueAt', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     });

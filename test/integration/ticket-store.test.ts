@@ -1,0 +1,121 @@
+/**
+ * DynamoTicketStore's once-only writes against DynamoDB Local: an outgoing mail's Message-ID is its
+ * send-once claim and its reply lookup in one item, and the `due` index answers with keys only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { localDynamoClient } from '../../shared/adapters/clients';
+import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store';
+import { keys } from '../../shared/adapters/table-layout';
+import { ensureTicketTable } from '../../shared/adapters/ticket-table';
+import { BusinessCalendar } from '../../shared/domain/business-calendar';
+import { newTicket } from '../../shared/domain/ticket';
+import { moveTo, withDeadlines } from '../../shared/domain/workflow';
+import { exampleConfig, uniqueTable } from '../support/harness';
+
+let client: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+let store: DynamoTicketStore;
+let table: string;
+
+beforeAll(async () => {
+  client = localDynamoClient(inject('dynamoEndpoint'));
+  table = uniqueTable('store');
+  await ensureTicketTable(client, table);
+  store = new DynamoTicketStore(client, table);
+  doc = DynamoDBDocumentClient.from(client);
+});
+afterAll(() => client?.destroy());
+
+describe('claimMessageId: one item is the send-once claim and the reply lookup', () => {
+  it('the first delivery claims, every later one (any case of the id) is told the mail is taken', async () => {
+    expect(await store.claimMessageId('evt-1.requester@clinic-north.example', 'MG-1')).toBe(true);
+    expect(await store.claimMessageId('evt-1.requester@clinic-north.example', 'MG-1')).toBe(false);
+    expect(await store.claimMessageId('EVT-1.Requester@Clinic-North.example', 'MG-1')).toBe(false);
+    // the claim is also what threads a reply to that mail
+    expect(await store.findByMessageIds(['evt-1.requester@clinic-north.example'])).toBe('MG-1');
+  });
+
+  it('released after a failed send: the retry claims it again, and the lookup went with the claim', async () => {
+    expect(await store.claimMessageId('evt-2.engineers@clinic-north.example', 'MG-2')).toBe(true);
+    await store.releaseMessageId('evt-2.engineers@clinic-north.example');
+    expect(await store.findByMessageIds(['evt-2.engineers@clinic-north.example'])).toBeNull();
+    expect(await store.claimMessageId('evt-2.engineers@clinic-north.example', 'MG-2')).toBe(true);
+  });
+
+  it('a mail without a ticket (a refusal) is claimed too, and leads no reply anywhere', async () => {
+    expect(await store.claimMessageId('evt-3.sender@clinic-north.example', null)).toBe(true);
+    expect(await store.claimMessageId('evt-3.sender@clinic-north.example', null)).toBe(false);
+    expect(await store.findByMessageIds(['evt-3.sender@clinic-north.example'])).toBeNull();
+  });
+
+  it('a lookup written before claims existed (no token) counts as sent', async () => {
+    await store.rememberMessageId('evt-4.requester@clinic-north.example', 'MG-4');
+    expect(await store.claimMessageId('evt-4.requester@clinic-north.example', 'MG-4')).toBe(false);
+  });
+
+  it('a claim whose answer was lost is recognised by its token on the read-back', async () => {
+    // the put is made, then its answer is replaced by a timeout; with the SDK's own retries off the
+    // store's read-back decides, and finds its own token there
+    let lost = 0;
+    const flaky = new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    flaky.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        if (lost === 0 && (args.input as { ConditionExpression?: string }).ConditionExpression) {
+          lost++;
+          throw Object.assign(new Error('answer lost'), { name: 'TimeoutError' });
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'loseFirstAnswer' },
+    );
+    const flakyStore = new DynamoTicketStore(flaky, table);
+    expect(await flakyStore.claimMessageId('evt-5.requester@clinic-north.example', 'MG-5')).toBe(true);
+    expect(lost).toBe(1);
+    // another delivery (another token) is refused
+    expect(await store.claimMessageId('evt-5.requester@clinic-north.example', 'MG-5')).toBe(false);
+    const item = await doc.send(new GetCommand({ TableName: table, Key: keys.messageId('evt-5.requester@clinic-north.example') }));
+    expect(item.Item).toMatchObject({ ticketKey: 'MG-5', token: expect.any(String) });
+    flaky.destroy();
+  });
+});
+
+describe('findDue: keys from a keys-only index', () => {
+  it('returns the key and deadline of each ticket due, nothing of the ticket itself, none that is not due', async () => {
+    const config = exampleConfig();
+    const ctx = { calendar: BusinessCalendar.fromConfig(config), sla: config.sla };
+    const at = new Date('2026-03-02T07:00:00Z');
+    const make = (n: number) =>
+      withDeadlines(
+        moveTo(
+          newTicket({
+            key: `MG-${n}`,
+            number: n,
+            tenant: 'clinic-north',
+            requester: `user${n}@clinic-north.example`,
+            requesterName: 'Сотрудник',
+            cc: [],
+            summary: 'Не печатается направление',
+            department: null,
+            fields: { cardNumber: null, caseHistoryNumber: null, login: null, recordName: null, buttonName: null },
+            priority: 'error',
+            createdAt: at.toISOString(),
+            rootMessageId: `root-${n}@clinic-north.example`,
+          }),
+          'in_progress',
+          at.toISOString(),
+        ),
+        ctx,
+        at,
+      );
+    const tickets = [make(101), make(102), make(103)];
+    for (const t of tickets) expect(await store.saveTicket({ ticket: t, expectedVersion: null, events: [], messageIds: [], inboundId: null })).toEqual({ ok: true });
+    const firstDue = tickets[0]!.nextDue!.at;
+    expect(await store.findDue(new Date(Date.parse(firstDue) - 60_000).toISOString())).toEqual([]);
+    const due = await store.findDue(firstDue);
+    expect(due.sort((a, b) => a.key.localeCompare(b.key))).toEqual(tickets.map((t) => ({ key: t.key, dueAt: firstDue })));
+  });
+});
