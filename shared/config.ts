@@ -6,14 +6,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM');
-const address = z.email('expected an e-mail address').transform((s) => s.toLowerCase());
-const domainName = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'expected a domain name like support.example')
-  .transform((s) => s.toLowerCase());
-
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -23,94 +15,111 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-const engineerSchema = z.union([
-  address.transform((addr) => ({ login: addr.split('@')[0]!, address: addr, name: undefined as string | undefined })),
-  z.strictObject({
-    login: z.string().regex(/^[a-z0-9._-]+$/i, 'expected a login of letters, digits, dot, dash or underscore'),
-    address,
-    name: z.string().min(1).optional(),
-  }),
-]);
+/**
+ * Built on first use, not at import: a Lambda runs with the config `cdk synth` validated (see
+ * configFromEnvironment), so building zod's schema at its cold start would be wasted work.
+ */
+function buildConfigSchema() {
+  const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+  const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM');
+  const address = z.email('expected an e-mail address').transform((s) => s.toLowerCase());
+  const domainName = z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'expected a domain name like support.example')
+    .transform((s) => s.toLowerCase());
 
-const tenantSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lowercase id like clinic-north'),
-  name: z.string().min(1),
-  addresses: z.array(address).min(1, 'a tenant needs at least one support address'),
-  departments: z.array(z.string().min(1)).default([]),
-  language: z.enum(['ru', 'en']).default('ru'),
-  allowedSenderDomains: z.array(domainName).optional(),
-  reportRecipients: z.array(address).default([]),
-});
+  const engineerSchema = z.union([
+    address.transform((addr) => ({ login: addr.split('@')[0]!, address: addr, name: undefined as string | undefined })),
+    z.strictObject({
+      login: z.string().regex(/^[a-z0-9._-]+$/i, 'expected a login of letters, digits, dot, dash or underscore'),
+      address,
+      name: z.string().min(1).optional(),
+    }),
+  ]);
 
-export const configSchema = z
-  .strictObject({
-    ticketPrefix: z.string().regex(/^[A-Z]{1,8}$/, 'expected 1-8 capital Latin letters, like MG').default('MG'),
-    timezone: z.string().refine(isTimeZone, 'expected an IANA time zone like Europe/Moscow').default('Europe/Moscow'),
-    businessHours: z
-      .strictObject({
-        /** ISO weekdays: 1 = Monday ... 7 = Sunday */
-        days: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
-        start: clockTime.default('10:00'),
-        end: clockTime.default('18:00'),
-      })
-      .refine((h) => h.start < h.end, { message: 'businessHours.start must be before businessHours.end' })
-      .default({ days: [1, 2, 3, 4, 5], start: '10:00', end: '18:00' }),
-    /** When present, these replace the built-in Russian production calendar. */
-    holidays: z.array(isoDate).optional(),
-    workingWeekends: z.array(isoDate).optional(),
-    shortDays: z.array(isoDate).optional(),
-    engineers: z.array(engineerSchema).min(1, 'list at least one engineer'),
-    tenants: z.array(tenantSchema).min(1, 'list at least one tenant'),
-    sla: z
-      .strictObject({
-        /** Fraction of the deadline after which engineers are warned. */
-        warnAt: z.number().gt(0).lt(1).default(0.8),
-        autoCloseWorkingDays: z.number().int().min(1).default(10),
-        reminderWorkingDaysBefore: z.number().int().min(0).default(3),
-        maxDeferWorkingDays: z.number().int().min(0).default(14),
-        respondWithinHours: z.number().positive().default(72),
-      })
-      .default({ warnAt: 0.8, autoCloseWorkingDays: 10, reminderWorkingDaysBefore: 3, maxDeferWorkingDays: 14, respondWithinHours: 72 }),
-    /** Cap on automatic answers per sender address per hour (loops, mail bombs). */
-    autoReplyLimitPerHour: z.number().int().min(1).default(10),
-    /** Where links to a ticket point in engineer mails (optional web UI or mail search). */
-    ticketLinkBase: z.url().optional(),
-    telegram: z.strictObject({ chatId: z.string().min(1), botTokenParameter: z.string().min(1) }).optional(),
-    deployment: z
-      .strictObject({
-        domain: domainName,
-        hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/, 'expected a Route 53 hosted zone id like Z0123456789ABC').optional(),
-        alarmEmail: address.optional(),
-        rawMailRetentionDays: z.number().int().min(1).default(365),
-        /** Region of the stack; must be one where SES receives mail. Defaults to the CDK environment's. */
-        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1').optional(),
-      })
-      .optional(),
-  })
-  .superRefine((cfg, ctx) => {
-    const seenIds = new Set<string>();
-    const seenAddresses = new Map<string, string>();
-    cfg.tenants.forEach((tenant, i) => {
-      if (seenIds.has(tenant.id)) ctx.addIssue({ code: 'custom', path: ['tenants', i, 'id'], message: `duplicate tenant id "${tenant.id}"` });
-      seenIds.add(tenant.id);
-      tenant.addresses.forEach((addr, j) => {
-        const owner = seenAddresses.get(addr);
-        if (owner) ctx.addIssue({ code: 'custom', path: ['tenants', i, 'addresses', j], message: `address ${addr} already belongs to tenant "${owner}"` });
-        seenAddresses.set(addr, tenant.id);
-      });
-    });
-    const engineerAddresses = new Set(cfg.engineers.map((e) => e.address));
-    for (const [addr, tenantId] of seenAddresses) {
-      if (engineerAddresses.has(addr)) ctx.addIssue({ code: 'custom', path: ['engineers'], message: `${addr} is both an engineer and a support address of "${tenantId}"` });
-    }
-    const logins = new Set<string>();
-    cfg.engineers.forEach((e, i) => {
-      if (logins.has(e.login)) ctx.addIssue({ code: 'custom', path: ['engineers', i, 'login'], message: `duplicate engineer login "${e.login}"` });
-      logins.add(e.login);
-    });
+  const tenantSchema = z.strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lowercase id like clinic-north'),
+    name: z.string().min(1),
+    addresses: z.array(address).min(1, 'a tenant needs at least one support address'),
+    departments: z.array(z.string().min(1)).default([]),
+    language: z.enum(['ru', 'en']).default('ru'),
+    allowedSenderDomains: z.array(domainName).optional(),
+    reportRecipients: z.array(address).default([]),
   });
 
-export type MaildeskConfig = z.output<typeof configSchema>;
+  return z
+    .strictObject({
+      ticketPrefix: z.string().regex(/^[A-Z]{1,8}$/, 'expected 1-8 capital Latin letters, like MG').default('MG'),
+      timezone: z.string().refine(isTimeZone, 'expected an IANA time zone like Europe/Moscow').default('Europe/Moscow'),
+      businessHours: z
+        .strictObject({
+          /** ISO weekdays: 1 = Monday ... 7 = Sunday */
+          days: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
+          start: clockTime.default('10:00'),
+          end: clockTime.default('18:00'),
+        })
+        .refine((h) => h.start < h.end, { message: 'businessHours.start must be before businessHours.end' })
+        .default({ days: [1, 2, 3, 4, 5], start: '10:00', end: '18:00' }),
+      /** When present, these replace the built-in Russian production calendar. */
+      holidays: z.array(isoDate).optional(),
+      workingWeekends: z.array(isoDate).optional(),
+      shortDays: z.array(isoDate).optional(),
+      engineers: z.array(engineerSchema).min(1, 'list at least one engineer'),
+      tenants: z.array(tenantSchema).min(1, 'list at least one tenant'),
+      sla: z
+        .strictObject({
+          /** Fraction of the deadline after which engineers are warned. */
+          warnAt: z.number().gt(0).lt(1).default(0.8),
+          autoCloseWorkingDays: z.number().int().min(1).default(10),
+          reminderWorkingDaysBefore: z.number().int().min(0).default(3),
+          maxDeferWorkingDays: z.number().int().min(0).default(14),
+          respondWithinHours: z.number().positive().default(72),
+        })
+        .default({ warnAt: 0.8, autoCloseWorkingDays: 10, reminderWorkingDaysBefore: 3, maxDeferWorkingDays: 14, respondWithinHours: 72 }),
+      /** Cap on automatic answers per sender address per hour (loops, mail bombs). */
+      autoReplyLimitPerHour: z.number().int().min(1).default(10),
+      /** Where links to a ticket point in engineer mails (optional web UI or mail search). */
+      ticketLinkBase: z.url().optional(),
+      telegram: z.strictObject({ chatId: z.string().min(1), botTokenParameter: z.string().min(1) }).optional(),
+      deployment: z
+        .strictObject({
+          domain: domainName,
+          hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/, 'expected a Route 53 hosted zone id like Z0123456789ABC').optional(),
+          alarmEmail: address.optional(),
+          rawMailRetentionDays: z.number().int().min(1).default(365),
+          /** Region of the stack; must be one where SES receives mail. Defaults to the CDK environment's. */
+          region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1').optional(),
+        })
+        .optional(),
+    })
+    .superRefine((cfg, ctx) => {
+      const seenIds = new Set<string>();
+      const seenAddresses = new Map<string, string>();
+      cfg.tenants.forEach((tenant, i) => {
+        if (seenIds.has(tenant.id)) ctx.addIssue({ code: 'custom', path: ['tenants', i, 'id'], message: `duplicate tenant id "${tenant.id}"` });
+        seenIds.add(tenant.id);
+        tenant.addresses.forEach((addr, j) => {
+          const owner = seenAddresses.get(addr);
+          if (owner) ctx.addIssue({ code: 'custom', path: ['tenants', i, 'addresses', j], message: `address ${addr} already belongs to tenant "${owner}"` });
+          seenAddresses.set(addr, tenant.id);
+        });
+      });
+      const engineerAddresses = new Set(cfg.engineers.map((e) => e.address));
+      for (const [addr, tenantId] of seenAddresses) {
+        if (engineerAddresses.has(addr)) ctx.addIssue({ code: 'custom', path: ['engineers'], message: `${addr} is both an engineer and a support address of "${tenantId}"` });
+      }
+      const logins = new Set<string>();
+      cfg.engineers.forEach((e, i) => {
+        if (logins.has(e.login)) ctx.addIssue({ code: 'custom', path: ['engineers', i, 'login'], message: `duplicate engineer login "${e.login}"` });
+        logins.add(e.login);
+      });
+    });
+}
+
+let schema: ReturnType<typeof buildConfigSchema> | undefined;
+export const configSchema = () => (schema ??= buildConfigSchema());
+
+export type MaildeskConfig = z.output<ReturnType<typeof buildConfigSchema>>;
 export type Tenant = MaildeskConfig['tenants'][number];
 export type Engineer = MaildeskConfig['engineers'][number];
 
@@ -135,7 +144,7 @@ export function formatIssues(error: z.ZodError): string {
 }
 
 export function parseConfig(input: unknown, source = 'config'): MaildeskConfig {
-  const result = configSchema.safeParse(input);
+  const result = configSchema().safeParse(input);
   if (!result.success) throw new ConfigError(`${source} is invalid:\n${formatIssues(result.error)}`);
   return result.data;
 }
@@ -190,12 +199,13 @@ export function isSupportAddress(config: MaildeskConfig, addr: string): boolean 
 }
 
 /**
- * The config a Lambda runs with: the CDK build embeds the validated JSON through esbuild's
- * `define` (the literal `process.env.MAILDESK_CONFIG_JSON` is replaced at build time), so a
- * function never reads a file or SSM at cold start. Outside a bundle it falls back to the file.
+ * The config a Lambda runs with: the CDK build validates maildesk.config.json with parseConfig and
+ * embeds zod's output through esbuild's `define` (the literal `process.env.MAILDESK_CONFIG_JSON` is
+ * replaced at build time), so a function never reads a file or SSM at cold start, and does not
+ * validate again what the build already validated. Outside a bundle it reads and validates the file.
  */
 export function configFromEnvironment(): MaildeskConfig {
   const embedded = process.env.MAILDESK_CONFIG_JSON;
-  if (embedded) return parseConfig(JSON.parse(embedded), 'embedded config');
+  if (embedded) return JSON.parse(embedded) as MaildeskConfig;
   return loadConfig(resolveConfigPath());
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ConfigError, parseConfig, tenantForAddresses } from '../../shared/config';
+import { ConfigError, configFromEnvironment, parseConfig, tenantForAddresses } from '../../shared/config';
 
 const example = JSON.parse(readFileSync('maildesk.config.example.json', 'utf8'));
 
@@ -36,5 +36,21 @@ describe('config', () => {
     const cfg = parseConfig(example);
     expect(tenantForAddresses(cfg, ['someone@else.example', 'HELP@clinic-south.example'])?.id).toBe('clinic-south');
     expect(tenantForAddresses(cfg, ['nobody@nowhere.example'])).toBeUndefined();
+  });
+
+  it('a function runs with the config the build validated and embedded, as it was embedded', () => {
+    const validated = parseConfig(example);
+    // what infra/constructs/functions.ts embeds: zod's output, through JSON
+    const embedded = JSON.stringify(validated);
+    const saved = process.env.MAILDESK_CONFIG_JSON;
+    process.env.MAILDESK_CONFIG_JSON = embedded;
+    try {
+      expect(configFromEnvironment()).toEqual(validated);
+    } finally {
+      if (saved === undefined) delete process.env.MAILDESK_CONFIG_JSON;
+      else process.env.MAILDESK_CONFIG_JSON = saved;
+    }
+    // zod's output survives JSON and is itself a valid config that parses to the same value
+    expect(parseConfig(JSON.parse(embedded))).toEqual(validated);
   });
 });
