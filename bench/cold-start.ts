@@ -11,6 +11,9 @@
  * - the same for a bundle holding only the libraries the function imports: each value import
  *   (`import { X } from 'lib'`) found in the function's own source files, re-exported so esbuild
  *   keeps exactly those; our code's share = (function - libraries) / libraries
+ * - Node's own Intl initialisation (a bare process making one Intl.DateTimeFormat in the config's
+ *   zone), and whether each bundle makes one at import (counted in an untimed run), so our code's
+ *   share can also be shown without the ICU data load that any local-time code pays once
  * Variants alternate within each round so a noisy neighbour hits them all alike.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,7 +21,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type BuildOptions, type Metafile, type PluginBuild } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import type { MaildeskConfig } from '../shared/config';
 import { median, round } from './pipeline';
 
@@ -102,25 +105,6 @@ function libsEntrySource(imports: Map<string, Set<string>>): string {
   return `${lines.join('\n')}\n`;
 }
 
-/**
- * What-if, measured rather than guessed: the same function bundle with configFromEnvironment trusting
- * the embedded config (validated by zod at synth, embedded as zod's output) instead of validating it
- * again at cold start. Built by an esbuild plugin that patches shared/config.ts in memory; the repo
- * is not changed. Null when config.ts no longer has the expected lines.
- */
-const VALIDATE_EMBEDDED = "if (embedded) return parseConfig(JSON.parse(embedded), 'embedded config');";
-const TRUST_EMBEDDED = 'if (embedded) return JSON.parse(embedded) as MaildeskConfig;';
-const trustEmbeddedConfig = {
-  name: 'bench-trust-embedded-config',
-  setup(b: PluginBuild) {
-    b.onLoad({ filter: /shared[\\/]config\.ts$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      if (!source.includes(VALIDATE_EMBEDDED)) throw new Error('config.ts changed: no what-if');
-      return { contents: source.replace(VALIDATE_EMBEDDED, TRUST_EMBEDDED), loader: 'ts' };
-    });
-  },
-};
-
 interface Built {
   file: string;
   bytes: number;
@@ -179,13 +163,26 @@ export interface ColdStartFunction {
   initCpuMsNoSourceMaps: number;
   libsInitCpuMsNoSourceMaps: number;
   ourShareCpuNoSourceMaps: number;
-  /** the same bundle with the embedded config trusted instead of validated again (see trustEmbeddedConfig) */
-  whatIfTrustedConfig: { initCpuMs: number; ourShareCpu: number } | null;
+  /** whether importing the bundle constructs an Intl.DateTimeFormat (the business calendar does) */
+  formatsDatesAtInit: boolean;
+  /**
+   * our code's share once Node's own Intl initialisation (ColdStartResult.intlInitCpuMs) is taken out,
+   * for a function that formats dates at init; else the same as ourShareCpu
+   */
+  ourShareCpuBeyondIntl: number;
 }
 
 export interface ColdStartResult {
   rounds: number;
   bareNodeMs: number;
+  /**
+   * CPU of Node's first Intl.DateTimeFormat in a process (ICU loads its locale and zone data), as a
+   * bare process that constructs one in the configured zone, minus a bare one: paid by any code that
+   * shows or computes local time, whichever library or line asks first
+   */
+  intlInitCpuMs: number;
+  /** the zone that baseline formats in (the config's) */
+  intlZone: string;
   bannerFrom: string;
   functions: ColdStartFunction[];
 }
@@ -200,19 +197,22 @@ export async function measureColdStart(o: { root: string; outDir: string; config
   await writeFile(
     loader,
     [
+      // BENCH_COUNT_DATE_FORMATS: count Intl.DateTimeFormat constructions during the import (untimed run)
+      'let formats = 0;',
+      "if (process.env.BENCH_COUNT_DATE_FORMATS) Intl.DateTimeFormat = new Proxy(Intl.DateTimeFormat, { construct(target, args) { formats++; return Reflect.construct(target, args); }, apply(target, self, args) { formats++; return Reflect.apply(target, self, args); } });",
       'const t = performance.now();',
+      "if (process.env.BENCH_INTL_ZONE) new Intl.DateTimeFormat('en-US', { timeZone: process.env.BENCH_INTL_ZONE, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).format(0);",
       "if (process.argv[2]) await import(new URL(process.argv[2], 'file://' + process.cwd() + '/').href);",
       'const importMs = performance.now() - t;',
       'const cpu = process.cpuUsage();',
-      'process.stdout.write(JSON.stringify({ importMs, cpuMs: (cpu.user + cpu.system) / 1000 }));',
+      'process.stdout.write(JSON.stringify({ importMs, cpuMs: (cpu.user + cpu.system) / 1000, formats }));',
       '',
     ].join('\n'),
   );
 
-  const built: Array<{ name: string; fn: Built; libs: Built; trusted: Built | null; libraries: string[]; env: Record<string, string> }> = [];
+  const built: Array<{ name: string; fn: Built; libs: Built; libraries: string[]; env: Record<string, string>; formatsDatesAtInit: boolean }> = [];
   for (const { name, entry } of functionEntries(o.root)) {
     const fn = await bundle(options, entry, join(outDir, name));
-    const trusted = await bundle({ ...options, logLevel: 'silent', plugins: [trustEmbeddedConfig] }, entry, join(outDir, `${name}-whatif-trusted-config`)).catch(() => null);
     const imports = libraryImports(o.root, fn.metafile);
     const libsEntry = join(outDir, `${name}-libs`, 'entry.mjs');
     await mkdir(dirname(libsEntry), { recursive: true });
@@ -221,7 +221,8 @@ export async function measureColdStart(o: { root: string; outDir: string; config
     // The environment the handler checks at init (requireEnv([...]) in its source), with dummy values.
     const required = [...readFileSync(entry, 'utf8').matchAll(/requireEnv\(\[([^\]]*)\]/g)].flatMap((m) => [...m[1]!.matchAll(/'([A-Z0-9_]+)'/g)].map((x) => x[1]!));
     const env = Object.fromEntries(required.map((k) => [k, `bench-${k.toLowerCase()}`]));
-    built.push({ name, fn, libs, trusted, libraries: [...imports.keys()].sort(), env });
+    const counted = spawnTimed(loader, relative(outDir, fn.file), [], { ...process.env, ...env, BENCH_COUNT_DATE_FORMATS: '1', AWS_REGION: 'eu-west-1' }, outDir);
+    built.push({ name, fn, libs, libraries: [...imports.keys()].sort(), env, formatsDatesAtInit: counted.formats > 0 });
     o.onProgress?.(`bundled ${name}: ${fn.bytes} B (libraries only: ${libs.bytes} B)`);
   }
 
@@ -236,6 +237,7 @@ export async function measureColdStart(o: { root: string; outDir: string; config
   };
   const bare: number[] = [];
   const bareCpu = new Map<string, number[]>([['sm', []], ['', []]]);
+  const intlCpu: number[] = [];
   const samples = new Map<string, { wall: number[]; imp: number[]; cpu: number[] }>();
   const sample = (key: string) => samples.get(key) ?? samples.set(key, { wall: [], imp: [], cpu: [] }).get(key)!;
   const rel = (f: string) => relative(outDir, f);
@@ -243,6 +245,7 @@ export async function measureColdStart(o: { root: string; outDir: string; config
     bare.push(timeProcess(['-e', '0'], baseEnv).wallMs);
     bareCpu.get('sm')!.push(spawnTimed(loader, '', ['--enable-source-maps'], baseEnv, outDir).cpuMs!);
     bareCpu.get('')!.push(spawnTimed(loader, '', [], baseEnv, outDir).cpuMs!);
+    intlCpu.push(spawnTimed(loader, '', ['--enable-source-maps'], { ...baseEnv, BENCH_INTL_ZONE: o.config.timezone }, outDir).cpuMs!);
     for (const b of built) {
       const env = { ...baseEnv, ...b.env };
       for (const [key, file, flags] of [
@@ -250,7 +253,6 @@ export async function measureColdStart(o: { root: string; outDir: string; config
         [`${b.name}:libs:sm`, b.libs.file, ['--enable-source-maps']],
         [`${b.name}:fn`, b.fn.file, []],
         [`${b.name}:libs`, b.libs.file, []],
-        ...(b.trusted ? ([[`${b.name}:trusted:sm`, b.trusted.file, ['--enable-source-maps']]] as const) : []),
       ] as const) {
         const t = spawnTimed(loader, rel(file), [...flags], env, outDir);
         sample(key).wall.push(t.wallMs);
@@ -270,9 +272,12 @@ export async function measureColdStart(o: { root: string; outDir: string; config
     const m = median(v);
     return round(median(v.map((x) => Math.abs(x - m))), 1);
   };
+  const intlInitCpuMs = round(median(intlCpu) - median(bareCpu.get('sm')!), 1);
   return {
     rounds: o.rounds,
     bareNodeMs: round(bareMs, 1),
+    intlInitCpuMs,
+    intlZone: o.config.timezone,
     bannerFrom,
     functions: built.map((b) => {
       const initMs = init(`${b.name}:fn:sm`);
@@ -307,7 +312,8 @@ export async function measureColdStart(o: { root: string; outDir: string; config
         initCpuMsNoSourceMaps: initCpuNo,
         libsInitCpuMsNoSourceMaps: libsCpuNo,
         ourShareCpuNoSourceMaps: round((initCpuNo - libsCpuNo) / libsCpuNo, 3),
-        whatIfTrustedConfig: samples.has(`${b.name}:trusted:sm`) ? { initCpuMs: cpu(`${b.name}:trusted:sm`), ourShareCpu: round((cpu(`${b.name}:trusted:sm`) - libsCpu) / libsCpu, 3) } : null,
+        formatsDatesAtInit: b.formatsDatesAtInit,
+        ourShareCpuBeyondIntl: round((initCpu - (b.formatsDatesAtInit ? intlInitCpuMs : 0) - libsCpu) / libsCpu, 3),
       };
     }),
   };
@@ -318,7 +324,7 @@ function spawnTimed(loader: string, file: string, flags: string[], env: NodeJS.P
   const r = spawnSync(process.execPath, [...flags, loader, ...(file ? [file] : [])], { env, cwd, encoding: 'utf8' });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`cold start: ${file || 'bare loader'} failed at init (exit ${r.status}): ${r.stderr.slice(0, 600)}`);
-  const out = JSON.parse(r.stdout) as { importMs: number; cpuMs: number };
-  return { wallMs, importMs: file ? out.importMs : null, cpuMs: out.cpuMs };
+  const out = JSON.parse(r.stdout) as { importMs: number; cpuMs: number; formats: number };
+  return { wallMs, importMs: file ? out.importMs : null, cpuMs: out.cpuMs, formats: out.formats };
 }
 
