@@ -64,6 +64,9 @@ function minutesOf(time: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
+/** About 11 years of hours: bounds the offset cache of a long-lived process. */
+const MAX_CACHED_HOURS = 100_000;
+
 /** 1970-01-01 was a Thursday (ISO 4). */
 const isoWeekdayOf = (day: number): number => ((((day + 3) % 7) + 7) % 7) + 1;
 
@@ -83,6 +86,7 @@ export class BusinessCalendar {
   private readonly endMinute: number;
   private readonly zoneFormat: Intl.DateTimeFormat;
   private readonly windows = new Map<number, OpenWindow | null>();
+  private readonly hourOffsets = new Map<number, number>();
 
   constructor(options: BusinessCalendarOptions = {}) {
     this.timezone = options.timezone ?? DEFAULT_TIMEZONE;
@@ -235,8 +239,24 @@ export class BusinessCalendar {
     return wall - this.offsetAt(guess);
   }
 
-  /** The zone's UTC offset in ms at an instant (local wall time minus UTC). */
+  /**
+   * The zone's UTC offset in ms at an instant (local wall time minus UTC), from a cache by UTC
+   * hour: Intl is slow, and an hour whose first and last second have the same offset has it
+   * throughout (a zone changes its offset months apart, never twice within an hour). An hour
+   * holding a transition is not cached: each instant in it is asked of Intl.
+   */
   private offsetAt(at: number): number {
+    const hour = Math.floor(at / HOUR_MS);
+    const cached = this.hourOffsets.get(hour);
+    if (cached !== undefined) return cached;
+    const first = this.zoneOffsetAt(hour * HOUR_MS);
+    if (first !== this.zoneOffsetAt((hour + 1) * HOUR_MS - 1000)) return this.zoneOffsetAt(at);
+    if (this.hourOffsets.size >= MAX_CACHED_HOURS) this.hourOffsets.clear();
+    this.hourOffsets.set(hour, first);
+    return first;
+  }
+
+  private zoneOffsetAt(at: number): number {
     const whole = at - (((at % 1000) + 1000) % 1000);
     const fields: Record<string, number> = {};
     for (const part of this.zoneFormat.formatToParts(new Date(whole))) {

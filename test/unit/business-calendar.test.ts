@@ -352,3 +352,42 @@ describe('speed', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
+
+describe('BusinessCalendar time-zone offsets (cached by UTC hour)', () => {
+  // Kathmandu moved from +05:30 to +05:45 at local midnight of 1986-01-01, i.e. 18:30 UTC: a
+  // transition inside a UTC hour, which the cache must not flatten, whatever order it is asked in.
+  const instants: Array<[string, string]> = [
+    ['1985-12-31T17:59:00Z', '1985-12-31'], // 23:29 local
+    ['1985-12-31T18:10:00Z', '1985-12-31'], // 23:40 local, before the transition
+    ['1985-12-31T18:29:59Z', '1985-12-31'], // 23:59:59 local
+    ['1985-12-31T18:40:00Z', '1986-01-01'], // 00:25 local, after it (+05:45)
+    ['1985-12-31T19:05:00Z', '1986-01-01'],
+  ];
+  it.each([
+    ['in time order', instants],
+    ['in reverse order', [...instants].reverse()],
+    ['after then before, twice', [instants[3]!, instants[1]!, instants[3]!, instants[1]!]],
+  ])('gives each instant its own local date %s, on one calendar', (_order, asked) => {
+    const kathmandu = new BusinessCalendar({ timezone: 'Asia/Kathmandu' });
+    for (const [iso, date] of asked) expect(kathmandu.localDate(new Date(iso)), iso).toBe(date);
+  });
+
+  it('puts a local wall time on the right side of a transition inside the hour', () => {
+    // opening at 00:20 local on 1986-01-01 is 18:35 UTC (+05:45); the hour's first offset (+05:30) would say 18:50
+    const open = { days: [1, 2, 3, 4, 5, 6, 7], start: '00:20', end: '23:00' };
+    for (const warm of [[], ['1985-12-31T18:05:00Z'], ['1985-12-31T18:55:00Z']]) {
+      const kathmandu = new BusinessCalendar({ timezone: 'Asia/Kathmandu', businessHours: open });
+      for (const iso of warm) kathmandu.localDate(new Date(iso));
+      expect(kathmandu.nextOpening(new Date('1985-12-31T18:31:00Z')).toISOString()).toBe('1985-12-31T18:35:00.000Z');
+    }
+  });
+
+  it('agrees with a fresh calendar (no cache) across a DST change, hour by hour', () => {
+    const berlin = new BusinessCalendar({ timezone: 'Europe/Berlin' });
+    for (let t = Date.parse('2026-10-24T20:00:00Z'); t < Date.parse('2026-10-25T06:00:00Z'); t += 7 * 60_000) {
+      const at = new Date(t);
+      expect(berlin.localDate(at)).toBe(new BusinessCalendar({ timezone: 'Europe/Berlin' }).localDate(at));
+      expect(berlin.isOpen(at)).toBe(new BusinessCalendar({ timezone: 'Europe/Berlin' }).isOpen(at));
+    }
+  });
+});
