@@ -111,6 +111,7 @@ export class MemoryTicketStore implements TicketStore {
   private readonly inbound = new Set<string>();
   private readonly claims = new Map<string, string>();
   private readonly counts = new Map<string, number>();
+  private readonly featureSlots = new Map<string, string>();
 
   async nextTicketNumber() {
     return ++this.counter;
@@ -129,11 +130,15 @@ export class MemoryTicketStore implements TicketStore {
     return this.inbound.has(inboundId);
   }
   async saveTicket(change: Parameters<TicketStore['saveTicket']>[0]): Promise<WriteResult> {
-    const { ticket, expectedVersion, events, messageIds, inboundId } = change;
+    const { ticket, expectedVersion, events, messageIds, inboundId, featureSlot } = change;
     const current = this.tickets.get(ticket.key);
+    const holder = this.featureSlots.get(ticket.tenant);
+    if (featureSlot === 'take' && holder !== undefined && holder !== ticket.key) return { ok: false, reason: 'feature-busy', holder };
     if (expectedVersion === null ? current : current?.version !== expectedVersion) return { ok: false, reason: 'conflict' };
     const ids = [...new Set(messageIds.map((m) => m.toLowerCase()))];
     if ((inboundId && this.inbound.has(inboundId)) || ids.some((id) => this.messageIds.has(id))) return { ok: false, reason: 'duplicate' };
+    if (featureSlot === 'take') this.featureSlots.set(ticket.tenant, ticket.key);
+    if (featureSlot === 'release' && holder === ticket.key) this.featureSlots.delete(ticket.tenant);
     this.tickets.set(ticket.key, ticket);
     if (inboundId) this.inbound.add(inboundId);
     for (const id of ids) this.messageIds.set(id, ticket.key);

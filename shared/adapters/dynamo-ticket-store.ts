@@ -126,8 +126,8 @@ export class DynamoTicketStore implements TicketStore {
     return Boolean(result.Item);
   }
 
-  async saveTicket(change: { ticket: Ticket; expectedVersion: number | null; events: TicketEvent[]; messageIds: string[]; inboundId: string | null }): Promise<WriteResult> {
-    const { ticket, expectedVersion, events, messageIds, inboundId } = change;
+  async saveTicket(change: Parameters<TicketStore['saveTicket']>[0]): Promise<WriteResult> {
+    const { ticket, expectedVersion, events, messageIds, inboundId, featureSlot } = change;
     const items: TransactItem[] = [];
     items.push(
       expectedVersion === null
@@ -142,7 +142,24 @@ export class DynamoTicketStore implements TicketStore {
             },
           },
     );
-    return this.transact(items, events, messageIds, ticket.key, inboundId, ticket.createdAt);
+    const slotAt = featureSlot ? items.length : -1;
+    if (featureSlot === 'take') {
+      // The set holds at most one key: adding ours only where it is empty (or ours already).
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: keys.featureSlot(ticket.tenant),
+          UpdateExpression: 'ADD holders :me',
+          ConditionExpression: 'attribute_not_exists(holders) OR contains(holders, :key)',
+          ExpressionAttributeValues: { ':me': new Set([ticket.key]), ':key': ticket.key },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+    } else if (featureSlot === 'release') {
+      // Unconditional: giving back a slot that is not ours (or empty) changes nothing.
+      items.push({ Update: { TableName: this.table, Key: keys.featureSlot(ticket.tenant), UpdateExpression: 'DELETE holders :me', ExpressionAttributeValues: { ':me': new Set([ticket.key]) } } });
+    }
+    return this.transact(items, events, messageIds, ticket.key, inboundId, ticket.createdAt, slotAt);
   }
 
   async saveEvents(events: TicketEvent[], inboundId: string | null): Promise<WriteResult> {
@@ -156,6 +173,7 @@ export class DynamoTicketStore implements TicketStore {
     ticketKey: string | null,
     inboundId: string | null,
     at: string,
+    slotAt = -1,
   ): Promise<WriteResult> {
     const items = [...head];
     const markerStart = items.length;
@@ -176,6 +194,11 @@ export class DynamoTicketStore implements TicketStore {
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
+      const slot = slotAt >= 0 ? reasons[slotAt] : undefined;
+      if (slot?.Code === 'ConditionalCheckFailed') {
+        const holders = slot.Item?.holders?.SS ?? [];
+        return { ok: false, reason: 'feature-busy', holder: holders[0] ?? null };
+      }
       const failedMarker = reasons.slice(markerStart, markerEnd).some((r) => r.Code === 'ConditionalCheckFailed');
       const failedEvent = reasons.slice(markerEnd).some((r) => r.Code === 'ConditionalCheckFailed');
       if (failedMarker || failedEvent) return { ok: false, reason: 'duplicate' };

@@ -10,6 +10,7 @@
  * counter         COUNTER                TICKET                    n
  * claim           CLAIM#<marker>         CLAIM                     ttl, token (the owner)
  * rate counter    COUNT#<name>           COUNT                     n, ttl
+ * feature slot    FEATURE#<tenant>       FEATURE                   holders (string set: the feature ticket in work)
  */
 import { createHash } from 'node:crypto';
 
@@ -48,6 +49,7 @@ export const keys = {
   counter: () => ({ pk: 'COUNTER', sk: 'TICKET' }),
   claim: (marker: string) => ({ pk: `CLAIM#${boundedKeyValue(marker)}`, sk: 'CLAIM' }),
   count: (name: string) => ({ pk: `COUNT#${boundedKeyValue(name)}`, sk: 'COUNT' }),
+  featureSlot: (tenant: string) => ({ pk: `FEATURE#${tenant}`, sk: 'FEATURE' }),
 };
 
 export const dueShard = (ticketNumber: number) => `DUE#${ticketNumber % DUE_SHARDS}`;

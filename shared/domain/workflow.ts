@@ -74,6 +74,37 @@ export function moveTo(ticket: Ticket, to: Status, at: string): Ticket {
   return next;
 }
 
+/**
+ * The regulation takes a feature ticket into work only after the customer tested and accepted the
+ * previous one, so a tenant has one feature slot: held by a feature ticket from the moment work
+ * starts until the customer accepts it (`verified`, then `deploying`) or it ends. Waiting for the
+ * customer's test or answer keeps it, and so does a bug found in the test; a question asked
+ * before work started, or a reopened ticket not yet back in work, does not.
+ */
+const FEATURE_WORK_STATUSES: readonly Status[] = ['in_progress', 'awaiting_test', 'bug_found'];
+
+export function holdsFeatureSlot(t: Pick<Ticket, 'priority' | 'status' | 'startedAt'>): boolean {
+  if (t.priority !== 'feature') return false;
+  return FEATURE_WORK_STATUSES.includes(t.status) || (t.status === 'info_requested' && t.startedAt !== null);
+}
+
+/** Whether a change takes the tenant's feature slot, gives it back, or leaves it as it is. */
+export function featureSlotChange(before: Pick<Ticket, 'priority' | 'status' | 'startedAt'> | null, after: Pick<Ticket, 'priority' | 'status' | 'startedAt'>): 'take' | 'release' | null {
+  const held = before !== null && holdsFeatureSlot(before);
+  const holds = holdsFeatureSlot(after);
+  return holds === held ? null : holds ? 'take' : 'release';
+}
+
+/** The fields holdsFeatureSlot reads, as they will be once the plan's status path is walked (see moveTo). */
+function plannedSlotView(ticket: Ticket, plan: CommandPlan, path: readonly Status[] | null): Pick<Ticket, 'priority' | 'status' | 'startedAt'> {
+  let startedAt = ticket.startedAt;
+  for (const status of path ?? []) {
+    if (status === 'reopened') startedAt = null;
+    if (status === 'in_progress' && !startedAt) startedAt = 'planned';
+  }
+  return { priority: plan.priority ?? ticket.priority, status: plan.status ?? ticket.status, startedAt };
+}
+
 /** Where a customer's answer to a question sends the ticket: back to where it was before the question. */
 export function statusAfterAnswer(ticket: Ticket): Status {
   const before = ticket.statusBeforeWait;
@@ -93,8 +124,8 @@ export interface CommandPlan {
 
 export interface CommandCheckContext {
   config: MaildeskConfig;
-  /** whether another feature ticket of the same tenant is in progress or awaiting test */
-  otherFeatureActive: boolean;
+  /** the key of another feature ticket of the same tenant that holds the feature slot, if any */
+  otherActiveFeature: string | null;
   /** whether the duplicate target exists in the same tenant */
   duplicateTargetExists: (key: string) => boolean;
 }
@@ -155,12 +186,11 @@ export function planCommands(ticket: Ticket, commands: readonly EngineerCommand[
   }
   const priority = plan.priority ?? ticket.priority;
   const path = plan.status && plan.status !== ticket.status ? statusPath(ticket.status, plan.status) : null;
-  if (plan.status && plan.status !== ticket.status) {
-    if (!path) {
-      problems.push(`#status ${plan.status}: not allowed from ${ticket.status} (${statusNamesRu[ticket.status]}); allowed: ${describeStatuses(allowedNext(ticket.status))}`);
-    } else if (plan.status === 'in_progress' && priority === 'feature' && ctx.otherFeatureActive) {
-      problems.push('#status in_progress: another feature ticket of this client is in progress or awaiting test; it must be accepted first');
-    }
+  if (plan.status && plan.status !== ticket.status && !path) {
+    problems.push(`#status ${plan.status}: not allowed from ${ticket.status} (${statusNamesRu[ticket.status]}); allowed: ${describeStatuses(allowedNext(ticket.status))}`);
+  } else if (ctx.otherActiveFeature && featureSlotChange(ticket, plannedSlotView(ticket, plan, path)) === 'take') {
+    const what = plan.status && plan.status !== ticket.status ? `#status ${plan.status}` : `#priority ${priority}`;
+    problems.push(`${what}: another feature ticket of this client, ${ctx.otherActiveFeature}, is in work and not yet accepted; the customer must accept it first`);
   }
   if (plan.duplicateOf && plan.status !== 'duplicate') problems.push(`#duplicate conflicts with #status ${plan.status}`);
   if (plan.deferWd !== null) {

@@ -49,7 +49,8 @@ export interface DueTicket {
   dueAt: string;
 }
 
-export type WriteResult = { ok: true } | { ok: false; reason: 'duplicate' | 'conflict' };
+/** `feature-busy`: the change would take the tenant's feature slot, which `holder` has. */
+export type WriteResult = { ok: true } | { ok: false; reason: 'duplicate' | 'conflict' } | { ok: false; reason: 'feature-busy'; holder: string | null };
 
 export interface TicketStore {
   nextTicketNumber(): Promise<number>;
@@ -62,6 +63,8 @@ export interface TicketStore {
    * Writes ticket (new, or the next version of an existing one), its events, its Message-ID
    * lookups and the inbound marker in ONE transaction. `duplicate`: the inbound mail was already
    * processed; `conflict`: someone else changed the ticket first (reload and retry).
+   * `featureSlot` (from workflow's featureSlotChange) takes or gives back the tenant's one feature
+   * slot in the same transaction, so two feature tickets can never both be in work.
    */
   saveTicket(change: {
     ticket: Ticket;
@@ -69,6 +72,7 @@ export interface TicketStore {
     events: TicketEvent[];
     messageIds: string[];
     inboundId: string | null;
+    featureSlot?: 'take' | 'release' | null;
   }): Promise<WriteResult>;
   /** Events without a ticket change (refusals, explanations): written once per inbound id. */
   saveEvents(events: TicketEvent[], inboundId: string | null): Promise<WriteResult>;

@@ -17,7 +17,7 @@ import { ConcurrentUpdateError } from '../domain/errors';
 import type { Actor, TicketEvent } from '../domain/events';
 import { DEFAULT_PRIORITY, isCritical } from '../domain/priorities';
 import { isFinal, newTicket, type Attachment, type Status, type Ticket } from '../domain/ticket';
-import { moveTo, planCommands, statusAfterAnswer, statusPath, withDeadlines, type SlaContext } from '../domain/workflow';
+import { featureSlotChange, holdsFeatureSlot, moveTo, planCommands, statusAfterAnswer, statusPath, withDeadlines, type SlaContext } from '../domain/workflow';
 import type { Logger } from '../log';
 import { readCommands } from '../mail/commands';
 import { parseMail } from '../mail/parse-mail';
@@ -135,6 +135,8 @@ interface MailContext {
   deps: ReceiveDeps;
   /** the attachments' upload, started by the first attempt that needs it */
   storedAttachments?: Promise<Attachment[]>;
+  /** the feature ticket whose slot a lost race showed (the tenant listing may not show it yet) */
+  featureHolder?: string;
 }
 
 function isAuthenticated(v: InboundMail['verdicts']): boolean {
@@ -327,8 +329,14 @@ async function reply(ctx: MailContext, ticketKey: string): Promise<Outcome | 'co
   // Rejected commands change nothing but the version (the check ran against this version).
   const lastMessageId = change.kind === 'rejected-commands' ? ticket.lastMessageId : (ctx.parsed.messageId ?? ticket.lastMessageId);
   const next = { ...change.ticket, version: ticket.version + 1, lastMessageId };
-  const result = await deps.tickets.saveTicket({ ticket: next, expectedVersion: ticket.version, events: change.events, messageIds: messageIdsOf(ctx), inboundId: inbound.inboundId });
-  if (!result.ok) return result.reason === 'duplicate' ? { kind: 'duplicate' } : 'conflict';
+  const featureSlot = featureSlotChange(ticket, next);
+  const result = await deps.tickets.saveTicket({ ticket: next, expectedVersion: ticket.version, events: change.events, messageIds: messageIdsOf(ctx), inboundId: inbound.inboundId, featureSlot });
+  if (!result.ok) {
+    if (result.reason === 'duplicate') return { kind: 'duplicate' };
+    // Another feature ticket went into work first: the next attempt rejects the commands, naming it.
+    if (result.reason === 'feature-busy') ctx.featureHolder = result.holder ?? 'another ticket';
+    return 'conflict';
+  }
   deps.log.info(change.kind === 'rejected-commands' ? 'engineer commands rejected' : 'ticket updated', {
     inboundId: inbound.inboundId,
     ticketKey: ticket.key,
@@ -408,13 +416,14 @@ async function engineerChange(ctx: MailContext, ticket: Ticket): Promise<Change>
     const target = await deps.tickets.getTicket(command.args[0]!.toUpperCase());
     duplicateTargets.set(command.args[0]!.toUpperCase(), Boolean(target && target.tenant === ticket.tenant));
   }
-  const wantsFeatureStart = reading.commands.some((c) => c.name === 'status' && c.args[0] === 'in_progress');
+  // The listing is read only when the commands could put a feature ticket into work; the slot in
+  // the store decides races (see saveTicket), this names the ticket in the way.
   const priorityAfter = reading.commands.find((c) => c.name === 'priority')?.args[0] ?? ticket.priority;
-  const otherFeatureActive =
-    wantsFeatureStart && priorityAfter === 'feature'
-      ? (await deps.tickets.listTickets({ tenant: ticket.tenant, priority: 'feature' })).some((t) => t.key !== ticket.key && (t.status === 'in_progress' || t.status === 'awaiting_test'))
-      : false;
-  const checked = planCommands(ticket, reading.commands, { config: deps.config, otherFeatureActive, duplicateTargetExists: (k) => duplicateTargets.get(k) ?? false });
+  const movesIntoWork = priorityAfter === 'feature' && !holdsFeatureSlot(ticket) && reading.commands.some((c) => c.name === 'status' || c.name === 'priority');
+  const otherActiveFeature = movesIntoWork
+    ? (ctx.featureHolder ?? (await deps.tickets.listTickets({ tenant: ticket.tenant, priority: 'feature' })).find((t) => t.key !== ticket.key && holdsFeatureSlot(t))?.key ?? null)
+    : null;
+  const checked = planCommands(ticket, reading.commands, { config: deps.config, otherActiveFeature, duplicateTargetExists: (k) => duplicateTargets.get(k) ?? false });
   // Every problem at once: the lines that could not be read, then what the readable ones would break.
   const problems = [...reading.problems.map((p) => `${p.line}: ${p.reason}`), ...('problems' in checked ? checked.problems : [])];
   if (problems.length || 'problems' in checked) return reject(problems);

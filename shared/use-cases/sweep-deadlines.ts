@@ -13,7 +13,7 @@ import type { BusinessCalendar } from '../domain/business-calendar';
 import type { EventType, TicketEvent } from '../domain/events';
 import { slaPolicy } from '../domain/priorities';
 import { isFinal, type DueKind, type NextDue, type Ticket } from '../domain/ticket';
-import { moveTo, withDeadlines } from '../domain/workflow';
+import { featureSlotChange, moveTo, withDeadlines } from '../domain/workflow';
 import type { Logger } from '../log';
 import { formatInstant, type Language } from '../mail/texts';
 import type { TicketStore } from './ports';
@@ -138,6 +138,8 @@ export async function sweepDeadlines(now: Date, deps: SweepDeps, options: { dryR
         events,
         messageIds: [],
         inboundId: null,
+        // an auto-closed feature ticket gives its tenant's feature slot back
+        featureSlot: featureSlotChange(ticket, next),
       });
       if (!saved.ok) {
         result.raced++;

@@ -214,7 +214,7 @@ describe('invalid commands: nothing applied, one answer to the engineer saying w
     expect(await ticketOf(second.key)).toEqual({ ...before, version: before.version + 1, updatedAt: utc('2026-11-16T14:00:00') });
     expect(mails).toHaveLength(1);
     expect(addresses(mails[0]!.to)).toEqual([PETROV]);
-    expect(mails[0]!.text).toContain('#status in_progress: another feature ticket of this client is in progress or awaiting test');
+    expect(mails[0]!.text).toContain(`#status in_progress: another feature ticket of this client, ${first.key}, is in work and not yet accepted`);
 
     // once the first is accepted (verified -> deploying), the second may start
     await southEngineer(first.key, '#status awaiting_test');

@@ -119,3 +119,41 @@ describe('findDue: keys from a keys-only index', () => {
     expect(due.sort((a, b) => a.key.localeCompare(b.key))).toEqual(tickets.map((t) => ({ key: t.key, dueAt: firstDue })));
   });
 });
+
+describe('the feature slot: taken and given back in the ticket\'s own transaction', () => {
+  const feature = (n: number, tenant = 'clinic-south') =>
+    newTicket({ key: `MG-${n}`, number: n, tenant, requester: `f${n}@${tenant}.example`, summary: 'Новая форма', priority: 'feature', createdAt: '2026-03-02T07:00:00.000Z', rootMessageId: `f-${n}@${tenant}.example` });
+  const started = (t: ReturnType<typeof feature>) => moveTo(t, 'in_progress', '2026-03-02T08:00:00.000Z');
+  const save = (ticket: ReturnType<typeof feature>, expectedVersion: number | null, featureSlot: 'take' | 'release' | null = null) =>
+    store.saveTicket({ ticket, expectedVersion, events: [], messageIds: [], inboundId: null, featureSlot });
+  const slotItem = async (tenant: string) => (await doc.send(new GetCommand({ TableName: table, Key: keys.featureSlot(tenant), ConsistentRead: true }))).Item;
+
+  it('one feature ticket of a tenant in work: the second is refused, names the first, and nothing of it is written', async () => {
+    const a = feature(201);
+    const b = feature(202);
+    expect(await save(a, null)).toEqual({ ok: true });
+    expect(await save(b, null)).toEqual({ ok: true });
+    expect(await save({ ...started(a), version: 2 }, 1, 'take')).toEqual({ ok: true });
+    expect(await save({ ...started(b), version: 2 }, 1, 'take')).toEqual({ ok: false, reason: 'feature-busy', holder: 'MG-201' });
+    expect((await store.getTicket('MG-202'))?.status).toBe('open'); // the whole transaction was refused
+    // another tenant has its own slot
+    const c = feature(203, 'clinic-north');
+    expect(await save(c, null)).toEqual({ ok: true });
+    expect(await save({ ...started(c), version: 2 }, 1, 'take')).toEqual({ ok: true });
+    expect((await slotItem('clinic-south'))?.holders).toEqual(new Set(['MG-201']));
+  });
+
+  it('given back when the first is accepted: then the second may take it; a give-back that is not the holder\'s changes nothing', async () => {
+    const a = { ...started(feature(201)), version: 2 };
+    expect(await save({ ...moveTo(a, 'awaiting_test', '2026-03-03T08:00:00.000Z'), version: 3 }, 2)).toEqual({ ok: true });
+    const b = (await store.getTicket('MG-202'))!;
+    expect(await save({ ...b, version: b.version + 1 }, b.version, 'release')).toEqual({ ok: true }); // not the holder
+    expect((await slotItem('clinic-south'))?.holders).toEqual(new Set(['MG-201']));
+    const a3 = (await store.getTicket('MG-201'))!;
+    expect(await save({ ...moveTo(a3, 'verified', '2026-03-04T08:00:00.000Z'), version: a3.version + 1 }, a3.version, 'release')).toEqual({ ok: true });
+    expect((await slotItem('clinic-south'))?.holders).toBeUndefined();
+    const b2 = (await store.getTicket('MG-202'))!;
+    expect(await save({ ...started(b2), version: b2.version + 1 }, b2.version, 'take')).toEqual({ ok: true });
+    expect((await slotItem('clinic-south'))?.holders).toEqual(new Set(['MG-202']));
+  });
+});

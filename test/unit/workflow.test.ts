@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { newTicket, type Status, type Ticket } from '../../shared/domain/ticket';
-import { moveTo, planCommands, statusAfterAnswer, withDeadlines, type CommandCheckContext, type CommandPlan } from '../../shared/domain/workflow';
+import { featureSlotChange, holdsFeatureSlot, moveTo, planCommands, statusAfterAnswer, withDeadlines, type CommandCheckContext, type CommandPlan } from '../../shared/domain/workflow';
 import type { EngineerCommand } from '../../shared/mail/types';
 
 const config = parseConfig(JSON.parse(readFileSync('maildesk.config.example.json', 'utf8')));
@@ -31,7 +31,7 @@ function ticket(over: Partial<Ticket> = {}): Ticket {
 const cmd = (name: EngineerCommand['name'], ...args: string[]): EngineerCommand => ({ name, args });
 const ctx = (over: Partial<CommandCheckContext> = {}): CommandCheckContext => ({
   config,
-  otherFeatureActive: false,
+  otherActiveFeature: null,
   duplicateTargetExists: (key) => key === 'MG-3',
   ...over,
 });
@@ -62,6 +62,50 @@ describe('planCommands: each command', () => {
   });
 });
 
+describe('the feature slot: one feature ticket of a tenant in work until the customer accepts it', () => {
+  const started = '2026-03-02T08:00:00.000Z';
+  it.each<[string, Partial<Ticket>, boolean]>([
+    ['open', { priority: 'feature' }, false],
+    ['in progress', { priority: 'feature', status: 'in_progress', startedAt: started }, true],
+    ['awaiting the customer\'s test', { priority: 'feature', status: 'awaiting_test' }, true],
+    ['verified by the customer (accepted)', { priority: 'feature', status: 'verified', startedAt: started }, false],
+    ['a bug found in the customer\'s test', { priority: 'feature', status: 'bug_found', startedAt: started }, true],
+    ['deploying what the customer accepted', { priority: 'feature', status: 'deploying', startedAt: started }, false],
+    ['a question asked during work', { priority: 'feature', status: 'info_requested', startedAt: started }, true],
+    ['a question asked before work started', { priority: 'feature', status: 'info_requested', startedAt: null }, false],
+    ['reopened, not yet back in work', { priority: 'feature', status: 'reopened' }, false],
+    ['closed (accepted)', { priority: 'feature', status: 'closed', startedAt: started }, false],
+    ['closed without an answer', { priority: 'feature', status: 'closed_no_response', startedAt: started }, false],
+    ['cancelled', { priority: 'feature', status: 'cancelled', startedAt: started }, false],
+    ['an error ticket in progress', { priority: 'error', status: 'in_progress', startedAt: started }, false],
+  ])('%s: holds it = %s', (_name, over, holds) => {
+    expect(holdsFeatureSlot(ticket(over))).toBe(holds);
+  });
+
+  it.each<[string, Partial<Ticket> | null, Partial<Ticket>, 'take' | 'release' | null]>([
+    ['a new feature ticket', null, { priority: 'feature' }, null],
+    ['taken into work', { priority: 'feature' }, { priority: 'feature', status: 'in_progress', startedAt: started }, 'take'],
+    ['in work -> awaiting test', { priority: 'feature', status: 'in_progress', startedAt: started }, { priority: 'feature', status: 'awaiting_test', startedAt: started }, null],
+    ['accepted by the customer', { priority: 'feature', status: 'awaiting_test', startedAt: started }, { priority: 'feature', status: 'verified', startedAt: started }, 'release'],
+    ['closed from work', { priority: 'feature', status: 'in_progress', startedAt: started }, { priority: 'feature', status: 'closed', startedAt: started }, 'release'],
+    ['back into work after deploying', { priority: 'feature', status: 'deploying', startedAt: started }, { priority: 'feature', status: 'in_progress', startedAt: started }, 'take'],
+    ['closed for no answer (the sweep)', { priority: 'feature', status: 'awaiting_test', startedAt: started }, { priority: 'feature', status: 'closed_no_response', startedAt: started }, 'release'],
+    ['re-rated from feature while in work', { priority: 'feature', status: 'in_progress', startedAt: started }, { priority: 'error', status: 'in_progress', startedAt: started }, 'release'],
+    ['re-rated to feature while in work', { priority: 'error', status: 'in_progress', startedAt: started }, { priority: 'feature', status: 'in_progress', startedAt: started }, 'take'],
+    ['an error ticket closed', { priority: 'error', status: 'in_progress' }, { priority: 'error', status: 'closed' }, null],
+  ])('%s: %s', (_name, before, after, change) => {
+    expect(featureSlotChange(before ? ticket(before) : null, ticket(after))).toBe(change);
+  });
+
+  it('moving a feature ticket into work through moveTo takes the slot the plan check expected', () => {
+    const open = ticket({ priority: 'feature' });
+    const moved = moveTo(open, 'in_progress', started);
+    expect(featureSlotChange(open, moved)).toBe('take');
+    const asked = moveTo(moved, 'info_requested', started);
+    expect(featureSlotChange(moved, asked)).toBeNull();
+  });
+});
+
 describe('planCommands: each problem (nothing is planned, every problem is named)', () => {
   it.each<[string, Partial<Ticket>, EngineerCommand[], Partial<CommandCheckContext>, string[]]>([
     ['unknown status', {}, [cmd('status', 'fixed')], {}, ['#status fixed: unknown status']],
@@ -83,9 +127,11 @@ describe('planCommands: each problem (nothing is planned, every problem is named
     ],
     ['leaving a final status other than closed', { status: 'duplicate' }, [cmd('status', 'reopened')], {}, ['#status reopened: not allowed from duplicate (Дубликат); allowed: none: the ticket is final']],
     ['closed -> awaiting_test', { status: 'closed' }, [cmd('status', 'awaiting_test')], {}, ['#status awaiting_test: not allowed from closed (Закрыто); allowed: reopened (Открыто повторно)']],
-    ['a second feature ticket entering in_progress', { priority: 'feature' }, [cmd('status', 'in_progress')], { otherFeatureActive: true }, ['#status in_progress: another feature ticket of this client is in progress or awaiting test; it must be accepted first']],
-    ['raised to feature and started while another feature is active', {}, [cmd('priority', 'feature'), cmd('status', 'in_progress')], { otherFeatureActive: true }, ['#status in_progress: another feature ticket of this client is in progress or awaiting test; it must be accepted first']],
-    ['a feature reopened into work while another is active', { priority: 'feature', status: 'closed' }, [cmd('status', 'in_progress')], { otherFeatureActive: true }, ['#status in_progress: another feature ticket of this client is in progress or awaiting test; it must be accepted first']],
+    ['a second feature ticket entering in_progress', { priority: 'feature' }, [cmd('status', 'in_progress')], { otherActiveFeature: 'MG-7' }, ['#status in_progress: another feature ticket of this client, MG-7, is in work and not yet accepted; the customer must accept it first']],
+    ['raised to feature and started while another feature is active', {}, [cmd('priority', 'feature'), cmd('status', 'in_progress')], { otherActiveFeature: 'MG-7' }, ['#status in_progress: another feature ticket of this client, MG-7, is in work and not yet accepted; the customer must accept it first']],
+    ['a feature reopened into work while another is active', { priority: 'feature', status: 'closed' }, [cmd('status', 'in_progress')], { otherActiveFeature: 'MG-7' }, ['#status in_progress: another feature ticket of this client, MG-7, is in work and not yet accepted; the customer must accept it first']],
+    ['a ticket in work raised to feature while another feature is active', { status: 'in_progress', startedAt: '2026-03-02T08:00:00.000Z' }, [cmd('priority', 'feature')], { otherActiveFeature: 'MG-7' }, ['#priority feature: another feature ticket of this client, MG-7, is in work and not yet accepted; the customer must accept it first']],
+    ['a feature sent straight to customer testing while another is active', { priority: 'feature' }, [cmd('status', 'awaiting_test')], { otherActiveFeature: 'MG-7' }, ['#status awaiting_test: another feature ticket of this client, MG-7, is in work and not yet accepted; the customer must accept it first']],
     ['#duplicate of itself', {}, [cmd('duplicate', 'MG-10')], {}, ['#duplicate MG-10: a ticket cannot duplicate itself']],
     ['#duplicate of an unknown ticket', {}, [cmd('duplicate', 'MG-99')], {}, ['#duplicate MG-99: no such ticket of this client']],
     ['#duplicate with another #status', {}, [cmd('status', 'closed'), cmd('duplicate', 'MG-3')], {}, ['#duplicate conflicts with #status closed']],
