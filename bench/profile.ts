@@ -25,7 +25,7 @@ export function benchProfile(quick: boolean): BenchProfile {
         concurrency: [1, 16],
         cost: { newTickets: 10, replies: 10, commands: 4 },
         floor: { newTickets: 25, rounds: 2 },
-        sweepSizes: [1_000, 10_000],
+        sweepSizes: [1_000, 4_000],
         coldStartRounds: 3,
         memory: { sizesMb: [30], runs: 1 },
       }
