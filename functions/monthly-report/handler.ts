@@ -15,14 +15,26 @@ import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { requireEnv } from '../../shared/lambda-env';
 import { jsonLogger } from '../../shared/log';
 import { MONTH_PATTERN } from '../../shared/reports/sla-report';
-import { sendMonthlyReports } from '../../shared/use-cases/send-monthly-reports';
+import { sendMonthlyReports, type MonthlyReportDeps } from '../../shared/use-cases/send-monthly-reports';
 
 const env = requireEnv(['TABLE_NAME']);
 const config = configFromEnvironment();
 const log = jsonLogger(undefined, 'maildesk-monthly-report');
-const deps = {
-  tickets: new DynamoTicketStore(new DynamoDBClient({}), env.TABLE_NAME),
-  sender: new SesMailSender(new SESv2Client({}), process.env.SES_CONFIGURATION_SET || undefined),
+// The schedule fires daily and reports go out on one day a month, so nearly every run is a cold
+// start that only checks the date: the SDK clients are made when a report is due, not at init.
+let clients: Pick<MonthlyReportDeps, 'tickets' | 'sender'> | undefined;
+const reportClients = () =>
+  (clients ??= {
+    tickets: new DynamoTicketStore(new DynamoDBClient({}), env.TABLE_NAME),
+    sender: new SesMailSender(new SESv2Client({}), process.env.SES_CONFIGURATION_SET || undefined),
+  });
+const deps: MonthlyReportDeps = {
+  get tickets() {
+    return reportClients().tickets;
+  },
+  get sender() {
+    return reportClients().sender;
+  },
   config,
   calendar: BusinessCalendar.fromConfig(config),
   log,

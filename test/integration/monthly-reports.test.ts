@@ -62,6 +62,26 @@ describe('sendMonthlyReports', () => {
     expect(sender.sent).toEqual([]);
   });
 
+  it('on other days touches neither the table nor the sender (the function makes its clients only on a report day)', async () => {
+    const touched: string[] = [];
+    const deps = depsWith(new RecordingSender());
+    const watched: MonthlyReportDeps = {
+      ...deps,
+      get tickets() {
+        touched.push('tickets');
+        return deps.tickets;
+      },
+      get sender() {
+        touched.push('sender');
+        return deps.sender;
+      },
+    };
+    for (const day of ['2026-12-02T10:00', '2026-12-31T23:00', '2027-01-08T10:00']) {
+      expect((await sendMonthlyReports(msk(day), watched)).due).toBe(false);
+    }
+    expect(touched).toEqual([]);
+  });
+
   it("mails last month's report to each tenant's reportRecipients once, with the HTML attached", async () => {
     const sender = new RecordingSender();
     const log = memoryLogger();
