@@ -23,7 +23,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import type { MaildeskConfig } from '../shared/config';
-import { median, round } from './pipeline';
+import { median, quantile, round } from './pipeline';
 
 /** Copy of ESM_REQUIRE_BANNER in infra/constructs/functions.ts, used when that module cannot be loaded. */
 const FALLBACK_BANNER = "import { createRequire as __maildeskCreateRequire } from 'node:module'; const require = __maildeskCreateRequire(import.meta.url);";
@@ -160,6 +160,9 @@ export interface ColdStartFunction {
   initCpuMadMs: number;
   libsInitCpuMadMs: number;
   ourShareCpu: number;
+  /** the same from the per-round differences (function minus libraries, back to back): median, and quartiles */
+  pairedShareCpu: number;
+  pairedShareCpuQuartiles: [number, number];
   initCpuMsNoSourceMaps: number;
   libsInitCpuMsNoSourceMaps: number;
   ourShareCpuNoSourceMaps: number;
@@ -273,6 +276,20 @@ export async function measureColdStart(o: { root: string; outDir: string; config
     return round(median(v.map((x) => Math.abs(x - m))), 1);
   };
   const intlInitCpuMs = round(median(intlCpu) - median(bareCpu.get('sm')!), 1);
+  /**
+   * Our share from the differences within each round (function minus its libraries, run back to
+   * back): a machine that is slower in one round than another slows both alike, so the pairs carry
+   * less of the drift than two medians taken apart. Median and quartiles over the rounds.
+   */
+  const paired = (name: string, libsCpu: number) => {
+    const fn = samples.get(`${name}:fn:sm`)!.cpu;
+    const libs = samples.get(`${name}:libs:sm`)!.cpu;
+    const differences = fn.map((x, i) => x - libs[i]!).sort((a, b) => a - b);
+    return {
+      share: round(quantile(differences, 0.5) / libsCpu, 3),
+      quartiles: [round(quantile(differences, 0.25) / libsCpu, 3), round(quantile(differences, 0.75) / libsCpu, 3)] as [number, number],
+    };
+  };
   return {
     rounds: o.rounds,
     bareNodeMs: round(bareMs, 1),
@@ -309,6 +326,8 @@ export async function measureColdStart(o: { root: string; outDir: string; config
         initCpuMadMs: mad(`${b.name}:fn:sm`),
         libsInitCpuMadMs: mad(`${b.name}:libs:sm`),
         ourShareCpu: round((initCpu - libsCpu) / libsCpu, 3),
+        pairedShareCpu: paired(b.name, libsCpu).share,
+        pairedShareCpuQuartiles: paired(b.name, libsCpu).quartiles,
         initCpuMsNoSourceMaps: initCpuNo,
         libsInitCpuMsNoSourceMaps: libsCpuNo,
         ourShareCpuNoSourceMaps: round((initCpuNo - libsCpuNo) / libsCpuNo, 3),

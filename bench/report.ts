@@ -160,7 +160,7 @@ export function renderMarkdown(r: RunResults): string {
       `Each functions/*/handler.ts bundled by esbuild with the CDK settings (ESM, minify, source map without sources, target node22, platform node, main fields module/main, banner from ${cs.bannerFrom}, the config defined at build time, the SDK bundled). Init CPU = CPU time (user + system, all threads) of a fresh \`node\` that imports the bundle minus that of one that imports nothing, median of ${cs.rounds}: what the init costs, nearly blind to other processes (± is the median absolute deviation of the samples: a few percent of difference between two variants is within the noise). Init wall = wall time of the same process minus bare \`node -e 0\` (${n(cs.bareNodeMs, 0)} ms), the issue's definition, which on a shared machine also measures the neighbours. "libraries only": a bundle of exactly the library imports the function's own files make, with the same settings. As deployed the stack sets NODE_OPTIONS=--enable-source-maps, which makes Node read the source map at load. Node's own Intl initialisation (ICU loading its locale and time-zone data at the first \`Intl.DateTimeFormat\` of a process, whichever code asks) costs ${n(cs.intlInitCpuMs, 0)} ms CPU here, measured as a bare process that makes one formatter in \`${cs.intlZone}\`; "formats dates at init" says whether importing the bundle makes one (an untimed run that counts them), and the column after it takes that cost out.`,
       '',
       table(
-        ['function', 'bundle', 'gzip', 'source map', 'libraries only', 'init CPU ms', 'libraries init CPU ms', 'our code adds (CPU)', 'init wall ms', 'libraries wall ms', 'adds (wall)', 'no source maps: CPU ms / libraries / adds', 'import() ms in process', 'formats dates at init', 'adds beyond Node\'s Intl init (CPU)', 'libraries'],
+        ['function', 'bundle', 'gzip', 'source map', 'libraries only', 'init CPU ms', 'libraries init CPU ms', 'our code adds (CPU)', 'paired by round: median (quartiles)', 'init wall ms', 'libraries wall ms', 'adds (wall)', 'no source maps: CPU ms / libraries / adds', 'import() ms in process', 'formats dates at init', 'adds beyond Node\'s Intl init (CPU)', 'libraries'],
         cs.functions.map((f) => [
           f.name,
           kb(f.bytes),
@@ -170,6 +170,7 @@ export function renderMarkdown(r: RunResults): string {
           `${n(f.initCpuMs, 0)} ±${n(f.initCpuMadMs, 0)}`,
           `${n(f.libsInitCpuMs, 0)} ±${n(f.libsInitCpuMadMs, 0)}`,
           pct(f.ourShareCpu),
+          `${pct(f.pairedShareCpu)} (${pct(f.pairedShareCpuQuartiles[0])} .. ${pct(f.pairedShareCpuQuartiles[1])})`,
           n(f.initMs, 0),
           n(f.libsInitMs, 0),
           pct(f.ourShare),

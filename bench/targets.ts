@@ -141,24 +141,26 @@ export function evaluateTargets(r: Results): Target[] {
   }
   const cs = r.coldStart;
   if (cs) {
-    const worst = [...cs.functions].sort((a, b) => b.ourShareCpu - a.ourShareCpu)[0]!;
-    const met = cs.functions.every((fn) => fn.ourShareCpu <= 0.25);
-    const over = cs.functions.filter((fn) => fn.ourShareCpu > 0.25);
+    // Both estimates must be within the target: the medians taken apart, and the per-round pairs.
+    const share = (fn: (typeof cs.functions)[number]) => Math.max(fn.ourShareCpu, fn.pairedShareCpu);
+    const worst = [...cs.functions].sort((a, b) => share(b) - share(a))[0]!;
+    const met = cs.functions.every((fn) => share(fn) <= 0.25);
+    const over = cs.functions.filter((fn) => share(fn) > 0.25);
     const pct = (x: number) => `${x >= 0 ? '+' : ''}${fmt(x * 100, 0)}%`;
     out.push({
       id: 'cold',
       name: '5 Cold start: our code over its libraries',
       target: '<= +25% init time',
-      measured: cs.functions.map((fn) => `${fn.name} ${pct(fn.ourShareCpu)} CPU (${fmt(fn.initCpuMs, 0)} vs ${fmt(fn.libsInitCpuMs, 0)} ms), ${pct(fn.ourShare)} wall`).join('; '),
+      measured: cs.functions.map((fn) => `${fn.name} ${pct(fn.ourShareCpu)} CPU (${fmt(fn.initCpuMs, 0)} vs ${fmt(fn.libsInitCpuMs, 0)} ms; paired by round ${pct(fn.pairedShareCpu)}), ${pct(fn.ourShare)} wall`).join('; '),
       met,
       reason:
-        `Judged on CPU time of the init (median of ${cs.rounds} fresh processes each, as deployed with --enable-source-maps); wall time is shown too but on a shared machine it measures the neighbours as well. The samples scatter by ±${fmt(Math.max(...cs.functions.map((fn) => fn.initCpuMadMs)), 0)} ms (median absolute deviation), so shares within ~10 points of each other are not distinguishable. ` +
+        `Judged on CPU time of the init (median of ${cs.rounds} fresh processes each, as deployed with --enable-source-maps), and met only when the per-round pairs (function and libraries run back to back) agree; wall time is shown too but on a shared machine it measures the neighbours as well. The samples scatter by ±${fmt(Math.max(...cs.functions.map((fn) => fn.initCpuMadMs)), 0)} ms (median absolute deviation), so shares within ~10 points of each other are not distinguishable. ` +
         (met
           ? `The config is not validated again at init (synth did) and its schema is built on first use; what remains is the SDK clients, the zod check of the environment and, where deadlines are computed, the business calendar.`
           : `Worst: ${worst.name}, ${fmt(worst.initCpuMs, 0)} ms CPU against ${fmt(worst.libsInitCpuMs, 0)} ms for its libraries alone. What runs at init that the libraries-only bundle does not: the SDK clients constructed at module scope, the zod check of the environment variables and, in ${cs.functions.filter((fn) => fn.formatsDatesAtInit).map((fn) => fn.name).join(', ') || 'none'}, the business calendar, whose time-zone formatter makes Node load ICU's locale and zone data (${fmt(cs.intlInitCpuMs, 0)} ms CPU in a bare process). Without that Node-internal load: ${cs.functions.map((fn) => `${fn.name} ${pct(fn.ourShareCpuBeyondIntl)}`).join(', ')}.`),
       toMeet: met
         ? ''
-        : `${over.map((fn) => fn.name).join(', ')} ${over.length > 1 ? 'are' : 'is'} over the target by ${over.map((fn) => `${fmt((fn.ourShareCpu - 0.25) * fn.libsInitCpuMs, 0)} ms`).join(', ')} of CPU. ${over.every((fn) => fn.formatsDatesAtInit && fn.ourShareCpuBeyondIntl <= 0.25) ? 'That is less than ICU\'s data load, which the calendar needs before it can compute any deadline: deferring the formatter to first use would meet the number by moving the cost to the first deadline the function computes, not by removing it, so it is left at init.' : 'Doing less at init: fewer SDK clients at module scope where a function rarely uses one, and no zod for the environment check.'} Lazy imports would not help: each function needs its libraries on every invocation. See "Cold start: what runs at init, and lazy loading".`,
+        : `${over.map((fn) => fn.name).join(', ')} ${over.length > 1 ? 'are' : 'is'} over the target by ${over.map((fn) => `${fmt((share(fn) - 0.25) * fn.libsInitCpuMs, 0)} ms`).join(', ')} of CPU. ${over.every((fn) => fn.formatsDatesAtInit && fn.ourShareCpuBeyondIntl <= 0.25) ? 'That is less than ICU\'s data load, which the calendar needs before it can compute any deadline: deferring the formatter to first use would meet the number by moving the cost to the first deadline the function computes, not by removing it, so it is left at init.' : 'Doing less at init: fewer SDK clients at module scope where a function rarely uses one, and no zod for the environment check.'} Lazy imports would not help: each function needs its libraries on every invocation. See "Cold start: what runs at init, and lazy loading".`,
     });
   }
   const m = r.memory;
