@@ -227,8 +227,9 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
   }
 
   const card = ticketCard(ticket, tenant, config, lang);
-  const said = event.text?.trim() ? `\n\n${event.text.trim()}\n` : '\n';
-  const saidLines = event.text?.trim() ? ['', event.text.trim()] : [];
+  // What a person wrote, if anything (answers and internal notes always carry it).
+  const said = event.text?.trim() ?? '';
+  const saidLines = said ? ['', said] : [];
   /** A mail to the requester (and Cc) in the thread of the acknowledgement. */
   const letter = (lines: string[], autoReply = false): Draft => ({
     role: 'requester',
@@ -288,11 +289,11 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
           ...engineersExcept(event.actor.address),
           autoReply: false,
           subject: subjectOf(ticket, lang, ru ? 'Ответ клиента' : 'Customer reply'),
-          text: [card, '', `${ru ? 'От' : 'From'}: ${event.actor.address ?? '-'}`, said.trim(), '', ...attachmentLines(ticket, event.attachmentKeys, lang), '', commandHelp(lang)].join('\n'),
+          text: [card, '', `${ru ? 'От' : 'From'}: ${event.actor.address ?? '-'}`, said, '', ...attachmentLines(ticket, event.attachmentKeys, lang), '', commandHelp(lang)].join('\n'),
         },
       ];
     case 'ticket.answered':
-      return [{ role: 'requester', ...customers(ticket), autoReply: false, subject: customerSubject(ticket, lang), text: `${ru ? 'Здравствуйте!' : 'Hello,'}${said}\n${sign}` }];
+      return [letter([said])];
     case 'ticket.internal_note':
       return [
         {
@@ -300,7 +301,7 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
           ...engineersExcept(event.actor.address),
           autoReply: false,
           subject: subjectOf(ticket, lang, ru ? 'Внутренняя заметка' : 'Internal note'),
-          text: `${event.actor.address ?? ''}:${said}\n${card}`,
+          text: [`${event.actor.address ?? ''}:`, '', said, '', card].join('\n'),
         },
       ];
     case 'ticket.status_changed': {
@@ -329,7 +330,7 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
           ...engineersExcept(),
           autoReply: false,
           subject: subjectOf(ticket, lang, `${statusName(event.from ?? ticket.status, lang)} -> ${statusName(to, lang)}`),
-          text: [card, '', `${ru ? 'Изменение' : 'Change'}: ${event.from ?? '-'} -> ${to}${event.reason ? ` (${event.reason})` : ''}`, said.trim(), '', commandHelp(lang)].join('\n'),
+          text: [card, '', `${ru ? 'Изменение' : 'Change'}: ${event.from ?? '-'} -> ${to}${event.reason ? ` (${event.reason})` : ''}`, said, '', commandHelp(lang)].join('\n'),
         });
       }
       return drafts;
