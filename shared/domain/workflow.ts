@@ -95,14 +95,12 @@ export function featureSlotChange(before: Pick<Ticket, 'priority' | 'status' | '
   return holds === held ? null : holds ? 'take' : 'release';
 }
 
-/** The fields holdsFeatureSlot reads, as they will be once the plan's status path is walked (see moveTo). */
-function plannedSlotView(ticket: Ticket, plan: CommandPlan, path: readonly Status[] | null): Pick<Ticket, 'priority' | 'status' | 'startedAt'> {
-  let startedAt = ticket.startedAt;
-  for (const status of path ?? []) {
-    if (status === 'reopened') startedAt = null;
-    if (status === 'in_progress' && !startedAt) startedAt = 'planned';
-  }
-  return { priority: plan.priority ?? ticket.priority, status: plan.status ?? ticket.status, startedAt };
+/** Whether carrying out the plan would put a feature ticket into work, taking its tenant's feature slot. */
+export function planTakesFeatureSlot(ticket: Ticket, plan: CommandPlan): boolean {
+  const path = plan.status && plan.status !== ticket.status ? (statusPath(ticket.status, plan.status) ?? []) : [];
+  // The plan's moves as moveTo makes them (a reopening clears the start of work, in_progress sets it).
+  const after = path.reduce((t, status) => moveTo(t, status, ticket.updatedAt), { ...ticket, priority: plan.priority ?? ticket.priority });
+  return featureSlotChange(ticket, after) === 'take';
 }
 
 /** Where a customer's answer to a question sends the ticket: back to where it was before the question. */
@@ -188,7 +186,7 @@ export function planCommands(ticket: Ticket, commands: readonly EngineerCommand[
   const path = plan.status && plan.status !== ticket.status ? statusPath(ticket.status, plan.status) : null;
   if (plan.status && plan.status !== ticket.status && !path) {
     problems.push(`#status ${plan.status}: not allowed from ${ticket.status} (${statusNamesRu[ticket.status]}); allowed: ${describeStatuses(allowedNext(ticket.status))}`);
-  } else if (ctx.otherActiveFeature && featureSlotChange(ticket, plannedSlotView(ticket, plan, path)) === 'take') {
+  } else if (ctx.otherActiveFeature && planTakesFeatureSlot(ticket, plan)) {
     const what = plan.status && plan.status !== ticket.status ? `#status ${plan.status}` : `#priority ${priority}`;
     problems.push(`${what}: another feature ticket of this client, ${ctx.otherActiveFeature}, is in work and not yet accepted; the customer must accept it first`);
   }

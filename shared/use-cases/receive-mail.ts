@@ -17,7 +17,7 @@ import { ConcurrentUpdateError } from '../domain/errors';
 import type { Actor, TicketEvent } from '../domain/events';
 import { DEFAULT_PRIORITY, isCritical } from '../domain/priorities';
 import { isFinal, newTicket, type Attachment, type Status, type Ticket } from '../domain/ticket';
-import { featureSlotChange, holdsFeatureSlot, moveTo, planCommands, statusAfterAnswer, statusPath, withDeadlines, type SlaContext } from '../domain/workflow';
+import { featureSlotChange, holdsFeatureSlot, moveTo, planCommands, planTakesFeatureSlot, statusAfterAnswer, statusPath, withDeadlines, type SlaContext } from '../domain/workflow';
 import type { Logger } from '../log';
 import { readCommands } from '../mail/commands';
 import { parseMail } from '../mail/parse-mail';
@@ -416,14 +416,15 @@ async function engineerChange(ctx: MailContext, ticket: Ticket): Promise<Change>
     const target = await deps.tickets.getTicket(command.args[0]!.toUpperCase());
     duplicateTargets.set(command.args[0]!.toUpperCase(), Boolean(target && target.tenant === ticket.tenant));
   }
-  // The listing is read only when the commands could put a feature ticket into work; the slot in
-  // the store decides races (see saveTicket), this names the ticket in the way.
-  const priorityAfter = reading.commands.find((c) => c.name === 'priority')?.args[0] ?? ticket.priority;
-  const movesIntoWork = priorityAfter === 'feature' && !holdsFeatureSlot(ticket) && reading.commands.some((c) => c.name === 'status' || c.name === 'priority');
-  const otherActiveFeature = movesIntoWork
-    ? (ctx.featureHolder ?? (await deps.tickets.listTickets({ tenant: ticket.tenant, priority: 'feature' })).find((t) => t.key !== ticket.key && holdsFeatureSlot(t))?.key ?? null)
-    : null;
-  const checked = planCommands(ticket, reading.commands, { config: deps.config, otherActiveFeature, duplicateTargetExists: (k) => duplicateTargets.get(k) ?? false });
+  const check = (otherActiveFeature: string | null) =>
+    planCommands(ticket, reading.commands, { config: deps.config, otherActiveFeature, duplicateTargetExists: (k) => duplicateTargets.get(k) ?? false });
+  let checked = check(ctx.featureHolder ?? null);
+  // Only a plan that puts a feature ticket into work reads the tenant's listing, to name the ticket
+  // in the way; the slot in the store decides races (see saveTicket).
+  if ('plan' in checked && !ctx.featureHolder && planTakesFeatureSlot(ticket, checked.plan)) {
+    const holder = (await deps.tickets.listTickets({ tenant: ticket.tenant, priority: 'feature' })).find((t) => t.key !== ticket.key && holdsFeatureSlot(t));
+    if (holder) checked = check(holder.key);
+  }
   // Every problem at once: the lines that could not be read, then what the readable ones would break.
   const problems = [...reading.problems.map((p) => `${p.line}: ${p.reason}`), ...('problems' in checked ? checked.problems : [])];
   if (problems.length || 'problems' in checked) return reject(problems);
