@@ -1,5 +1,6 @@
 /** What a CLI command writes to; tests pass collectors, the binary passes the process streams. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -33,4 +34,11 @@ export function parseFlags<T extends ParseArgsConfig['options']>(argv: string[],
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** The parsed flags checked against their schema; every problem as `--flag: message`, a usage error. */
+export function checkedFlags<T>(schema: z.ZodType<T>, values: unknown): T {
+  const result = schema.safeParse(values);
+  if (!result.success) throw new UsageError(result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+  return result.data;
 }

@@ -18,14 +18,12 @@ import { BusinessCalendar } from '../domain/business-calendar';
 import { jsonLogger } from '../log';
 import { INBOUND_PREFIX, parseSesEvent, sesEventFor, UNKNOWN_VERDICTS, verdictsFromStoredMail, type Verdicts } from '../ses-event';
 import { FileEventBus } from '../adapters/event-bus';
-import { OutboxMailSender } from '../adapters/outbox-mail-sender';
-import { SmtpMailSender } from '../adapters/smtp-mail-sender';
 import type { TicketEvent } from '../domain/events';
 import { deliverEvent, type DeliverDeps } from '../use-cases/deliver-event';
 import { receiveMail } from '../use-cases/receive-mail';
 import type { MailStore } from '../use-cases/ports';
 import { parseFlags, UsageError, type CliIo } from './io';
-import { openStore } from './store-access';
+import { cliMailSender, openStore } from './store-access';
 
 export async function runReplayCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, { failed: { type: 'boolean' }, aws: { type: 'boolean' }, bucket: { type: 'string' }, table: { type: 'string' }, config: { type: 'string' }, to: { type: 'string', multiple: true } });
@@ -43,14 +41,8 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
   }
   const { store, close } = openStore({ aws: Boolean(values.aws), table: values.table });
   const deps = { mail, tickets: store, config, calendar: BusinessCalendar.fromConfig(config), now: () => new Date(), log: jsonLogger((l) => io.stderr(l)) };
-  // What the local stack delivers through: its outbox (or relay) and its bus file.
-  const deliverDeps = (): DeliverDeps => ({
-    tickets: store,
-    sender: env.MAILDESK_SMTP_RELAY ? new SmtpMailSender(env.MAILDESK_SMTP_RELAY) : new OutboxMailSender(paths.outbox),
-    bus: new FileEventBus(paths.events),
-    config,
-    log: deps.log,
-  });
+  // Undelivered events come from the local stack: delivered through its outbox (or relay) and its bus file.
+  const deliverDeps: DeliverDeps = { tickets: store, sender: cliMailSender(false).sender, bus: new FileEventBus(paths.events), config, log: deps.log };
   // SES's verdicts decide whether an engineer's #commands count: a replay uses the ones recorded with
   // the failure, else the ones SES wrote above the stored mail, else none (the mail counts as unauthenticated).
   const replayKey = async (key: string, recipients: string[], recorded?: Verdicts) => {
@@ -74,7 +66,7 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
         } else if (record.kind === 'event' && record.event) {
           // An outbox event the stack could not deliver: delivered again (each mail is claimed once per event and role).
           io.stderr(`replaying ${++replayed}/${files.length}: event ${record.event.id}`);
-          const delivery = await deliverEvent(record.event, deliverDeps());
+          const delivery = await deliverEvent(record.event, deliverDeps);
           io.stdout(JSON.stringify({ event: record.event.id, delivery }));
         } else continue;
         await rm(join(paths.failed, file));

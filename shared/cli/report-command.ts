@@ -3,14 +3,8 @@
  * `maildesk report send [--month 2026-11] [--force] [--now ISO] [--aws]`: the monthly report mail by hand
  */
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
-import { OutboxMailSender } from '../adapters/outbox-mail-sender';
-import { SesMailSender } from '../adapters/ses-mail-sender';
-import { SmtpMailSender } from '../adapters/smtp-mail-sender';
 import { jsonLogger } from '../log';
-import type { MailSender } from '../use-cases/ports';
 import { sendMonthlyReports } from '../use-cases/send-monthly-reports';
 import { loadConfig, resolveConfigPath } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
@@ -19,9 +13,9 @@ import { renderCsv } from '../reports/render-csv';
 import { renderHtml } from '../reports/render-html';
 import { renderMarkdown } from '../reports/render-markdown';
 import { MONTH_PATTERN, previousMonth, type SlaReport } from '../reports/sla-report';
-import { parseFlags, UsageError, type CliIo } from './io';
+import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
 import { progressOnStderr } from './progress';
-import { openStore } from './store-access';
+import { cliMailSender, openStore } from './store-access';
 
 const formats = ['md', 'csv', 'html', 'json'] as const;
 export type ReportFormat = (typeof formats)[number];
@@ -69,9 +63,7 @@ export async function runReportCommand(argv: string[], io: CliIo, now = new Date
     },
     false,
   );
-  const parsed = flagsSchema.safeParse(values);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
-  const flags = parsed.data;
+  const flags = checkedFlags(flagsSchema, values);
   const config = loadConfig(resolveConfigPath(flags.config));
   if (flags.tenant && !config.tenants.some((t) => t.id === flags.tenant)) {
     throw new UsageError(`--tenant: unknown tenant "${flags.tenant}"; known: ${config.tenants.map((t) => t.id).join(', ')}`);
@@ -106,13 +98,6 @@ const sendSchema = z.object({
   config: z.string().min(1).optional(),
 });
 
-/** Where the CLI sends mail: SES with --aws, else the local stack's relay or outbox folder. */
-export function cliMailSender(aws: boolean, env: NodeJS.ProcessEnv = process.env): { sender: MailSender; where: string } {
-  if (aws) return { sender: new SesMailSender(new SESv2Client({}), env.SES_CONFIGURATION_SET || undefined), where: 'SES' };
-  if (env.MAILDESK_SMTP_RELAY) return { sender: new SmtpMailSender(env.MAILDESK_SMTP_RELAY), where: env.MAILDESK_SMTP_RELAY };
-  const outbox = join(env.MAILDESK_DATA ?? '.maildesk', 'outbox');
-  return { sender: new OutboxMailSender(outbox), where: outbox };
-}
 
 /**
  * The monthly report mail by hand: without --force it does what the timer does (sends only on the
@@ -125,9 +110,7 @@ async function runReportSend(argv: string[], io: CliIo, defaultNow: Date): Promi
     { month: { type: 'string' }, force: { type: 'boolean' }, now: { type: 'string' }, aws: { type: 'boolean' }, table: { type: 'string' }, config: { type: 'string' } },
     false,
   );
-  const parsed = sendSchema.safeParse(values);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
-  const flags = parsed.data;
+  const flags = checkedFlags(sendSchema, values);
   if (flags.month && !flags.force) throw new UsageError('--month needs --force (without it the month is the previous one, sent on the first working day only)');
   const now = flags.now ? new Date(flags.now) : defaultNow;
   const config = loadConfig(resolveConfigPath(flags.config));

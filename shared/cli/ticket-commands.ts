@@ -6,7 +6,7 @@ import type { TicketEvent } from '../domain/events';
 import { priorityCodes, priorityNamesRu, slaPolicy } from '../domain/priorities';
 import { computeDeadlines } from '../domain/sla-policy';
 import { isFinal, isWaiting, statusCodes, statusNamesRu, templateFieldNames, type Ticket } from '../domain/ticket';
-import { parseFlags, UsageError, type CliIo } from './io';
+import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
 import { openStore } from './store-access';
 
 const HOUR_MS = 3_600_000;
@@ -28,12 +28,6 @@ const listFlags = z.object({
   table: z.string().optional(),
   config: z.string().optional(),
 });
-
-function checked<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new UsageError(result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
-  return result.data;
-}
 
 /** Where a ticket stands against its deadline right now. */
 export interface TimeLeft {
@@ -123,7 +117,7 @@ export async function runTicketsList(argv: string[], io: CliIo, now = new Date()
     },
     false,
   );
-  const flags = checked(listFlags, values);
+  const flags = checkedFlags(listFlags, values);
   const config = loadConfig(resolveConfigPath(flags.config));
   if (flags.tenant && !config.tenants.some((t) => t.id === flags.tenant)) throw new UsageError(`--tenant: unknown tenant "${flags.tenant}"; known: ${config.tenants.map((t) => t.id).join(', ')}`);
   const { store, close } = openStore({ aws: Boolean(flags.aws), table: flags.table });
