@@ -1,7 +1,7 @@
 /** The issue's targets, judged on one run's figures, each with its measured reason when not met. */
 import type { RunResults } from './report';
 import type { IngestRun } from './ingest';
-import type { StoreCostResult } from './store-cost';
+import type { KindCost } from './store-cost';
 
 export interface RtPhase {
   mails: number;
@@ -53,7 +53,7 @@ const HOW_WRITES_ARE_KEPT_DOWN =
   'Each mail notify sends is one conditional put of its Message-ID item, which is both the send-once claim and the lookup that threads replies to it; the `due` index projects keys only (the sweep reads the ticket itself), so a ticket write adds one small index entry there, not a second copy of the ticket.';
 
 /** Where the units of one kind of mail go, from its measured parts, when it is over the target. */
-function whereTheUnitsGo(m: StoreCostResult['newTicket'], gsiUnits: number): string {
+function whereTheUnitsGo(m: KindCost, gsiUnits: number): string {
   const transaction = m.wcuByOperation.TransactWriteItems ?? 0;
   return `Most units are inbound's transaction (${fmt(transaction)}): TransactWriteItems bills 2 WCU per KB of every item, the ticket, its \`byTenant\` copy (${fmt(gsiUnits)} units on the indexes in all: \`byTenant\` projects the whole ticket for listings) and the event, which carries the mail's text for the notification. Large mails push the mean: the text could be kept in the bucket only and the event carry its key, at the price of one S3 read per notification.`;
 }
@@ -80,30 +80,25 @@ export function evaluateTargets(r: Results): Target[] {
   }
   const c = r.storeCost;
   if (c) {
-    const gsi = (k: keyof StoreCostResult) => {
-      const t = (c[k] as StoreCostResult['newTicket']).capacityByTarget;
-      return (t['gsi:due'] ?? 0) + (t['gsi:byTenant'] ?? 0);
+    const wcuTarget = (id: string, name: string, cost: KindCost, limit: number, reasonEnd: string): Target => {
+      const met = cost.wcu.mean <= limit;
+      const gsiUnits = (cost.capacityByTarget['gsi:due'] ?? 0) + (cost.capacityByTarget['gsi:byTenant'] ?? 0);
+      return {
+        id,
+        name,
+        target: `<= ${limit} WCU`,
+        measured: `${fmt(cost.wcu.mean)} WCU mean (p50 ${cost.wcu.p50}, max ${cost.wcu.max}); inbound ${fmt(cost.inboundWcu)} + notify ${fmt(cost.notifyWcu)}; ${fmt(cost.rcu.mean)} RCU`,
+        met,
+        reason: `By operation: ${list(cost.wcuByOperation)}; ${reasonEnd}`,
+        toMeet: met ? '' : whereTheUnitsGo(cost, gsiUnits),
+      };
     };
-    const newMet = c.newTicket.wcu.mean <= 16;
-    out.push({
-      id: 'wcu-new',
-      name: '3 Store cost: new ticket',
-      target: '<= 16 WCU',
-      measured: `${fmt(c.newTicket.wcu.mean)} WCU mean (p50 ${c.newTicket.wcu.p50}, max ${c.newTicket.wcu.max}); inbound ${fmt(c.newTicket.inboundWcu)} + notify ${fmt(c.newTicket.notifyWcu)}; ${fmt(c.newTicket.rcu.mean)} RCU`,
-      met: newMet,
-      reason: `By operation: ${list(c.newTicket.wcuByOperation)}; by table/index (read and write): ${list(c.newTicket.capacityByTarget)}. The mean is over mails of every size: p50 ${c.newTicket.wcu.p50}. ${HOW_WRITES_ARE_KEPT_DOWN}`,
-      toMeet: newMet ? '' : whereTheUnitsGo(c.newTicket, gsi('newTicket')),
-    });
-    const replyMet = c.reply.wcu.mean <= 12;
-    out.push({
-      id: 'wcu-reply',
-      name: '3 Store cost: customer reply',
-      target: '<= 12 WCU',
-      measured: `${fmt(c.reply.wcu.mean)} WCU mean (p50 ${c.reply.wcu.p50}, max ${c.reply.wcu.max}); inbound ${fmt(c.reply.inboundWcu)} + notify ${fmt(c.reply.notifyWcu)}; ${fmt(c.reply.rcu.mean)} RCU`,
-      met: replyMet,
-      reason: `By operation: ${list(c.reply.wcuByOperation)}; by table/index: ${list(c.reply.capacityByTarget)}. Judged on the mean; the median reply is ${c.reply.wcu.p50}.`,
-      toMeet: replyMet ? '' : whereTheUnitsGo(c.reply, gsi('reply')),
-    });
+    const created = c.newTicket;
+    const reply = c.reply;
+    out.push(
+      wcuTarget('wcu-new', '3 Store cost: new ticket', created, 16, `by table/index (read and write): ${list(created.capacityByTarget)}. The mean is over mails of every size: p50 ${created.wcu.p50}. ${HOW_WRITES_ARE_KEPT_DOWN}`),
+      wcuTarget('wcu-reply', '3 Store cost: customer reply', reply, 12, `by table/index: ${list(reply.capacityByTarget)}. Judged on the mean; the median reply is ${reply.wcu.p50}.`),
+    );
     out.push({
       id: 'wcu-command',
       name: '3 Store cost: engineer command',
