@@ -15,7 +15,8 @@ import { ensureTicketTable } from '../shared/adapters/ticket-table';
 import type { MaildeskConfig } from '../shared/config';
 import type { MailStore, TicketStore } from '../shared/use-cases/ports';
 import type { CorpusMail } from './corpus';
-import { MemoryMailStore, MemoryTicketStore, inboundFor, makePipeline, pool, processMail, round, summary, type Pipeline } from './pipeline';
+import { MemoryMailStore, MemoryTicketStore, inboundFor, makePipeline, processMail, round, summary, type Pipeline } from './pipeline';
+import { mapLimit } from '../shared/map-limit';
 
 export interface PhaseResult {
   mails: number;
@@ -85,7 +86,7 @@ async function phase(
   const dynamo0 = dynamoCpuMs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await pool(mails, concurrency, async (mail) => {
+  await mapLimit(mails, concurrency, async (mail) => {
     const start = performance.now();
     const result = await processMail(p, inboundFor(mail, idOf(mail)));
     latencies.push(performance.now() - start);
@@ -155,7 +156,7 @@ export async function measureIngest(o: IngestOptions): Promise<IngestRun> {
   // What the table holds, read back (not timed).
   const tickets = await dynamo.listTickets();
   let commentEvents = 0;
-  await pool(tickets, 16, async (t) => {
+  await mapLimit(tickets, 16, async (t) => {
     const comments = (await dynamo.listEvents(t.key)).filter((e) => e.type === 'ticket.commented').length;
     commentEvents += comments;
   });

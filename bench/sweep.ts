@@ -18,7 +18,8 @@ import { withDeadlines } from '../shared/domain/workflow';
 import { sweepDeadlines } from '../shared/use-cases/sweep-deadlines';
 import type { CapacityMeter } from './capacity';
 import type { CorpusMail } from './corpus';
-import { MemoryMailStore, MemoryTicketStore, benchLogger, inboundFor, makePipeline, median, pool, processMail, round } from './pipeline';
+import { MemoryMailStore, MemoryTicketStore, benchLogger, inboundFor, makePipeline, median, processMail, round } from './pipeline';
+import { mapLimit } from '../shared/map-limit';
 
 export interface SweepPoint {
   stored: number;
@@ -58,7 +59,7 @@ async function writeTickets(client: DynamoDBClient, table: string, items: Array<
   const batches: Array<Array<Record<string, unknown>>> = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   // DynamoDB Local serialises writes: a few requests in flight keep it busy, more only queue.
-  await pool(batches, 6, async (batch) => {
+  await mapLimit(batches, 6, async (batch) => {
     let requests = batch.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; requests.length; attempt++) {
       const result = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));

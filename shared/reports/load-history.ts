@@ -1,5 +1,6 @@
 /** Loads the tickets (and their event history) that can count in a month's SLA report. */
 import type { MaildeskConfig } from '../config';
+import { mapLimit } from '../map-limit';
 import type { BusinessCalendar } from '../domain/business-calendar';
 import type { TicketStore } from '../use-cases/ports';
 import { buildSlaReport, monthWindow, type SlaReport, type SlaReportOptions, type TicketHistory } from './sla-report';
@@ -20,26 +21,19 @@ export interface LoadHistoryOptions {
  * transaction as its events) or still waiting for the customer (an open pause counts).
  */
 export async function loadHistory(store: Pick<TicketStore, 'listTickets' | 'listEvents'>, options: LoadHistoryOptions): Promise<TicketHistory[]> {
-  const fromIso = options.from.toISOString();
+  const fromMs = options.from.getTime();
   const toMs = options.to.getTime();
   const tickets = (await Promise.all(options.tenants.map((tenant) => store.listTickets({ tenant })))).flat();
   const relevant = tickets.filter(
-    (t) => Date.parse(t.createdAt) < toMs && (Date.parse(t.updatedAt) >= Date.parse(fromIso) || t.pauses.some((p) => p.to === null)),
+    (t) => Date.parse(t.createdAt) < toMs && (Date.parse(t.updatedAt) >= fromMs || t.pauses.some((p) => p.to === null)),
   );
-  const out: TicketHistory[] = new Array(relevant.length);
-  let next = 0;
   let done = 0;
   options.onProgress?.(0, relevant.length);
-  const worker = async () => {
-    while (next < relevant.length) {
-      const i = next++;
-      const ticket = relevant[i]!;
-      out[i] = { ticket, events: await store.listEvents(ticket.key) };
-      options.onProgress?.(++done, relevant.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, relevant.length)) }, worker));
-  return out;
+  return mapLimit(relevant, options.concurrency ?? 8, async (ticket) => {
+    const history = { ticket, events: await store.listEvents(ticket.key) };
+    options.onProgress?.(++done, relevant.length);
+    return history;
+  });
 }
 
 /** Loads what a month's report needs and builds it. */

@@ -12,7 +12,7 @@ import type { InboundMail } from '../../shared/use-cases/receive-mail';
 import { sentCounts, startDirectEnv, type DirectEnv } from '../support/direct-env';
 import { FAULT_KINDS, FaultInjector, type FaultKind, type InjectedFault } from '../support/fault-injection';
 import { buildMail } from '../support/mail-builder';
-import { mapLimit } from '../support/map-limit';
+import { mapLimit } from '../../shared/map-limit';
 
 type Pipeline = 'inbound' | 'notify' | 'sla-sweep';
 

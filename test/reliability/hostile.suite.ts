@@ -13,7 +13,7 @@ import type { OutgoingMail } from '../../shared/use-cases/ports';
 import { receiveMail, type InboundMail, type Outcome } from '../../shared/use-cases/receive-mail';
 import { startHarness, type Harness } from '../support/harness';
 import { generatedCorpus, handMadeCorpus, type HostileMail } from '../support/hostile-corpus';
-import { mapLimit } from '../support/map-limit';
+import { mapLimit } from '../../shared/map-limit';
 import { buildMail, messageId, storeInbound } from '../support/mail-builder';
 
 export interface HostileScale {
