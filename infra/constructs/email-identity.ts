@@ -1,6 +1,6 @@
 /**
  * The domain's SES identity (Easy DKIM), the configuration set every outgoing mail uses, and
- * the DNS: with a Route 53 hosted zone the MX and the three DKIM CNAMEs are created here,
+ * the DNS: with a Route 53 hosted zone the MX, the three DKIM CNAMEs and the DMARC TXT are created here,
  * otherwise they are printed as stack outputs for the operator to create (README, Deploy).
  *
  * Bounce and complaint events: SES can publish to EventBridge only on the account's *default*
@@ -15,6 +15,13 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+
+/**
+ * The desk domain's DMARC policy. Its own mail is DKIM-signed by SES for the domain (aligned), so
+ * it passes; mail forged in the desk's name is quarantined by receivers that honour DMARC.
+ * Relaxed alignment: SES's Easy DKIM signs with the domain itself.
+ */
+export const DMARC_RECORD_VALUE = 'v=DMARC1; p=quarantine; adkim=r; aspf=r';
 
 /** detail-types SES puts on the default bus for the events the configuration set publishes. */
 export const SES_FEEDBACK_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'] as const;
@@ -89,10 +96,20 @@ export class MailIdentity extends Construct {
         values: [{ priority: 10, hostName: this.mxTarget }],
         comment: 'maildesk: SES email receiving',
       });
+      new route53.TxtRecord(this, 'Dmarc', {
+        zone,
+        recordName: `_dmarc.${props.domain}.`,
+        values: [DMARC_RECORD_VALUE],
+        comment: 'maildesk: DMARC policy of the desk domain',
+      });
     } else {
       new CfnOutput(stack, 'DnsMxRecord', {
         description: `Create this MX record for ${props.domain}`,
         value: `${props.domain}. MX 10 ${this.mxTarget}`,
+      });
+      new CfnOutput(stack, 'DnsDmarcRecord', {
+        description: `Create this DMARC TXT record for ${props.domain} (unless the domain already publishes one)`,
+        value: `_dmarc.${props.domain}. TXT "${DMARC_RECORD_VALUE}"`,
       });
       this.identity.dkimRecords.forEach((record, i) => {
         new CfnOutput(stack, `DnsDkimRecord${i + 1}`, {
