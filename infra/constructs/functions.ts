@@ -262,14 +262,8 @@ export class MaildeskFunctions extends Construct {
         filters: [lambda.FilterCriteria.filter(NOTIFY_STREAM_FILTER)],
       }),
     );
-    notify.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadMailForForwarding',
-        actions: ['s3:GetObject'],
-        resources: [bucket.arnForObjects(`${MAIL_PREFIXES.attachments}*`), bucket.arnForObjects(`${MAIL_PREFIXES.inbound}*`)],
-      }),
-    );
-    notify.role.addToPolicy(listBucket(bucket));
+    // No S3: notify writes mail from the ticket item alone (attachments are listed by key, never
+    // read), so its role reads no raw mail or attachment (patient data) at all.
     notify.role.addToPolicy(sendMail(props.identityArn, props.configurationSetArn));
     notify.role.addToPolicy(putEvents(props.bus));
 

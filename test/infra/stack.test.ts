@@ -655,7 +655,7 @@ describe('IAM: least privilege', () => {
     expect(actionsOf(table)).not.toContain('dynamodb:Scan');
   });
 
-  it('notify: stream, table, reads mail, sends through the domain identity + configuration set, puts events on the maildesk bus', () => {
+  it('notify: stream, table, sends through the domain identity + configuration set, puts events on the maildesk bus', () => {
     const st = statementsOf(stack.functions.roles.notify);
     const send = st.find((s) => s.Sid === 'SendMail')!;
     expect(actionsOf(send).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
@@ -669,6 +669,12 @@ describe('IAM: least privilege', () => {
       }),
     );
     expect(st.flatMap(actionsOf)).not.toContain('s3:PutObject');
+  });
+
+  it('notify: no S3 at all (it never reads the raw mail or attachments: a leaked role reads no patient data)', () => {
+    const st = statementsOf(stack.functions.roles.notify);
+    expect(st.flatMap(actionsOf).filter((a) => a.startsWith('s3:'))).toEqual([]);
+    expect(JSON.stringify(st)).not.toContain(id(stack.rawMail.bucket));
   });
 
   it('sla-sweep: queries only the due index and writes the table; no S3, no SES, no bus (notify publishes its outbox events)', () => {
