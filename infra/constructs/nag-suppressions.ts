@@ -62,13 +62,7 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
       reason: prefixReason('PutObject of mail that could not be processed under failed/'),
     },
 
-    // notify: reads attachments and raw mail to forward them; stream read needs ListStreams.
-    { scope: fns.roles.notify, id: `AwsSolutions-IAM5[${objects('inbound/')}]`, reason: prefixReason('GetObject of raw mail to forward it to engineers') },
-    {
-      scope: fns.roles.notify,
-      id: `AwsSolutions-IAM5[${objects('attachments/')}]`,
-      reason: prefixReason('GetObject of attachments to attach them to outgoing mail'),
-    },
+    // notify: no S3; the stream read needs ListStreams.
     {
       scope: fns.roles.notify,
       id: 'AwsSolutions-IAM5[Resource::*]',
