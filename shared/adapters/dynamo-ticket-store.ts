@@ -16,6 +16,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { TicketEvent } from '../domain/events';
+import { newEventNonce } from '../mail/message-ids';
 import type { Ticket } from '../domain/ticket';
 import type { DueTicket, TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';
 import { DUE_INDEX, DUE_SHARDS, EVENT_SK_PREFIX, TENANT_INDEX, dueShard, keys, ticketKeyOfPk } from './table-layout';
@@ -63,7 +64,8 @@ export function ticketItem(ticket: Ticket): Record<string, unknown> {
 }
 
 export function eventItem(event: TicketEvent, inboundId: string | null): Record<string, unknown> {
-  return { ...keys.event(event.ticketKey, inboundId, event.at, event.id), itemType: 'event', ...fit(event) };
+  // The nonce seeds the event's outgoing Message-IDs; the put is conditional, so the first write's stays.
+  return { ...keys.event(event.ticketKey, inboundId, event.at, event.id), itemType: 'event', ...fit(event), nonce: event.nonce ?? newEventNonce() };
 }
 
 /** How many thread ids one mail may make us look up (In-Reply-To first, then References newest first). */

@@ -55,4 +55,10 @@ export interface TicketEvent {
   recipient?: string;
   attachmentKeys?: string[];
   data?: Record<string, string | number | boolean | null>;
+  /**
+   * 128 random bits (hex) set by the store when the event item is first written: the seed of its
+   * mails' Message-IDs (message-ids.ts), so they are stable across deliveries and unguessable.
+   * Events stored before it existed have none and keep the old id form.
+   */
+  nonce?: string;
 }
