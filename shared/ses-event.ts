@@ -1,6 +1,7 @@
 /** The SES receipt event (Lambda action after the S3 action), checked at the edge with zod. */
 import { z } from 'zod';
-import type { InboundMail, SesVerdict } from './use-cases/receive-mail';
+import { readSesReceipt, type SesVerdict } from './mail/authentication';
+import type { InboundMail } from './use-cases/receive-mail';
 
 const verdict = z
   .object({ status: z.string() })
@@ -74,13 +75,6 @@ export type Verdicts = InboundMail['verdicts'];
 /** Fail closed: no check passed, none failed (engineer commands do not count; spam/virus not flagged). */
 export const UNKNOWN_VERDICTS: Verdicts = { spam: 'NONE', virus: 'NONE', spf: 'NONE', dkim: 'NONE', dmarc: 'NONE' };
 
-/**
- * Headers SES's S3 action puts above the received message. Only this leading block is read: the
- * sender's own headers come after it, so a forged `Authentication-Results: amazonses.com; dkim=pass`
- * inside the message is never taken for SES's.
- */
-const SES_BLOCK = new Set(['return-path', 'received', 'x-ses-spam-verdict', 'x-ses-virus-verdict', 'received-spf', 'authentication-results', 'x-ses-receipt', 'x-ses-dkim-signature', 'arc-seal', 'arc-message-signature', 'arc-authentication-results']);
-
 const authResult = (value: string, method: string): SesVerdict => {
   const result = new RegExp(`(?:^|[;\\s])${method}\\s*=\\s*([a-z]+)`, 'i').exec(value)?.[1]?.toLowerCase();
   if (result === 'pass') return 'PASS';
@@ -97,26 +91,15 @@ const verdictHeader = (value: string | undefined): SesVerdict => {
 /**
  * The verdicts SES recorded in a stored raw mail (`X-SES-Spam-Verdict`, `X-SES-Virus-Verdict`, and
  * its `Authentication-Results: amazonses.com; spf=...; dkim=...; dmarc=...`), so a replay from the
- * bucket judges the mail as SES did. Null when the mail does not start with SES's receipt block
- * (an .eml from elsewhere): the caller then treats it as unauthenticated.
+ * bucket judges the mail as SES did. Only SES's block counts (see readSesReceipt). Null when the mail
+ * does not start with SES's receipt block (an .eml from elsewhere): the caller then treats it as
+ * unauthenticated.
  */
 export function verdictsFromStoredMail(raw: Buffer): Verdicts | null {
-  const head = raw.subarray(0, 256 * 1024).toString('latin1');
-  const end = /\r?\n\r?\n/.exec(head)?.index ?? head.length;
-  const fields = head
-    .slice(0, end)
-    .replace(/\r?\n[ \t]+/g, ' ')
-    .split(/\r?\n/)
-    .map((line) => /^([!-9;-~]+):\s*(.*)$/.exec(line))
-    .map((m) => (m ? { name: m[1]!.toLowerCase(), value: m[2]! } : null));
-  const block: Array<{ name: string; value: string }> = [];
-  for (const field of fields) {
-    if (!field || !SES_BLOCK.has(field.name)) break;
-    block.push(field);
-  }
-  if (!block.some((f) => f.name === 'x-ses-receipt')) return null;
-  const first = (name: string) => block.find((f) => f.name === name)?.value;
-  const auth = block.find((f) => f.name === 'authentication-results' && /^\s*amazonses\.com\s*;/i.test(f.value))?.value ?? '';
+  const receipt = readSesReceipt(raw);
+  if (!receipt) return null;
+  const first = (name: string) => receipt.fields.find((f) => f.name === name)?.value;
+  const auth = receipt.authenticationResults ?? '';
   return {
     spam: verdictHeader(first('x-ses-spam-verdict')),
     virus: verdictHeader(first('x-ses-virus-verdict')),
@@ -126,13 +109,18 @@ export function verdictsFromStoredMail(raw: Buffer): Verdicts | null {
   };
 }
 
-/** The receipt block the local stack puts above a mail it receives, as SES does (loopback mail counts as passing). */
-export function localReceiptHeaders(id: string, verdicts: Verdicts): string {
+/**
+ * The receipt block the local stack puts above a mail it receives, as SES does (loopback mail counts
+ * as passing). With `dkimDomains` and a DKIM PASS it lists one passing signature per domain, as SES
+ * writes them (`dkim=pass header.i=@example.com;`), so a mail can prove its From domain by aligned DKIM.
+ */
+export function localReceiptHeaders(id: string, verdicts: Verdicts, dkimDomains: readonly string[] = []): string {
   const low = (v: SesVerdict) => (v === 'PROCESSING_FAILED' ? 'temperror' : v === 'GRAY' ? 'softfail' : v.toLowerCase());
+  const dkim = verdicts.dkim === 'PASS' && dkimDomains.length ? dkimDomains.map((d) => `dkim=pass header.i=@${d.toLowerCase()}`).join('; ') : `dkim=${low(verdicts.dkim)}`;
   return [
     `X-SES-Spam-Verdict: ${verdicts.spam}`,
     `X-SES-Virus-Verdict: ${verdicts.virus}`,
-    `Authentication-Results: amazonses.com; spf=${low(verdicts.spf)}; dkim=${low(verdicts.dkim)}; dmarc=${low(verdicts.dmarc)}`,
+    `Authentication-Results: amazonses.com; spf=${low(verdicts.spf)}; ${dkim}; dmarc=${low(verdicts.dmarc)}`,
     `X-SES-RECEIPT: local-${id}`,
     '',
   ].join('\r\n');
