@@ -4,6 +4,7 @@ import { loadConfig, resolveConfigPath } from '../config';
 import { parseMail } from '../mail/parse-mail';
 import { readMail } from '../mail/read-mail';
 import { parseFlags, UsageError, type CliIo } from './io';
+import { terminalJson } from './terminal-text';
 
 export async function runParseCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, { config: { type: 'string' } });
@@ -17,6 +18,6 @@ export async function runParseCommand(argv: string[], io: CliIo): Promise<number
   }
   const config = loadConfig(resolveConfigPath(values.config));
   const reading = readMail(await parseMail(raw), config);
-  io.stdout(JSON.stringify(reading, null, 2));
+  io.stdout(terminalJson(reading, 2));
   return 0;
 }

@@ -15,6 +15,7 @@ import { renderMarkdown } from '../reports/render-markdown';
 import { MONTH_PATTERN, previousMonth, type SlaReport } from '../reports/sla-report';
 import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
 import { progressOnStderr } from './progress';
+import { terminalJson, terminalSafe } from './terminal-text';
 import { cliMailSender, openStore } from './store-access';
 
 const formats = ['md', 'csv', 'html', 'json'] as const;
@@ -39,7 +40,7 @@ export function renderReport(report: SlaReport, format: ReportFormat): string {
     case 'html':
       return renderHtml(report);
     case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return `${terminalJson(report, 2)}\n`;
   }
 }
 
@@ -75,12 +76,13 @@ export async function runReportCommand(argv: string[], io: CliIo, now = new Date
   try {
     const report = await loadSlaReport(store, config, calendar, { month, tenants: flags.tenant ? [flags.tenant] : undefined, now, onProgress: (d, t) => progress.update(d, t) });
     progress.finish();
-    const text = renderReport(report, flags.format);
     if (flags.out) {
+      const text = renderReport(report, flags.format);
       await writeFile(flags.out, text);
       io.stderr(`wrote ${flags.out} (${flags.format}, ${Buffer.byteLength(text)} bytes): ${month}, ${report.tenants.map((t) => t.id).join(', ')}`);
     } else {
-      io.stdout(text);
+      // On the terminal, mail text in the report (summaries) comes without control characters.
+      io.stdout(renderReport(terminalSafe(report), flags.format));
     }
     return 0;
   } finally {
@@ -118,7 +120,7 @@ async function runReportSend(argv: string[], io: CliIo, defaultNow: Date): Promi
   const { sender, where } = cliMailSender(Boolean(flags.aws));
   try {
     const result = await sendMonthlyReports(now, { tickets: store, sender, config, calendar: BusinessCalendar.fromConfig(config), log: jsonLogger((line) => io.stderr(line), 'maildesk-cli') }, { force: flags.force, month: flags.month });
-    io.stdout(JSON.stringify({ ...result, via: where }, null, 2));
+    io.stdout(terminalJson({ ...result, via: where }, 2));
     return 0;
   } finally {
     close();

@@ -8,6 +8,7 @@ import { computeDeadlines } from '../domain/sla-policy';
 import { isFinal, isWaiting, statusCodes, statusNamesRu, templateFieldNames, type Ticket } from '../domain/ticket';
 import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
 import { openStore } from './store-access';
+import { terminalJson, terminalSafe, terminalText } from './terminal-text';
 
 const HOUR_MS = 3_600_000;
 
@@ -124,6 +125,8 @@ export async function runTicketsList(argv: string[], io: CliIo, now = new Date()
   try {
     const calendar = BusinessCalendar.fromConfig(config);
     let tickets = await store.listTickets({ tenant: flags.tenant, status: flags.status, priority: flags.priority });
+    // Mail text (summaries, names) never reaches the terminal with its control characters.
+    tickets = tickets.map((t) => terminalSafe(t));
     // Finished tickets are history: shown with --all or when their status is asked for.
     if (!flags.all && !flags.status) tickets = tickets.filter((t) => !isFinal(t.status));
     if (flags.breached) tickets = tickets.filter((t) => t.breached);
@@ -136,7 +139,7 @@ export async function runTicketsList(argv: string[], io: CliIo, now = new Date()
     const dueOf = (r: (typeof rows)[number]) => (r.left.deadline === null ? Number.POSITIVE_INFINITY : Date.parse(r.left.deadline));
     rows.sort((a, b) => dueOf(a) - dueOf(b) || a.ticket.number - b.ticket.number);
     if (flags.json) {
-      io.stdout(JSON.stringify(rows.map(({ ticket, left }) => ({ ...orderedTicket(ticket), ...left })), null, 2));
+      io.stdout(terminalJson(rows.map(({ ticket, left }) => ({ ...orderedTicket(ticket), ...left })), 2));
       return 0;
     }
     io.stdout(renderTable(rows, config, Boolean(io.isTty)));
@@ -187,12 +190,14 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
   const config = loadConfig(resolveConfigPath(values.config));
   const { store, close } = openStore({ aws: Boolean(values.aws), table: values.table });
   try {
-    const ticket = await store.getTicket(key);
-    if (!ticket) {
+    const stored = await store.getTicket(key);
+    if (!stored) {
       io.stderr(`ticket ${key} not found`);
       return 1;
     }
-    const events = await store.listEvents(key);
+    // Mail text (summary, names, fields, filenames, comments, reasons) never reaches the terminal with its control characters.
+    const ticket = terminalSafe(stored);
+    const events = terminalSafe(await store.listEvents(key));
     const calendar = BusinessCalendar.fromConfig(config);
     const left = timeLeft(ticket, config, calendar, now);
     const participants = participantsOf(ticket, events, config);
@@ -208,7 +213,7 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
       attachmentKeys: e.attachmentKeys ?? [],
     }));
     if (values.json) {
-      io.stdout(JSON.stringify({ ...orderedTicket(ticket), dueAt: ticket.deadlines.dueAt, timeLeft: left, participants, history }, null, 2));
+      io.stdout(terminalJson({ ...orderedTicket(ticket), dueAt: ticket.deadlines.dueAt, timeLeft: left, participants, history }, 2));
       return 0;
     }
     const tz = config.timezone;
@@ -242,7 +247,7 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
           `  ${localTime(h.at, tz)}  ${h.type}${h.from ? ` ${h.from} -> ${h.to}` : ''}  ${h.actor}${h.text ? `\n      ${h.text.split('\n').join('\n      ')}` : ''}${h.reason ? `\n      (${h.reason})` : ''}`,
       ),
     ];
-    io.stdout(lines.join('\n'));
+    io.stdout(terminalText(lines.join('\n')));
     return 0;
   } finally {
     close();
