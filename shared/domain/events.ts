@@ -18,6 +18,7 @@ export const eventTypes = [
   'ticket.auto_closed',
   'command.rejected', // engineer's commands were invalid: nothing applied, engineer told why
   'sender.refused', // sender outside the tenant's allowed domains: polite refusal, no ticket
+  'engineer.unauthenticated', // engineer's address, From domain not proven: commands not applied, engineer told why
   'sla.escalated', // blocking ticket: engineers told at once
   'sla.warning',
   'sla.breached',
