@@ -15,6 +15,7 @@ import { TicketNotFoundError } from '../domain/errors';
 import { isCritical } from '../domain/priorities';
 import { allowedNext, isFinal, isWaiting, type Ticket } from '../domain/ticket';
 import type { Logger } from '../log';
+import { eventMessageId } from '../mail/message-ids';
 import { deadlineLines, fieldLines, formatInstant, priorityName, signature, statusExplanation, statusName, type Language } from '../mail/texts';
 import type { BusEvent, EventBus, MailSender, OutgoingMail, TicketStore } from './ports';
 
@@ -97,23 +98,71 @@ function busEvent(event: TicketEvent, ticket: Ticket | null): BusEvent {
 const domainOf = (address: string) => address.split('@')[1] ?? 'maildesk.local';
 const safeId = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 150);
 
+/**
+ * The Message-ID of one mail of an event, the same on every delivery: recording it is the claim that
+ * sends the mail once, and the lookup that threads replies to it. From the event's random nonce, so it
+ * names nothing and cannot be guessed (a cited id lets a reply find its ticket). Events stored before
+ * the nonce existed keep the old form, derived from the event id, so their claims still match.
+ */
+const messageIdOf = (event: TicketEvent, role: Role, from: string) =>
+  event.nonce ? eventMessageId(event.nonce, role, from) : `${safeId(event.id)}.${role}@${domainOf(from)}`;
+
+/** An automatic answer goes to its sender and at most this many Cc: no spam cannon from one inbound mail. */
+export const AUTO_ANSWER_MAX_CC = 10;
+const AUTO_ANSWER_COUNTER_TTL_SECONDS = 2 * 3600;
+
+/**
+ * Answers to an inbound mail (acknowledgements, refusals, "already finished") are sent because
+ * someone wrote, so whoever can forge a From could aim them: they reach few, and every address
+ * they reach counts against its own hourly cap.
+ */
+const answersMail = (draft: Draft) => draft.autoReply || draft.role === 'recipient';
+
+/**
+ * Counts each address of an automatic answer against its hourly cap; addresses over it are dropped.
+ * The senders are counted first: if none of them may be answered, the Cc are not counted at all.
+ */
+async function withinCaps(to: string[], cc: string[], event: TicketEvent, deps: DeliverDeps): Promise<{ to: string[]; cc: string[] } | null> {
+  const hour = event.at.slice(0, 13);
+  const allowed = async (addresses: string[]) => {
+    const counts = await Promise.all(addresses.map((a) => deps.tickets.increment(`autoreply#${a.toLowerCase()}#${hour}`, AUTO_ANSWER_COUNTER_TTL_SECONDS)));
+    return addresses.filter((_, i) => counts[i]! <= deps.config.autoReplyLimitPerHour);
+  };
+  const keptTo = await allowed(to);
+  const fields = { eventId: event.id, ticketKey: event.ticketKey, limit: deps.config.autoReplyLimitPerHour };
+  if (keptTo.length === 0) {
+    deps.log.warn('auto-reply cap reached: not answering', fields);
+    return null;
+  }
+  const bounded = cc.slice(0, AUTO_ANSWER_MAX_CC);
+  const keptCc = await allowed(bounded);
+  if (keptTo.length < to.length || keptCc.length < cc.length) {
+    // counts only: addresses are personal data
+    deps.log.warn('automatic answer narrowed', { ...fields, ccGiven: cc.length, ccBound: AUTO_ANSWER_MAX_CC, ccCapped: bounded.length - keptCc.length, toCapped: to.length - keptTo.length });
+  }
+  return { to: keptTo, cc: keptCc };
+}
+
 async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, draft: Draft, deps: DeliverDeps): Promise<'sent' | 'already-sent' | 'capped' | 'no-recipients'> {
-  const to = draft.to.filter((a) => !isSupportAddress(deps.config, a));
+  let to = draft.to.filter((a) => !isSupportAddress(deps.config, a));
   if (to.length === 0) return 'no-recipients';
+  const seen = new Set(to.map((a) => a.toLowerCase()));
+  let cc = draft.cc.filter((a) => {
+    const lower = a.toLowerCase();
+    if (seen.has(lower) || isSupportAddress(deps.config, a)) return false;
+    seen.add(lower);
+    return true;
+  });
   const from = tenant.addresses[0]!;
-  // Derived from the event and the role only, so every delivery of the event names the same mail:
-  // recording it is the claim that sends the mail once, and the lookup that threads replies to it.
-  const messageId = `${safeId(event.id)}.${draft.role}@${domainOf(from)}`;
+  const messageId = messageIdOf(event, draft.role, from);
   if (!(await deps.tickets.claimMessageId(messageId, ticket?.key ?? null))) return 'already-sent';
   let providerMessageId: string | null;
   try {
-    if (draft.autoReply) {
-      const hour = event.at.slice(0, 13);
-      const count = await deps.tickets.increment(`autoreply#${to[0]}#${hour}`, 2 * 3600);
-      if (count > deps.config.autoReplyLimitPerHour) {
-        deps.log.warn('auto-reply cap reached: not answering', { eventId: event.id, ticketKey: event.ticketKey, limit: deps.config.autoReplyLimitPerHour });
-        return 'capped';
-      }
+    if (answersMail(draft)) {
+      // Counted after the claim, so a second delivery of the event counts nothing; a capped mail keeps its claim.
+      const kept = await withinCaps(to, cc, event, deps);
+      if (!kept) return 'capped';
+      ({ to, cc } = kept);
     }
     // Threaded under the customer's first mail. The mail that caused the event is added only when
     // the recipients have it: the customer's own mail, or any mail for the engineers; an engineer's
@@ -124,7 +173,7 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
     const mail: OutgoingMail = {
       from: `"${tenant.name}" <${from}>`,
       to,
-      cc: draft.cc.filter((a) => !isSupportAddress(deps.config, a) && !to.includes(a)),
+      cc,
       replyTo: from,
       subject: draft.subject,
       text: draft.text,

@@ -10,6 +10,7 @@
 import type { MaildeskConfig, Tenant } from '../config';
 import type { BusinessCalendar } from '../domain/business-calendar';
 import type { Logger } from '../log';
+import { randomMessageId } from '../mail/message-ids';
 import { fmtHours, fmtPercent } from '../reports/format';
 import { loadSlaReport } from '../reports/load-history';
 import { renderHtml } from '../reports/render-html';
@@ -53,7 +54,11 @@ function monthName(month: string, lang: Tenant['language']): string {
   return `${(lang === 'en' ? monthsEn : monthsRu)[m]} ${month.slice(0, 4)}`;
 }
 
-export function reportMail(report: SlaReport, tenant: Tenant, html: string): OutgoingMail {
+/**
+ * `messageId` defaults to a random one: the claim above, not the id, sends the report once, and an id
+ * naming the tenant and month could be cited to find its way into a thread.
+ */
+export function reportMail(report: SlaReport, tenant: Tenant, html: string, messageId = randomMessageId(tenant.addresses[0]!)): OutgoingMail {
   const ru = tenant.language !== 'en';
   const from = tenant.addresses[0]!;
   const t = report.tenants[0]!.total;
@@ -103,7 +108,7 @@ export function reportMail(report: SlaReport, tenant: Tenant, html: string): Out
     replyTo: from,
     subject: ru ? `Отчёт SLA за ${when}: ${tenant.name}` : `SLA report for ${when}: ${tenant.name}`,
     text: text.join('\n'),
-    messageId: `report.${tenant.id}.${report.month}@${from.split('@')[1] ?? 'maildesk.local'}`,
+    messageId,
     inReplyTo: null,
     references: [],
     headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Maildesk-Report': `sla ${report.month}` },
