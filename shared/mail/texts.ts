@@ -111,3 +111,62 @@ export function statusExplanation(to: Status, lang: Language): string {
   };
   return (lang === 'en' ? en : ru)[to];
 }
+
+/** The line the engineers' copy carries when a mail did not prove its From (it may be forged). */
+export const unauthenticatedWarning = (lang: Language) =>
+  lang === 'ru'
+    ? '⚠ Отправитель не подтверждён (SPF/DKIM/DMARC): письмо может быть подделкой. Статус, приоритет и участники заявки по нему не изменены.'
+    : '⚠ Sender not authenticated (SPF/DKIM/DMARC): this mail may be forged. It changed no status, priority or participants.';
+
+export interface UnprovenEngineerMail {
+  fromDomain: string;
+  spf: string;
+  dkim: string;
+  dmarc: string;
+  /** domains of the DKIM signatures SES saw pass */
+  dkimDomains: string[];
+  /** #command lines in the mail */
+  commands: number;
+}
+
+/**
+ * To an engineer whose mail did not prove its From domain: what was seen, why it is not enough, and
+ * what to fix (README "Authentication"). Only verdicts and domains: never the mail's text.
+ */
+export function unprovenEngineerLines(m: UnprovenEngineerMail, lang: Language): string[] {
+  const ru = lang === 'ru';
+  const d = m.fromDomain;
+  const signed = m.dkimDomains.length ? m.dkimDomains.join(', ') : ru ? 'нет' : 'none';
+  const why: string[] = [];
+  if (m.dmarc === 'FAIL') why.push(ru ? `DMARC домена ${d} отклонил письмо (FAIL): оно не прошло ни выровненную проверку SPF, ни подпись DKIM этого домена.` : `The DMARC policy of ${d} rejected the mail (FAIL): neither an aligned SPF nor a DKIM signature of that domain passed.`);
+  else if (m.dmarc === 'GRAY' || m.dmarc === 'NONE') {
+    why.push(ru ? `Для домена ${d} не опубликована запись DMARC (DMARC ${m.dmarc}), а подписи DKIM самого домена ${d} (или его родительского домена) среди прошедших проверку нет.` : `${d} publishes no DMARC record (DMARC ${m.dmarc}), and no passing DKIM signature is of ${d} itself (or a parent of it).`);
+    if (m.dkimDomains.length) why.push(ru ? `Подписи других доменов (${signed}) ничего не говорят об адресе From.` : `Signatures of other domains (${signed}) prove nothing about the From address.`);
+    if (m.spf === 'PASS') why.push(ru ? 'Проверка SPF относится к адресу конверта, который выбирает отправитель: одной её недостаточно.' : 'SPF checks the envelope sender, which the sender chooses: it is never enough alone.');
+  } else why.push(ru ? `Проверка DMARC не выполнена (DMARC ${m.dmarc}).` : `DMARC could not be checked (DMARC ${m.dmarc}).`);
+  return ru
+    ? [
+        `Ваше письмо пришло с адреса сотрудника поддержки, но не доказало, что отправлено с домена ${d}.`,
+        m.commands ? 'Команды из него не выполнены; текст не отправлен клиенту и записан в заявку как комментарий.' : 'Текст не отправлен клиенту и записан в заявку как комментарий.',
+        '',
+        `Проверки SES: SPF ${m.spf}, DKIM ${m.dkim}, DMARC ${m.dmarc}. Прошедшие подписи DKIM: ${signed}.`,
+        ...why,
+        '',
+        'Что исправить (одно из двух):',
+        `  - опубликуйте запись DMARC для домена ${d}: TXT-запись _dmarc.${d} со значением "v=DMARC1; p=none" (или строже), и чтобы SPF или DKIM вашей почты были выровнены с ${d};`,
+        `  - или подписывайте исходящую почту DKIM-ключом домена ${d} (d=${d}).`,
+        'Если вы не отправляли это письмо, кто-то пишет от вашего имени: сообщите администратору.',
+      ]
+    : [
+        `Your mail came from a support engineer's address but did not prove it was sent by ${d}.`,
+        m.commands ? 'Its commands were not applied; its text was not sent to the customer and is recorded on the ticket as a comment.' : 'Its text was not sent to the customer and is recorded on the ticket as a comment.',
+        '',
+        `SES checks: SPF ${m.spf}, DKIM ${m.dkim}, DMARC ${m.dmarc}. Passing DKIM signatures: ${signed}.`,
+        ...why,
+        '',
+        'What to fix (either):',
+        `  - publish a DMARC record for ${d}: TXT _dmarc.${d} "v=DMARC1; p=none" (or stricter), with your mail's SPF or DKIM aligned with ${d};`,
+        `  - or sign your outgoing mail with a DKIM key of ${d} (d=${d}).`,
+        'If you did not send this mail, someone is writing in your name: tell your administrator.',
+      ];
+}

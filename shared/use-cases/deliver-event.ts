@@ -16,7 +16,7 @@ import { isCritical } from '../domain/priorities';
 import { allowedNext, isFinal, isWaiting, type Ticket } from '../domain/ticket';
 import type { Logger } from '../log';
 import { eventMessageId } from '../mail/message-ids';
-import { deadlineLines, fieldLines, formatInstant, priorityName, signature, statusExplanation, statusName, type Language } from '../mail/texts';
+import { deadlineLines, fieldLines, formatInstant, priorityName, signature, statusExplanation, statusName, unauthenticatedWarning, unprovenEngineerLines, type Language } from '../mail/texts';
 import type { BusEvent, EventBus, MailSender, OutgoingMail, TicketStore } from './ports';
 
 export interface DeliverDeps {
@@ -279,6 +279,8 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
   // What a person wrote, if anything (answers and internal notes always carry it).
   const said = event.text?.trim() ?? '';
   const saidLines = said ? ['', said] : [];
+  // A mail that did not prove its From: the engineers' copy says so first.
+  const warning = event.data?.unauthenticated ? [unauthenticatedWarning(lang), ''] : [];
   /** A mail to the requester (and Cc) in the thread of the acknowledgement. */
   const letter = (lines: string[], autoReply = false): Draft => ({
     role: 'requester',
@@ -327,7 +329,7 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
           ...engineersExcept(),
           autoReply: false,
           subject: subjectOf(ticket, lang, critical ? (ru ? 'СРОЧНО, новая заявка' : 'URGENT, new ticket') : ru ? 'Новая заявка' : 'New ticket'),
-          text: [card, '', ru ? 'Текст обращения:' : 'Request text:', '', event.text?.trim() || '-', '', ...attachmentLines(ticket, event.attachmentKeys, lang), '', commandHelp(lang)].join('\n'),
+          text: [...warning, card, '', ru ? 'Текст обращения:' : 'Request text:', '', event.text?.trim() || '-', '', ...attachmentLines(ticket, event.attachmentKeys, lang), '', commandHelp(lang)].join('\n'),
         },
       ];
     }
@@ -338,7 +340,7 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
           ...engineersExcept(event.actor.address),
           autoReply: false,
           subject: subjectOf(ticket, lang, ru ? 'Ответ клиента' : 'Customer reply'),
-          text: [card, '', `${ru ? 'От' : 'From'}: ${event.actor.address ?? '-'}`, said, '', ...attachmentLines(ticket, event.attachmentKeys, lang), '', commandHelp(lang)].join('\n'),
+          text: [...warning, card, '', `${ru ? 'От' : 'From'}: ${event.actor.address ?? '-'}`, said, '', ...attachmentLines(ticket, event.attachmentKeys, lang), '', commandHelp(lang)].join('\n'),
         },
       ];
     case 'ticket.answered':
@@ -475,6 +477,34 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
                   allowedNext(ticket.status).map((s) => `${s} (${statusName(s, lang)})`).join(', ') || (ru ? 'никуда (заявка завершена)' : 'none (the ticket is final)')
                 }.`,
                 ru ? 'Текст вашего письма клиенту не отправлен. Исправьте команды и ответьте ещё раз.' : 'Your text was not sent to the customer. Fix the commands and reply again.',
+                '',
+                card,
+              ].join('\n'),
+            },
+          ]
+        : [];
+    case 'engineer.unauthenticated':
+      // To the engineer's address in the config (never the mail's own From or Reply-To); capped like any auto-reply.
+      return event.recipient && engineerAddresses(config).includes(event.recipient)
+        ? [
+            {
+              role: 'recipient',
+              to: [event.recipient],
+              cc: [],
+              autoReply: true,
+              subject: subjectOf(ticket, lang, ru ? 'Письмо не подтверждено, команды не выполнены' : 'Mail not authenticated, commands not applied'),
+              text: [
+                ...unprovenEngineerLines(
+                  {
+                    fromDomain: String(event.data?.fromDomain ?? ''),
+                    spf: String(event.data?.spf ?? 'NONE'),
+                    dkim: String(event.data?.dkim ?? 'NONE'),
+                    dmarc: String(event.data?.dmarc ?? 'NONE'),
+                    dkimDomains: String(event.data?.dkimDomains ?? '').split(' ').filter(Boolean),
+                    commands: Number(event.data?.commands ?? 0),
+                  },
+                  lang,
+                ),
                 '',
                 card,
               ].join('\n'),
