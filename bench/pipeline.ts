@@ -19,6 +19,7 @@ import type { TicketEvent } from '../shared/domain/events';
 import type { Ticket } from '../shared/domain/ticket';
 import { jsonLogger, type Logger } from '../shared/log';
 import { composeMail } from '../shared/mail/compose';
+import { newEventNonce } from '../shared/mail/message-ids';
 import { sesEventFor, parseSesEvent } from '../shared/ses-event';
 import { deliverEvent, type DeliverDeps } from '../shared/use-cases/deliver-event';
 import type { BusEvent, EventBus, MailSender, MailStore, OutgoingMail, TicketFilter, TicketStore, WriteResult } from '../shared/use-cases/ports';
@@ -74,6 +75,9 @@ export class MemoryBus implements EventBus {
  */
 export type CapturingStore = TicketStore & { take(inboundId: string | null): TicketEvent[] };
 
+/** Like DynamoTicketStore's eventItem: an event gets its Message-ID nonce when first written. */
+const withNonce = (events: TicketEvent[]): TicketEvent[] => events.map((e) => (e.nonce ? e : { ...e, nonce: newEventNonce() }));
+
 export function capturingStore(inner: TicketStore): CapturingStore {
   const captured = new Map<string, TicketEvent[]>();
   const keep = (inboundId: string | null, events: TicketEvent[], result: WriteResult): WriteResult => {
@@ -86,10 +90,13 @@ export function capturingStore(inner: TicketStore): CapturingStore {
       captured.delete(inboundId ?? '');
       return events;
     },
+    // Nonces set here, before the write, so the captured events are the ones the store (and the stream) carry.
     async saveTicket(change: Parameters<TicketStore['saveTicket']>[0]) {
-      return keep(change.inboundId, change.events, await inner.saveTicket(change));
+      const events = withNonce(change.events);
+      return keep(change.inboundId, events, await inner.saveTicket({ ...change, events }));
     },
-    async saveEvents(events: TicketEvent[], inboundId: string | null, ...rest: unknown[]) {
+    async saveEvents(plain: TicketEvent[], inboundId: string | null, ...rest: unknown[]) {
+      const events = withNonce(plain);
       return keep(inboundId, events, await (inner.saveEvents as (...a: unknown[]) => Promise<WriteResult>)(events, inboundId, ...rest));
     },
   };
@@ -142,13 +149,13 @@ export class MemoryTicketStore implements TicketStore {
     this.tickets.set(ticket.key, ticket);
     if (inboundId) this.inbound.add(inboundId);
     for (const id of ids) this.messageIds.set(id, ticket.key);
-    this.events.set(ticket.key, [...(this.events.get(ticket.key) ?? []), ...events]);
+    this.events.set(ticket.key, [...(this.events.get(ticket.key) ?? []), ...withNonce(events)]);
     return { ok: true };
   }
   async saveEvents(events: TicketEvent[], inboundId: string | null): Promise<WriteResult> {
     if (inboundId && this.inbound.has(inboundId)) return { ok: false, reason: 'duplicate' };
     if (inboundId) this.inbound.add(inboundId);
-    for (const e of events) this.events.set(e.ticketKey ?? `MAIL#${inboundId}`, [...(this.events.get(e.ticketKey ?? `MAIL#${inboundId}`) ?? []), e]);
+    for (const e of withNonce(events)) this.events.set(e.ticketKey ?? `MAIL#${inboundId}`, [...(this.events.get(e.ticketKey ?? `MAIL#${inboundId}`) ?? []), e]);
     return { ok: true };
   }
   async listEvents(ticketKey: string) {
