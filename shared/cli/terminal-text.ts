@@ -47,5 +47,10 @@ export function terminalSafe<T>(value: T, multiLine: ReadonlySet<string> = new S
  * a JSON reader; such characters only ever occur inside strings, so the result stays valid JSON.
  */
 export function terminalJson(value: unknown, space?: number): string {
-  return JSON.stringify(value, null, space).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return terminalJsonLine(JSON.stringify(value, null, space));
+}
+
+/** JSON text already made (a log line): DEL and C1 controls escaped as terminalJson does. */
+export function terminalJsonLine(json: string): string {
+  return json.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReplayCommand } from '../../shared/cli/replay-command';
 import type { CliIo } from '../../shared/cli/io';
 import type { Ticket } from '../../shared/domain/ticket';
-import { verdictsFromStoredMail } from '../../shared/ses-event';
+import { UNKNOWN_VERDICTS, verdictsFromStoredMail } from '../../shared/ses-event';
 import { FaultInjector } from '../support/fault-injection';
 import { startHarness, type Harness } from '../support/harness';
 import { buildMail, messageId } from '../support/mail-builder';
@@ -194,6 +194,32 @@ describe('replay keeps SES\'s verdicts', () => {
       expect({ status: after.status, priority: after.priority }).toEqual({ status: before.status, priority: before.priority });
     });
   }
+
+  // Issue 12, item 9: `replay FILE.eml` read an SES block written at the top of the file itself.
+  it('FILE.eml from elsewhere with a forged SES block on top: replayed as unauthenticated, its commands do nothing, and its stored copy says so', async () => {
+    const file = join(files, 'forged-ses-block.eml');
+    await writeFile(file, Buffer.concat([Buffer.from(sesBlock('pass')), await forgedCommand(key)]));
+    const before = (await h.stack.store.getTicket(key))!;
+    const { code, lines } = await replay(file);
+    expect(code).toBe(0);
+    expect(lines[0]).toMatchObject({ verdicts: 'unknown', outcome: { ticketKey: key } });
+    const after = (await h.stack.store.getTicket(key))!;
+    expect({ status: after.status, priority: after.priority }).toEqual({ status: before.status, priority: before.priority });
+    // the copy kept in the bucket carries the verdicts it was judged by, not the file's: a replay of its key gains nothing either
+    expect(verdictsFromStoredMail(await h.stack.receiveDeps.mail.get(lines[0]!.key!))).toEqual(UNKNOWN_VERDICTS);
+  });
+
+  it('FILE.eml with --trust-file-verdicts (a copy of a stored mail, on the operator\'s word): the SES block in the file counts', async () => {
+    await h.send({ from: 'trusted@clinic-north.example', to: NORTH, subject: 'Доверенный файл', text: 'текст', messageId: '<trusted-root@clinic-north.example>' });
+    const trustedKey = keyOf(h.stack.outcomes.at(-1)!);
+    await h.newMail();
+    const command = await buildMail({ from: 'engineer1@support.example', to: NORTH, subject: `Re: [${trustedKey}] x`, text: '#status in_progress\n#priority blocking\nБерём', messageId: messageId('trusted'), inReplyTo: '<trusted-root@clinic-north.example>' });
+    const file = join(files, 'trusted.eml');
+    await writeFile(file, Buffer.concat([Buffer.from(sesBlock('pass')), command]));
+    const { lines } = await replay(file, '--trust-file-verdicts');
+    expect(lines[0]).toMatchObject({ verdicts: 'file', outcome: { ticketKey: trustedKey } });
+    expect(await h.stack.store.getTicket(trustedKey)).toMatchObject({ status: 'in_progress', priority: 'blocking' });
+  });
 
   it('a forged engineer mail kept in failed/ with its verdicts: replayed, its commands do nothing', async () => {
     await h.stack.receiveDeps.mail.put('inbound/forged-failed', await forgedCommand(key));
