@@ -110,19 +110,33 @@ const MOBILE_SIGNATURE = [
 ];
 const CLOSING = /^(?:с уважением|с наилучшими пожеланиями|всего доброго|best regards|kind regards|regards|best wishes|thanks and regards|с уважением и благодарностью)(?=$|[\s,.!])[\s,.!]*(?:\S.{0,50})?$/i;
 
+const SIGNATURE_TAIL_LINES = 6;
+const SIGNATURE_LINE_LENGTH = 70;
+
 /** Where the signature starts, or -1. */
 function signatureStart(lines: readonly string[]): number {
+  // A closing starts a signature only when what follows is a few short lines (name, role,
+  // phone). Which lines qualify is read once from the end, so 50,000 "Regards" lines cost
+  // one pass, not one pass each: `shortTail` is the first index from which the rest of the
+  // mail is at most 6 non-blank lines, all short.
+  let shortTail = lines.length;
+  let tailLines = 0;
+  for (let j = lines.length - 1; j >= 0; j--) {
+    const t = lines[j]!.trim();
+    if (t === '') {
+      shortTail = j;
+      continue;
+    }
+    if (t.length > SIGNATURE_LINE_LENGTH || ++tailLines > SIGNATURE_TAIL_LINES) break;
+    shortTail = j;
+  }
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const t = line.trim();
     // RFC 3676 delimiter "-- " (also without the trailing space, as many clients send it).
-    if (/^--\s*$/.test(line) || line === '-- ') return i;
+    if (line.startsWith('--') && line.slice(2).trim() === '') return i;
+    const t = line.trim();
     if (t.length <= 80 && MOBILE_SIGNATURE.some((re) => re.test(t))) return i;
-    if (t.length <= 60 && CLOSING.test(t)) {
-      // A closing starts a signature only when what follows is a few short lines (name, role, phone).
-      const after = lines.slice(i + 1).filter((l) => !isBlank(l));
-      if (after.length <= 6 && after.every((l) => l.trim().length <= 70)) return i;
-    }
+    if (t.length <= 60 && i + 1 >= shortTail && CLOSING.test(t)) return i;
   }
   return -1;
 }
