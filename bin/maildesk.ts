@@ -2,6 +2,7 @@
 import { ConfigError } from '../shared/config';
 import { processIo, UsageError } from '../shared/cli/io';
 import { runParseCommand } from '../shared/cli/parse-command';
+import { runReceiveCommand } from '../shared/cli/receive-command';
 import { runReplayCommand } from '../shared/cli/replay-command';
 import { runReportCommand } from '../shared/cli/report-command';
 import { runSlaCommand } from '../shared/cli/sla-command';
@@ -18,6 +19,10 @@ const usage = `maildesk <command>
   report send [--force --month 2026-11] [--now ISO] [--aws]   the monthly report mail (as the timer does)
   sweep [--now ISO] [--dry-run] [--aws]           run one SLA sweep
   replay <inbound/KEY | FILE.eml | --failed>      reprocess stored mail idempotently
+         [--trust-file-verdicts]                  (a FILE.eml counts as unauthenticated unless trusted)
+  receive FILE.eml [--verdicts spf=PASS,dkim=PASS,dmarc=PASS,spam=PASS,virus=PASS]
+         [--dkim-domain DOMAIN]... [--recipient ADDR]...
+                                                  hand one mail to the running local stack as SES would (JSON line)
 
 The local stack's DynamoDB Local is used unless --aws (then --table or MAILDESK_TABLE).`;
 
@@ -32,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       return runSweepCommand(argv.slice(1), processIo);
     case 'replay':
       return runReplayCommand(argv.slice(1), processIo);
+    case 'receive':
+      return runReceiveCommand(argv.slice(1), processIo);
     case 'tickets':
       if (sub === 'list') return runTicketsList(rest, processIo);
       throw new UsageError('usage: maildesk tickets list [...]');
