@@ -5,10 +5,13 @@
  *
  * 1 drop SES spam/virus FAIL (kept in the bucket, logged)
  * 2 load and read the raw mail; drop auto-generated mail and mail to no tenant
- * 3 find its ticket: Message-ID threading first, then the [MG-n] tag (same tenant, participants only)
- * 4 new mail: open a ticket (or refuse a sender outside the tenant's domains)
- *   reply: engineer commands (authenticated only), customer comment/verdict/answer, or final-state explanation
- * 5 write ticket + events + Message-ID lookups + inbound marker in one transaction (idempotent),
+ * 3 what the mail proves about its From domain (SES's DMARC, or aligned DKIM from SES's receipt block)
+ * 4 find its ticket: Message-ID threading first, then the [MG-n] tag; either only for a sender who may
+ *   join it (same tenant; a participant, an engineer's address, or a proven colleague of the requester)
+ * 5 new mail: open a ticket (or refuse a sender outside the tenant's domains)
+ *   reply: engineer commands (proven From only), customer comment/verdict/answer, or final-state explanation;
+ *   mail that failed authentication only comments, and an unproven engineer is told why
+ * 6 write ticket + events + Message-ID lookups + inbound marker in one transaction (idempotent),
  *   reloading and retrying when another writer got there first
  */
 import { engineerByAddress, isSupportAddress, type Engineer, type MaildeskConfig, type Tenant } from '../config';
@@ -19,6 +22,7 @@ import { DEFAULT_PRIORITY, isCritical } from '../domain/priorities';
 import { isFinal, newTicket, type Attachment, type Status, type Ticket } from '../domain/ticket';
 import { featureSlotChange, holdsFeatureSlot, moveTo, planCommands, planTakesFeatureSlot, statusAfterAnswer, statusPath, withDeadlines, type SlaContext } from '../domain/workflow';
 import type { Logger } from '../log';
+import { authenticateSender, dkimDomainsFromStoredMail, domainOfAddress, type SenderAuthentication, type SesVerdict } from '../mail/authentication';
 import { readCommands } from '../mail/commands';
 import { parseMail } from '../mail/parse-mail';
 import { readMail } from '../mail/read-mail';
@@ -26,7 +30,7 @@ import { readTemplateFields } from '../mail/template-fields';
 import type { MailReading, ParsedMail } from '../mail/types';
 import type { MailStore, TicketStore } from './ports';
 
-export type SesVerdict = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED' | 'NONE';
+export type { SesVerdict };
 
 /** What SES tells us about a received mail (or the local SMTP server in its place). */
 export interface InboundMail {
@@ -94,25 +98,19 @@ export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Prom
   const tenant = routeTenant(deps.config, parsed, inbound.recipients);
   if (!tenant) return ignore('unknown-tenant');
 
+  // 3 SES's verdicts come with the event; the DKIM signing domains only from SES's block above the mail.
+  const auth = authenticateSender(sender, inbound.verdicts, dkimDomainsFromStoredMail(raw));
   const engineer = engineerByAddress(deps.config, sender);
-  const authenticated = isAuthenticated(inbound.verdicts);
-  if (engineer && !authenticated) {
-    log.security('engineer address failed DKIM/SPF/DMARC: commands ignored, treated as a comment', {
-      inboundId: inbound.inboundId,
-      tenant: tenant.id,
-      spf: inbound.verdicts.spf,
-      dkim: inbound.verdicts.dkim,
-      dmarc: inbound.verdicts.dmarc,
-    });
-  }
-  const actsAsEngineer = engineer && authenticated ? engineer : null;
-  const ctx: MailContext = { inbound, parsed, reading, tenant, sender, engineer: actsAsEngineer, deps };
+  const authFields = { inboundId: inbound.inboundId, tenant: tenant.id, fromDomain: auth.fromDomain, spf: inbound.verdicts.spf, dkim: inbound.verdicts.dkim, dmarc: inbound.verdicts.dmarc, dkimDomains: auth.dkimDomains };
+  if (engineer && !auth.proof) log.security('engineer address without proof of its From domain: commands ignored, treated as a comment, engineer told', authFields);
+  else if (auth.failed) log.security('mail failed authentication: it may only comment', authFields);
+  const ctx: MailContext = { inbound, parsed, reading, tenant, sender, engineer: engineer && auth.proof ? engineer : null, unprovenEngineer: engineer && !auth.proof ? engineer : null, auth, deps };
 
-  // 3
+  // 4
   const ticketKey = await findTicket(ctx);
   if (reading.ticketKey && !ticketKey) log.info('subject tag names no ticket reachable by this sender', { inboundId: inbound.inboundId, tenant: tenant.id });
 
-  // 4 + 5
+  // 5 + 6
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const started = Date.now();
     const outcome = ticketKey ? await reply(ctx, ticketKey) : await open(ctx);
@@ -131,16 +129,16 @@ interface MailContext {
   reading: MailReading;
   tenant: Tenant;
   sender: string;
+  /** the engineer whose From domain is proven: only their #commands count */
   engineer: Engineer | null;
+  /** an engineer's address without that proof: its text is a comment, the engineer is told why */
+  unprovenEngineer: Engineer | null;
+  auth: SenderAuthentication;
   deps: ReceiveDeps;
   /** the attachments' upload, started by the first attempt that needs it */
   storedAttachments?: Promise<Attachment[]>;
   /** the feature ticket whose slot a lost race showed (the tenant listing may not show it yet) */
   featureHolder?: string;
-}
-
-function isAuthenticated(v: InboundMail['verdicts']): boolean {
-  return (v.dkim === 'PASS' || v.spf === 'PASS') && v.dmarc !== 'FAIL';
 }
 
 function routeTenant(config: MaildeskConfig, mail: ParsedMail, recipients: readonly string[]): Tenant | undefined {
@@ -154,23 +152,36 @@ function routeTenant(config: MaildeskConfig, mail: ParsedMail, recipients: reado
 }
 
 async function findTicket(ctx: MailContext): Promise<string | null> {
-  const { parsed, reading, deps, tenant, sender, engineer } = ctx;
+  const { parsed, reading, deps, tenant } = ctx;
   const threadIds = [...parsed.inReplyTo, ...[...parsed.references].reverse()].flatMap(expandMessageId);
   const byThread = threadIds.length ? await deps.tickets.findByMessageIds(threadIds) : null;
   if (byThread) {
     const ticket = await deps.tickets.getTicket(byThread);
-    if (ticket && ticket.tenant === tenant.id) return byThread;
-    if (ticket) deps.log.security('thread points to another tenant: not followed', { inboundId: ctx.inbound.inboundId, tenant: tenant.id });
+    if (ticket && ticket.tenant !== tenant.id) deps.log.security('thread points to another tenant: not followed', { inboundId: ctx.inbound.inboundId, tenant: tenant.id });
+    else if (ticket && mayJoin(ctx, ticket)) return byThread;
+    else if (ticket) deps.log.security('thread cited by a sender who may not join the ticket: not followed', { inboundId: ctx.inbound.inboundId, tenant: tenant.id, ticketKey: ticket.key });
   }
   if (reading.ticketKey) {
     const ticket = await deps.tickets.getTicket(reading.ticketKey);
-    // An engineer's address counts as a participant even when its mail failed DKIM/SPF: the mail then
-    // lands on the ticket as a plain comment instead of opening a ticket in the engineer's name.
-    const participant = ticket && (engineer || engineerByAddress(deps.config, sender) || ticket.requester === sender || ticket.cc.includes(sender));
-    if (ticket && ticket.tenant === tenant.id && participant) return ticket.key;
+    if (ticket && ticket.tenant === tenant.id && mayJoin(ctx, ticket)) return ticket.key;
     if (ticket && ticket.tenant !== tenant.id) deps.log.security('subject tag of another tenant: not followed', { inboundId: ctx.inbound.inboundId, tenant: tenant.id });
   }
   return null;
+}
+
+/**
+ * Who may join a ticket, whatever the mail cites (ids can leak or be guessed): a participant, an
+ * engineer's address (an unproven one lands as a plain comment instead of opening a ticket in the
+ * engineer's name), or a proven sender of the requester's own domain or of the tenant's
+ * allowedSenderDomains (a colleague, who then becomes a Cc participant).
+ */
+function mayJoin(ctx: MailContext, ticket: Ticket): boolean {
+  const sender = ctx.sender.toLowerCase();
+  if (ctx.engineer || ctx.unprovenEngineer) return true;
+  if (ticket.requester.toLowerCase() === sender || ticket.cc.some((a) => a.toLowerCase() === sender)) return true;
+  if (!ctx.auth.proof) return false;
+  const domain = domainOfAddress(sender);
+  return domain === domainOfAddress(ticket.requester) || (ctx.tenant.allowedSenderDomains ?? []).includes(domain);
 }
 
 /** SES rewrites Message-IDs as <id@region.amazonses.com>; we remember the bare id too. */
@@ -254,7 +265,8 @@ async function open(ctx: MailContext): Promise<Outcome | 'conflict'> {
     if (other && other.tenant === tenant.id) linkedTo.push(candidate);
   }
   const excluded = new Set([requester, sender, ...config.engineers.map((e) => e.address)]);
-  const cc = [...new Set([...parsed.to, ...parsed.cc].map((a) => a.address))].filter((a) => !excluded.has(a) && !isSupportAddress(config, a));
+  // A mail that failed authentication is answered only at the address it claims: no Cc participants.
+  const cc = ctx.auth.failed ? [] : [...new Set([...parsed.to, ...parsed.cc].map((a) => a.address))].filter((a) => !excluded.has(a) && !isSupportAddress(config, a));
   const attachments = await storeAttachments(ctx);
   const priority = reading.priority ?? DEFAULT_PRIORITY;
   const rootMessageId = parsed.messageId ?? `${inbound.inboundId}@inbound.maildesk`;
@@ -279,6 +291,7 @@ async function open(ctx: MailContext): Promise<Outcome | 'conflict'> {
     slaContext(deps),
     now,
   );
+  const data = { ...(reading.ticketKey && !linkedTo.includes(reading.ticketKey) ? { mentionsUnknown: reading.ticketKey } : {}), ...unauthenticatedMark(ctx) };
   const events: TicketEvent[] = [
     {
       id: eventId(inbound.inboundId, 'created'),
@@ -292,9 +305,11 @@ async function open(ctx: MailContext): Promise<Outcome | 'conflict'> {
       messageId: parsed.messageId ?? undefined,
       mailKey: inbound.mailKey,
       attachmentKeys: attachments.map((a) => a.key),
-      ...(reading.ticketKey && !linkedTo.includes(reading.ticketKey) ? { data: { mentionsUnknown: reading.ticketKey } } : {}),
+      ...(Object.keys(data).length ? { data } : {}),
     },
   ];
+  const notice = unprovenEngineerNotice(ctx, key, at);
+  if (notice) events.push(notice);
   if (isCritical(priority)) {
     events.push({ id: eventId(inbound.inboundId, 'escalated'), type: 'sla.escalated', ticketKey: key, tenant: tenant.id, at, actor: { kind: 'system', address: null }, priority });
   }
@@ -375,29 +390,61 @@ function withAttachments(ticket: Ticket, added: Attachment[]): Ticket {
   return added.length ? { ...ticket, attachments: [...ticket.attachments, ...added] } : ticket;
 }
 
+/** Marks what the engineers read as not proven to come from its From (a warning line in their copy). */
+function unauthenticatedMark(ctx: MailContext): { unauthenticated: true } | undefined {
+  return ctx.auth.failed || ctx.unprovenEngineer ? { unauthenticated: true } : undefined;
+}
+
+/** The engineer whose address a mail used without proof is told why, at the address in the config. */
+function unprovenEngineerNotice(ctx: MailContext, ticketKey: string, at: string): TicketEvent | null {
+  const engineer = ctx.unprovenEngineer;
+  if (!engineer) return null;
+  const { verdicts } = ctx.inbound;
+  const commands = readCommands(ctx.reading.newText, ctx.deps.config.ticketPrefix);
+  return {
+    id: eventId(ctx.inbound.inboundId, 'unproven'),
+    type: 'engineer.unauthenticated',
+    ticketKey,
+    tenant: ctx.tenant.id,
+    at,
+    actor: actorOf(ctx),
+    recipient: engineer.address,
+    messageId: ctx.parsed.messageId ?? undefined,
+    data: { fromDomain: ctx.auth.fromDomain, spf: verdicts.spf, dkim: verdicts.dkim, dmarc: verdicts.dmarc, dkimDomains: ctx.auth.dkimDomains.join(' '), commands: commands.commands.length + commands.problems.length },
+  };
+}
+
 function customerChange(ctx: MailContext, ticket: Ticket, added: Attachment[]): Change {
   if (isFinal(ticket.status)) return { kind: 'final-reply' };
   const now = ctx.deps.now();
   const at = now.toISOString();
   const text = ctx.reading.newText;
-  const events: TicketEvent[] = [{ ...baseEvent(ctx, ticket, 'comment', at), type: 'ticket.commented', text, ...(added.length ? { attachmentKeys: added.map((a) => a.key) } : {}) }];
+  const mark = unauthenticatedMark(ctx);
+  const events: TicketEvent[] = [
+    { ...baseEvent(ctx, ticket, 'comment', at), type: 'ticket.commented', text, ...(added.length ? { attachmentKeys: added.map((a) => a.key) } : {}), ...(mark ? { data: mark } : {}) },
+  ];
+  const notice = unprovenEngineerNotice(ctx, ticket.key, at);
+  if (notice) events.push(notice);
   let next: Ticket = { ...ticket, updatedAt: at };
-  if (ticket.status === 'info_requested') {
+  // Only the customer's own mail moves the ticket: not one that failed authentication (a forged verdict
+  // or answer), not an engineer's address (an engineer is no customer, and this one is unproven).
+  const moves = !ctx.auth.failed && !engineerByAddress(ctx.deps.config, ctx.sender);
+  if (moves && ticket.status === 'info_requested') {
     const moved = walk(ctx, next, [statusAfterAnswer(ticket)], at, undefined);
     next = moved.ticket;
     events.push(...moved.events);
-  } else if (ticket.status === 'awaiting_test' && ctx.reading.verdict) {
+  } else if (moves && ticket.status === 'awaiting_test' && ctx.reading.verdict) {
     const moved = walk(ctx, next, ctx.reading.verdict === 'accepted' ? ['verified', 'deploying'] : ['bug_found', 'in_progress'], at, undefined);
     next = moved.ticket;
     events.push(...moved.events);
-  } else if (ticket.status === 'awaiting_test' && !engineerByAddress(ctx.deps.config, ctx.sender)) {
+  } else if (moves && ticket.status === 'awaiting_test') {
     // A customer's answer without a verdict ("not tested yet", a question) restarts the 10 wd wait and
     // its reminder: only silence closes a ticket (auto-replies never get this far). The pause goes on.
     next = { ...next, waitingSince: at, reminded: false };
   }
-  // A colleague of the requester who joins the thread is kept informed; an engineer's address (a mail
-  // that failed DKIM/SPF) never becomes a customer participant.
-  if (!next.cc.includes(ctx.sender) && next.requester !== ctx.sender && !engineerByAddress(ctx.deps.config, ctx.sender)) next = { ...next, cc: [...next.cc, ctx.sender] };
+  // A colleague of the requester who joined the thread (findTicket let only a proven one in) is kept
+  // informed; an engineer's address never becomes a customer participant, nor does a failing mail add people.
+  if (moves && !next.cc.includes(ctx.sender) && next.requester !== ctx.sender) next = { ...next, cc: [...next.cc, ctx.sender] };
   return { kind: 'updated', ticket: withDeadlines(next, slaContext(ctx.deps), now), events };
 }
 

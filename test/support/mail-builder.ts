@@ -1,6 +1,6 @@
 /** Builds raw RFC 5322 mail for the tests with nodemailer's MailComposer (well-formed), plus helpers to feed it to a stack. */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { INBOUND_PREFIX, parseSesEvent, sesEventFor } from '../../shared/ses-event';
+import { INBOUND_PREFIX, localReceiptHeaders, parseSesEvent, sesEventFor } from '../../shared/ses-event';
 import type { InboundMail, SesVerdict } from '../../shared/use-cases/receive-mail';
 import type { Harness } from './harness';
 import { newId } from './direct-env';
@@ -38,11 +38,17 @@ export async function buildMail(spec: MailSpec): Promise<Buffer> {
 
 export type Verdicts = Partial<Record<'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc', SesVerdict>>;
 
-/** Stores raw mail in the local stack's bucket folder as SES would, and returns the SES event record for it. */
-export async function storeInbound(h: Harness, raw: Buffer, options: { id?: string; recipients?: string[]; verdicts?: Verdicts } = {}): Promise<InboundMail> {
+/**
+ * Stores raw mail in the local stack's bucket folder as SES would, and returns the SES event record for it.
+ * With `dkimDomains` the mail is stored under SES's receipt block listing those passing DKIM signatures
+ * (`dkim=pass header.i=@domain`), as SES's S3 action writes it.
+ */
+export async function storeInbound(h: Harness, raw: Buffer, options: { id?: string; recipients?: string[]; verdicts?: Verdicts; dkimDomains?: string[] } = {}): Promise<InboundMail> {
   const id = options.id ?? newId();
-  await h.stack.receiveDeps.mail.put(`${INBOUND_PREFIX}${id}`, raw);
-  return parseSesEvent(sesEventFor(id, options.recipients ?? [], options.verdicts))[0]!;
+  const inbound = parseSesEvent(sesEventFor(id, options.recipients ?? [], options.verdicts))[0]!;
+  const stored = options.dkimDomains ? Buffer.concat([Buffer.from(localReceiptHeaders(id, inbound.verdicts, options.dkimDomains)), raw]) : raw;
+  await h.stack.receiveDeps.mail.put(`${INBOUND_PREFIX}${id}`, stored);
+  return inbound;
 }
 
 /** A Message-ID unique to this test run. */
