@@ -12,7 +12,7 @@ import { DynamoDBStreamsClient, DescribeStreamCommand, GetRecordsCommand, GetSha
 import { SMTPServer } from 'smtp-server';
 import { localDynamoClient } from '../../shared/adapters/clients';
 import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store';
-import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../shared/adapters/dynamodb-local';
+import { describeEndpoint, startDynamoDbLocal, type RunningDynamoDbLocal } from '../../shared/adapters/dynamodb-local';
 import { FileEventBus } from '../../shared/adapters/event-bus';
 import { FolderMailStore } from '../../shared/adapters/folder-mail-store';
 import { OutboxMailSender } from '../../shared/adapters/outbox-mail-sender';
@@ -90,11 +90,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let dynamo: RunningDynamoDbLocal | null = null;
   let endpoint = options.dynamoEndpoint;
   if (!endpoint) {
-    dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dbPath: paths.dynamodb });
+    dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dbPath: paths.dynamodb, portSetting: 'MAILDESK_DYNAMODB_PORT' });
     endpoint = dynamo.endpoint;
   }
   const client = localDynamoClient(endpoint);
-  await ensureTicketTable(client, table);
+  // A failed start stops what it started (no orphaned Java holding the port); the steps that can
+  // fail below register what to undo here.
+  const undoStart: Array<() => Promise<void>> = [async () => client.destroy(), async () => void (await dynamo?.stop())];
+  const failStart = async (error: unknown): Promise<never> => {
+    for (const undo of undoStart.reverse()) await undo().catch(() => undefined);
+    throw error;
+  };
+  try {
+    await ensureTicketTable(client, table);
+  } catch (error) {
+    // Not DynamoDB's own error (a web page parsed as JSON...): say what answered at the endpoint.
+    const answered = (error as { $metadata?: unknown }).$metadata === undefined ? await describeEndpoint(endpoint) : null;
+    await failStart(answered && !answered.isDynamoDb ? new Error(`the database at ${endpoint} is not DynamoDB: ${answered.description} answered`, { cause: error }) : error);
+  }
   const store = new DynamoTicketStore(client, table);
   const mailStore = new FolderMailStore(paths.mail);
   const sender: MailSender = options.relayUrl ? new SmtpMailSender(options.relayUrl) : new OutboxMailSender(paths.outbox);
@@ -147,15 +160,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await new Promise<void>((done, fail) => {
     smtp.once('error', fail);
     smtp.listen(options.smtpPort, '127.0.0.1', () => done());
-  });
+  }).catch((error: NodeJS.ErrnoException) =>
+    failStart(error.code === 'EADDRINUSE' ? new Error(`SMTP port ${options.smtpPort} on 127.0.0.1 is in use: set MAILDESK_SMTP_PORT to a free port (or stop the program holding it)`, { cause: error }) : error),
+  );
+  undoStart.push(() => new Promise<void>((done) => smtp.close(() => done())));
   const address = smtp.server.address();
   const smtpPort = typeof address === 'object' && address ? address.port : options.smtpPort;
 
   // Outbound: poll the table's stream, as Lambda's event source mapping would.
   const streams = new DynamoDBStreamsClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const described = await client.send(new DescribeTableCommand({ TableName: table }));
+  undoStart.push(async () => streams.destroy());
+  const described = await client.send(new DescribeTableCommand({ TableName: table })).catch(failStart);
   const streamArn = described.Table?.LatestStreamArn;
-  if (!streamArn) throw new Error(`table ${table} has no stream`);
+  if (!streamArn) return failStart(new Error(`table ${table} has no stream`));
   const iterators = new Map<string, string | undefined>();
   let stopped = false;
   let idleWaiters: Array<() => void> = [];

@@ -1,6 +1,9 @@
-/** One DynamoDB Local per test run, on a free port; tests create their own tables (unique names). */
+/**
+ * One DynamoDB Local per test run, started when the first test connects (test/support/lazy-dynamodb.ts):
+ * a run of unit tests alone never starts Java. Tests create their own tables (unique names).
+ */
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal } from '../../shared/adapters/dynamodb-local';
+import { startLazyDynamoDbLocal } from './lazy-dynamodb';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -9,7 +12,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const db = await startDynamoDbLocal();
+  const db = await startLazyDynamoDbLocal({ onFailure: (message) => process.stderr.write(`\n${message}\n\n`) });
   project.provide('dynamoEndpoint', db.endpoint);
   return async () => db.stop();
 }
