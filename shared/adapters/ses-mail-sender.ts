@@ -1,6 +1,6 @@
 /** SES v2 raw sending. SES replaces the Message-ID, so the id it returns is remembered for threading. */
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { composeMail } from '../mail/compose';
+import { asciiMailbox, composeMail } from '../mail/compose';
 import type { MailSender, OutgoingMail } from '../use-cases/ports';
 
 /** SES refuses a message with more than 50 recipients (To + Cc + Bcc): larger lists go out in several sends of the same mail. */
@@ -15,6 +15,9 @@ export class SesMailSender implements MailSender {
   async send(mail: OutgoingMail): Promise<{ providerMessageId: string | null }> {
     const raw = await composeMail(mail);
     const recipients = [...mail.to.map((a) => ['to', a] as const), ...mail.cc.map((a) => ['cc', a] as const)];
+    // SES v2 takes FromEmailAddress in 7-bit ASCII only: a Cyrillic tenant name as encoded-words
+    // (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_Destination.html); raw, SES refused every send.
+    const from = asciiMailbox(mail.from);
     let first: string | null = null;
     for (let i = 0; i < recipients.length; i += SES_MAX_RECIPIENTS) {
       const batch = recipients.slice(i, i + SES_MAX_RECIPIENTS);
@@ -22,7 +25,7 @@ export class SesMailSender implements MailSender {
       const cc = batch.filter(([k]) => k === 'cc').map(([, a]) => a);
       const result = await this.ses.send(
         new SendEmailCommand({
-          FromEmailAddress: mail.from,
+          FromEmailAddress: from,
           Destination: { ToAddresses: to.length ? to : undefined, CcAddresses: cc.length ? cc : undefined },
           Content: { Raw: { Data: raw } },
           ConfigurationSetName: this.configurationSet,

@@ -215,6 +215,36 @@ function nameTokens(name: string, firstWidth: number): string[] {
   return encodedWords(name, firstWidth, LINE - 2);
 }
 
+/**
+ * A mailbox (`name <address>`) for a From line built from data: the name as an RFC 5322 quoted
+ * string (`"` and `\` escaped, line breaks and controls made spaces), so any tenant name reads
+ * back exactly; the writers above encode it when it is not ASCII.
+ */
+export function mailbox(name: string, address: string): string {
+  const clean = name.replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
+  return clean ? `"${clean.replace(/["\\]/g, '\\$&')}" <${address}>` : address;
+}
+
+/**
+ * The same mailbox in 7-bit ASCII, on one line: a display name that is not plain ASCII as
+ * RFC 2047 encoded-words (what SES v2 requires of FromEmailAddress). Input it cannot read with
+ * certainty yields the bare address: SES then takes the name from the raw From header.
+ */
+export function asciiMailbox(input: string): string {
+  let boxes: Mailbox[];
+  try {
+    boxes = parseAddressList(input);
+  } catch (error) {
+    if (!(error instanceof Unsupported)) throw error;
+    const bare = /<([^<>]*)>\s*$/.exec(input)?.[1] ?? input;
+    return bare.trim();
+  }
+  if (boxes.length !== 1) return input.trim();
+  const box = boxes[0]!;
+  const name = nameTokens(box.name, MAX_WORD).join('').trim();
+  return name ? `${name} <${box.address}>` : box.address;
+}
+
 /** `a@b`, `Name <a@b>`, `"Name" <a@b>`, and comma lists of those; anything else is Unsupported. */
 function parseAddressList(input: string): Mailbox[] {
   if (/[\x00-\x1f\x7f]/.test(input)) unsupported('control character in an address');

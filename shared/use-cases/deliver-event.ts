@@ -15,6 +15,7 @@ import { TicketNotFoundError } from '../domain/errors';
 import { isCritical } from '../domain/priorities';
 import { allowedNext, isFinal, isWaiting, type Ticket } from '../domain/ticket';
 import type { Logger } from '../log';
+import { mailbox } from '../mail/compose';
 import { eventMessageId } from '../mail/message-ids';
 import { deadlineLines, fieldLines, formatInstant, priorityName, signature, statusExplanation, statusName, unauthenticatedWarning, unprovenEngineerLines, type Language } from '../mail/texts';
 import type { BusEvent, EventBus, MailSender, OutgoingMail, TicketStore } from './ports';
@@ -171,7 +172,7 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
     const cause = causeKnown && event.messageId ? event.messageId : null;
     const thread = ticket ? [ticket.rootMessageId, ...(cause && cause !== ticket.rootMessageId ? [cause] : [])] : cause ? [cause] : [];
     const mail: OutgoingMail = {
-      from: `"${tenant.name}" <${from}>`,
+      from: mailbox(tenant.name, from),
       to,
       cc,
       replyTo: from,

@@ -10,6 +10,7 @@
 import type { MaildeskConfig, Tenant } from '../config';
 import type { BusinessCalendar } from '../domain/business-calendar';
 import type { Logger } from '../log';
+import { mailbox } from '../mail/compose';
 import { randomMessageId } from '../mail/message-ids';
 import { fmtHours, fmtPercent } from '../reports/format';
 import { loadSlaReport } from '../reports/load-history';
@@ -102,7 +103,7 @@ export function reportMail(report: SlaReport, tenant: Tenant, html: string, mess
         `Support desk, ${tenant.name}`,
       ];
   return {
-    from: `"${tenant.name}" <${from}>`,
+    from: mailbox(tenant.name, from),
     to: tenant.reportRecipients,
     cc: [],
     replyTo: from,

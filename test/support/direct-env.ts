@@ -1,7 +1,8 @@
 /**
  * The use cases wired as the Lambdas wire them, on real SDK clients: DynamoDB against DynamoDB
  * Local (a fresh table per environment), S3 / SESv2 / EventBridge answered by aws-sdk-client-mock
- * at the SDK boundary (an in-memory bucket, a list of sent mails, a list of bus entries). Every
+ * at the SDK boundary (an in-memory bucket, a list of sent mails, a list of bus entries); SendEmail
+ * strictly (test/support/strict-ses.ts refuses what SES refuses). Every
  * client passes through one FaultInjector, so a test can fail any call of any pipeline.
  *
  * Retries follow Lambda: `receive` is an async invocation (1 + 2 retries), `deliverPending` is the
@@ -10,7 +11,7 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type GetObjectCommandInput, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { MessageRejected, SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { inject } from 'vitest';
@@ -31,6 +32,8 @@ import { receiveMail, type InboundMail, type Outcome, type ReceiveDeps, type Ses
 import { sweepDeadlines, type SweepDeps, type SweepResult } from '../../shared/use-cases/sweep-deadlines';
 import { FaultInjector } from './fault-injection';
 import { exampleConfig, uniqueTable } from './harness';
+import { accountFor, strictSes, TEST_CONFIGURATION_SET } from './strict-ses';
+import type { SesRejection } from '../../shared/adapters/ses-v2-rules';
 
 const BUCKET = 'maildesk-raw-mail-test';
 
@@ -62,6 +65,8 @@ export interface DirectEnv {
   bucket: Map<string, Buffer>;
   /** mails SES accepted (a `timeout` fault on SendEmail still sends: the answer is what is lost) */
   sent: SentMail[];
+  /** SendEmail requests the strict SES stand-in refused (AWS would have refused them too) */
+  sesRejections: SesRejection[];
   bus: PutEventsRequestEntry[];
   log: ReturnType<typeof memoryLogger>;
   clock: { now: Date };
@@ -116,27 +121,29 @@ export async function startDirectEnv(options: { config?: MaildeskConfig; now?: D
 
   const sent: SentMail[] = [];
   const ses = new SESv2Client({ region: 'eu-west-1', credentials });
+  // Strict: every SendEmail passes SES's documented rules first (shared/adapters/ses-v2-rules.ts).
+  const strict = strictSes(accountFor(config));
   mockClient(ses)
     .on(SendEmailCommand)
     .callsFake(
-      faults.respond('SESv2', 'SendEmail', (input: SendEmailCommandInput) => {
-        const count = (input.Destination?.ToAddresses?.length ?? 0) + (input.Destination?.CcAddresses?.length ?? 0) + (input.Destination?.BccAddresses?.length ?? 0);
-        // SES's own limits: at most 50 recipients, at most 40 MB
-        if (count === 0 || count > 50) throw new MessageRejected({ message: `Recipient count exceeds 50 (${count})`, $metadata: { httpStatusCode: 400 } });
-        if ((input.Content?.Raw?.Data?.length ?? 0) > 40 * 1024 * 1024) throw new MessageRejected({ message: 'Message too large', $metadata: { httpStatusCode: 400 } });
-        const raw = Buffer.from(input.Content!.Raw!.Data!);
-        const head = raw.subarray(0, Math.max(0, raw.indexOf('\r\n\r\n'))).toString('utf8').replace(/\r\n[ \t]+/g, ' ');
-        const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? null;
-        sent.push({
-          raw,
-          input,
-          messageId: (header('Message-ID') ?? '').replace(/^<|>$/g, ''),
-          eventType: header('X-Maildesk-Event'),
-          ticketKey: header('X-Maildesk-Ticket'),
-          to: [...(input.Destination?.ToAddresses ?? []), ...(input.Destination?.CcAddresses ?? [])],
-        });
-        return { MessageId: `0100${sent.length.toString(16).padStart(12, '0')}-sesid-000000` };
-      }),
+      faults.respond(
+        'SESv2',
+        'SendEmail',
+        strict.respond((input: SendEmailCommandInput) => {
+          const raw = Buffer.from(input.Content!.Raw!.Data!);
+          const head = raw.subarray(0, Math.max(0, raw.indexOf('\r\n\r\n'))).toString('utf8').replace(/\r\n[ \t]+/g, ' ');
+          const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? null;
+          sent.push({
+            raw,
+            input,
+            messageId: (header('Message-ID') ?? '').replace(/^<|>$/g, ''),
+            eventType: header('X-Maildesk-Event'),
+            ticketKey: header('X-Maildesk-Ticket'),
+            to: [...(input.Destination?.ToAddresses ?? []), ...(input.Destination?.CcAddresses ?? [])],
+          });
+          return { MessageId: `0100${sent.length.toString(16).padStart(12, '0')}-sesid-000000` };
+        }),
+      ),
     );
 
   const bus: PutEventsRequestEntry[] = [];
@@ -157,7 +164,7 @@ export async function startDirectEnv(options: { config?: MaildeskConfig; now?: D
   const calendar = BusinessCalendar.fromConfig(config);
   const mail = new S3MailStore(s3, BUCKET);
   const receiveDeps: ReceiveDeps = { mail, tickets: store, config, calendar, now: () => clock.now, log };
-  const deliverDeps: DeliverDeps = { tickets: store, sender: new SesMailSender(ses), bus: new EventBridgeBus(eventBridge, 'maildesk-test'), config, log };
+  const deliverDeps: DeliverDeps = { tickets: store, sender: new SesMailSender(ses, TEST_CONFIGURATION_SET), bus: new EventBridgeBus(eventBridge, 'maildesk-test'), config, log };
   const sweepDeps: SweepDeps = { tickets: store, config, calendar, log };
   const delivered = new Set<string>();
 
@@ -185,6 +192,7 @@ export async function startDirectEnv(options: { config?: MaildeskConfig; now?: D
     inspect,
     bucket,
     sent,
+    sesRejections: strict.rejections,
     bus,
     log,
     clock,
