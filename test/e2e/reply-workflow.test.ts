@@ -103,7 +103,7 @@ describe('forged engineer mail (DKIM and SPF FAIL)', () => {
     const outcome = await receiveMail(inbound!, h.stack.receiveDeps);
     const mails = await h.newMail();
 
-    expect(outcome).toEqual({ kind: 'updated', ticketKey: key, events: ['ticket.commented'] });
+    expect(outcome).toEqual({ kind: 'updated', ticketKey: key, events: ['ticket.commented', 'engineer.unauthenticated'] });
     const after = await ticketOf(key);
     expect(after).toMatchObject({ status: 'open', priority: 'error', cc: [], version: before.version + 1 });
     expect(after.deadlines).toEqual(before.deadlines);
@@ -112,24 +112,27 @@ describe('forged engineer mail (DKIM and SPF FAIL)', () => {
     expect(comment.text).toBe('#status cancelled\n#priority report\nЗакрываем, всё сделано.');
     expect((await events(key)).filter((e) => e.type === 'ticket.status_changed' || e.type === 'ticket.priority_changed')).toEqual([]);
 
-    // the real engineers see it as a customer comment; the customer gets nothing
-    expect(mails).toHaveLength(1);
-    expect(addresses(mails[0]!.to)).toEqual([PETROV]);
-    expect(mails[0]!.subject).toBe(`[${key}] Ответ клиента: Не сохраняется протокол осмотра`);
+    // the other engineers see it as a customer comment; the customer gets nothing; the engineer whose
+    // address was used is told why, at the configured address
+    expect(mails).toHaveLength(2);
+    const forwarded = mails.find((m) => m.subject === `[${key}] Ответ клиента: Не сохраняется протокол осмотра`)!;
+    expect(addresses(forwarded.to)).toEqual([PETROV]);
+    const notice = mails.find((m) => m.headers['x-maildesk-event'] === 'engineer.unauthenticated')!;
+    expect(addresses(notice.to)).toEqual([IVANOV]);
 
     const security = h.log.entries.filter((e) => e.level === 'security' && e.fields.inboundId === 'forged-1');
     expect(security).toHaveLength(1);
     expect(security[0]!.fields).toMatchObject({ spf: 'FAIL', dkim: 'FAIL', tenant: 'clinic-north' });
   });
 
-  it('the same commands with SPF PASS (DKIM FAIL) are applied', async () => {
+  it('the same commands with DMARC PASS (SPF aligned, DKIM FAIL) are applied', async () => {
     const { key } = await open('olga2@clinic-north.example', 'Не открывается журнал', 'Журнал не открывается.');
     const raw = await composeMail({
       from: IVANOV, to: [NORTH], cc: [], replyTo: IVANOV, subject: `Re: [${key}] x`, text: '#status in_progress\nБерём.',
       messageId: 'spf-pass-1@support.example', inReplyTo: null, references: [], headers: {}, attachments: [],
     });
     await h.stack.receiveDeps.mail.put('inbound/spf-pass-1', raw);
-    const [inbound] = parseSesEvent(sesEventFor('spf-pass-1', [NORTH], { spf: 'PASS', dkim: 'FAIL' }));
+    const [inbound] = parseSesEvent(sesEventFor('spf-pass-1', [NORTH], { spf: 'PASS', dkim: 'FAIL', dmarc: 'PASS' }));
     expect(await receiveMail(inbound!, h.stack.receiveDeps)).toEqual({ kind: 'updated', ticketKey: key, events: ['ticket.status_changed'] });
     await h.newMail();
     expect((await ticketOf(key)).status).toBe('in_progress');
