@@ -1,13 +1,6 @@
 /** The maildesk CLI: one entry, subcommands in shared/cli. Usage errors exit 2, never with a stack trace. */
 import { ConfigError } from '../shared/config';
 import { processIo, UsageError } from '../shared/cli/io';
-import { runParseCommand } from '../shared/cli/parse-command';
-import { runReceiveCommand } from '../shared/cli/receive-command';
-import { runReplayCommand } from '../shared/cli/replay-command';
-import { runReportCommand } from '../shared/cli/report-command';
-import { runSlaCommand } from '../shared/cli/sla-command';
-import { runSweepCommand } from '../shared/cli/sweep-command';
-import { runTicketShow, runTicketsList } from '../shared/cli/ticket-commands';
 
 const usage = `maildesk <command>
 
@@ -28,25 +21,26 @@ The local stack's DynamoDB Local is used unless --aws (then --table or MAILDESK_
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
+  // Each command loads only its own modules (the SDK clients, the SMTP server): a CLI run starts fast.
   switch (command) {
     case 'parse':
-      return runParseCommand(argv.slice(1), processIo);
+      return (await import('../shared/cli/parse-command')).runParseCommand(argv.slice(1), processIo);
     case 'sla':
-      return runSlaCommand(argv.slice(1), processIo);
+      return (await import('../shared/cli/sla-command')).runSlaCommand(argv.slice(1), processIo);
     case 'sweep':
-      return runSweepCommand(argv.slice(1), processIo);
+      return (await import('../shared/cli/sweep-command')).runSweepCommand(argv.slice(1), processIo);
     case 'replay':
-      return runReplayCommand(argv.slice(1), processIo);
+      return (await import('../shared/cli/replay-command')).runReplayCommand(argv.slice(1), processIo);
     case 'receive':
-      return runReceiveCommand(argv.slice(1), processIo);
+      return (await import('../shared/cli/receive-command')).runReceiveCommand(argv.slice(1), processIo);
     case 'tickets':
-      if (sub === 'list') return runTicketsList(rest, processIo);
+      if (sub === 'list') return (await import('../shared/cli/ticket-commands')).runTicketsList(rest, processIo);
       throw new UsageError('usage: maildesk tickets list [...]');
     case 'ticket':
-      if (sub === 'show') return runTicketShow(rest, processIo);
+      if (sub === 'show') return (await import('../shared/cli/ticket-commands')).runTicketShow(rest, processIo);
       throw new UsageError('usage: maildesk ticket show MG-42 [--json]');
     case 'report':
-      return runReportCommand(argv.slice(1), processIo);
+      return (await import('../shared/cli/report-command')).runReportCommand(argv.slice(1), processIo);
     case undefined:
     case 'help':
     case '--help':
