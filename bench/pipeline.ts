@@ -12,6 +12,7 @@
  * without DynamoDB round trips).
  */
 import { readFileSync } from 'node:fs';
+import { boundTicket } from '../shared/adapters/ticket-bounds';
 import { parseConfig, type MaildeskConfig } from '../shared/config';
 import { BusinessCalendar } from '../shared/domain/business-calendar';
 import { MailNotFoundError } from '../shared/domain/errors';
@@ -146,7 +147,8 @@ export class MemoryTicketStore implements TicketStore {
     if ((inboundId && this.inbound.has(inboundId)) || ids.some((id) => this.messageIds.has(id))) return { ok: false, reason: 'duplicate' };
     if (featureSlot === 'take') this.featureSlots.set(ticket.tenant, ticket.key);
     if (featureSlot === 'release' && holder === ticket.key) this.featureSlots.delete(ticket.tenant);
-    this.tickets.set(ticket.key, ticket);
+    // The caps DynamoTicketStore applies (participants, links, strings), so readers see the same ticket.
+    this.tickets.set(ticket.key, boundTicket(ticket));
     if (inboundId) this.inbound.add(inboundId);
     for (const id of ids) this.messageIds.set(id, ticket.key);
     this.events.set(ticket.key, [...(this.events.get(ticket.key) ?? []), ...withNonce(events)]);

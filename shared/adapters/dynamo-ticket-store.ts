@@ -17,13 +17,24 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { TicketEvent } from '../domain/events';
 import { newEventNonce } from '../mail/message-ids';
+import { mapLimit } from '../map-limit';
 import type { Ticket } from '../domain/ticket';
 import type { DueTicket, TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';
-import { DUE_INDEX, DUE_SHARDS, EVENT_SK_PREFIX, TENANT_INDEX, dueShard, keys, ticketKeyOfPk } from './table-layout';
+import { DUE_INDEX, DUE_SHARDS, EVENT_SK_PREFIX, PAGES_ATTRIBUTE, TENANT_INDEX, TICKET_SK, dueShard, keys, ticketKeyOfPk } from './table-layout';
+import { boundEvent, boundTicket, joinTicket, splitTicket, type PageManifest, type TicketPage } from './ticket-bounds';
+
+/** The pages a ticket item names were not found with it, read after read. */
+export class TornTicketError extends Error {
+  constructor(readonly ticketKey: string) {
+    super(`ticket ${ticketKey}: its page items do not match the ticket item`);
+    this.name = 'TornTicketError';
+  }
+}
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'duePk', 'dueAt', 'ttl', 'itemType'] as const;
+/** Attributes of the store's own, never part of a Ticket or an event. */
+const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'duePk', 'dueAt', 'ttl', 'itemType', PAGES_ATTRIBUTE] as const;
 
 function stripKeys<T>(item: Record<string, unknown>): T {
   const copy: Record<string, unknown> = { ...item };
@@ -31,41 +42,28 @@ function stripKeys<T>(item: Record<string, unknown>): T {
   return copy as T;
 }
 
-/**
- * A DynamoDB item holds at most 400 KB, and mail is unbounded: what people wrote (an event's
- * `text`, a `reason`) is cut at 64 K characters, any other string at 2 K (subjects, names, field
- * values, Message-IDs), any list at 500 entries. The raw mail stays in the bucket, whole.
- */
-const MAX_TEXT_CHARS = 65_536;
-const MAX_STRING_CHARS = 2_048;
-const MAX_LIST_ENTRIES = 500;
-const LONG_TEXT_FIELDS = new Set(['text', 'reason']);
-export const CUT_MARK = ' [...]';
-
-function fit<T>(value: T, field = ''): T {
-  if (typeof value === 'string') {
-    const max = LONG_TEXT_FIELDS.has(field) ? MAX_TEXT_CHARS : MAX_STRING_CHARS;
-    return (value.length > max ? value.slice(0, max) + CUT_MARK : value) as T;
-  }
-  if (Array.isArray(value)) return value.slice(0, MAX_LIST_ENTRIES).map((v) => fit(v, field)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fit(v, k)])) as T;
-  return value;
-}
-
-export function ticketItem(ticket: Ticket): Record<string, unknown> {
-  return {
+/** The ticket item and its page items (ticket-bounds.ts says what goes where). */
+export function ticketItems(ticket: Ticket): { item: Record<string, unknown>; pages: TicketPage[]; manifest: PageManifest } {
+  const { inline, pages, manifest } = splitTicket(boundTicket(ticket));
+  const item = {
     ...keys.ticket(ticket.key),
     itemType: 'ticket',
     gsi1pk: `TENANT#${ticket.tenant}`,
     gsi1sk: `${ticket.createdAt}#${ticket.key}`,
     ...(ticket.nextDue ? { duePk: dueShard(ticket.number), dueAt: ticket.nextDue.at } : {}),
-    ...fit(ticket),
+    ...(pages.length ? { [PAGES_ATTRIBUTE]: manifest } : {}),
+    ...inline,
   };
+  return { item, pages, manifest };
 }
+
+export const ticketItem = (ticket: Ticket): Record<string, unknown> => ticketItems(ticket).item;
+
+const pageItem = (ticketKey: string, page: TicketPage) => ({ ...keys.ticketPage(ticketKey, page.list, page.index), itemType: 'ticket-page', ...page });
 
 export function eventItem(event: TicketEvent, inboundId: string | null): Record<string, unknown> {
   // The nonce seeds the event's outgoing Message-IDs; the put is conditional, so the first write's stays.
-  return { ...keys.event(event.ticketKey, inboundId, event.at, event.id), itemType: 'event', ...fit(event), nonce: event.nonce ?? newEventNonce() };
+  return { ...keys.event(event.ticketKey, inboundId, event.at, event.id), itemType: 'event', ...boundEvent(event), nonce: event.nonce ?? newEventNonce() };
 }
 
 /** How many thread ids one mail may make us look up (In-Reply-To first, then References newest first). */
@@ -98,9 +96,57 @@ export class DynamoTicketStore implements TicketStore {
     return Number(result.Attributes?.n);
   }
 
+  /**
+   * One Query on the ticket's partition (sk begins_with TICKET) reads the ticket item and its pages,
+   * if any: for a ticket without pages it costs what a GetItem did. A read that meets a page other
+   * than the one the ticket item names (a save landed between the items) reads again.
+   */
   async getTicket(key: string): Promise<Ticket | null> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.ticket(key), ConsistentRead: true }));
-    return result.Item ? stripKeys<Ticket>(result.Item) : null;
+    for (let attempt = 1; ; attempt++) {
+      const items = await this.queryAll({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': keys.ticket(key).pk, ':sk': TICKET_SK },
+        ConsistentRead: true,
+      });
+      const item = items.find((i) => i.sk === TICKET_SK);
+      if (!item) return null;
+      const ticket = this.joined(item, items);
+      if (ticket) return ticket;
+      if (attempt >= 3) throw new TornTicketError(key);
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
+  }
+
+  /** The ticket of `item` with its pages (from `pages`), remembering which pages it had; null when they do not match. */
+  private joined(item: Record<string, unknown>, pages: readonly Record<string, unknown>[]): Ticket | null {
+    const manifest = (item[PAGES_ATTRIBUTE] ?? {}) as PageManifest;
+    const ticket = joinTicket(stripKeys<Ticket>(item), manifest, pages.filter((p) => p.itemType === 'ticket-page') as unknown as TicketPage[]);
+    if (ticket) this.remember(ticket.key, ticket.version, manifest);
+    return ticket;
+  }
+
+  /**
+   * Which pages the store saw at each ticket version it read or wrote, so that a save knows which
+   * pages it must write without reading them again; a few hundred entries (one Lambda handles one
+   * mail at a time). The version condition of the save keeps a stale entry harmless.
+   */
+  private readonly seenPages = new Map<string, PageManifest>();
+  private remember(key: string, version: number, manifest: PageManifest): void {
+    this.seenPages.set(`${key}#${version}`, manifest);
+    if (this.seenPages.size > 256) this.seenPages.delete(this.seenPages.keys().next().value!);
+  }
+
+  /** The pages the ticket item at `expectedVersion` names; 'conflict' when the ticket is at another version. */
+  private async storedPages(key: string, expectedVersion: number | null): Promise<PageManifest | 'conflict'> {
+    if (expectedVersion === null) return {};
+    const seen = this.seenPages.get(`${key}#${expectedVersion}`);
+    if (seen) return seen;
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.ticket(key), ConsistentRead: true, ProjectionExpression: '#p, #v', ExpressionAttributeNames: { '#p': PAGES_ATTRIBUTE, '#v': 'version' } }),
+    );
+    if (result.Item?.version !== expectedVersion) return 'conflict';
+    return (result.Item[PAGES_ATTRIBUTE] ?? {}) as PageManifest;
   }
 
   /** One BatchGetItem for the first ids (a mail may carry thousands in References); the first known id in the given order wins. */
@@ -130,20 +176,27 @@ export class DynamoTicketStore implements TicketStore {
 
   async saveTicket(change: Parameters<TicketStore['saveTicket']>[0]): Promise<WriteResult> {
     const { ticket, expectedVersion, events, messageIds, inboundId, featureSlot } = change;
+    const { item, pages, manifest } = ticketItems(ticket);
+    // Only pages whose content changed are written: the lists grow at the end, so the last ones.
+    const stored = pages.length ? await this.storedPages(ticket.key, expectedVersion) : {};
+    if (stored === 'conflict') return { ok: false, reason: 'conflict' };
     const items: TransactItem[] = [];
     items.push(
       expectedVersion === null
-        ? { Put: { TableName: this.table, Item: clean(ticketItem(ticket)), ConditionExpression: 'attribute_not_exists(pk)' } }
+        ? { Put: { TableName: this.table, Item: clean(item), ConditionExpression: 'attribute_not_exists(pk)' } }
         : {
             Put: {
               TableName: this.table,
-              Item: clean(ticketItem(ticket)),
+              Item: clean(item),
               ConditionExpression: '#v = :expected',
               ExpressionAttributeNames: { '#v': 'version' },
               ExpressionAttributeValues: { ':expected': expectedVersion },
             },
           },
     );
+    for (const page of pages) {
+      if (stored[page.list]?.[page.index] !== page.hash) items.push({ Put: { TableName: this.table, Item: clean(pageItem(ticket.key, page)) } });
+    }
     const slotAt = featureSlot ? items.length : -1;
     if (featureSlot === 'take') {
       // The set holds at most one key: adding ours only where it is empty (or ours already).
@@ -161,7 +214,9 @@ export class DynamoTicketStore implements TicketStore {
       // Unconditional: giving back a slot that is not ours (or empty) changes nothing.
       items.push({ Update: { TableName: this.table, Key: keys.featureSlot(ticket.tenant), UpdateExpression: 'DELETE holders :me', ExpressionAttributeValues: { ':me': new Set([ticket.key]) } } });
     }
-    return this.transact(items, events, messageIds, ticket.key, inboundId, ticket.createdAt, slotAt);
+    const result = await this.transact(items, events, messageIds, ticket.key, inboundId, ticket.createdAt, slotAt);
+    if (result.ok) this.remember(ticket.key, ticket.version, manifest);
+    return result;
   }
 
   async saveEvents(events: TicketEvent[], inboundId: string | null): Promise<WriteResult> {
@@ -241,8 +296,10 @@ export class DynamoTicketStore implements TicketStore {
         start = page.LastEvaluatedKey;
       } while (start);
     }
-    return items
-      .map((item) => stripKeys<Ticket>(item))
+    // A ticket with pages is read whole (its own Query): what the listing's readers (reports: pauses) need.
+    const tickets = await mapLimit(items, 8, async (item) => (item[PAGES_ATTRIBUTE] ? this.getTicket(ticketKeyOfPk(String(item.pk))) : stripKeys<Ticket>(item)));
+    return tickets
+      .filter((t): t is Ticket => t !== null)
       .filter((t) => (!filter.status || t.status === filter.status) && (!filter.priority || t.priority === filter.priority))
       .sort((a, b) => a.number - b.number);
   }

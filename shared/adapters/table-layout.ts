@@ -3,7 +3,8 @@
  * local stack's CreateTable and the CDK stack.
  *
  * item            pk                     sk                        other keys
- * ticket          TICKET#MG-42           TICKET                    gsi1pk TENANT#<id>, gsi1sk <createdAt>#MG-42; duePk DUE#<shard>, dueAt
+ * ticket          TICKET#MG-42           TICKET                    gsi1pk TENANT#<id>, gsi1sk <createdAt>#MG-42; duePk DUE#<shard>, dueAt; listPages (when paged)
+ * ticket page     TICKET#MG-42           TICKET#<LIST>#<00000>     list, index, hash, entries: the rest of a long list (ATTACHMENTS, PAUSES)
  * event (outbox)  TICKET#MG-42           EVENT#<at>#<eventId>      (MAIL#<inboundId> when there is no ticket)
  * Message-ID      MSGID#<message-id>     MSGID                     ticketKey (null for a mail without a ticket); token when it is an outgoing mail's send-once claim
  * inbound marker  INBOUND#<sesMessageId> INBOUND                   ticketKey, at
@@ -11,6 +12,16 @@
  * claim           CLAIM#<marker>         CLAIM                     ttl, token (the owner)
  * rate counter    COUNT#<name>           COUNT                     n, ttl
  * feature slot    FEATURE#<tenant>       FEATURE                   holders (string set: the feature ticket in work)
+ *
+ * A ticket item stays under 64 KB whatever its history (ticket-bounds.ts): strings are capped,
+ * participants (cc, the first 50) and links too; the attachment list and the pauses keep their
+ * first 4 KB in the ticket item and the rest in page items of up to 48 KB in the ticket's own
+ * partition, sorted right after it, so one Query (pk, sk begins_with TICKET) reads the ticket
+ * whole and a ticket without pages costs what a GetItem did. `listPages` in the ticket item names
+ * each page by a hash of its content: a save writes only the pages whose hash changed (the last
+ * ones: the lists only grow at the end), in the ticket's transaction, and a reader that meets a
+ * page other than the one named reads again. The stream filter (EVENT#) never sees pages; the
+ * indexes neither (pages have no index keys).
  */
 import { createHash } from 'node:crypto';
 
@@ -26,6 +37,10 @@ export const TTL_ATTRIBUTE = 'ttl';
 /** Write sharding of the sparse deadline index: a sweep queries each shard for what is due. */
 export const DUE_SHARDS = 4;
 export const EVENT_SK_PREFIX = 'EVENT#';
+/** The ticket item's sort key; its pages' sort keys start with it. */
+export const TICKET_SK = 'TICKET';
+/** The ticket item's attribute naming its pages (ticket-bounds.ts PageManifest). */
+export const PAGES_ATTRIBUTE = 'listPages';
 const TICKET_PK_PREFIX = 'TICKET#';
 export const ticketKeyOfPk = (pk: string) => pk.slice(TICKET_PK_PREFIX.length);
 
@@ -39,7 +54,8 @@ export function boundedKeyValue(value: string): string {
 }
 
 export const keys = {
-  ticket: (key: string) => ({ pk: `${TICKET_PK_PREFIX}${key}`, sk: 'TICKET' }),
+  ticket: (key: string) => ({ pk: `${TICKET_PK_PREFIX}${key}`, sk: TICKET_SK }),
+  ticketPage: (key: string, list: string, index: number) => ({ pk: `${TICKET_PK_PREFIX}${key}`, sk: `${TICKET_SK}#${list.toUpperCase()}#${String(index).padStart(5, '0')}` }),
   event: (ticketKey: string | null, inboundId: string | null, at: string, id: string) => ({
     pk: ticketKey ? `TICKET#${ticketKey}` : `MAIL#${inboundId ?? id}`,
     sk: `${EVENT_SK_PREFIX}${at}#${id}`,
