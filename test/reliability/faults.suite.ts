@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../shared/domain/ticket';
+import { eventMessageId } from '../../shared/mail/message-ids';
 import type { InboundMail } from '../../shared/use-cases/receive-mail';
 import { sentCounts, startDirectEnv, type DirectEnv } from '../support/direct-env';
 import { FAULT_KINDS, FaultInjector, type FaultKind, type InjectedFault } from '../support/fault-injection';
@@ -229,10 +230,17 @@ async function fingerprint(env: DirectEnv): Promise<Fingerprint> {
     flags: [t.warned, t.breached, t.reminded, t.respondOverdue],
     version: t.version,
   });
+  const events = await env.events();
+  // Message-IDs are random per run (the event's nonce): a mail is named by its event and role instead
+  const mailName = new Map<string, string>();
+  for (const e of events) {
+    const from = env.config.tenants.find((t) => t.id === e.tenant)?.addresses[0];
+    if (e.nonce && from) for (const role of ['requester', 'engineers', 'recipient', 'actor']) mailName.set(eventMessageId(e.nonce, role, from), `${e.id}.${role}`);
+  }
   return {
     tickets: tickets.map(shape),
-    events: (await env.events()).map((e) => norm(`${e.type} ${e.id}`)).sort(),
-    sent: [...new Set(env.sent.map((m) => norm(m.messageId)))].sort(),
+    events: events.map((e) => norm(`${e.type} ${e.id}`)).sort(),
+    sent: [...new Set(env.sent.map((m) => norm(mailName.get(m.messageId) ?? m.messageId)))].sort(),
     bus: [...new Set(env.bus.map((b) => norm(String((JSON.parse(b.Detail ?? '{}') as { id?: string }).id))))].sort(),
   };
 }
