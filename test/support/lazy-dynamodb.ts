@@ -9,8 +9,10 @@ import { startDynamoDbLocal, type DynamoDbLocalOptions, type RunningDynamoDbLoca
 
 export interface LazyDynamoDbLocal {
   endpoint: string;
-  /** whether a test has connected, so DynamoDB Local was started (or tried) */
+  /** whether DynamoDB Local was started (or tried): a test connected, or prewarm() */
   started(): boolean;
+  /** starts it now, before any test connects (a failure is reported at the first connection) */
+  prewarm(): void;
   stop(): Promise<void>;
 }
 
@@ -32,14 +34,15 @@ export async function startLazyDynamoDbLocal(options: Pick<DynamoDbLocalOptions,
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
   };
-  const server = createServer({ pauseOnConnect: true }, (client) => {
-    track(client);
-    db ??= startDynamoDbLocal({ env: options.env }).catch((error: Error) => {
+  const start = () =>
+    (db ??= startDynamoDbLocal({ env: options.env }).catch((error: Error) => {
       failure = `DynamoDB Local could not start, so the tests that need the database fail (the others run): ${error.message}`;
       options.onFailure?.(failure);
       throw error;
-    });
-    db.then(
+    }));
+  const server = createServer({ pauseOnConnect: true }, (client) => {
+    track(client);
+    start().then(
       (running) => {
         if (client.destroyed) return;
         const upstream = connect(running.port, '127.0.0.1');
@@ -60,6 +63,7 @@ export async function startLazyDynamoDbLocal(options: Pick<DynamoDbLocalOptions,
   return {
     endpoint: `http://127.0.0.1:${port}`,
     started: () => db !== null,
+    prewarm: () => void start().catch(() => undefined),
     async stop() {
       await new Promise<void>((done) => {
         server.close(() => done());
