@@ -141,7 +141,10 @@ describe('item 1: engineer commands need proof of the From domain', () => {
     expect(code).toBe(0);
     expect(result!.kind).not.toBe('created');
     expect(people(await ticket(key))).toEqual(before);
-    await h.newMail();
+    // the engineer whose address was used is told why, at the configured address; the customer gets nothing
+    const mails = await h.newMail();
+    expect(mails.filter((m) => m.headers['x-maildesk-event'] === 'engineer.unauthenticated').map((m) => m.to.map((a) => a.address))).toEqual([[ENGINEER]]);
+    expect(mails.filter((m) => [...m.to, ...m.cc].some((a) => a.address === 'anna@clinic-north.example'))).toEqual([]);
   });
 
   it('DMARC PASS: the commands apply', async () => {
