@@ -3,6 +3,8 @@
  * touches one file. Inbound mail is hostile input: this never throws, it returns what it
  * could read (empty strings, nulls, empty lists) instead.
  */
+import { Tokenizer } from 'htmlparser2';
+import type { TokenizerCallbacks } from 'htmlparser2';
 import { simpleParser } from 'mailparser';
 import type { AddressObject, Attachment, EmailAddress, HeaderValue, ParsedMail as MimeMail } from 'mailparser';
 import type { MailAddress, MailAttachment, ParsedMail } from './types';
@@ -32,6 +34,17 @@ export async function parseMail(raw: Buffer): Promise<ParsedMail> {
     const mime = await simpleParser(utf8Headers(input), PARSER_OPTIONS);
     return fromMime(mime, input);
   } catch {
+    // More parts than the parser takes: read the first ones (the text comes first) rather
+    // than nothing. The parts cut off stay in the raw mail in the bucket.
+    for (const keep of PARTS_KEPT) {
+      const firstParts = cutBeforeBoundary(input, keep);
+      if (!firstParts) break;
+      try {
+        return fromMime(await simpleParser(utf8Headers(firstParts), PARSER_OPTIONS), input);
+      } catch {
+        // still too many (nested messages add parts without boundaries): keep fewer
+      }
+    }
     // Truncated or oversized structure: fall back to what a plain header split can give.
     try {
       return fallbackParse(input);
@@ -39,6 +52,21 @@ export async function parseMail(raw: Buffer): Promise<ParsedMail> {
       return emptyMail();
     }
   }
+}
+
+/** How many boundary lines a mail over the parser's part limit keeps, tried in turn. */
+const PARTS_KEPT = [PARSER_OPTIONS.maxChildNodes - 10, 100] as const;
+
+/**
+ * The mail up to its `n+1`-th line starting with "--" (every MIME part starts at such a
+ * boundary line), or null when it has no more than n of them. One indexOf pass.
+ */
+function cutBeforeBoundary(raw: Buffer, n: number): Buffer | null {
+  let seen = 0;
+  for (let at = raw.indexOf('\n--'); at >= 0; at = raw.indexOf('\n--', at + 3)) {
+    if (++seen > n) return raw.subarray(0, at + 1);
+  }
+  return null;
 }
 
 function headerEnd(raw: Buffer): number {
@@ -170,12 +198,26 @@ function isoDate(value: string | undefined): string | null {
   return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }
 
+/**
+ * Bare addresses in a header value: the words between separators that hold an '@' with
+ * something on both sides. Split first: a regex for `word@word` tried from every position
+ * rescans a long word from each of its characters (85 s on a 200 KB Delivered-To).
+ */
+function bareAddresses(value: string): string[] {
+  return value
+    .split(/[\s<>,;:"()[\]]+/)
+    .filter((word) => {
+      const at = word.indexOf('@', 1);
+      return at > 0 && at < word.length - 1;
+    })
+    .map((word) => word.toLowerCase());
+}
+
 function deliveredTo(lines: MimeMail['headerLines']): string[] {
   const out: string[] = [];
   for (const { key, line } of lines) {
     const name = key.toLowerCase();
-    if (name !== 'delivered-to' && name !== 'x-original-to') continue;
-    for (const m of rawValue(line).matchAll(/[^\s<>,;:"()[\]]+@[^\s<>,;:"()[\]]+/g)) out.push(m[0].toLowerCase());
+    if (name === 'delivered-to' || name === 'x-original-to') out.push(...bareAddresses(rawValue(line)));
   }
   return [...new Set(out)];
 }
@@ -267,13 +309,10 @@ function fallbackParse(raw: Buffer): ParsedMail {
     if (!m) continue;
     const name = m[1]!.toLowerCase();
     const value = oneLine(m[2]!).slice(0, 16_384);
-    if (name === 'delivered-to' || name === 'x-original-to') {
-      for (const a of value.matchAll(/[^\s<>,;:"()[\]]+@[^\s<>,;:"()[\]]+/g)) delivered.push(a[0].toLowerCase());
-    }
+    if (name === 'delivered-to' || name === 'x-original-to') delivered.push(...bareAddresses(value));
     if (!(name in headers)) headers[name] = value;
   }
-  const addresses = (value: string | undefined): MailAddress[] =>
-    [...(value ?? '').matchAll(/[^\s<>,;:"()[\]]+@[^\s<>,;:"()[\]]+/g)].map((m) => ({ address: m[0].toLowerCase(), name: null }));
+  const addresses = (value: string | undefined): MailAddress[] => bareAddresses(value ?? '').map((address) => ({ address, name: null }));
   const contentType = (headers['content-type'] ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
   const isHtml = contentType === 'text/html';
   return {
@@ -296,34 +335,33 @@ function fallbackParse(raw: Buffer): ParsedMail {
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTML -> text. Deliberately small: what matters is that lines, table cells and quoting survive,
-// so that template fields and reply history can be read from HTML-only (Outlook) mail.
+// HTML -> text. What matters is that lines, table cells and quoting survive, so that template
+// fields and reply history can be read from HTML-only (Outlook) mail. htmlparser2's Tokenizer
+// reads the markup and decodes entities (the full HTML5 table) in one linear pass; its Parser
+// is not used: it keeps a stack of open elements with unshift/indexOf, quadratic on 1 MB of
+// `<div>`. The renderer below needs no stack, only counters.
 
 const BLOCK_TAGS = new Set([
   'p', 'div', 'tr', 'table', 'tbody', 'thead', 'tfoot', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
   'pre', 'section', 'article', 'header', 'footer', 'address', 'dl', 'dt', 'dd', 'form', 'center', 'caption',
   'figure', 'main', 'nav', 'aside', 'fieldset',
 ]);
-const DROP_TAGS = ['script', 'style', 'head', 'title', 'noscript', 'template', 'xml', 'svg', 'object'];
+/** Elements whose content is not text for a reader; each becomes one space. */
+const DROP_TAGS = new Set(['script', 'style', 'head', 'title', 'noscript', 'template', 'xml', 'svg', 'object']);
+/** Deeper `<blockquote>` nesting is shown at this depth: keeps the "> " prefixes (and the output) linear. */
+const MAX_QUOTE_DEPTH = 30;
+/** Entities rendered as nothing or as a plain space, as the desk always rendered them. */
+const ENTITY_OVERRIDES = new Map<number, string>([
+  [0xad, ''], [0x200c, ''], [0x200d, ''], [0x2002, ' '], [0x2003, ' '], [0x2009, ' '],
+]);
+const RULE = '________________________________';
 
-const NAMED_ENTITIES: Record<string, string> = {
-  nbsp: '\u00a0', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", laquo: '«', raquo: '»', ldquo: '“',
-  rdquo: '”', bdquo: '„', lsquo: '‘', rsquo: '’', sbquo: '‚', mdash: '—', ndash: '–', minus: '−', hellip: '…',
-  bull: '•', middot: '·', copy: '©', reg: '®', trade: '™', deg: '°', numero: '№', shy: '', zwnj: '', zwj: '',
-  ensp: ' ', emsp: ' ', thinsp: ' ', times: '×', euro: '€', rub: '₽', sect: '§', para: '¶', plusmn: '±',
+const ignore = (): void => undefined;
+const IGNORE_TOKENS: TokenizerCallbacks = {
+  onattribdata: ignore, onattribentity: ignore, onattribend: ignore, onattribname: ignore, oncdata: ignore,
+  onclosetag: ignore, oncomment: ignore, ondeclaration: ignore, onend: ignore, onopentagend: ignore,
+  onopentagname: ignore, onprocessinginstruction: ignore, onselfclosingtag: ignore, ontext: ignore, ontextentity: ignore,
 };
-
-export function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z][a-z0-9]{1,31});?/gi, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
-      return String.fromCodePoint(code);
-    }
-    const named = NAMED_ENTITIES[ref.toLowerCase()];
-    return named ?? whole;
-  });
-}
 
 /**
  * Renders HTML as plain text: script/style dropped, block tags and <br> become line breaks,
@@ -332,10 +370,7 @@ export function decodeEntities(s: string): string {
  * reply reader sees the same shapes it sees in plain-text mail.
  */
 export function htmlToText(html: string): string {
-  let s = html.length > 5_000_000 ? html.slice(0, 5_000_000) : html;
-  s = s.replace(/<!--[\s\S]*?(?:-->|$)/g, '');
-  for (const tag of DROP_TAGS) s = s.replace(new RegExp(`<${tag}\\b[^<>]{0,4000}>[\\s\\S]*?(?:</${tag}\\s*>|$)`, 'gi'), ' ');
-
+  const s = html.length > 5_000_000 ? html.slice(0, 5_000_000) : html;
   const lines: string[] = [];
   // The current line as pieces plus its last character: appending to one long string and
   // reading its end would flatten it every time (quadratic on hostile HTML).
@@ -346,12 +381,16 @@ export function htmlToText(html: string): string {
   let pre = 0;
   let cellInRow = 0;
   let inCell = 0;
+  const quote = (d: number): string => '> '.repeat(Math.min(d, MAX_QUOTE_DEPTH));
   const isEmpty = (): boolean => pieces.length === 0;
   const endsWithSpace = (): boolean => lastChar === ' ' || lastChar === '\t' || lastChar === '\u00a0';
   const flush = (force: boolean): void => {
     if (isEmpty() && !force) return;
-    const line = pieces.join('').replace(/\u00a0/g, ' ').trimEnd().replace(/^ +/, '');
-    lines.push('> '.repeat(currentDepth) + line);
+    let line = pieces.join('');
+    if (line.includes('\u00a0')) line = line.replace(/\u00a0/g, ' ');
+    line = line.trimEnd();
+    if (line.startsWith(' ')) line = line.replace(/^ +/, '');
+    lines.push(quote(currentDepth) + line);
     pieces = [];
     lastChar = '';
   };
@@ -362,45 +401,39 @@ export function htmlToText(html: string): string {
     lastChar = text[text.length - 1]!;
   };
 
-  // A tag ends at the first '>' and may not contain '<' (a '>' inside a quoted attribute is
-  // rare and only costs a little stray text); bounded, so hostile HTML stays linear.
-  const token = /<\/?([a-zA-Z][a-zA-Z0-9:-]*)([^<>]{0,4000})>|([^<]+)|</g;
-  for (const m of s.matchAll(token)) {
-    if (m[3] !== undefined || m[1] === undefined) {
-      const raw = m[3] ?? '<';
-      if (pre > 0) {
-        const parts = decodeEntities(raw).split(/\r?\n/);
-        parts.forEach((part, i) => {
-          if (i > 0) flush(true);
-          if (part) append(part);
-        });
-        continue;
-      }
-      // Source whitespace is layout, not content; &nbsp; is content and survives as \u00a0.
-      let text = raw.replace(/[\t\r\n ]+/g, ' ');
-      if (isEmpty() || endsWithSpace()) text = text.replace(/^ /, '');
-      text = decodeEntities(text);
-      if (text) append(text);
-      continue;
+  // Text arrives in pieces (around entities); it is rendered as one run at the next tag.
+  let pending: string[] = [];
+  const renderText = (): void => {
+    if (pending.length === 0) return;
+    const raw = pending.join('');
+    pending = [];
+    if (pre > 0) {
+      raw.split(/\r?\n/).forEach((part, i) => {
+        if (i > 0) flush(true);
+        if (part) append(part);
+      });
+      return;
     }
-    const name = m[1].toLowerCase();
-    const closing = m[0][1] === '/';
-    const attrs = m[2] ?? '';
+    // Source whitespace is layout, not content; &nbsp; is content and survives as \u00a0.
+    let text = /[\t\r\n]| {2}/.test(raw) ? raw.replace(/[\t\r\n ]+/g, ' ') : raw;
+    if (text.startsWith(' ') && (isEmpty() || endsWithSpace())) text = text.slice(1);
+    append(text);
+  };
+
+  const open = (name: string, id: string): void => {
     if (name === 'br' && inCell === 0) {
       flush(true);
     } else if (name === 'hr') {
       flush(false);
-      lines.push('> '.repeat(depth) + '________________________________');
+      lines.push(quote(depth) + RULE);
     } else if (name === 'blockquote') {
       flush(false);
-      depth = Math.max(0, depth + (closing ? -1 : 1));
+      depth++;
     } else if (name === 'td' || name === 'th') {
-      if (!closing) {
-        if (pieces.at(-1) === ' ') pieces.pop();
-        if (cellInRow > 0) append('\t');
-        cellInRow++;
-        inCell++;
-      } else inCell = Math.max(0, inCell - 1);
+      if (pieces.at(-1) === ' ') pieces.pop();
+      if (cellInRow > 0) append('\t');
+      cellInRow++;
+      inCell++;
     } else if (name === 'tr' || name === 'table') {
       flush(false);
       cellInRow = 0;
@@ -408,28 +441,104 @@ export function htmlToText(html: string): string {
     } else if (inCell > 0 && (name === 'br' || BLOCK_TAGS.has(name))) {
       // Outlook wraps every cell's text in <p>: inside a cell a block is a space, not a line.
       if (!isEmpty() && !endsWithSpace()) append(' ');
-    } else if (name === 'li' && !closing) {
+    } else if (name === 'li') {
       flush(false);
       append('- ');
     } else if (name === 'pre') {
       flush(false);
-      pre = Math.max(0, pre + (closing ? -1 : 1));
-    } else if (name === 'div' && !closing && /\bid\s*=\s*["']?(?:x_)?Signature\b/.test(attrs)) {
+      pre++;
+    } else if (name === 'div' && /^(?:x_)?Signature\b/.test(id)) {
       // Outlook's signature block carries no "-- " of its own: add it so the reply reader can cut there.
       flush(false);
-      lines.push('> '.repeat(depth) + '-- ');
-    } else if (name === 'div' && !closing && /\bid\s*=\s*["']?(divRplyFwdMsg|x_divRplyFwdMsg)/i.test(attrs)) {
+      lines.push(`${quote(depth)}-- `);
+    } else if (name === 'div' && /^(?:x_)?divRplyFwdMsg/i.test(id)) {
       // Outlook's reply header block: make sure it starts on its own line after a rule.
       flush(false);
-      if (lines.at(-1) !== '________________________________') lines.push('> '.repeat(depth) + '________________________________');
+      if (lines.at(-1) !== RULE) lines.push(quote(depth) + RULE);
     } else if (BLOCK_TAGS.has(name)) {
       flush(false);
     }
-  }
+  };
+  const close = (name: string): void => {
+    if (name === 'br' && inCell === 0) flush(true);
+    else if (name === 'blockquote') {
+      flush(false);
+      depth = Math.max(0, depth - 1);
+    } else if (name === 'td' || name === 'th') inCell = Math.max(0, inCell - 1);
+    else if (name === 'tr' || name === 'table') {
+      flush(false);
+      cellInRow = 0;
+      inCell = 0;
+    } else if (inCell > 0 && (name === 'br' || BLOCK_TAGS.has(name))) {
+      if (!isEmpty() && !endsWithSpace()) append(' ');
+    } else if (name === 'pre') {
+      flush(false);
+      pre = Math.max(0, pre - 1);
+    } else if (BLOCK_TAGS.has(name)) flush(false);
+  };
+
+  // Tag being read: its name and, for <div>, its id (Outlook marks signature and reply header by id).
+  let tag = '';
+  let attribute = '';
+  let id: string[] = [];
+  // Inside script/style/head...: everything up to the element's own end tag is skipped.
+  let dropping = '';
+  const name = (start: number, end: number): string => s.slice(start, end).toLowerCase();
+  const openTagEnd = (): void => {
+    const opened = tag;
+    tag = '';
+    if (dropping || !opened) return;
+    if (DROP_TAGS.has(opened)) {
+      dropping = opened;
+      pending.push(' ');
+      return;
+    }
+    renderText();
+    open(opened, id.join(''));
+  };
+  const tokenizer = new Tokenizer(
+    { decodeEntities: true },
+    {
+      ...IGNORE_TOKENS,
+      ontext: (start, end) => {
+        if (!dropping) pending.push(s.slice(start, end));
+      },
+      ontextentity: (codePoint) => {
+        if (!dropping) pending.push(ENTITY_OVERRIDES.get(codePoint) ?? String.fromCodePoint(codePoint));
+      },
+      onopentagname: (start, end) => {
+        tag = name(start, end);
+        attribute = '';
+        id = [];
+      },
+      onattribname: (start, end) => {
+        attribute = tag === 'div' && end - start === 2 ? name(start, end) : '';
+      },
+      onattribdata: (start, end) => {
+        if (attribute === 'id' && id.length < 8) id.push(s.slice(start, Math.min(end, start + 100)));
+      },
+      onattribend: () => {
+        attribute = '';
+      },
+      onopentagend: openTagEnd,
+      onselfclosingtag: openTagEnd,
+      onclosetag: (start, end) => {
+        const closed = name(start, end);
+        if (dropping) {
+          if (closed === dropping) dropping = '';
+          return;
+        }
+        renderText();
+        close(closed);
+      },
+    },
+  );
+  tokenizer.write(s);
+  tokenizer.end();
+  renderText();
   flush(false);
   return lines
     .join('\n')
-    .replace(/\t+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

@@ -226,6 +226,34 @@ describe('parseMail', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('keeps the text of the first parts of a mail with more than 500 MIME parts (issue 12 item 10)', async () => {
+    // given: a request whose first part is the text and 600 small attachments after it
+    const parts = Array.from(
+      { length: 600 },
+      (_, i) => `--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment; filename="scan-${i}.txt"\r\n\r\nscan ${i}\r\n`,
+    );
+    const raw = Buffer.from(
+      'From: =?utf-8?B?0JDQvdC90LA=?= <a.smirnova@clinic-north.example>\r\nTo: clinic-north@support.example\r\n' +
+        'Subject: =?utf-8?B?0J3QtSDQv9C10YfQsNGC0LDQtdGC0YHRjw==?=\r\nMessage-ID: <many-parts@clinic-north.example>\r\n' +
+        'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n' +
+        '--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n' +
+        'Не печатается направление.\r\nНомер амбулаторной карты: 104-2231\r\n' +
+        parts.join('') +
+        '--b1--\r\n',
+    );
+    // when
+    const mail = await parseMail(raw);
+    const reading = readMail(mail, config);
+    // then: the parser's 500-part limit cuts the attachments, not the request
+    expect(mail.text).toContain('Не печатается направление.');
+    expect(reading.fields.cardNumber).toBe('104-2231');
+    expect(mail.subject).toBe('Не печатается');
+    expect(mail.from).toEqual({ address: 'a.smirnova@clinic-north.example', name: 'Анна' });
+    expect(mail.messageId).toBe('many-parts@clinic-north.example');
+    expect(mail.attachments.length).toBeGreaterThan(100);
+    expect(mail.attachments.length).toBeLessThan(600);
+  });
+
   it('reads the huge-header mail by hand when the parser refuses it', async () => {
     const mail = await parseMail(Buffer.from(`X-Big: ${'a'.repeat(3_000_000)}\r\nFrom: A <A@B.example>\r\nSubject: s\r\n\r\nbody`));
     expect(mail.from?.address).toBe('a@b.example');
