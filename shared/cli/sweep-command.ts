@@ -11,6 +11,7 @@ import { sweepDeadlines, SweepIncompleteError, type SweepResult } from '../use-c
 import { parseFlags, UsageError, type CliIo } from './io';
 import { INSTANT_MESSAGE, isoInstant } from './sla-command';
 import { openStore } from './store-access';
+import { terminalJson } from './terminal-text';
 
 export const SWEEP_USAGE = 'usage: maildesk sweep [--now ISO] [--dry-run] [--aws] [--table NAME] [--config FILE]';
 
@@ -38,7 +39,7 @@ export async function runSweepCommand(argv: string[], io: CliIo, env: NodeJS.Pro
       result = error.result;
     }
     const { acted, ...counts } = result;
-    io.stdout(JSON.stringify({ now: now.toISOString(), dryRun, due: counts.due, [dryRun ? 'wouldAct' : 'acted']: acted, raced: counts.raced, failed: counts.failed }, null, 2));
+    io.stdout(terminalJson({ now: now.toISOString(), dryRun, due: counts.due, [dryRun ? 'wouldAct' : 'acted']: acted, raced: counts.raced, failed: counts.failed }, 2));
     return result.failed > 0 ? 1 : 0;
   } finally {
     close();
@@ -47,6 +48,6 @@ export async function runSweepCommand(argv: string[], io: CliIo, env: NodeJS.Pro
 
 /** Problems go to stderr (one JSON line each), so ops see which ticket failed; progress stays quiet. */
 function stderrLogger(io: CliIo): Logger {
-  const write = (level: string) => (message: string, fields: object = {}) => io.stderr(JSON.stringify({ level, message, ...fields }));
+  const write = (level: string) => (message: string, fields: object = {}) => io.stderr(terminalJson({ level, message, ...fields }));
   return { info() {}, warn: write('warn'), error: write('error'), security: write('security') };
 }
