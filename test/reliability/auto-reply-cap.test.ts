@@ -19,6 +19,9 @@ const CC = 200;
 /** what an automatic answer may reach: the sender and 10 Cc */
 const REACH = 1 + 10;
 
+/** The whole stack per test (SMTP, stream, sweeps): generous on a shared, loaded machine. */
+const STACK_TEST_TIMEOUT_MS = 240_000;
+
 let h: Harness;
 let limit: number;
 const figures: string[] = [];
@@ -60,7 +63,7 @@ describe('automatic answers reach few', () => {
     for (const [address, n] of perAddress) expect(n, address).toBeLessThanOrEqual(limit);
     // every sender still got its acknowledgement: only the capped Cc were dropped
     for (const from of senders) expect(perAddress.get(from), from).toBe(1);
-  });
+  }, STACK_TEST_TIMEOUT_MS);
 
   it(`${MAILS} mails from one sender, each with ${CC} other Cc: the sender's own cap stops the answers, Cc bounded`, async () => {
     const from = 'one-sender@clinic-north.example';
@@ -70,5 +73,5 @@ describe('automatic answers reach few', () => {
     expect(answers).toHaveLength(limit);
     expect(deliveries.length).toBeLessThanOrEqual(limit * REACH);
     for (const [address, n] of perAddress) expect(n, address).toBeLessThanOrEqual(limit);
-  });
+  }, STACK_TEST_TIMEOUT_MS);
 });

@@ -23,6 +23,9 @@ const SOUTH = 'clinic-south@support.example';
 const ANNA = 'anna@clinic-north.example';
 const msk = (moscow: string) => new Date(`${moscow}+03:00`);
 
+/** The whole stack per test (SMTP, stream, sweeps): generous on a shared, loaded machine. */
+const STACK_TEST_TIMEOUT_MS = 240_000;
+
 let h: Harness;
 let clock = msk('2026-03-16T12:00:00').getTime();
 /** Every outgoing mail's Message-ID with what it must not reveal. */
@@ -95,7 +98,7 @@ describe('outgoing Message-IDs', () => {
     // random, not a counter or a hash of something shared: each of the first 24 hex positions varies across the mails
     const hex = locals.map((l) => /[0-9a-f]{24,}/.exec(l)![0]);
     for (let p = 0; p < 24; p++) expect(new Set(hex.map((x) => x[p])).size, `position ${p} is the same in every id`).toBeGreaterThan(1);
-  });
+  }, STACK_TEST_TIMEOUT_MS);
 
   it('a second delivery of every event sends nothing: the id is the same, so the send-once claim still holds', async () => {
     const events = [...(await h.stack.store.listEvents('MG-1')), ...(await h.stack.store.listEvents('MG-2'))];
@@ -105,5 +108,5 @@ describe('outgoing Message-IDs', () => {
       expect(delivery.sent, `${event.type} sent again`).toEqual([]);
     }
     expect(await h.newMail()).toHaveLength(0);
-  });
+  }, STACK_TEST_TIMEOUT_MS);
 });
