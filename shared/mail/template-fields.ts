@@ -19,6 +19,18 @@ function matchKey(s: string): string {
   return normaliseRu(s.replace(/[_\-–—,.;:!?«»"'“”()[\]]/g, ' '));
 }
 
+/** Each table's names in comparable form, computed once: an engineer's mail may hold thousands of command lines. */
+const comparableTables = new WeakMap<object, readonly (readonly [string, readonly string[]])[]>();
+
+function comparableEntries<T extends string>(table: Readonly<Record<T, readonly string[]>>): readonly (readonly [T, readonly string[]])[] {
+  let entries = comparableTables.get(table);
+  if (!entries) {
+    entries = (Object.entries(table) as [T, readonly string[]][]).map(([code, names]) => [code, names.map(matchKey)] as const);
+    comparableTables.set(table, entries);
+  }
+  return entries as readonly (readonly [T, readonly string[]])[];
+}
+
 export type PrefixMatch<T extends string> = { kind: 'match'; code: T } | { kind: 'ambiguous'; codes: T[] } | { kind: 'none' };
 
 export interface PrefixMatchOptions {
@@ -41,7 +53,7 @@ export function matchByPrefix<T extends string>(
 ): PrefixMatch<T> {
   const v = matchKey(value);
   if (!v) return { kind: 'none' };
-  const entries = (Object.entries(table) as [T, readonly string[]][]).map(([code, names]) => [code, names.map(matchKey)] as const);
+  const entries = comparableEntries(table);
   const distinct = (codes: T[]): T[] => [...new Set(codes)];
 
   const exact = distinct(entries.filter(([, names]) => names.includes(v)).map(([code]) => code));

@@ -50,13 +50,11 @@ const BARE_WORKS = /^(?:вс[её]\s+)?(?:работает|заработало|
 const GREETING = /^(?:добрый (?:день|вечер)|доброе утро|здравствуйте|привет|коллеги|уважаем\S*|hello|hi|dear)(?=$|[\s,.!])/;
 
 function opening(text: string): string[] {
-  const lines = text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((l) => l.slice(0, 500).toLowerCase().replace(/ё/g, 'е').replace(/[\s\u00a0]+/g, ' ').trim());
   const out: string[] = [];
   let started = false;
-  for (const line of lines) {
+  // Lines are normalised one by one up to the sixth: the rest of a long mail is never read.
+  for (const raw of text.split(/\r\n?|\n/)) {
+    const line = raw.slice(0, 500).toLowerCase().replace(/ё/g, 'е').replace(/[\s\u00a0]+/g, ' ').trim();
     if (!line) continue;
     if (!started && GREETING.test(line) && line.length <= 60) continue;
     started = true;
