@@ -7,13 +7,15 @@
  * same command in-process, to spare the two cores a child process each.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CliIo } from '../../shared/cli/io';
 import { runReceiveCommand, type ReceiveResult } from '../../shared/cli/receive-command';
 import type { Ticket } from '../../shared/domain/ticket';
+import { dkimDomainsFromStoredMail } from '../../shared/mail/authentication';
+import { verdictsFromStoredMail } from '../../shared/ses-event';
 import { startHarness, type Harness } from '../support/harness';
 import { buildMail, messageId, type MailSpec } from '../support/mail-builder';
 
@@ -120,6 +122,40 @@ describe('maildesk receive: the command itself', () => {
     const down = await receiveCli(file, [], { ...env, MAILDESK_SMTP_PORT: '1' });
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/not running.*npm start/);
+  });
+});
+
+describe('maildesk receive: flags (in-process)', () => {
+  const run = async (flags: string[], spec: Partial<MailSpec> = {}) => {
+    const file = await mailFile({ from: 'flags@clinic-north.example', to: DESK, subject: 'Флаги', text: 'текст', messageId: messageId('flags'), ...spec });
+    const out: string[] = [];
+    const io: CliIo = { stdout: (t) => void out.push(t), stderr: () => {} };
+    return { code: await runReceiveCommand([file, ...flags], io, env), result: out.length ? (JSON.parse(out.at(-1)!) as ReceiveResult) : null };
+  };
+
+  it.each([
+    [['--verdicts', 'spf=PASS,spf=FAIL'], /--verdicts: spf given twice/],
+    [['--verdicts', 'dkim'], /--verdicts: "dkim": expected NAME=VERDICT/],
+    [['--verdicts', 'arc=PASS'], /--verdicts: Unrecognized key: "arc"/],
+    [['--dkim-domain', 'not a domain'], /--dkim-domain\.0: expected a domain name/],
+    [['--recipient', 'nobody'], /--recipient\.0: expected a mail address/],
+    [['--colour'], /Unknown option '--colour'/],
+  ])('%j is refused with a usage error (exit 2)', async (flags, message) => {
+    await expect(run(flags)).rejects.toThrow(message);
+  });
+
+  it('a mail to no desk address needs --recipient', async () => {
+    await expect(run([], { to: 'someone@elsewhere.example' })).rejects.toThrow(/no desk address among To\/Cc .*--recipient ADDR/);
+  });
+
+  it('verdicts in any case; the receipt block above the stored mail carries them and the DKIM signing domains', async () => {
+    const { code, result } = await run(['--verdicts', 'dkim=pass, dmarc=gray ,spf=fail', '--dkim-domain', 'Mail.Clinic-North.example', '--dkim-domain', 'esp.example', '--recipient', DESK.toUpperCase()]);
+    expect(code).toBe(0);
+    expect(result).toMatchObject({ kind: 'created', verdicts: { spf: 'FAIL', dkim: 'PASS', dmarc: 'GRAY', spam: 'PASS', virus: 'PASS' }, dkimDomains: ['mail.clinic-north.example', 'esp.example'] });
+    const stored = await readFile(join(h.stack.dataDir, 'mail', result!.mailKey));
+    expect(verdictsFromStoredMail(stored)).toEqual(result!.verdicts);
+    expect(dkimDomainsFromStoredMail(stored)).toEqual(['mail.clinic-north.example', 'esp.example']);
+    await h.newMail();
   });
 });
 
