@@ -9,11 +9,15 @@
  * cdk-nag's AwsSolutions checks run on every synth as a CDK policy-validation plugin (cdk-nag 3);
  * any unacknowledged finding fails the synth. Acknowledgments, each with its reason, are in
  * infra/constructs/nag-suppressions.ts.
+ *
+ * The region is `deployment.region`, else the CDK environment's; with neither, synth stops
+ * (never a silent us-east-1), and a region without SES receiving is refused (infra/ses-regions.ts).
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, loadConfig, resolveConfigPath, type MaildeskConfig } from '../shared/config';
 import { MaildeskStack, requireDeployment } from './maildesk-stack';
+import { chooseRegion, type ChosenRegion } from './ses-regions';
 
 export const DEFAULT_STACK_NAME = 'Maildesk';
 
@@ -26,13 +30,17 @@ function fail(error: unknown): never {
 }
 
 let config: MaildeskConfig;
+let region: ChosenRegion;
 const configPath = resolveConfigPath();
 try {
   config = loadConfig(configPath);
-  requireDeployment(config, configPath);
+  const deployment = requireDeployment(config, configPath);
+  region = chooseRegion(deployment.region, process.env.CDK_DEFAULT_REGION, configPath);
 } catch (error) {
   fail(error);
 }
+// Said on every synth: the CDK CLI falls back to us-east-1 when no profile names a region.
+process.stderr.write(`maildesk: region ${region.region} (from ${region.source === 'deployment.region' ? 'deployment.region' : 'the CDK environment'})\n`);
 
 const app = new App();
 try {
@@ -41,7 +49,7 @@ try {
     configSource: configPath,
     env: {
       account: process.env.CDK_DEFAULT_ACCOUNT,
-      region: config.deployment?.region ?? process.env.CDK_DEFAULT_REGION,
+      region: region.region,
     },
   });
 } catch (error) {

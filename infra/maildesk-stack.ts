@@ -11,7 +11,7 @@
  *                 (only with config `telegram`)
  *   CloudWatch alarms (errors, DLQs, ages, SLA breaches, SES reputation) -> same topic
  */
-import { CfnOutput, Stack, type StackProps, Annotations } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Annotations, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -24,6 +24,7 @@ import { InboundMail, MAX_RECIPIENTS_PER_RULE } from './constructs/inbound-mail'
 import { applyNagSuppressions } from './constructs/nag-suppressions';
 import { RawMailBucket } from './constructs/raw-mail-bucket';
 import { TicketTable } from './constructs/ticket-table';
+import { requireReceivingRegion } from './ses-regions';
 
 export type Deployment = NonNullable<MaildeskConfig['deployment']>;
 
@@ -70,6 +71,7 @@ export class MaildeskStack extends Stack {
     super(scope, id, { description: 'maildesk: email-driven support tickets (SES, Lambda, DynamoDB)', ...props });
     const { config } = props;
     const deployment = requireDeployment(config, props.configSource);
+    this.requireRegion(deployment, props.configSource ?? 'config');
     const recipients = tenantAddresses(config);
     if (recipients.length > MAX_RECIPIENTS_PER_RULE) {
       throw new ConfigError(
@@ -140,5 +142,22 @@ export class MaildeskStack extends Stack {
     }
 
     applyNagSuppressions(this);
+  }
+
+  /**
+   * A known region, one with SES receiving, the one the config names: an environment-agnostic
+   * stack would build ARNs and the MX target from a token CloudFormation resolves only at deploy.
+   */
+  private requireRegion(deployment: Deployment, source: string): void {
+    if (Token.isUnresolved(this.region)) {
+      throw new ConfigError(
+        `${source}: the stack has no region. Set "deployment.region" (for example "eu-west-1") in the config, ` +
+          `or the CDK environment's region (AWS_REGION, or a profile with a region).`,
+      );
+    }
+    if (deployment.region && deployment.region !== this.region) {
+      throw new ConfigError(`${source}: deployment.region is ${deployment.region} but the stack's environment is ${this.region}; make them one.`);
+    }
+    requireReceivingRegion(this.region, deployment.allowUnlistedRegion ?? false, source);
   }
 }

@@ -87,8 +87,10 @@ function buildConfigSchema() {
           hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/, 'expected a Route 53 hosted zone id like Z0123456789ABC').optional(),
           alarmEmail: address.optional(),
           rawMailRetentionDays: z.number().int().min(1).default(365),
-          /** Region of the stack; must be one where SES receives mail. Defaults to the CDK environment's. */
+          /** Region of the stack; must be one where SES receives mail. Defaults to the CDK environment's (never a silent us-east-1). */
           region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1').optional(),
+          /** Synth refuses a region not on the list of SES receiving regions (infra/ses-regions.ts); true for a region AWS added since. */
+          allowUnlistedRegion: z.boolean().optional(),
         })
         .optional(),
     })
