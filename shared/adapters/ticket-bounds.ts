@@ -84,7 +84,17 @@ export interface TicketPage {
 }
 
 const entryBytes = (entry: unknown) => Buffer.byteLength(JSON.stringify(entry), 'utf8');
-export const pageHash = (entries: readonly unknown[]) => createHash('sha256').update(JSON.stringify(entries)).digest('base64url').slice(0, 16);
+/** JSON with object keys sorted: DynamoDB gives a map's attributes back in any order. */
+const canonical = (value: unknown): string =>
+  Array.isArray(value)
+    ? `[${value.map(canonical).join(',')}]`
+    : value && typeof value === 'object'
+      ? `{${Object.keys(value)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : JSON.stringify(value ?? null);
+export const pageHash = (entries: readonly unknown[]) => createHash('sha256').update(canonical(entries)).digest('base64url').slice(0, 16);
 
 /**
  * Splits a (bounded) ticket into what its item holds and its pages: each paged list keeps the
@@ -124,7 +134,8 @@ export function joinTicket(inline: Ticket, manifest: PageManifest, pages: readon
     const entries: unknown[] = [...ticket[list]];
     for (const [index, hash] of hashes.entries()) {
       const page = pages.find((p) => p.list === list && p.index === index);
-      if (!page || page.hash !== hash) return null;
+      // The content's own hash, not the one written beside it: any other page is caught.
+      if (!page || pageHash(page.entries) !== hash) return null;
       entries.push(...page.entries);
     }
     (ticket[list] as unknown[]) = entries;

@@ -5,9 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { CapacityMeter, meterClient } from '../../bench/capacity';
 import { localDynamoClient } from '../../shared/adapters/clients';
-import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store';
+import { DynamoTicketStore, TornTicketError } from '../../shared/adapters/dynamo-ticket-store';
+import { CUT_MARK } from '../../shared/adapters/ticket-bounds';
+import type { TicketEvent } from '../../shared/domain/events';
 import { keys } from '../../shared/adapters/table-layout';
 import { ensureTicketTable } from '../../shared/adapters/ticket-table';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
@@ -155,5 +158,96 @@ describe('the feature slot: taken and given back in the ticket\'s own transactio
     const b2 = (await store.getTicket('MG-202'))!;
     expect(await save({ ...started(b2), version: b2.version + 1 }, b2.version, 'take')).toEqual({ ok: true });
     expect((await slotItem('clinic-south'))?.holders).toEqual(new Set(['MG-202']));
+  });
+});
+
+describe('a ticket item stays bounded: long lists live in page items beside it', () => {
+  /** Counts the calls the store makes and the items of each transaction it writes. */
+  const metered = () => {
+    const client = localDynamoClient(inject('dynamoEndpoint'));
+    const meter = new CapacityMeter();
+    meterClient(client, meter);
+    const transactions: number[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand') transactions.push(((args.input as { TransactItems?: unknown[] }).TransactItems ?? []).length);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countTransactItems' },
+    );
+    return { client, meter, transactions, store: new DynamoTicketStore(client, table) };
+  };
+  const attachment = (i: number) => ({ filename: `${i}-снимок-экрана-регистратуры-${'ё'.repeat(100)}.png`, contentType: 'image/png', size: i, key: `attachments/mail-${i}/${i}-снимок.png` });
+  const big = (n: number, count: number) =>
+    newTicket({ key: `MG-${n}`, number: n, tenant: 'clinic-north', requester: `big${n}@clinic-north.example`, summary: 'Много вложений', priority: 'error', createdAt: '2026-03-02T07:00:00.000Z', rootMessageId: `big-${n}@clinic-north.example`, attachments: Array.from({ length: count }, (_, i) => attachment(i)) });
+
+  it('a ticket without pages is read in one request, at the cost of a GetItem of its item', async () => {
+    const { client, meter, store: meteredStore } = metered();
+    const ticket = big(301, 2);
+    expect(await meteredStore.saveTicket({ ticket, expectedVersion: null, events: [], messageIds: [], inboundId: null })).toEqual({ ok: true });
+    meter.take();
+    // the baseline: the item alone, read as the store read it before
+    await DynamoDBDocumentClient.from(client).send(new GetCommand({ TableName: table, Key: keys.ticket('MG-301'), ConsistentRead: true }));
+    const baseline = meter.take();
+    expect(await meteredStore.getTicket('MG-301')).toEqual(ticket);
+    const read = meter.take();
+    expect(read.calls).toBe(1);
+    expect(read.rcu).toBe(baseline.rcu);
+    client.destroy();
+  });
+
+  it('appending to a paged list writes the ticket and its last pages only, and reads back whole', async () => {
+    const { client, meter, transactions, store: meteredStore } = metered();
+    const first = big(302, 300);
+    expect(await meteredStore.saveTicket({ ticket: first, expectedVersion: null, events: [], messageIds: [], inboundId: null })).toEqual({ ok: true });
+    const created = { wcu: meter.take().wcu, items: transactions.pop()! };
+    expect(created.items).toBeGreaterThan(3); // the ticket and several pages
+    const read = (await meteredStore.getTicket('MG-302'))!;
+    expect(read.attachments).toEqual(first.attachments);
+    meter.take();
+    // when: ten more attachments, saved by the store that read it, then by one that did not
+    const second = { ...read, version: 2, attachments: [...read.attachments, ...Array.from({ length: 10 }, (_, i) => attachment(300 + i))] };
+    expect(await meteredStore.saveTicket({ ticket: second, expectedVersion: 1, events: [], messageIds: [], inboundId: null })).toEqual({ ok: true });
+    const appended = { wcu: meter.take().wcu, items: transactions.pop()!, };
+    const third = { ...second, version: 3, attachments: [...second.attachments, attachment(310)] };
+    expect(await store.saveTicket({ ticket: third, expectedVersion: 2, events: [], messageIds: [], inboundId: null })).toEqual({ ok: true });
+    // then: the ticket item and at most two pages (the last one, and a new one if it spilled over)
+    expect(appended.items).toBeLessThanOrEqual(3);
+    expect(appended.wcu).toBeLessThan(created.wcu / 2);
+    expect((await store.getTicket('MG-302'))!.attachments).toEqual(third.attachments);
+    // a stale save (version 2 again) is a conflict, pages or not
+    expect(await store.saveTicket({ ticket: { ...third, version: 3 }, expectedVersion: 2, events: [], messageIds: [], inboundId: null })).toEqual({ ok: false, reason: 'conflict' });
+    client.destroy();
+  });
+
+  it('a page other than the one the ticket item names is never read as part of the ticket', async () => {
+    expect(await store.saveTicket({ ticket: big(303, 300), expectedVersion: null, events: [], messageIds: [], inboundId: null })).toEqual({ ok: true });
+    const pageKey = keys.ticketPage('MG-303', 'attachments', 0);
+    const page = (await doc.send(new GetCommand({ TableName: table, Key: pageKey, ConsistentRead: true }))).Item!;
+    // given: the page overwritten out of band (a write the ticket item does not know of), its hash field kept
+    await doc.send(new PutCommand({ TableName: table, Item: { ...page, entries: [attachment(999)] } }));
+    // then: the read does not mix it in
+    await expect(new DynamoTicketStore(client, table).getTicket('MG-303')).rejects.toThrow(TornTicketError);
+  });
+
+  it('an event item stays under 400 KB whatever the mail held (64 K characters of text and reason, 500 long attachment keys)', async () => {
+    const cjk = '診'.repeat(65_536); // 192 KB of UTF-8 each
+    const event: TicketEvent = {
+      id: 'in-304:comment',
+      type: 'ticket.commented',
+      ticketKey: 'MG-304',
+      tenant: 'clinic-north',
+      at: '2026-03-02T07:00:00.000Z',
+      actor: { kind: 'requester', address: 'big304@clinic-north.example' },
+      text: cjk,
+      reason: cjk,
+      attachmentKeys: Array.from({ length: 500 }, (_, i) => `attachments/in-304/${i}-${'x'.repeat(1000)}`),
+    };
+    expect(await store.saveEvents([event], 'in-304')).toEqual({ ok: true });
+    const [stored] = await store.listEvents('MG-304');
+    expect(stored!.text!.endsWith(CUT_MARK)).toBe(true);
+    expect(cjk.startsWith(stored!.text!.slice(0, -CUT_MARK.length))).toBe(true);
+    expect(stored!.attachmentKeys!.length).toBeGreaterThan(0);
+    expect(event.attachmentKeys!.slice(0, stored!.attachmentKeys!.length)).toEqual(stored!.attachmentKeys);
   });
 });
