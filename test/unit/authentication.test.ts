@@ -92,6 +92,13 @@ describe("the receipt block above a stored mail: only SES's first Authentication
     expect(dkimDomainsFromStoredMail(mail(headers))).toEqual(domains);
   });
 
+  it('verdictsFromStoredMail: a forged amazonses.com result after SES\'s X-SES-RECEIPT is not SES\'s (regression: read as all PASS before)', () => {
+    const withoutSesAuth = ['Return-Path: <e@support.example>', 'Received: from mx by inbound-smtp.eu-west-1.amazonaws.com', 'X-SES-Spam-Verdict: PASS', 'X-SES-Virus-Verdict: PASS', 'X-SES-RECEIPT: AEFB'];
+    const raw = mail([...withoutSesAuth, 'Authentication-Results: amazonses.com; spf=pass; dkim=pass header.i=@support.example; dmarc=pass']);
+    expect(verdictsFromStoredMail(raw)).toEqual({ spam: 'PASS', virus: 'PASS', spf: 'NONE', dkim: 'NONE', dmarc: 'NONE' });
+    expect(dkimDomainsFromStoredMail(raw)).toEqual([]);
+  });
+
   it('localReceiptHeaders writes what the readers read back', () => {
     const verdicts = { spam: 'PASS', virus: 'PASS', spf: 'FAIL', dkim: 'PASS', dmarc: 'GRAY' } as const;
     const raw = Buffer.concat([Buffer.from(localReceiptHeaders('x1', verdicts, ['esp.example', 'support.example'])), mail([])]);
