@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
@@ -142,9 +142,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     'java',
     [
       `-Djava.library.path=${files.libs}`,
-      '-cp',
-      [files.jar, join(files.libs, '*')].join(delimiter),
       files.launcher,
+      files.jar,
       token,
       String(requested),
       ...(options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory']),

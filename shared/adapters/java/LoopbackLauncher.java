@@ -12,22 +12,29 @@
  *   - once bound, one line `maildesk-dynamodb-local ready port=<port> token=<token>` on stdout
  *     tells the caller which port its own process holds (the token is the caller's nonce).
  * Java 11+ runs this single source file directly, no build step:
- *   java -cp DynamoDBLocal.jar:DynamoDBLocal_lib/* LoopbackLauncher.java <token> <port> <DynamoDB Local args>
+ *   java -Djava.library.path=DynamoDBLocal_lib LoopbackLauncher.java DynamoDBLocal.jar <token> <port> <DynamoDB Local args>
  * Port 0 binds a free port (DynamoDB Local's own command line refuses 0); the ready line names it.
- * Only java.* is imported (the rest by reflection), so a changed DynamoDB Local fails here with
- * a clear message rather than a compile error.
+ * Only java.* is imported and DynamoDB Local is loaded from its jar (whose manifest lists its
+ * libraries) at run time, by reflection: the source compiles without a class path (javac would
+ * otherwise scan its hundred jars at every start, about a second of CPU), and a changed DynamoDB
+ * Local fails here with a clear message rather than a compile error.
  */
+import java.io.File;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.BindException;
+import java.net.URL;
+import java.net.URLClassLoader;
 
 public class LoopbackLauncher {
   private static final String LOOPBACK = "127.0.0.1";
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 2) fail(2, "usage: LoopbackLauncher <token> <port> <DynamoDB Local arguments>");
+    if (args.length < 3) fail(2, "usage: LoopbackLauncher <DynamoDBLocal.jar> <token> <port> <DynamoDB Local arguments>");
     try {
-      run(args[0], Integer.parseInt(args[1]), java.util.Arrays.copyOfRange(args, 2, args.length));
+      ClassLoader dynamo = new URLClassLoader(new URL[] { new File(args[0]).toURI().toURL() }, LoopbackLauncher.class.getClassLoader());
+      Thread.currentThread().setContextClassLoader(dynamo);
+      run(dynamo, args[1], Integer.parseInt(args[2]), java.util.Arrays.copyOfRange(args, 3, args.length));
     } catch (java.lang.reflect.InvocationTargetException e) {
       fail(1, "DynamoDB Local failed: " + e.getCause());
     } catch (ReflectiveOperationException e) {
@@ -35,14 +42,14 @@ public class LoopbackLauncher {
     }
   }
 
-  private static void run(String token, int port, String[] options) throws Exception {
+  private static void run(ClassLoader dynamo, String token, int port, String[] options) throws Exception {
     // DynamoDB Local checks -port (1-65535); the connector gets the real one below.
     String[] dynamoArgs = new String[options.length + 2];
     System.arraycopy(options, 0, dynamoArgs, 0, options.length);
     dynamoArgs[options.length] = "-port";
     dynamoArgs[options.length + 1] = String.valueOf(port == 0 ? 8000 : port);
 
-    Class<?> runner = Class.forName("software.amazon.dynamodb.services.local.main.ServerRunner");
+    Class<?> runner = Class.forName("software.amazon.dynamodb.services.local.main.ServerRunner", true, dynamo);
     Object proxy = runner.getMethod("createServerFromCommandLineArgs", String[].class).invoke(null, (Object) dynamoArgs);
     Field serverField = proxy.getClass().getDeclaredField("server");
     serverField.setAccessible(true);
