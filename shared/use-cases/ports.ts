@@ -54,6 +54,11 @@ export type WriteResult = { ok: true } | { ok: false; reason: 'duplicate' | 'con
 
 export interface TicketStore {
   nextTicketNumber(): Promise<number>;
+  /**
+   * The ticket as stored: whole lists of attachments (the first 1,000) and pauses, and the caps
+   * every store applies so a ticket stays bounded whatever its history (at most 50 participants,
+   * 50 links, capped strings: shared/adapters/ticket-bounds.ts).
+   */
   getTicket(key: string): Promise<Ticket | null>;
   /** Ticket key of the first of these Message-IDs that is known (ours, SES's or the customer's). */
   findByMessageIds(ids: readonly string[]): Promise<string | null>;
