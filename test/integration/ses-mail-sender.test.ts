@@ -53,6 +53,17 @@ describe('SesMailSender through the strict SES v2 stand-in', () => {
     expect(parsed.from?.value).toEqual([{ name, address: 'clinic-north@support.example' }]);
   });
 
+  it('a mail with an attachment (the monthly report, written by MailComposer) passes too', async () => {
+    const s = sender();
+    const html = `<html><body>${'<p>Отчёт</p>'.repeat(5000)}</body></html>`;
+    const references = Array.from({ length: 40 }, (_, i) => `ref-${i}.${'x'.repeat(30)}@support.example`);
+    await s.sender.send(mail('"Клиника \\"Север\\"" <clinic-north@support.example>', { references, attachments: [{ filename: 'Отчёт SLA, февраль 2026.html', contentType: 'text/html', content: Buffer.from(html) }] }));
+    expect(s.strict.rejections).toEqual([]);
+    const parsed = await simpleParser(s.raws[0]!);
+    expect(parsed.from?.value).toEqual([{ name: 'Клиника "Север"', address: 'clinic-north@support.example' }]);
+    expect(parsed.attachments[0]?.filename).toBe('Отчёт SLA, февраль 2026.html');
+  });
+
   it('a From outside the verified identity is refused as SES refuses it (MessageRejected)', async () => {
     const s = sender();
     await expect(s.sender.send(mail('"Other" <desk@elsewhere.example>'))).rejects.toMatchObject({ name: 'MessageRejected', $metadata: { httpStatusCode: 400 } });
