@@ -14,13 +14,13 @@ import { priorityNamesRu, isPriority } from '../domain/priorities';
 import { isStatus, statusNamesRu } from '../domain/ticket';
 import type { Logger } from '../log';
 import { formatInstant } from '../mail/texts';
-import type { BusEvent, TicketStore } from './ports';
+import type { BusEvent, Claims } from './ports';
 
 export const DEFAULT_TELEGRAM_API = 'https://api.telegram.org';
 const CLAIM_TTL_SECONDS = 30 * 24 * 3600;
 
 export interface TelegramDeps {
-  claims: Pick<TicketStore, 'claim' | 'release'>;
+  claims: Claims;
   config: MaildeskConfig;
   /** the bot token: SSM Parameter Store in AWS, MAILDESK_TELEGRAM_TOKEN locally */
   token: () => Promise<string>;

@@ -52,8 +52,14 @@ export interface DueTicket {
 /** `feature-busy`: the change would take the tenant's feature slot, which `holder` has. */
 export type WriteResult = { ok: true } | { ok: false; reason: 'duplicate' | 'conflict' } | { ok: false; reason: 'feature-busy'; holder: string | null };
 
-export interface TicketStore {
-  nextTicketNumber(): Promise<number>;
+/*
+ * The ticket store, split by what each use case needs (receiveMail: reader, writer, claims;
+ * deliverEvent: reader, send-once claims, counters; sweepDeadlines: due index, getTicket,
+ * saveTicket; alerts and reports: claims). One adapter implements them all: TicketStore.
+ */
+
+/** Reads of tickets and their history. */
+export interface TicketReader {
   /**
    * The ticket as stored: whole lists of attachments (the first 1,000) and pauses, and the caps
    * every store applies so a ticket stays bounded whatever its history (at most 50 participants,
@@ -62,6 +68,13 @@ export interface TicketStore {
   getTicket(key: string): Promise<Ticket | null>;
   /** Ticket key of the first of these Message-IDs that is known (ours, SES's or the customer's). */
   findByMessageIds(ids: readonly string[]): Promise<string | null>;
+  listEvents(ticketKey: string): Promise<TicketEvent[]>;
+  listTickets(filter?: TicketFilter): Promise<Ticket[]>;
+}
+
+/** Writes of tickets and events, each with its inbound marker in one transaction. */
+export interface TicketWriter {
+  nextTicketNumber(): Promise<number>;
   /** Was this inbound mail (by SES message id) already processed? */
   wasReceived(inboundId: string): Promise<boolean>;
   /**
@@ -81,13 +94,19 @@ export interface TicketStore {
   }): Promise<WriteResult>;
   /** Events without a ticket change (refusals, explanations): written once per inbound id. */
   saveEvents(events: TicketEvent[], inboundId: string | null): Promise<WriteResult>;
-  listEvents(ticketKey: string): Promise<TicketEvent[]>;
-  listTickets(filter?: TicketFilter): Promise<Ticket[]>;
+}
+
+/** The sparse index of next deadlines. */
+export interface DueIndex {
   /**
    * Keys of the tickets whose next deadline is at or before `now`, across all shards. Only keys:
    * the index is eventually consistent, so the caller reads each ticket itself.
    */
   findDue(now: string, limit?: number): Promise<DueTicket[]>;
+}
+
+/** Outgoing Message-IDs: the send-once claim of a mail and the lookup that threads replies to it. */
+export interface SendOnceClaims {
   /** Records an outgoing Message-ID (ours or the provider's) so that replies to it find the ticket. */
   rememberMessageId(messageId: string, ticketKey: string): Promise<void>;
   /**
@@ -98,6 +117,10 @@ export interface TicketStore {
   claimMessageId(messageId: string, ticketKey: string | null): Promise<boolean>;
   /** Undoes claimMessageId after a failed send, so the retry sends the mail. */
   releaseMessageId(messageId: string): Promise<void>;
+}
+
+/** Once-only markers (a report per tenant and month, a Telegram post per event...). */
+export interface Claims {
   /**
    * Sets a once-only marker; false when it was already set. `ttlSeconds` lets markers expire.
    * `owner` makes the claim idempotent for one piece of work: the same owner claiming again (a retry
@@ -105,6 +128,13 @@ export interface TicketStore {
    */
   claim(marker: string, ttlSeconds?: number, owner?: string): Promise<boolean>;
   release(marker: string): Promise<void>;
+}
+
+/** Counters that expire (auto-reply caps per sender). */
+export interface RateCounters {
   /** Atomically adds one to a counter that expires; returns the new value. */
   increment(counter: string, ttlSeconds: number): Promise<number>;
 }
+
+/** Every port of the store together: what the adapters (DynamoDB, memory) implement. */
+export interface TicketStore extends TicketReader, TicketWriter, DueIndex, SendOnceClaims, Claims, RateCounters {}

@@ -16,10 +16,10 @@ import { fmtHours, fmtPercent } from '../reports/format';
 import { loadSlaReport } from '../reports/load-history';
 import { renderHtml } from '../reports/render-html';
 import { previousMonth, type SlaReport } from '../reports/sla-report';
-import type { MailSender, OutgoingMail, TicketStore } from './ports';
+import type { Claims, MailSender, OutgoingMail, TicketReader } from './ports';
 
 export interface MonthlyReportDeps {
-  tickets: Pick<TicketStore, 'listTickets' | 'listEvents' | 'claim' | 'release'>;
+  tickets: Pick<TicketReader, 'listTickets' | 'listEvents'> & Claims;
   sender: MailSender;
   config: MaildeskConfig;
   calendar: BusinessCalendar;

@@ -16,10 +16,10 @@ import { isFinal, type DueKind, type NextDue, type Ticket } from '../domain/tick
 import { featureSlotChange, moveTo, withDeadlines } from '../domain/workflow';
 import type { Logger } from '../log';
 import { formatInstant, type Language } from '../mail/texts';
-import type { TicketStore } from './ports';
+import type { DueIndex, TicketReader, TicketWriter } from './ports';
 
 export interface SweepDeps {
-  tickets: TicketStore;
+  tickets: DueIndex & Pick<TicketReader, 'getTicket'> & Pick<TicketWriter, 'saveTicket'>;
   config: MaildeskConfig;
   calendar: BusinessCalendar;
   log: Logger;
