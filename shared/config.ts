@@ -189,6 +189,10 @@ export function tenantForAddresses(config: MaildeskConfig, addresses: readonly s
   return config.tenants.find((t) => t.addresses.some((a) => wanted.has(a)));
 }
 
+export function tenantById(config: MaildeskConfig, id: string | null): Tenant | undefined {
+  return id === null ? undefined : config.tenants.find((t) => t.id === id);
+}
+
 export function engineerByAddress(config: MaildeskConfig, addr: string | undefined): Engineer | undefined {
   if (!addr) return undefined;
   const wanted = addr.toLowerCase();
