@@ -64,6 +64,14 @@ describe('extractNewText: signatures', () => {
     expect(extractNewText(text)).toBe(text);
   });
 
+  it('cuts at the last closing that only short lines follow, also when many closings come first', () => {
+    // The signature cut reads "only a few short lines follow" once from the end (issue 12 item 5).
+    const closings = 'Regards\n'.repeat(50);
+    expect(extractNewText(`${NEW}\n${closings}Best regards,\nAnna\nтел. 204`)).toBe(`${NEW}\n${'Regards\n'.repeat(46).trim()}`);
+    expect(stripSignature(`${NEW}\n\nС уважением,\n${'строка\n'.repeat(7)}`)).toBe(`${NEW}\n\nС уважением,\n${'строка\n'.repeat(7).trim()}`);
+    expect(stripSignature(`${NEW}\n\nС уважением,\n\n${'строка\n\n'.repeat(6)}`)).toBe(NEW);
+  });
+
   it('keeps a sentence that merely starts like a mobile signature', () => {
     const text = 'Отправлено с опозданием, извините: номер карты 12345.';
     expect(extractNewText(text)).toBe(text);
