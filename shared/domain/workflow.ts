@@ -3,9 +3,9 @@
  * checked all-or-nothing. Pure: time and the calendar are passed in.
  */
 import type { MaildeskConfig } from '../config';
-import type { EngineerCommand } from '../mail/types';
 import type { BusinessCalendar } from './business-calendar';
 import { isPriority, priorityNamesRu, type Priority } from './priorities';
+import type { EngineerCommand } from './replies';
 import { computeDeadlines, nextDue, validateDefer } from './sla-policy';
 import { allowedNext, canTransition, isFinal, isWaiting, isStatus, statusNamesRu, type Status, type Ticket } from './ticket';
 

@@ -1,5 +1,6 @@
 /** What the system knows about one inbound mail once it is read. Only parse-mail.ts touches the MIME parser. */
 import type { Priority } from '../domain/priorities';
+import type { EngineerCommand, Verdict } from '../domain/replies';
 import type { Status, TemplateFields } from '../domain/ticket';
 
 export interface MailAddress {
@@ -39,28 +40,8 @@ export interface ParsedMail {
   attachments: MailAttachment[];
 }
 
-export type Verdict = 'accepted' | 'rejected';
-
-export type CommandName = 'status' | 'priority' | 'assign' | 'defer' | 'duplicate' | 'internal' | 'requester';
-
-export interface EngineerCommand {
-  name: CommandName;
-  /** status and priority args are normalised to codes; defer to a number string; duplicate to a ticket key */
-  args: string[];
-}
-
-/** A `#command` line that could not be read: reported to the engineer, nothing applied. */
-export interface CommandProblem {
-  line: string;
-  reason: string;
-}
-
-export interface CommandReading {
-  commands: EngineerCommand[];
-  problems: CommandProblem[];
-  /** newText without the command lines: what goes to the customer (or the internal note) */
-  message: string;
-}
+// The command and verdict types belong to the domain (the decider reads them); mail re-exports them.
+export type { CommandName, CommandProblem, CommandReading, EngineerCommand, Verdict } from '../domain/replies';
 
 export interface SubjectReading {
   summary: string;
