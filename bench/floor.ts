@@ -20,7 +20,8 @@ import { parseMail } from '../shared/mail/parse-mail';
 import { PARSER_OPTIONS } from '../shared/mail/parse-mail';
 import { readMail } from '../shared/mail/read-mail';
 import type { CorpusMail } from './corpus';
-import { MemoryMailStore, MemoryTicketStore, inboundFor, makePipeline, median, processMail, round } from './pipeline';
+import { MemoryMailStore, MemoryTicketStore } from '../shared/adapters/memory';
+import { inboundFor, makePipeline, median, processMail, round } from './pipeline';
 
 /** The floor "with our options": exactly what parse-mail.ts passes to mailparser. */
 export const MAILDESK_PARSER_OPTIONS = PARSER_OPTIONS;

@@ -15,7 +15,8 @@ import { ensureTicketTable } from '../shared/adapters/ticket-table';
 import type { MaildeskConfig } from '../shared/config';
 import type { MailStore, TicketStore } from '../shared/use-cases/ports';
 import type { CorpusMail } from './corpus';
-import { MemoryMailStore, MemoryTicketStore, inboundFor, makePipeline, processMail, round, summary, type Pipeline } from './pipeline';
+import { MemoryMailStore, MemoryTicketStore } from '../shared/adapters/memory';
+import { inboundFor, makePipeline, processMail, round, summary, type Pipeline } from './pipeline';
 import { mapLimit } from '../shared/map-limit';
 
 export interface PhaseResult {

@@ -17,7 +17,8 @@ import { simpleParser } from 'mailparser';
 import { jsonLogger } from '../shared/log';
 import { sesEventFor, parseSesEvent } from '../shared/ses-event';
 import type { MailStore } from '../shared/use-cases/ports';
-import { MemoryTicketStore, exampleConfig, makePipeline, processMail } from './pipeline';
+import { MemoryTicketStore } from '../shared/adapters/memory';
+import { exampleConfig, makePipeline, processMail } from './pipeline';
 
 const [file, mode, root] = process.argv.slice(2);
 /** VmHWM (peak RSS of this process image) in MB, or getrusage's maxRSS where /proc is missing. */

@@ -10,13 +10,15 @@ import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { DUE_SHARDS } from '../shared/adapters/table-layout';
 import { ensureTicketTable } from '../shared/adapters/ticket-table';
 import type { MaildeskConfig } from '../shared/config';
+import { buildDesk } from '../shared/composition';
 import { BusinessCalendar } from '../shared/domain/business-calendar';
 import { deliverEvent } from '../shared/use-cases/deliver-event';
 import { receiveMail } from '../shared/use-cases/receive-mail';
 import { sweepDeadlines } from '../shared/use-cases/sweep-deadlines';
 import { CapacityMeter, type CapacityTotals } from './capacity';
 import type { CorpusMail } from './corpus';
-import { MemoryMailStore, benchLogger, inboundFor, makePipeline, round } from './pipeline';
+import { MemoryMailStore } from '../shared/adapters/memory';
+import { benchLogger, inboundFor, makePipeline, round } from './pipeline';
 
 export interface CostStats {
   mails: number;
@@ -102,8 +104,8 @@ export async function measureStoreCost(o: { client: DynamoDBClient; meter: Capac
 
   // Nothing is due right after the tickets were opened: the sweep only queries the shards.
   o.meter.take();
-  const calendar = BusinessCalendar.fromConfig(o.config);
-  const result = await sweepDeadlines(new Date(), { tickets: p.store, config: o.config, calendar, log: benchLogger() });
+  const { sweepDeps } = buildDesk({ tickets: p.store, config: o.config, calendar: BusinessCalendar.fromConfig(o.config), log: benchLogger() });
+  const result = await sweepDeadlines(new Date(), sweepDeps);
   const sweep = o.meter.take();
   if (result.due !== 0) throw new Error(`store cost: the empty sweep found ${result.due} due tickets`);
   if (!o.keepTable) await o.client.send(new DeleteTableCommand({ TableName: table }));

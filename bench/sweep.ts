@@ -12,13 +12,15 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { DynamoTicketStore, ticketItem } from '../shared/adapters/dynamo-ticket-store';
 import { ensureTicketTable } from '../shared/adapters/ticket-table';
 import type { MaildeskConfig } from '../shared/config';
+import { buildDesk } from '../shared/composition';
 import { BusinessCalendar } from '../shared/domain/business-calendar';
 import type { Ticket } from '../shared/domain/ticket';
 import { withDeadlines } from '../shared/domain/workflow';
 import { sweepDeadlines } from '../shared/use-cases/sweep-deadlines';
 import type { CapacityMeter } from './capacity';
 import type { CorpusMail } from './corpus';
-import { MemoryMailStore, MemoryTicketStore, benchLogger, inboundFor, makePipeline, median, processMail, round } from './pipeline';
+import { MemoryMailStore, MemoryTicketStore } from '../shared/adapters/memory';
+import { benchLogger, inboundFor, makePipeline, median, processMail, round } from './pipeline';
 import { mapLimit } from '../shared/map-limit';
 
 export interface SweepPoint {
@@ -115,9 +117,10 @@ export async function measureSweepPoint(o: { client: DynamoDBClient; meter: Capa
   }
   if (found !== DUE) throw new Error(`sweep: findDue found ${found} of the ${DUE} due tickets among ${o.stored}`);
 
+  const { sweepDeps } = buildDesk({ tickets: store, config: o.config, calendar: ctx.calendar, log: benchLogger() });
   o.meter.take();
   const s0 = performance.now();
-  const result = await sweepDeadlines(o.now, { tickets: store, config: o.config, calendar: ctx.calendar, log: benchLogger() });
+  const result = await sweepDeadlines(o.now, sweepDeps);
   const sweepMs = performance.now() - s0;
   const sweep = o.meter.take();
   if (result.acted.length < DUE) throw new Error(`sweep: acted on ${result.acted.length} of ${DUE} due tickets`);
