@@ -10,7 +10,7 @@ import { SesMailSender } from '../../shared/adapters/ses-mail-sender';
 import { configFromEnvironment } from '../../shared/config';
 import { requireEnv } from '../../shared/lambda-env';
 import { jsonLogger } from '../../shared/log';
-import { eventFromStreamRecord } from '../../shared/stream-records';
+import { eventFromStreamRecord } from '../../shared/adapters/stream-records';
 import { deliverEvent } from '../../shared/use-cases/deliver-event';
 
 const env = requireEnv(['TABLE_NAME', 'EVENT_BUS_NAME']);

@@ -22,7 +22,7 @@ import type { MaildeskConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Logger } from '../../shared/log';
 import { localReceiptHeaders, parseSesEvent, sesEventFor, INBOUND_PREFIX } from '../../shared/ses-event';
-import { eventFromStreamRecord } from '../../shared/stream-records';
+import { eventFromStreamRecord } from '../../shared/adapters/stream-records';
 import { deliverEvent, type DeliverDeps } from '../../shared/use-cases/deliver-event';
 import type { MailSender } from '../../shared/use-cases/ports';
 import { receiveMail, type Outcome, type ReceiveDeps } from '../../shared/use-cases/receive-mail';

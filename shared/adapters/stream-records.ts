@@ -1,8 +1,8 @@
 /** DynamoDB stream records -> outbox events. Only INSERTs of event items carry news. */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { EVENT_SK_PREFIX } from './adapters/table-layout';
-import type { TicketEvent } from './domain/events';
+import { EVENT_SK_PREFIX } from './table-layout';
+import type { TicketEvent } from '../domain/events';
 
 export interface StreamRecordLike {
   eventName?: string;
