@@ -109,6 +109,7 @@ export class MaildeskStack extends Stack {
       bucket: this.rawMail.bucket,
       inboundFunction: this.functions.inbound,
       logRetention: LOG_RETENTION,
+      replaceActiveRuleSet: deployment.replaceActiveRuleSet,
     });
     this.alerts = new Alerts(this, 'Alerts', { alarmEmail: deployment.alarmEmail, bus: this.bus, functions: this.functions });
 

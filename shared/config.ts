@@ -91,6 +91,12 @@ function buildConfigSchema() {
           region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1').optional(),
           /** Synth refuses a region not on the list of SES receiving regions (infra/ses-regions.ts); true for a region AWS added since. */
           allowUnlistedRegion: z.boolean().optional(),
+          /**
+           * Only one SES receipt rule set can be active per account and region: true lets deploy
+           * activate ours over another active set (switching its mail off; restored on delete or
+           * rollback). Default: deploy fails and names that set.
+           */
+          replaceActiveRuleSet: z.boolean().default(false),
         })
         .optional(),
     })

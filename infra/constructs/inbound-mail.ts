@@ -14,8 +14,12 @@
  *
  * CloudFormation can create a rule set but cannot make it the active one, and only ONE rule set
  * can be active per account and region. `ActiveRuleSet` is a custom resource that activates ours
- * on create/update and, on delete, deactivates it only if it is still the active one (someone may
- * have activated another set since; deleting this stack must not switch off their mail).
+ * on create/update. Activating ours silently deactivates any other set, and with it another
+ * domain's mail, so it refuses to replace an active set that is not ours unless
+ * `deployment.replaceActiveRuleSet` is true; the set it replaced is remembered in its physical id
+ * and made active again on delete or rollback. On delete it touches nothing unless ours is still
+ * the active set (someone may have activated another set since; deleting this stack must not
+ * switch off their mail).
  */
 import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -86,17 +90,28 @@ class InvokeFunction implements ses.IReceiptRuleAction {
 
 /**
  * The activation handler, deployed as inline code (CommonJS `index.js`). Inline because it is a
- * 40-line glue function whose only dependency, @aws-sdk/client-ses, ships inside the Node.js 22
+ * 100-line glue function whose only dependency, @aws-sdk/client-ses, ships inside the Node.js 22
  * Lambda runtime but is not a dependency of this project (receipt rules exist only in the classic
  * SES API, not in @aws-sdk/client-sesv2, which the functions use). Bundling would mean adding a
  * package just for this; inline code keeps synth offline and the template self-contained.
  * It answers CloudFormation itself (PUT to the pre-signed ResponseURL), always, even on error,
  * so a failure shows up as a failed stack operation instead of an hour-long hang.
- * test/infra/activate-rule-set.test.ts runs this exact string against a fake SES client.
+ * test/infra/activate-rule-set.test.ts runs this exact string with the real SDK against a strict SES double.
  */
 export const ACTIVATE_RULE_SET_SOURCE = String.raw`
 const { SESClient, SetActiveReceiptRuleSetCommand, DescribeActiveReceiptRuleSetCommand } = require('@aws-sdk/client-ses');
 const ses = new SESClient({});
+
+// The physical id is what CloudFormation hands back on update and delete: it carries the set this
+// resource replaced ("<ours>;replaced=<theirs>"), so delete and rollback can restore it. SES rule
+// set names hold only letters, digits, '_', '-' and '.', never ';'.
+const REPLACED = ';replaced=';
+function physicalIdOf(name, replaced) { return replaced ? name + REPLACED + replaced : name; }
+function parsePhysicalId(id) {
+  if (!id) return {};
+  const at = id.indexOf(REPLACED);
+  return at < 0 ? { name: id } : { name: id.slice(0, at), replaced: id.slice(at + REPLACED.length) };
+}
 
 async function respond(event, status, physicalId, reason, data) {
   const body = JSON.stringify({
@@ -112,30 +127,80 @@ async function respond(event, status, physicalId, reason, data) {
   if (!res.ok) throw new Error('CloudFormation did not take the response: HTTP ' + res.status);
 }
 
+async function activeRuleSet() {
+  const active = await ses.send(new DescribeActiveReceiptRuleSetCommand({}));
+  return (active.Metadata && active.Metadata.Name) || undefined;
+}
+
+/** Create and update: make ours active, but never switch off another set's mail unless allowed. */
+async function activate(event, name, replaceAllowed) {
+  const before = event.RequestType === 'Update' ? parsePhysicalId(event.PhysicalResourceId) : {};
+  const active = await activeRuleSet();
+  let replaced;
+  let action;
+  if (active === name) {
+    action = 'already active';
+  } else if (!active || active === before.name) {
+    await ses.send(new SetActiveReceiptRuleSetCommand({ RuleSetName: name }));
+    action = 'activated';
+  } else if (!replaceAllowed) {
+    throw new Error(
+      'receipt rule set ' + active + ' is active in this account and region, and only one can be: activating ' + name +
+        ' would stop its mail. Move its rules into ' + name + ' or another set by hand, or set "deployment.replaceActiveRuleSet": true ' +
+        '(maildesk then restores ' + active + ' when this stack is deleted or rolled back).',
+    );
+  } else {
+    await ses.send(new SetActiveReceiptRuleSetCommand({ RuleSetName: name }));
+    replaced = active;
+    action = 'activated, replacing ' + active;
+  }
+  // An update keeps its physical id whenever the set keeps its name: a new id would make
+  // CloudFormation delete the "old" resource afterwards, and that delete would switch mail off.
+  if (event.RequestType === 'Update' && before.name === name) {
+    if (replaced) action += ' (not restored on delete: ' + (before.replaced ? before.replaced + ' is, the set replaced first' : 'this resource replaced nothing when created') + ')';
+    return { physicalId: event.PhysicalResourceId, replaced: before.replaced, action };
+  }
+  const remembered = replaced || before.replaced;
+  return { physicalId: physicalIdOf(name, remembered), replaced: remembered, action };
+}
+
+/** Delete (stack delete, or rollback of a create): hand the account back as it was, if ours is still active. */
+async function release(event) {
+  const mine = parsePhysicalId(event.PhysicalResourceId);
+  const name = mine.name || (event.ResourceProperties && event.ResourceProperties.RuleSetName);
+  const active = await activeRuleSet();
+  if (!active || active !== name) return { physicalId: event.PhysicalResourceId, replaced: mine.replaced, action: 'left alone (active: ' + (active || 'none') + ')' };
+  if (mine.replaced) {
+    try {
+      await ses.send(new SetActiveReceiptRuleSetCommand({ RuleSetName: mine.replaced }));
+      return { physicalId: event.PhysicalResourceId, replaced: mine.replaced, action: 'deactivated, restored ' + mine.replaced };
+    } catch (error) {
+      if (!error || error.name !== 'RuleSetDoesNotExistException') throw error;
+      await ses.send(new SetActiveReceiptRuleSetCommand({}));
+      return { physicalId: event.PhysicalResourceId, replaced: mine.replaced, action: 'deactivated; ' + mine.replaced + ', which it had replaced, no longer exists' };
+    }
+  }
+  await ses.send(new SetActiveReceiptRuleSetCommand({})); // no name = no set active
+  return { physicalId: event.PhysicalResourceId, action: 'deactivated' };
+}
+
 exports.handler = async (event) => {
-  const name = event.ResourceProperties && event.ResourceProperties.RuleSetName;
-  const physicalId = name || event.PhysicalResourceId || event.LogicalResourceId;
+  const props = event.ResourceProperties || {};
+  const name = props.RuleSetName;
+  // CloudFormation passes every property as a string.
+  const replaceAllowed = String(props.ReplaceActiveRuleSet) === 'true';
+  let physicalId = event.PhysicalResourceId || name || event.LogicalResourceId;
   try {
     if (!name) throw new Error('RuleSetName is required');
-    let action;
-    if (event.RequestType === 'Create' || event.RequestType === 'Update') {
-      await ses.send(new SetActiveReceiptRuleSetCommand({ RuleSetName: name }));
-      action = 'activated';
-    } else {
-      const active = await ses.send(new DescribeActiveReceiptRuleSetCommand({}));
-      const activeName = active.Metadata && active.Metadata.Name;
-      if (activeName === name) {
-        await ses.send(new SetActiveReceiptRuleSetCommand({}));
-        action = 'deactivated';
-      } else {
-        action = 'left alone (active: ' + (activeName || 'none') + ')';
-      }
-    }
-    console.log(JSON.stringify({ level: 'INFO', message: 'receipt rule set ' + action, requestType: event.RequestType, ruleSet: name }));
-    await respond(event, 'SUCCESS', physicalId, 'receipt rule set ' + name + ' ' + action, { RuleSetName: name });
+    const result = event.RequestType === 'Delete' ? await release(event) : await activate(event, name, replaceAllowed);
+    physicalId = result.physicalId;
+    console.log(JSON.stringify({ level: 'INFO', message: 'receipt rule set ' + result.action, requestType: event.RequestType, ruleSet: name, replaced: result.replaced }));
+    const data = result.replaced ? { RuleSetName: name, ReplacedRuleSet: result.replaced } : { RuleSetName: name };
+    await respond(event, 'SUCCESS', physicalId, ('receipt rule set ' + name + ' ' + result.action).slice(0, 1000), data);
   } catch (error) {
-    console.log(JSON.stringify({ level: 'ERROR', message: 'receipt rule set change failed', requestType: event.RequestType, ruleSet: name, error: String(error && error.message || error) }));
-    await respond(event, 'FAILED', physicalId, String(error && error.message || error).slice(0, 500));
+    const message = String((error && error.message) || error);
+    console.log(JSON.stringify({ level: 'ERROR', message: 'receipt rule set change failed', requestType: event.RequestType, ruleSet: name, error: message }));
+    await respond(event, 'FAILED', physicalId, message.slice(0, 1000));
   }
 };
 `;
@@ -146,6 +211,8 @@ export interface InboundMailProps {
   bucket: s3.Bucket;
   inboundFunction: lambda.IFunction;
   logRetention: logs.RetentionDays;
+  /** Allow activating ours over another active rule set (restored on delete/rollback). Default false: refuse. */
+  replaceActiveRuleSet?: boolean;
 }
 
 export class InboundMail extends Construct {
@@ -196,7 +263,7 @@ export class InboundMail extends Construct {
       new iam.PolicyStatement({ sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
     );
     this.activationFunction = new lambda.Function(this, 'ActivateFunction', {
-      description: 'maildesk: make the receipt rule set active; on delete deactivate it only if still active',
+      description: 'maildesk: make the receipt rule set active (never over another set unless allowed); on delete restore what it replaced',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
@@ -211,7 +278,7 @@ export class InboundMail extends Construct {
     this.activation = new CustomResource(this, 'ActiveRuleSet', {
       serviceToken: this.activationFunction.functionArn,
       resourceType: 'Custom::SesActiveReceiptRuleSet',
-      properties: { RuleSetName: ruleSetName },
+      properties: { RuleSetName: ruleSetName, ReplaceActiveRuleSet: props.replaceActiveRuleSet === true },
     });
     // Activate only once the rule (and through it the bucket policy and permission) exists, so
     // mail is never accepted by an active set that cannot store or process it yet.

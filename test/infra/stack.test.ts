@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES, MONTHLY_REPORT_SCHEDULE, TABLE_ACTIONS, deployedFunctionNames, ssmParameterArn, type FunctionName } from '../../infra/constructs/functions';
+import { ACTIVATE_RULE_SET_SOURCE } from '../../infra/constructs/inbound-mail';
 import { MaildeskStack, requireDeployment, tenantAddresses } from '../../infra/maildesk-stack';
 import { ConfigError, parseConfig } from '../../shared/config';
 
@@ -156,13 +157,14 @@ describe('SES receiving', () => {
     expect(cr.Properties).toEqual({
       ServiceToken: { 'Fn::GetAtt': [id(stack.inboundMail.activationFunction), 'Arn'] },
       RuleSetName: 'Maildesk-inbound',
+      ReplaceActiveRuleSet: false, // never over another active set unless the config allows it
     });
     expect(cr.DependsOn).toEqual(expect.arrayContaining([id(stack.inboundMail.rule)]));
     const fn = resources[id(stack.inboundMail.activationFunction)]!;
     expect(fn.Properties.Runtime).toBe('nodejs22.x');
     const code: string = fn.Properties.Code.ZipFile;
-    expect(code).toContain('DescribeActiveReceiptRuleSetCommand');
-    expect(code).toContain('activeName === name'); // deactivate only if still ours
+    // exactly the source test/infra/activate-rule-set.test.ts runs against the strict SES double
+    expect(code).toBe(ACTIVATE_RULE_SET_SOURCE);
   });
 });
 
