@@ -10,10 +10,8 @@
  *   bus's retry sends it
  */
 import type { MaildeskConfig } from '../config';
-import { priorityNamesRu, isPriority } from '../domain/priorities';
-import { isStatus, statusNamesRu } from '../domain/ticket';
 import type { Logger } from '../log';
-import { formatInstant } from '../mail/texts';
+import { alertText, type AlertKind } from '../mail/outbound/telegram';
 import type { BusEvent, Claims } from './ports';
 
 export const DEFAULT_TELEGRAM_API = 'https://api.telegram.org';
@@ -31,7 +29,8 @@ export interface TelegramDeps {
   timeoutMs?: number;
 }
 
-export type AlertKind = 'new-blocking' | 'escalated' | 'breached';
+export type { AlertKind };
+export { alertText };
 export type AlertOutcome = 'sent' | 'ignored' | 'already-sent' | 'not-configured';
 
 export class TelegramError extends Error {
@@ -68,30 +67,6 @@ export function busEventFromEventBridge(event: { 'detail-type': string; detail: 
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
-
-/** The message: codes and times only. */
-export function alertText(kind: AlertKind, event: BusEvent, config: MaildeskConfig): string {
-  const d = event.detail;
-  const key = str(d.ticketKey) ?? '?';
-  const tenantId = str(d.tenant) ?? '?';
-  const tenant = config.tenants.find((t) => t.id === tenantId);
-  const priority = str(d.priority);
-  const status = str(d.status);
-  const due = formatInstant(str(d.dueAt), config.timezone, 'ru');
-  const head = {
-    'new-blocking': `🔴 Новая блокирующая заявка ${key} (ticket.created)`,
-    escalated: `🔴 Критическая заявка ${key} (sla.escalated)`,
-    breached: `⏰ Срок нарушен: ${key} (sla.breached)`,
-  }[kind];
-  return [
-    head,
-    `Клиент: ${tenant ? `${tenant.name} (${tenantId})` : tenantId}`,
-    ...(priority ? [`Приоритет: ${isPriority(priority) ? `${priorityNamesRu[priority]} (${priority})` : priority}`] : []),
-    ...(status ? [`Статус: ${isStatus(status) ? `${statusNamesRu[status]} (${status})` : status}`] : []),
-    ...(due ? [`Крайний срок: ${due}`] : []),
-    ...(config.ticketLinkBase && key !== '?' ? [`${config.ticketLinkBase.replace(/\/$/, '')}/${key}`] : []),
-  ].join('\n');
-}
 
 export async function alertTelegram(event: BusEvent, deps: TelegramDeps): Promise<AlertOutcome> {
   const kind = alertKind(event);

@@ -12,12 +12,14 @@
 import { isSupportAddress, type MaildeskConfig, type Tenant } from '../config';
 import type { TicketEvent } from '../domain/events';
 import { TicketNotFoundError } from '../domain/errors';
-import { isCritical } from '../domain/priorities';
-import { allowedNext, isFinal, isWaiting, type Ticket } from '../domain/ticket';
+import type { Ticket } from '../domain/ticket';
 import type { Logger } from '../log';
 import { mailbox } from '../mail/compose';
 import { eventMessageId } from '../mail/message-ids';
-import { deadlineLines, fieldLines, formatInstant, priorityName, signature, statusExplanation, statusName, unauthenticatedWarning, unprovenEngineerLines, type Language } from '../mail/texts';
+import { acknowledgement, answer, autoClosedNotice, deferralMail, finishedTicketNotice, priorityMail, refusal, reminder, statusMail } from '../mail/outbound/customer';
+import { assignment, autoClosed, commandsRejected, customerReply, finishedTicketToEngineer, internalNote, newTicket, slaAlerts, statusChange } from '../mail/outbound/engineers';
+import type { Letter, LetterOf } from '../mail/outbound/parts';
+import { unauthenticatedNotice } from '../mail/outbound/unauthenticated';
 import type { BusEvent, EventBus, MailSender, OutgoingMail, TicketStore } from './ports';
 
 export interface DeliverDeps {
@@ -208,340 +210,57 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
   return 'sent';
 }
 
-/**
- * Engineers' subjects say what happened (`[MG-42] Ответ клиента: ...`). The customer's subject is
- * always the acknowledgement's, `[MG-42] <summary>`: Gmail and Outlook group a conversation by
- * subject as well as by References, so a changing subject would split the customer's thread. What
- * happened is the first line of the body instead.
- */
-function subjectOf(ticket: Ticket, lang: Language, note?: string): string {
-  return `[${ticket.key}] ${note ? `${note}: ` : ''}${ticket.summary || (lang === 'ru' ? 'Без темы' : 'No subject')}`;
-}
-const customerSubject = (ticket: Ticket, lang: Language) => subjectOf(ticket, lang);
-
-function engineerAddresses(config: MaildeskConfig, except?: string | null): string[] {
-  return config.engineers.map((e) => e.address).filter((a) => a !== except);
-}
-
-function ticketCard(ticket: Ticket, tenant: Tenant, config: MaildeskConfig, lang: Language): string {
-  const ru = lang === 'ru';
-  const { present } = fieldLines(ticket, lang);
-  return [
-    `${ru ? 'Заявка' : 'Ticket'}: ${ticket.key}`,
-    `${ru ? 'Клиент' : 'Tenant'}: ${tenant.name} (${tenant.id})`,
-    `${ru ? 'Заявитель' : 'Requester'}: ${ticket.requesterName ? `${ticket.requesterName} <${ticket.requester}>` : ticket.requester}`,
-    ...(ticket.cc.length ? [`${ru ? 'Копия' : 'Cc'}: ${ticket.cc.join(', ')}`] : []),
-    `${ru ? 'Подразделение' : 'Department'}: ${ticket.department ?? '-'}`,
-    `${ru ? 'Приоритет' : 'Priority'}: ${priorityName(ticket.priority, lang)} (${ticket.priority})`,
-    `${ru ? 'Статус' : 'Status'}: ${statusName(ticket.status, lang)} (${ticket.status})`,
-    ...deadlineLines(ticket, config.timezone, lang),
-    ...present,
-    ...(config.ticketLinkBase ? [`${ru ? 'Ссылка' : 'Link'}: ${config.ticketLinkBase.replace(/\/$/, '')}/${ticket.key}`] : []),
-  ].join('\n');
-}
-
-function attachmentLines(ticket: Ticket, keys: readonly string[] | undefined, lang: Language): string[] {
-  const listed = ticket.attachments.filter((a) => !keys || keys.includes(a.key));
-  if (listed.length === 0) return [];
-  return [lang === 'ru' ? 'Вложения:' : 'Attachments:', ...listed.map((a) => `  - ${a.filename} (${Math.ceil(a.size / 1024)} КБ) ${a.key}`)];
-}
-
-const commandHelp = (lang: Language) =>
-  lang === 'ru'
-    ? 'Ответьте на это письмо. Строки #команд в начале ответа меняют заявку: #status in_progress, #priority blocking, #assign <логин>, #defer <N>, #duplicate MG-n, #internal.'
-    : 'Reply to this mail. #command lines at the top change the ticket: #status in_progress, #priority blocking, #assign <login>, #defer <N>, #duplicate MG-n, #internal.';
-
+/** Who gets what: roles, recipients and whether the mail answers someone (the cap); the words are outbound/'s. */
 function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, config: MaildeskConfig): Draft[] {
-  const lang: Language = tenant.language;
-  const ru = lang === 'ru';
-  const sign = signature(tenant.name, lang);
-  const customers = (t: Ticket) => ({ to: [t.requester], cc: t.cc });
-  const engineersExcept = (actor?: string | null) => ({ to: engineerAddresses(config, actor), cc: [] as string[] });
+  const engineers = config.engineers.map((e) => e.address);
+  const to = (role: Role, addresses: string[], letter: Letter, autoReply = false, cc: string[] = []): Draft => ({ role, to: addresses, cc, autoReply, ...letter });
+  if (!ticket) return event.type === 'sender.refused' && event.recipient ? [to('recipient', [event.recipient], refusal(tenant), true)] : [];
 
-  if (!ticket) {
-    if (event.type === 'sender.refused' && event.recipient) {
-      return [
-        {
-          role: 'recipient',
-          to: [event.recipient],
-          cc: [],
-          autoReply: true,
-          subject: ru ? 'Обращение не зарегистрировано' : 'Request not registered',
-          text: ru
-            ? `Здравствуйте!\n\nМы не можем зарегистрировать ваше обращение: адрес отправителя не относится к организациям, которые обслуживает эта служба поддержки (${tenant.name}).\nПожалуйста, напишите с рабочего адреса вашей организации.\n\n${sign}`
-            : `Hello,\n\nWe cannot register your request: the sender's address does not belong to an organisation served by this desk (${tenant.name}). Please write from your work address.\n\n${sign}`,
-        },
-      ];
-    }
-    return [];
-  }
-
-  const card = ticketCard(ticket, tenant, config, lang);
-  // What a person wrote, if anything (answers and internal notes always carry it).
-  const said = event.text?.trim() ?? '';
-  const saidLines = said ? ['', said] : [];
-  // A mail that did not prove its From: the engineers' copy says so first.
-  const warning = event.data?.unauthenticated ? [unauthenticatedWarning(lang), ''] : [];
-  /** A mail to the requester (and Cc) in the thread of the acknowledgement. */
-  const letter = (lines: string[], autoReply = false): Draft => ({
-    role: 'requester',
-    ...customers(ticket),
-    autoReply,
-    subject: customerSubject(ticket, lang),
-    text: [ru ? 'Здравствуйте!' : 'Hello,', '', ...lines, '', sign].join('\n'),
-  });
+  const write = (letter: LetterOf) => letter(event, ticket, tenant, config);
+  /** The requester and the ticket's Cc, in the thread of the acknowledgement. */
+  const customers = (letter: LetterOf, autoReply = false) => to('requester', [ticket.requester], write(letter), autoReply, ticket.cc);
+  /** Every engineer, or every one but the one who acted. */
+  const team = (letter: LetterOf, except?: string | null) => to('engineers', engineers.filter((a) => a !== except), write(letter));
 
   switch (event.type) {
-    case 'ticket.created': {
-      const { present, missing } = fieldLines(ticket, lang);
-      const ack = [
-        ru ? 'Здравствуйте!' : 'Hello,',
-        '',
-        ru
-          ? `Ваше обращение зарегистрировано под номером ${ticket.key}.`
-          : `Your request has been registered as ${ticket.key}.`,
-        `${ru ? 'Тема' : 'Subject'}: ${ticket.summary || '-'}`,
-        ...(ticket.department ? [`${ru ? 'Подразделение' : 'Department'}: ${ticket.department}`] : []),
-        `${ru ? 'Приоритет' : 'Priority'}: ${priorityName(ticket.priority, lang)}`,
-        ...deadlineLines(ticket, config.timezone, lang),
-        ...(present.length ? ['', ru ? 'Мы получили следующие данные:' : 'We received:', ...present.map((l) => `  ${l}`)] : []),
-        ...(missing.length
-          ? [
-              '',
-              ru
-                ? 'Чтобы ускорить решение, пожалуйста, ответьте на это письмо и укажите:'
-                : 'To speed things up, please reply to this mail with:',
-              ...missing.map((l) => `  - ${l}`),
-            ]
-          : []),
-        ...(ticket.linkedTo.length ? ['', `${ru ? 'Связанные заявки' : 'Linked tickets'}: ${ticket.linkedTo.join(', ')}`] : []),
-        '',
-        ru
-          ? `Чтобы дополнить заявку, ответьте на это письмо, сохранив номер [${ticket.key}] в теме.`
-          : `To add to the request, reply to this mail keeping [${ticket.key}] in the subject.`,
-        '',
-        sign,
-      ].join('\n');
-      const critical = isCritical(ticket.priority);
-      return [
-        { role: 'requester', ...customers(ticket), autoReply: true, subject: customerSubject(ticket, lang), text: ack },
-        {
-          role: 'engineers',
-          ...engineersExcept(),
-          autoReply: false,
-          subject: subjectOf(ticket, lang, critical ? (ru ? 'СРОЧНО, новая заявка' : 'URGENT, new ticket') : ru ? 'Новая заявка' : 'New ticket'),
-          text: [...warning, card, '', ru ? 'Текст обращения:' : 'Request text:', '', event.text?.trim() || '-', '', ...attachmentLines(ticket, event.attachmentKeys, lang), '', commandHelp(lang)].join('\n'),
-        },
-      ];
-    }
+    case 'ticket.created':
+      return [customers(acknowledgement, true), team(newTicket)];
     case 'ticket.commented':
-      return [
-        {
-          role: 'engineers',
-          ...engineersExcept(event.actor.address),
-          autoReply: false,
-          subject: subjectOf(ticket, lang, ru ? 'Ответ клиента' : 'Customer reply'),
-          text: [...warning, card, '', `${ru ? 'От' : 'From'}: ${event.actor.address ?? '-'}`, said, '', ...attachmentLines(ticket, event.attachmentKeys, lang), '', commandHelp(lang)].join('\n'),
-        },
-      ];
+      return [team(customerReply, event.actor.address)];
     case 'ticket.answered':
-      return [letter([said])];
+      return [customers(answer)];
     case 'ticket.internal_note':
-      return [
-        {
-          role: 'engineers',
-          ...engineersExcept(event.actor.address),
-          autoReply: false,
-          subject: subjectOf(ticket, lang, ru ? 'Внутренняя заметка' : 'Internal note'),
-          text: [`${event.actor.address ?? ''}:`, '', said, '', card].join('\n'),
-        },
-      ];
+      return [team(internalNote, event.actor.address)];
     case 'ticket.status_changed': {
-      const to = event.to ?? ticket.status;
       const byCustomer = event.actor.kind === 'requester';
-      const customerText = [
-        ru ? 'Здравствуйте!' : 'Hello,',
-        '',
-        `${ru ? 'Статус заявки' : 'Ticket status'} ${ticket.key}: ${statusName(to, lang)}.`,
-        // The last step of a verdict (verified -> deploying, bug_found -> in_progress) answers the verdict.
-        ...(event.from === 'verified' ? [statusExplanation('verified', lang), statusExplanation(to, lang)] : event.from === 'bug_found' ? [statusExplanation('bug_found', lang)] : [statusExplanation(to, lang)]),
-        ...(to === 'duplicate' && ticket.duplicateOf ? [`${ru ? 'Основная заявка' : 'Original ticket'}: ${ticket.duplicateOf}`] : []),
-        ...(event.reason && !byCustomer ? ['', `${ru ? 'Причина' : 'Reason'}: ${event.reason}`] : []),
-        ...(!byCustomer && event.text?.trim() ? ['', event.text.trim()] : []),
-        // No deadline to announce while the clock stands (waiting) or once the ticket is finished.
-        ...(isFinal(to) || isWaiting(to) ? [] : ['', ...deadlineLines(ticket, config.timezone, lang)]),
-        '',
-        sign,
-      ].join('\n');
-      const drafts: Draft[] = [
-        { role: 'requester', ...customers(ticket), autoReply: byCustomer, subject: customerSubject(ticket, lang), text: customerText },
-      ];
-      if (byCustomer || event.actor.kind === 'system') {
-        drafts.push({
-          role: 'engineers',
-          ...engineersExcept(),
-          autoReply: false,
-          subject: subjectOf(ticket, lang, `${statusName(event.from ?? ticket.status, lang)} -> ${statusName(to, lang)}`),
-          text: [card, '', `${ru ? 'Изменение' : 'Change'}: ${event.from ?? '-'} -> ${to}${event.reason ? ` (${event.reason})` : ''}`, said, '', commandHelp(lang)].join('\n'),
-        });
-      }
-      return drafts;
+      // Engineers hear of changes they did not make themselves: verdicts and the system's.
+      return [customers(statusMail, byCustomer), ...(byCustomer || event.actor.kind === 'system' ? [team(statusChange)] : [])];
     }
     case 'ticket.priority_changed':
-      return [
-        letter([
-          `${ru ? 'Приоритет заявки' : 'Priority of'} ${ticket.key}: ${priorityName(ticket.priority, lang)}${event.previousPriority ? ` (${ru ? 'был' : 'was'}: ${priorityName(event.previousPriority, lang)})` : ''}.`,
-          ...deadlineLines(ticket, config.timezone, lang),
-          ...saidLines,
-        ]),
-      ];
+      return [customers(priorityMail)];
     case 'ticket.deferred':
-      return [
-        letter([
-          ru ? `Срок решения заявки ${ticket.key} перенесён на ${event.data?.days ?? '?'} раб. дн.` : `The deadline of ${ticket.key} moved by ${event.data?.days ?? '?'} working days.`,
-          ...deadlineLines(ticket, config.timezone, lang),
-          ...saidLines,
-        ]),
-      ];
+      return [customers(deferralMail)];
     case 'ticket.assigned':
-      return [
-        {
-          role: 'engineers',
-          to: engineerAddresses(config).filter((a) => a === event.recipient),
-          cc: [],
-          autoReply: false,
-          subject: subjectOf(ticket, lang, ru ? 'Назначено вам' : 'Assigned to you'),
-          text: card,
-        },
-      ];
+      return [to('engineers', engineers.filter((a) => a === event.recipient), write(assignment))];
     case 'ticket.final_reply':
-      if (event.recipient && event.actor.kind === 'engineer') {
-        // An engineer wrote text to a finished ticket: nothing went to the customer; say how to go on.
-        return [
-          {
-            role: 'recipient',
-            to: [event.recipient],
-            cc: [],
-            autoReply: false,
-            subject: subjectOf(ticket, lang, ru ? 'Заявка уже завершена' : 'Ticket already finished'),
-            text: [
-              ru
-                ? `Заявка ${ticket.key} завершена (статус: ${ticket.status}, ${statusName(ticket.status, lang)}): ваш текст клиенту не отправлен, заявка не изменена.`
-                : `Ticket ${ticket.key} is finished (${ticket.status}, ${statusName(ticket.status, lang)}): your text was not sent and nothing changed.`,
-              ticket.status === 'closed'
-                ? ru
-                  ? 'Чтобы продолжить работу, откройте её снова: первой строкой ответа #status reopened (или #status in_progress).'
-                  : 'To carry on, reopen it: #status reopened (or #status in_progress) as the first line of your reply.'
-                : ru
-                  ? 'Из этого статуса заявку открыть нельзя; пусть клиент напишет новое письмо со ссылкой на этот номер.'
-                  : 'This status cannot be reopened; the customer should write a new mail citing this number.',
-              '',
-              card,
-            ].join('\n'),
-          },
-        ];
-      }
-      return event.recipient
-        ? [
-            {
-              role: 'recipient',
-              to: [event.recipient],
-              cc: [],
-              autoReply: true,
-              subject: customerSubject(ticket, lang),
-              text: ru
-                ? `Здравствуйте!\n\nЗаявка ${ticket.key} уже завершена (статус: ${statusName(ticket.status, lang)}), поэтому ваше письмо не изменило её.\nЕсли вопрос снова актуален, пожалуйста, напишите новое письмо (новая тема, без ответа на это) и укажите в тексте номер ${ticket.key}: мы свяжем новую заявку с прежней.\n\n${sign}`
-                : `Hello,\n\nTicket ${ticket.key} is already finished (${statusName(ticket.status, lang)}), so your mail changed nothing.\nIf the matter is open again, please write a new mail (new subject) citing ${ticket.key}; we will link it.\n\n${sign}`,
-            },
-          ]
-        : [];
+      if (!event.recipient) return [];
+      // An engineer wrote text to a finished ticket: nothing went to the customer; say how to go on.
+      if (event.actor.kind === 'engineer') return [to('recipient', [event.recipient], write(finishedTicketToEngineer))];
+      return [to('recipient', [event.recipient], write(finishedTicketNotice), true)];
     case 'ticket.auto_closed':
-      return [
-        letter([statusExplanation('closed_no_response', lang)]),
-        { role: 'engineers', ...engineersExcept(), autoReply: false, subject: subjectOf(ticket, lang, ru ? 'Закрыта автоматически' : 'Closed automatically'), text: card },
-      ];
+      return [customers(autoClosedNotice), team(autoClosed)];
     case 'command.rejected':
-      return event.actor.address
-        ? [
-            {
-              role: 'actor',
-              to: [event.actor.address],
-              cc: [],
-              autoReply: false,
-              subject: subjectOf(ticket, lang, ru ? 'Команды не выполнены' : 'Commands not applied'),
-              text: [
-                ru ? 'Ни одна команда из вашего письма не применена (команды выполняются только все вместе):' : 'None of the commands in your mail were applied (they apply all together or not at all):',
-                '',
-                event.reason ?? '-',
-                '',
-                `${ru ? 'Текущий статус' : 'Current status'}: ${ticket.status} (${statusName(ticket.status, lang)}); ${ru ? 'из него можно перейти в' : 'allowed next'}: ${
-                  allowedNext(ticket.status).map((s) => `${s} (${statusName(s, lang)})`).join(', ') || (ru ? 'никуда (заявка завершена)' : 'none (the ticket is final)')
-                }.`,
-                ru ? 'Текст вашего письма клиенту не отправлен. Исправьте команды и ответьте ещё раз.' : 'Your text was not sent to the customer. Fix the commands and reply again.',
-                '',
-                card,
-              ].join('\n'),
-            },
-          ]
-        : [];
+      return event.actor.address ? [to('actor', [event.actor.address], write(commandsRejected))] : [];
     case 'engineer.unauthenticated':
       // To the engineer's address in the config (never the mail's own From or Reply-To); capped like any auto-reply.
-      return event.recipient && engineerAddresses(config).includes(event.recipient)
-        ? [
-            {
-              role: 'recipient',
-              to: [event.recipient],
-              cc: [],
-              autoReply: true,
-              subject: subjectOf(ticket, lang, ru ? 'Письмо не подтверждено, команды не выполнены' : 'Mail not authenticated, commands not applied'),
-              text: [
-                ...unprovenEngineerLines(
-                  {
-                    fromDomain: String(event.data?.fromDomain ?? ''),
-                    spf: String(event.data?.spf ?? 'NONE'),
-                    dkim: String(event.data?.dkim ?? 'NONE'),
-                    dmarc: String(event.data?.dmarc ?? 'NONE'),
-                    dkimDomains: String(event.data?.dkimDomains ?? '').split(' ').filter(Boolean),
-                    commands: Number(event.data?.commands ?? 0),
-                  },
-                  lang,
-                ),
-                '',
-                card,
-              ].join('\n'),
-            },
-          ]
-        : [];
+      return event.recipient && engineers.includes(event.recipient) ? [to('recipient', [event.recipient], write(unauthenticatedNotice), true)] : [];
     case 'sla.escalated':
     case 'sla.warning':
     case 'sla.breached':
-    case 'sla.respond_overdue': {
-      const heading = {
-        'sla.escalated': ru ? 'СРОЧНО: блокирующая заявка' : 'URGENT: blocking ticket',
-        'sla.warning': ru ? 'Срок скоро истечёт' : 'Deadline approaching',
-        'sla.breached': ru ? 'Срок нарушен' : 'Deadline breached',
-        'sla.respond_overdue': ru ? 'Заявка не взята в работу за 72 часа' : 'Not taken into work within 72 hours',
-      }[event.type];
-      return [
-        {
-          role: 'engineers',
-          ...engineersExcept(),
-          autoReply: false,
-          subject: subjectOf(ticket, lang, heading),
-          text: [heading, ...(event.reason ? [event.reason] : []), '', card, '', commandHelp(lang)].join('\n'),
-        },
-      ];
-    }
-    case 'sla.reminder': {
-      const closeAt = formatInstant(ticket.deadlines.autoCloseAt, config.timezone, lang);
-      return [
-        letter([
-          ru
-            ? `По заявке ${ticket.key} мы ждём вашего ответа (статус: ${statusName(ticket.status, lang)}). Если ответа не будет, заявка закроется автоматически ${closeAt ?? ''}.`
-            : `We are waiting for your answer on ${ticket.key} (${statusName(ticket.status, lang)}). Without one it closes automatically ${closeAt ?? ''}.`,
-        ]),
-      ];
-    }
+    case 'sla.respond_overdue':
+      return [team(slaAlerts[event.type])];
+    case 'sla.reminder':
+      return [customers(reminder)];
     default:
       return [];
   }

@@ -12,7 +12,7 @@ import type { BusinessCalendar } from '../domain/business-calendar';
 import type { Logger } from '../log';
 import { mailbox } from '../mail/compose';
 import { randomMessageId } from '../mail/message-ids';
-import { fmtHours, fmtPercent } from '../reports/format';
+import { reportLetter } from '../mail/outbound/report';
 import { loadSlaReport } from '../reports/load-history';
 import { renderHtml } from '../reports/render-html';
 import { previousMonth, type SlaReport } from '../reports/sla-report';
@@ -47,68 +47,20 @@ export function isFirstWorkingDayOfMonth(date: string, calendar: BusinessCalenda
   return true;
 }
 
-const monthsRu = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
-const monthsEn = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-function monthName(month: string, lang: Tenant['language']): string {
-  const m = Number(month.slice(5, 7)) - 1;
-  return `${(lang === 'en' ? monthsEn : monthsRu)[m]} ${month.slice(0, 4)}`;
-}
-
 /**
  * `messageId` defaults to a random one: the claim above, not the id, sends the report once, and an id
  * naming the tenant and month could be cited to find its way into a thread.
  */
 export function reportMail(report: SlaReport, tenant: Tenant, html: string, messageId = randomMessageId(tenant.addresses[0]!)): OutgoingMail {
-  const ru = tenant.language !== 'en';
   const from = tenant.addresses[0]!;
-  const t = report.tenants[0]!.total;
-  const when = monthName(report.month, tenant.language);
-  const met = t.metPercent === null ? (ru ? 'нет заявок со сроком' : 'no tickets with a deadline') : `${fmtPercent(t.metPercent)} (${t.met}/${t.settled})`;
-  const text = ru
-    ? [
-        'Здравствуйте!',
-        '',
-        `Отчёт о соблюдении сроков поддержки за ${when} (${tenant.name}).`,
-        '',
-        `Открыто заявок: ${t.opened}`,
-        `Закрыто заявок: ${t.closed}`,
-        `Нарушено сроков: ${t.breached}`,
-        `Сроки соблюдены: ${met}`,
-        `Первый ответ, медиана: ${fmtHours(t.firstResponse.medianHours)} раб. ч`,
-        `Решение, медиана: ${fmtHours(t.resolution.medianHours)} раб. ч`,
-        `Ожидание ответа клиента: ${fmtHours(t.pausedHours)} раб. ч`,
-        `Закрыто из-за отсутствия ответа: ${t.autoClosed}`,
-        '',
-        'Подробный отчёт с диаграммами по приоритетам — во вложении (HTML-файл: откройте в браузере, его можно распечатать).',
-        '',
-        `Служба поддержки, ${tenant.name}`,
-      ]
-    : [
-        'Hello,',
-        '',
-        `SLA compliance report for ${when} (${tenant.name}).`,
-        '',
-        `Tickets opened: ${t.opened}`,
-        `Tickets closed: ${t.closed}`,
-        `Deadlines breached: ${t.breached}`,
-        `Deadlines met: ${met}`,
-        `First response, median: ${fmtHours(t.firstResponse.medianHours)} business h`,
-        `Resolution, median: ${fmtHours(t.resolution.medianHours)} business h`,
-        `Waiting for the customer: ${fmtHours(t.pausedHours)} business h`,
-        `Closed for lack of response: ${t.autoClosed}`,
-        '',
-        'The full report with charts per priority is attached (an HTML file: open it in a browser; it prints well).',
-        '',
-        `Support desk, ${tenant.name}`,
-      ];
+  const { subject, text } = reportLetter(report, tenant);
   return {
     from: mailbox(tenant.name, from),
     to: tenant.reportRecipients,
     cc: [],
     replyTo: from,
-    subject: ru ? `Отчёт SLA за ${when}: ${tenant.name}` : `SLA report for ${when}: ${tenant.name}`,
-    text: text.join('\n'),
+    subject,
+    text,
     messageId,
     inReplyTo: null,
     references: [],

@@ -15,7 +15,7 @@ import { slaPolicy } from '../domain/priorities';
 import { isFinal, type DueKind, type NextDue, type Ticket } from '../domain/ticket';
 import { featureSlotChange, moveTo, withDeadlines } from '../domain/workflow';
 import type { Logger } from '../log';
-import { formatInstant, type Language } from '../mail/texts';
+import { formatInstant, type Language } from '../mail/outbound/parts';
 import type { DueIndex, TicketReader, TicketWriter } from './ports';
 
 export interface SweepDeps {

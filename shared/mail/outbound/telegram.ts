@@ -1,0 +1,50 @@
+/**
+ * The Telegram alert to the support team's chat: codes and times only, never a mail body, a subject
+ * or a field value (bus events carry none either). The chat is the team's, not a tenant's: Russian.
+ */
+import type { MaildeskConfig } from '../../config';
+import { isPriority } from '../../domain/priorities';
+import { isStatus } from '../../domain/ticket';
+import type { BusEvent } from '../../use-cases/ports';
+import { formatInstant, priorityName, statusName, type Language } from './parts';
+
+export type AlertKind = 'new-blocking' | 'escalated' | 'breached';
+
+const words = {
+  ru: {
+    head: { 'new-blocking': (key: string) => `🔴 Новая блокирующая заявка ${key} (ticket.created)`, escalated: (key: string) => `🔴 Критическая заявка ${key} (sla.escalated)`, breached: (key: string) => `⏰ Срок нарушен: ${key} (sla.breached)` },
+    tenant: 'Клиент',
+    priority: 'Приоритет',
+    status: 'Статус',
+    due: 'Крайний срок',
+  },
+  en: {
+    head: { 'new-blocking': (key: string) => `🔴 New blocking ticket ${key} (ticket.created)`, escalated: (key: string) => `🔴 Critical ticket ${key} (sla.escalated)`, breached: (key: string) => `⏰ Deadline breached: ${key} (sla.breached)` },
+    tenant: 'Tenant',
+    priority: 'Priority',
+    status: 'Status',
+    due: 'Deadline',
+  },
+} satisfies Record<Language, unknown>;
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+
+/** The message: key, tenant, priority, status, deadline, link. */
+export function alertText(kind: AlertKind, event: BusEvent, config: MaildeskConfig, lang: Language = 'ru'): string {
+  const w = words[lang];
+  const d = event.detail;
+  const key = str(d.ticketKey) ?? '?';
+  const tenantId = str(d.tenant) ?? '?';
+  const tenant = config.tenants.find((t) => t.id === tenantId);
+  const priority = str(d.priority);
+  const status = str(d.status);
+  const due = formatInstant(str(d.dueAt), config.timezone, lang);
+  return [
+    w.head[kind](key),
+    `${w.tenant}: ${tenant ? `${tenant.name} (${tenantId})` : tenantId}`,
+    ...(priority ? [`${w.priority}: ${isPriority(priority) ? `${priorityName(priority, lang)} (${priority})` : priority}`] : []),
+    ...(status ? [`${w.status}: ${isStatus(status) ? `${statusName(status, lang)} (${status})` : status}`] : []),
+    ...(due ? [`${w.due}: ${due}`] : []),
+    ...(config.ticketLinkBase && key !== '?' ? [`${config.ticketLinkBase.replace(/\/$/, '')}/${key}`] : []),
+  ].join('\n');
+}
