@@ -138,5 +138,9 @@ export function readCommands(newText: string, prefix = 'MG'): CommandReading {
     if (result.ok) commands.push({ name, args: result.args });
     else problems.push({ line, reason: result.reason });
   }
-  return { commands, problems, message: lines.slice(i).join('\n').trim() };
+  // The rejection lists every problem; a mail of 100,000 bad `#` lines gets the first few and a count.
+  const listed = problems.length > MAX_LISTED_PROBLEMS ? [...problems.slice(0, MAX_LISTED_PROBLEMS), { line: '…', reason: `${problems.length - MAX_LISTED_PROBLEMS} more unreadable command lines` }] : problems;
+  return { commands, problems: listed, message: lines.slice(i).join('\n').trim() };
 }
+
+const MAX_LISTED_PROBLEMS = 20;

@@ -90,3 +90,14 @@ describe('readCommands', () => {
     expect(readCommands('#duplicate 7', 'HD').commands).toEqual([{ name: 'duplicate', args: ['HD-7'] }]);
   });
 });
+
+describe('a flood of unreadable command lines', () => {
+  it('lists the first 20 problems and counts the rest, instead of one problem per line', () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `#nonsense${i} x`).join('\n') + '\nТекст';
+    const reading = readCommands(text);
+    expect(reading.problems).toHaveLength(21);
+    expect(reading.problems[0]!.line).toBe('#nonsense0 x');
+    expect(reading.problems[20]!.reason).toBe('4980 more unreadable command lines');
+    expect(reading.message).toBe('Текст');
+  });
+});
