@@ -91,7 +91,12 @@ export class MaildeskStack extends Stack {
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: EVENT_BUS_NAME, description: 'maildesk ticket and SLA events' });
     this.tickets = new TicketTable(this, 'Tickets');
     this.rawMail = new RawMailBucket(this, 'RawMail', { retentionDays: deployment.rawMailRetentionDays });
-    this.mail = new MailIdentity(this, 'Mail', { domain: deployment.domain, hostedZoneId: deployment.hostedZoneId, bus: this.bus });
+    this.mail = new MailIdentity(this, 'Mail', {
+      domain: deployment.domain,
+      hostedZoneId: deployment.hostedZoneId,
+      bus: this.bus,
+      existingIdentity: deployment.existingIdentity,
+    });
     this.functions = new MaildeskFunctions(this, 'Functions', {
       config,
       projectRoot,

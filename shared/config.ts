@@ -97,6 +97,11 @@ function buildConfigSchema() {
            * rollback). Default: deploy fails and names that set.
            */
           replaceActiveRuleSet: z.boolean().default(false),
+          /**
+           * The domain is already an SES identity (verified by hand, Easy DKIM on): the stack
+           * adopts it by name instead of creating AWS::SES::EmailIdentity (which would fail: AlreadyExists).
+           */
+          existingIdentity: z.boolean().default(false),
         })
         .optional(),
     })

@@ -8,6 +8,11 @@
  * is supported"; CDK rejects any other bus at synth). So the configuration set publishes to the
  * default bus and a rule there, filtered on this configuration set, forwards the events to the
  * maildesk bus, where everything else about maildesk lives.
+ *
+ * An identity created by hand before the first deploy (`deployment.existingIdentity`) is adopted
+ * by name: creating it again fails the deploy with AlreadyExists. CloudFormation then manages
+ * neither its DKIM nor its default configuration set; the stack says, in outputs, what the
+ * operator sets on it (`existingIdentitySetup`), and every send names the configuration set anyway.
  */
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -32,10 +37,26 @@ export interface MailIdentityProps {
   hostedZoneId?: string;
   /** The maildesk bus, where bounce and complaint events are forwarded. */
   bus: events.IEventBus;
+  /** The domain already is an SES identity (made by hand): adopt it, do not create it. */
+  existingIdentity?: boolean;
+}
+
+/**
+ * What the operator sets on an adopted identity (sesv2 CLI), which the stack would otherwise set:
+ * Easy DKIM 2048-bit signing, the configuration set as its default, no feedback forwarding.
+ */
+export function existingIdentitySetup(domain: string, configurationSetName: string): string[] {
+  return [
+    `aws sesv2 put-email-identity-dkim-signing-attributes --email-identity ${domain} --signing-attributes-origin AWS_SES --signing-attributes NextSigningKeyLength=RSA_2048_BIT`,
+    `aws sesv2 put-email-identity-dkim-attributes --email-identity ${domain} --signing-enabled`,
+    `aws sesv2 put-email-identity-configuration-set-attributes --email-identity ${domain} --configuration-set-name ${configurationSetName}`,
+    `aws sesv2 put-email-identity-feedback-attributes --email-identity ${domain} --no-email-forwarding-enabled`,
+  ];
 }
 
 export class MailIdentity extends Construct {
-  readonly identity: ses.EmailIdentity;
+  /** The domain's identity: created here, or adopted by name (`existingIdentity`). */
+  readonly identity: ses.IEmailIdentity;
   readonly configurationSet: ses.ConfigurationSet;
   /** `inbound-smtp.<region>.amazonaws.com`: the host the domain's MX record points to. */
   readonly mxTarget: string;
@@ -78,16 +99,28 @@ export class MailIdentity extends Construct {
       ? route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: props.domain })
       : undefined;
 
-    this.identity = new ses.EmailIdentity(this, 'Identity', {
-      // With a zone, the identity is the zone's name (= domain) and the DKIM CNAMEs go into it.
-      identity: zone ? ses.Identity.publicHostedZone(zone) : ses.Identity.domain(props.domain),
-      dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
-      dkimSigning: true,
-      configurationSet: this.configurationSet,
-      // Bounces and complaints arrive as events (above). Forwarded as mail they would land on the
-      // tenant address they were sent from, i.e. back in the inbound pipeline.
-      feedbackForwarding: false,
-    });
+    const created = props.existingIdentity
+      ? undefined
+      : new ses.EmailIdentity(this, 'Identity', {
+          // With a zone, the identity is the zone's name (= domain) and the DKIM CNAMEs go into it.
+          identity: zone ? ses.Identity.publicHostedZone(zone) : ses.Identity.domain(props.domain),
+          dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
+          dkimSigning: true,
+          configurationSet: this.configurationSet,
+          // Bounces and complaints arrive as events (above). Forwarded as mail they would land on the
+          // tenant address they were sent from, i.e. back in the inbound pipeline.
+          feedbackForwarding: false,
+        });
+    // Adopted: referenced by name only (its ARN for the send grants); nothing in the template creates or changes it.
+    this.identity = created ?? ses.EmailIdentity.fromEmailIdentityName(this, 'Identity', props.domain);
+    if (!created) {
+      existingIdentitySetup(props.domain, this.configurationSet.configurationSetName).forEach((command, i, all) => {
+        new CfnOutput(stack, `ExistingIdentitySetup${i + 1}`, {
+          description: `The adopted identity ${props.domain} is not managed by CloudFormation: run this once (${i + 1} of ${all.length}), then check with maildesk doctor --aws`,
+          value: command,
+        });
+      });
+    }
 
     if (zone) {
       new route53.MxRecord(this, 'Mx', {
@@ -111,7 +144,8 @@ export class MailIdentity extends Construct {
         description: `Create this DMARC TXT record for ${props.domain} (unless the domain already publishes one)`,
         value: `_dmarc.${props.domain}. TXT "${DMARC_RECORD_VALUE}"`,
       });
-      this.identity.dkimRecords.forEach((record, i) => {
+      // An adopted identity's DKIM tokens are not known to CloudFormation: its CNAMEs were made by hand.
+      created?.dkimRecords.forEach((record, i) => {
         new CfnOutput(stack, `DnsDkimRecord${i + 1}`, {
           description: `Create this DKIM CNAME record ${i + 1} of 3 for ${props.domain}`,
           value: `${record.name}. CNAME ${record.value}`,

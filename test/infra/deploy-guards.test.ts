@@ -47,3 +47,42 @@ describe('deployment.replaceActiveRuleSet', { timeout: 240_000 }, () => {
     expect(activation(synth(withDeployment({ replaceActiveRuleSet: true })).resources).Properties.ReplaceActiveRuleSet).toBe(true);
   });
 });
+
+/** The SendMail statement of the notify and monthly-report roles, as JSON text. */
+const sendMailGrants = (resources: Record<string, Json>) =>
+  Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .flatMap((r) => (r.Properties.PolicyDocument.Statement as Json[]).filter((s) => s.Sid === 'SendMail'))
+    .map((s) => JSON.stringify(s.Resource));
+
+describe('deployment.existingIdentity', { timeout: 240_000 }, () => {
+  it('absent: the stack creates the identity (Easy DKIM, DKIM CNAMEs as outputs) and says nothing about adopting one', () => {
+    const { resources, outputs } = synth(withDeployment({}));
+    expect(Object.values(resources).filter((r) => r.Type === 'AWS::SES::EmailIdentity')).toHaveLength(1);
+    expect(Object.keys(outputs).filter((k) => k.startsWith('DnsDkimRecord'))).toHaveLength(3);
+    expect(Object.keys(outputs).filter((k) => k.startsWith('ExistingIdentitySetup'))).toEqual([]);
+  });
+
+  it('true: no AWS::SES::EmailIdentity (AlreadyExists), sends granted on the adopted identity by name, setup commands as outputs', () => {
+    const { stack, resources, outputs } = synth(withDeployment({ existingIdentity: true }));
+    expect(Object.values(resources).filter((r) => r.Type === 'AWS::SES::EmailIdentity')).toEqual([]);
+    expect(stack.mail.identity.emailIdentityName).toBe('support.example');
+
+    const grants = sendMailGrants(resources);
+    expect(grants).toHaveLength(2); // notify and monthly-report
+    for (const grant of grants) expect(grant).toContain(':identity/support.example');
+
+    // Its DKIM tokens are unknown to CloudFormation: no CNAME outputs; the operator's commands instead.
+    expect(Object.keys(outputs).filter((k) => k.startsWith('DnsDkimRecord'))).toEqual([]);
+    const setup = Object.entries(outputs)
+      .filter(([k]) => k.startsWith('ExistingIdentitySetup'))
+      .map(([, o]) => JSON.stringify(o.Value));
+    expect(setup).toHaveLength(4);
+    expect(setup.join('\n')).toContain('put-email-identity-dkim-attributes --email-identity support.example --signing-enabled');
+    const configurationSetRef = JSON.stringify({ Ref: stack.getLogicalId(stack.mail.configurationSet.node.defaultChild as never) });
+    expect(setup.find((s) => s.includes('put-email-identity-configuration-set-attributes'))).toContain(configurationSetRef);
+    // MX and DMARC are the domain's, not the identity's: still printed.
+    expect(outputs.DnsMxRecord).toBeDefined();
+    expect(outputs.DnsDmarcRecord).toBeDefined();
+  });
+});
