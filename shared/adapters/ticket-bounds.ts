@@ -36,7 +36,10 @@ const cut = (value: string, max: number) => (value.length > max ? value.slice(0,
 /** Characters kept per ticket string; every other string of the ticket: DEFAULT_CHARS. */
 const TICKET_CHARS: Record<string, number> = { summary: 500, requester: 320, requesterName: 256, department: 256, rootMessageId: 998, lastMessageId: 998 };
 const FIELD_CHARS = 256;
-const ATTACHMENT_CHARS: Record<string, number> = { filename: 255, contentType: 127, key: 512 };
+/** An attachment entry is at most ~2 KB (the parser keeps 120-character names; keys are ~170 characters). */
+const ATTACHMENT_CHARS: Record<string, number> = { filename: 255, contentType: 100, key: 300 };
+/** A pause is two instants (24 characters each): ~60 bytes, 800 to a page. */
+const PAUSE_CHARS = 32;
 const DEFAULT_CHARS = 256;
 
 /** Strings of a flat record cut at their caps; anything nested goes through the generic `fit`. */
@@ -67,7 +70,7 @@ export function boundTicket(ticket: Ticket): Ticket {
     deadlines: fitRecord(ticket.deadlines),
     nextDue: ticket.nextDue && fitRecord(ticket.nextDue),
     linkedTo: ticket.linkedTo.slice(0, MAX_LINKS).map((k) => cut(k, MAX_LINK_CHARS)),
-    pauses: ticket.pauses.map((p) => fitRecord(p)),
+    pauses: ticket.pauses.map((p) => fitRecord(p, { from: PAUSE_CHARS, to: PAUSE_CHARS })),
     attachments: ticket.attachments.slice(0, MAX_ATTACHMENTS_LISTED).map((a) => fitRecord(a, ATTACHMENT_CHARS)),
   };
 }
