@@ -121,7 +121,7 @@ export interface CommandPlan {
 }
 
 export interface CommandCheckContext {
-  config: MaildeskConfig;
+  config: Pick<MaildeskConfig, 'engineers' | 'sla'>;
   /** the key of another feature ticket of the same tenant that holds the feature slot, if any */
   otherActiveFeature: string | null;
   /** whether the duplicate target exists in the same tenant */
