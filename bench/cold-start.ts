@@ -68,10 +68,24 @@ export function functionEntries(root: string): Array<{ name: string; entry: stri
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** `import { a, b as c } from 'lib'`, `import d from 'lib'`, `import * as n from 'lib'` in our own files (type imports skipped). */
+/** The package a specifier names: `@scope/name` or `name`, without a subpath. */
+const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+
+/**
+ * `import { a, b as c } from 'lib'`, `import d from 'lib'`, `import * as n from 'lib'` in our own files (type imports skipped),
+ * of the packages that reach the function's bundle: functions/wiring.ts imports every SDK client, and a function's bundle
+ * keeps only those of the adapters it names (esbuild drops the rest), so the libraries-only bundle must not hold the others.
+ */
 export function libraryImports(root: string, metafile: Metafile): Map<string, Set<string>> {
+  const bundled = new Set(
+    Object.values(metafile.outputs)
+      .flatMap((o) => Object.entries(o.inputs))
+      .filter(([path, used]) => used.bytesInOutput > 0 && path.includes('node_modules/'))
+      .map(([path]) => packageOf(path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length))),
+  );
   const found = new Map<string, Set<string>>();
   const add = (spec: string, name: string) => {
+    if (!bundled.has(packageOf(spec))) return;
     if (!found.has(spec)) found.set(spec, new Set());
     found.get(spec)!.add(name);
   };
@@ -221,8 +235,11 @@ export async function measureColdStart(o: { root: string; outDir: string; config
     await mkdir(dirname(libsEntry), { recursive: true });
     await writeFile(libsEntry, libsEntrySource(imports));
     const libs = await bundle(options, libsEntry, join(outDir, `${name}-libs`));
-    // The environment the handler checks at init (requireEnv([...]) in its source), with dummy values.
-    const required = [...readFileSync(entry, 'utf8').matchAll(/requireEnv\(\[([^\]]*)\]/g)].flatMap((m) => [...m[1]!.matchAll(/'([A-Z0-9_]+)'/g)].map((x) => x[1]!));
+    // The environment the function checks at init (requireEnv([...]) in its source, `env: [...]` of the adapters in
+    // functions/wiring.ts), with dummy values; a variable it does not read does no harm.
+    const wiring = join(o.root, 'functions', 'wiring.ts');
+    const sources = [entry, ...(existsSync(wiring) ? [wiring] : [])].map((f) => readFileSync(f, 'utf8')).join('\n');
+    const required = [...sources.matchAll(/(?:requireEnv\(|env: )\[([^\]]*)\]/g)].flatMap((m) => [...m[1]!.matchAll(/'([A-Z0-9_]+)'/g)].map((x) => x[1]!));
     const env = Object.fromEntries(required.map((k) => [k, `bench-${k.toLowerCase()}`]));
     const counted = spawnTimed(loader, relative(outDir, fn.file), [], { ...process.env, ...env, BENCH_COUNT_DATE_FORMATS: '1', AWS_REGION: 'eu-west-1' }, outDir);
     built.push({ name, fn, libs, libraries: [...imports.keys()].sort(), env, formatsDatesAtInit: counted.formats > 0 });

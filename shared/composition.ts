@@ -9,7 +9,7 @@
  * none; and a caller that has no mail sender (the CLI's sweep) can still build the sweep's deps.
  */
 import type { MaildeskConfig } from './config';
-import { BusinessCalendar } from './domain/business-calendar';
+import type { BusinessCalendar } from './domain/business-calendar';
 import type { Logger } from './log';
 import type { TelegramDeps } from './use-cases/alert-telegram';
 import type { DeliverDeps } from './use-cases/deliver-event';
@@ -33,7 +33,10 @@ export interface DeskAdapters {
   sender?: MailSender;
   bus?: EventBus;
   telegram?: TelegramAdapter;
-  /** default: BusinessCalendar.fromConfig(config), made on first use (it loads ICU's zone data) */
+  /**
+   * BusinessCalendar.fromConfig(config), for the use cases that compute deadlines (not made here, so
+   * a function that computes none, notify or telegram-alert, does not bundle the calendar)
+   */
   calendar?: BusinessCalendar;
   /** default: the system clock */
   now?: () => Date;
@@ -85,21 +88,20 @@ function lazyObject<T extends object>(makers: Makers<T>): T {
 const systemClock = () => new Date();
 
 export function buildDesk(adapters: DeskAdapters): Desk {
-  const need = <K extends 'tickets' | 'mail' | 'sender' | 'bus' | 'telegram'>(name: K): NonNullable<DeskAdapters[K]> => {
+  const need = <K extends 'tickets' | 'mail' | 'sender' | 'bus' | 'telegram' | 'calendar'>(name: K): NonNullable<DeskAdapters[K]> => {
     const adapter = adapters[name];
     if (adapter === undefined) throw new MissingAdapterError(name);
     return adapter as NonNullable<DeskAdapters[K]>;
   };
-  let calendar: BusinessCalendar | undefined;
-  const calendarOnce = () => (calendar ??= adapters.calendar ?? BusinessCalendar.fromConfig(adapters.config));
+  const calendar = () => need('calendar');
   const config = () => adapters.config;
   const log = () => adapters.log;
   return lazyObject<Desk>({
     receiveDeps: () =>
-      lazyObject<ReceiveDeps>({ mail: () => need('mail'), tickets: () => need('tickets'), config, calendar: calendarOnce, now: () => adapters.now ?? systemClock, log }),
+      lazyObject<ReceiveDeps>({ mail: () => need('mail'), tickets: () => need('tickets'), config, calendar, now: () => adapters.now ?? systemClock, log }),
     deliverDeps: () => lazyObject<DeliverDeps>({ tickets: () => need('tickets'), sender: () => need('sender'), bus: () => need('bus'), config, log }),
-    sweepDeps: () => lazyObject<SweepDeps>({ tickets: () => need('tickets'), config, calendar: calendarOnce, log }),
-    reportDeps: () => lazyObject<MonthlyReportDeps>({ tickets: () => need('tickets'), sender: () => need('sender'), config, calendar: calendarOnce, log }),
+    sweepDeps: () => lazyObject<SweepDeps>({ tickets: () => need('tickets'), config, calendar, log }),
+    reportDeps: () => lazyObject<MonthlyReportDeps>({ tickets: () => need('tickets'), sender: () => need('sender'), config, calendar, log }),
     alertDeps: () =>
       lazyObject<TelegramDeps>({
         claims: () => need('tickets'),

@@ -1,31 +1,13 @@
 /** SES receipt rule (S3 action, then this Lambda, async) -> receiveMail for each record. */
-import middy from '@middy/core';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store';
-import { S3MailStore } from '../../shared/adapters/s3-mail-store';
-import { configFromEnvironment } from '../../shared/config';
-import { BusinessCalendar } from '../../shared/domain/business-calendar';
-import { jsonLogger } from '../../shared/log';
 import { parseSesEvent } from '../../shared/ses-event';
-import { requireEnv } from '../../shared/lambda-env';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
+import { businessCalendar, dynamoTickets, lambdaDesk, s3Mail } from '../wiring';
 
-const env = requireEnv(['TABLE_NAME', 'MAIL_BUCKET']);
-const config = configFromEnvironment();
-const log = jsonLogger(undefined, 'maildesk-inbound');
-const deps = {
-  mail: new S3MailStore(new S3Client({}), env.MAIL_BUCKET),
-  tickets: new DynamoTicketStore(new DynamoDBClient({}), env.TABLE_NAME),
-  config,
-  calendar: BusinessCalendar.fromConfig(config),
-  now: () => new Date(),
-  log,
-};
+const { desk, log } = lambdaDesk('maildesk-inbound', { tickets: dynamoTickets, mail: s3Mail, calendar: businessCalendar });
 
-export const handler = middy().handler(async (event: unknown) => {
+export const handler = async (event: unknown): Promise<void> => {
   for (const inbound of parseSesEvent(event)) {
-    const outcome = await receiveMail(inbound, deps);
+    const outcome = await receiveMail(inbound, desk.receiveDeps);
     log.info('inbound processed', { inboundId: inbound.inboundId, outcome: outcome.kind });
   }
-});
+};

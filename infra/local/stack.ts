@@ -22,7 +22,8 @@ import type { MaildeskConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Logger } from '../../shared/log';
 import { localReceiptHeaders, parseSesEvent, sesEventFor, INBOUND_PREFIX } from '../../shared/ses-event';
-import { eventFromStreamRecord } from '../../shared/adapters/stream-records';
+import { deliverStreamBatch } from '../../shared/adapters/stream-records';
+import { buildDesk } from '../../shared/composition';
 import { deliverEvent, type DeliverDeps } from '../../shared/use-cases/deliver-event';
 import type { MailSender } from '../../shared/use-cases/ports';
 import { receiveMail, type Outcome, type ReceiveDeps } from '../../shared/use-cases/receive-mail';
@@ -111,16 +112,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const store = new DynamoTicketStore(client, table);
   const mailStore = new FolderMailStore(paths.mail);
   const sender: MailSender = options.relayUrl ? new SmtpMailSender(options.relayUrl) : new OutboxMailSender(paths.outbox);
-  const calendar = BusinessCalendar.fromConfig(config);
-  const receiveDeps: ReceiveDeps = { mail: mailStore, tickets: store, config, calendar, now, log };
   // The bus subscriber EventBridge runs in AWS (functions/telegram-alert), called here after each publish.
   const telegramToken = options.telegram?.token ?? process.env.MAILDESK_TELEGRAM_TOKEN;
-  const subscribers =
-    config.telegram && telegramToken
-      ? [{ name: 'telegram', handle: (e: Parameters<typeof alertTelegram>[0]) => alertTelegram(e, { claims: store, config, token: async () => telegramToken, apiBase: options.telegram?.apiBase ?? process.env.MAILDESK_TELEGRAM_API_BASE, log }) }]
-      : [];
-  const deliverDeps: DeliverDeps = { tickets: store, sender, bus: new SubscribedEventBus(new FileEventBus(paths.events), subscribers, log), config, log };
-  const sweepDeps: SweepDeps = { tickets: store, config, calendar, log };
+  const subscribers: Array<{ name: string; handle: (e: Parameters<typeof alertTelegram>[0]) => Promise<unknown> }> = [];
+  const desk = buildDesk({
+    tickets: store,
+    mail: mailStore,
+    sender,
+    bus: new SubscribedEventBus(new FileEventBus(paths.events), subscribers, log),
+    telegram: telegramToken ? { token: async () => telegramToken, apiBase: options.telegram?.apiBase ?? process.env.MAILDESK_TELEGRAM_API_BASE } : undefined,
+    config,
+    calendar: BusinessCalendar.fromConfig(config),
+    now,
+    log,
+  });
+  if (config.telegram && telegramToken) subscribers.push({ name: 'telegram', handle: (e) => alertTelegram(e, desk.alertDeps) });
+  const { receiveDeps, deliverDeps, sweepDeps, reportDeps } = desk;
   const outcomes: Outcome[] = [];
 
   const recordFailure = async (name: string, reason: string, body: object) => {
@@ -177,20 +184,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let stopped = false;
   let idleWaiters: Array<() => void> = [];
 
-  const deliver = async (record: _Record) => {
-    const event = eventFromStreamRecord(record);
-    if (!event) return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await deliverEvent(event, deliverDeps);
-        return;
-      } catch (error) {
-        if (attempt >= 3) {
-          log.error('delivery failed: kept for replay', { eventId: event.id, error: (error as Error).name });
-          await recordFailure(`event-${event.id.replace(/[^A-Za-z0-9._-]/g, '_')}`, (error as Error).message, { kind: 'event', event });
-          return;
-        }
+  // Each page through the stream's batch delivery (as the notify Lambda); a failed record is tried
+  // again from where it stopped, and after 3 attempts kept in the failed folder for a replay.
+  const deliverPage = async (records: readonly _Record[]) => {
+    let pending = records;
+    for (let attempt = 1; pending.length > 0; ) {
+      const { failed } = await deliverStreamBatch(pending, (event) => deliverEvent(event, deliverDeps));
+      if (!failed) return;
+      if (attempt >= 3) {
+        log.error('delivery failed: kept for replay', { eventId: failed.event.id, error: failed.error.name });
+        await recordFailure(`event-${failed.event.id.replace(/[^A-Za-z0-9._-]/g, '_')}`, failed.error.message, { kind: 'event', event: failed.event });
+        [pending, attempt] = [pending.slice(failed.index + 1), 1];
+      } else {
         await new Promise((r) => setTimeout(r, 100 * attempt));
+        [pending, attempt] = [pending.slice(failed.index), attempt + 1];
       }
     }
   };
@@ -234,11 +241,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (!iterator) continue;
       const page = await getRecords(id, iterator);
       iterators.set(id, page.NextShardIterator);
-      for (const record of page.Records ?? []) {
-        seen++;
-        await deliver(record);
-        if (record.dynamodb?.SequenceNumber) lastSequence.set(id, record.dynamodb.SequenceNumber);
-      }
+      const records = page.Records ?? [];
+      seen += records.length;
+      await deliverPage(records);
+      const last = records.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) lastSequence.set(id, last);
     }
     newShardStart = 'TRIM_HORIZON';
     return seen;
@@ -273,7 +280,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // day of a month only, once per tenant and month (a claim), so restarts never send twice.
   let reportRun: Promise<unknown> = Promise.resolve();
   const checkReports = () => {
-    reportRun = reportRun.then(() => sendMonthlyReports(now(), { tickets: store, sender, config, calendar, log })).catch((error: Error) => log.error('monthly reports failed', { error: error.name }));
+    reportRun = reportRun.then(() => sendMonthlyReports(now(), reportDeps)).catch((error: Error) => log.error('monthly reports failed', { error: error.name }));
   };
   const reportEveryMinutes = options.monthlyReportCheckMinutes ?? 60;
   const reportTimer = reportEveryMinutes > 0 ? setInterval(checkReports, reportEveryMinutes * 60_000) : null;

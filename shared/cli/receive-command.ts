@@ -22,12 +22,13 @@ import { z } from 'zod';
 import { localPaths, newInboundId } from '../../infra/local/stack';
 import { readLocalEnv } from '../../infra/local/local-env';
 import { FolderMailStore } from '../adapters/folder-mail-store';
+import { buildDesk } from '../composition';
 import { isSupportAddress, loadConfig, resolveConfigPath } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
 import { jsonLogger } from '../log';
 import { parseMail } from '../mail/parse-mail';
 import { INBOUND_PREFIX, localReceiptHeaders, parseSesEvent, sesEventFor, type Verdicts } from '../ses-event';
-import { receiveMail, type Outcome, type ReceiveDeps, type SesVerdict } from '../use-cases/receive-mail';
+import { receiveMail, type Outcome, type SesVerdict } from '../use-cases/receive-mail';
 import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
 import { openStore } from './store-access';
 import { terminalJson, terminalJsonLine } from './terminal-text';
@@ -141,7 +142,7 @@ export async function runReceiveCommand(argv: string[], io: CliIo, env: NodeJS.P
     await mail.put(`${INBOUND_PREFIX}${id}`, Buffer.concat([Buffer.from(localReceiptHeaders(id, verdicts, dkimDomains)), raw]));
 
     // 4
-    const deps: ReceiveDeps = { mail, tickets: store, config, calendar: BusinessCalendar.fromConfig(config), now: () => new Date(), log: jsonLogger((l) => io.stderr(terminalJsonLine(l)), 'maildesk-cli') };
+    const { receiveDeps: deps } = buildDesk({ mail, tickets: store, config, calendar: BusinessCalendar.fromConfig(config), log: jsonLogger((l) => io.stderr(terminalJsonLine(l)), 'maildesk-cli') });
     let outcome: Outcome;
     try {
       outcome = await receiveMail(inbound!, deps);

@@ -17,13 +17,14 @@ import { localPaths } from '../../infra/local/stack';
 import { readLocalEnv } from '../../infra/local/local-env';
 import { FolderMailStore } from '../adapters/folder-mail-store';
 import { S3MailStore } from '../adapters/s3-mail-store';
+import { buildDesk } from '../composition';
 import { loadConfig, resolveConfigPath } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
 import { jsonLogger } from '../log';
 import { INBOUND_PREFIX, localReceiptHeaders, parseSesEvent, sesEventFor, UNKNOWN_VERDICTS, verdictsFromStoredMail, type Verdicts } from '../ses-event';
 import { FileEventBus } from '../adapters/event-bus';
 import type { TicketEvent } from '../domain/events';
-import { deliverEvent, type DeliverDeps } from '../use-cases/deliver-event';
+import { deliverEvent } from '../use-cases/deliver-event';
 import { receiveMail } from '../use-cases/receive-mail';
 import type { MailStore } from '../use-cases/ports';
 import { parseFlags, UsageError, type CliIo } from './io';
@@ -60,9 +61,16 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
     mail = new FolderMailStore(paths.mail);
   }
   const { store, close } = openStore({ aws: Boolean(values.aws), table: values.table });
-  const deps = { mail, tickets: store, config, calendar: BusinessCalendar.fromConfig(config), now: () => new Date(), log: jsonLogger((l) => io.stderr(terminalJsonLine(l))) };
   // Undelivered events come from the local stack: delivered through its outbox (or relay) and its bus file.
-  const deliverDeps: DeliverDeps = { tickets: store, sender: cliMailSender(false).sender, bus: new FileEventBus(paths.events), config, log: deps.log };
+  const { receiveDeps: deps, deliverDeps } = buildDesk({
+    mail,
+    tickets: store,
+    sender: cliMailSender(false).sender,
+    bus: new FileEventBus(paths.events),
+    config,
+    calendar: BusinessCalendar.fromConfig(config),
+    log: jsonLogger((l) => io.stderr(terminalJsonLine(l))),
+  });
   // SES's verdicts decide whether an engineer's #commands count: a replay uses the ones recorded with
   // the failure, else the ones SES wrote above the stored mail, else none (the mail counts as unauthenticated).
   const replayKey = async (key: string, recipients: string[], given?: { verdicts: Verdicts; source: VerdictSource }) => {

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { jsonLogger } from '../log';
 import { sendMonthlyReports } from '../use-cases/send-monthly-reports';
+import { buildDesk } from '../composition';
 import { loadConfig, resolveConfigPath } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
 import { loadSlaReport } from '../reports/load-history';
@@ -119,7 +120,8 @@ async function runReportSend(argv: string[], io: CliIo, defaultNow: Date): Promi
   const { store, close } = openStore({ aws: Boolean(flags.aws), table: flags.table });
   const { sender, where } = cliMailSender(Boolean(flags.aws));
   try {
-    const result = await sendMonthlyReports(now, { tickets: store, sender, config, calendar: BusinessCalendar.fromConfig(config), log: jsonLogger((line) => io.stderr(line), 'maildesk-cli') }, { force: flags.force, month: flags.month });
+    const { reportDeps } = buildDesk({ tickets: store, sender, config, calendar: BusinessCalendar.fromConfig(config), log: jsonLogger((line) => io.stderr(line), 'maildesk-cli') });
+    const result = await sendMonthlyReports(now, reportDeps, { force: flags.force, month: flags.month });
     io.stdout(terminalJson({ ...result, via: where }, 2));
     return 0;
   } finally {

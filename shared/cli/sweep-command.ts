@@ -4,6 +4,7 @@
  * Prints JSON {now, dryRun, due, acted | wouldAct, raced, failed}. Exit codes: 0 done, 1 some
  * tickets could not be handled, 2 bad flags or config.
  */
+import { buildDesk } from '../composition';
 import { loadConfig, resolveConfigPath } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
 import type { Logger } from '../log';
@@ -32,7 +33,8 @@ export async function runSweepCommand(argv: string[], io: CliIo, env: NodeJS.Pro
   try {
     let result: SweepResult;
     try {
-      result = await sweepDeadlines(now, { tickets: store, config, calendar: BusinessCalendar.fromConfig(config), log: stderrLogger(io) }, { dryRun });
+      const { sweepDeps } = buildDesk({ tickets: store, config, calendar: BusinessCalendar.fromConfig(config), log: stderrLogger(io) });
+      result = await sweepDeadlines(now, sweepDeps, { dryRun });
     } catch (error) {
       // Some tickets failed (each logged on stderr): still report what the sweep did.
       if (!(error instanceof SweepIncompleteError)) throw error;

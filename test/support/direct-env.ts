@@ -21,6 +21,7 @@ import { EventBridgeBus } from '../../shared/adapters/event-bus';
 import { S3MailStore } from '../../shared/adapters/s3-mail-store';
 import { SesMailSender } from '../../shared/adapters/ses-mail-sender';
 import { ensureTicketTable } from '../../shared/adapters/ticket-table';
+import { buildDesk } from '../../shared/composition';
 import type { MaildeskConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { TicketEvent } from '../../shared/domain/events';
@@ -161,11 +162,17 @@ export async function startDirectEnv(options: { config?: MaildeskConfig; now?: D
   const inspect = new DynamoTicketStore(clean, table);
   const log = memoryLogger();
   const clock = { now: options.now ?? new Date() };
-  const calendar = BusinessCalendar.fromConfig(config);
-  const mail = new S3MailStore(s3, BUCKET);
-  const receiveDeps: ReceiveDeps = { mail, tickets: store, config, calendar, now: () => clock.now, log };
-  const deliverDeps: DeliverDeps = { tickets: store, sender: new SesMailSender(ses, TEST_CONFIGURATION_SET), bus: new EventBridgeBus(eventBridge, 'maildesk-test'), config, log };
-  const sweepDeps: SweepDeps = { tickets: store, config, calendar, log };
+  // The Lambdas' adapters on these clients, composed as functions/wiring.ts composes them.
+  const { receiveDeps, deliverDeps, sweepDeps } = buildDesk({
+    mail: new S3MailStore(s3, BUCKET),
+    tickets: store,
+    sender: new SesMailSender(ses, TEST_CONFIGURATION_SET),
+    bus: new EventBridgeBus(eventBridge, 'maildesk-test'),
+    config,
+    calendar: BusinessCalendar.fromConfig(config),
+    now: () => clock.now,
+    log,
+  });
   const delivered = new Set<string>();
 
   const items = async (): Promise<Array<Record<string, unknown>>> => {

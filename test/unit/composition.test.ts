@@ -12,16 +12,16 @@ const exampleConfig = () => parseConfig(JSON.parse(readFileSync('maildesk.config
 
 describe('buildDesk', () => {
   it('gives each use case the adapters it needs, the same instances the caller passed', () => {
-    const adapters = { tickets: new MemoryTicketStore(), mail: new MemoryMailStore(), sender: new MemoryMailSender(), bus: new MemoryBus(), config: exampleConfig(), log: memoryLogger() };
+    const config = exampleConfig();
+    const adapters = { tickets: new MemoryTicketStore(), mail: new MemoryMailStore(), sender: new MemoryMailSender(), bus: new MemoryBus(), config, calendar: BusinessCalendar.fromConfig(config), log: memoryLogger() };
     const desk = buildDesk(adapters);
     expect(desk.receiveDeps).toMatchObject({ mail: adapters.mail, tickets: adapters.tickets, config: adapters.config, log: adapters.log });
     expect(desk.deliverDeps).toMatchObject({ tickets: adapters.tickets, sender: adapters.sender, bus: adapters.bus });
     expect(desk.sweepDeps.tickets).toBe(adapters.tickets);
     expect(desk.reportDeps.sender).toBe(adapters.sender);
     expect(desk.alertDeps.claims).toBe(adapters.tickets);
-    // one calendar for all, made from the config
-    expect(desk.sweepDeps.calendar).toBeInstanceOf(BusinessCalendar);
-    expect(desk.receiveDeps.calendar).toBe(desk.sweepDeps.calendar);
+    expect(desk.sweepDeps.calendar).toBe(adapters.calendar);
+    expect(desk.receiveDeps.calendar).toBe(adapters.calendar);
     expect(desk.receiveDeps.now()).toBeInstanceOf(Date);
   });
 
@@ -52,7 +52,8 @@ describe('buildDesk', () => {
   });
 
   it('a test may swap an adapter of built deps (the wrapped store), and a spread copies values', () => {
-    const desk = buildDesk({ tickets: new MemoryTicketStore(), mail: new MemoryMailStore(), config: exampleConfig(), log: memoryLogger() });
+    const config = exampleConfig();
+    const desk = buildDesk({ tickets: new MemoryTicketStore(), mail: new MemoryMailStore(), config, calendar: BusinessCalendar.fromConfig(config), log: memoryLogger() });
     const other = new MemoryTicketStore();
     desk.receiveDeps.tickets = other;
     expect(desk.receiveDeps.tickets).toBe(other);
