@@ -15,23 +15,20 @@
  * 6 write ticket + events + Message-ID lookups + inbound marker in one transaction (idempotent),
  *   reloading and deciding again when another writer got there first
  */
-import { engineerByAddress, isSupportAddress, tenantById, type MaildeskConfig, type Tenant } from '../config';
+import { engineerByAddress, isSupportAddress, tenantById, type MaildeskConfig } from '../config';
 import type { BusinessCalendar } from '../domain/business-calendar';
 import { decide } from '../domain/decide';
-import { wouldTakeFeatureSlot } from '../domain/decide-commands';
-import { duplicateKeys, isOutboxEvent, mayJoin, mentionedKeys, opening, type DecisionPolicy, type InboundReading, type Sender } from '../domain/decision';
+import { isOutboxEvent, type InboundReading, type Sender } from '../domain/decision';
 import { ConcurrentUpdateError } from '../domain/errors';
 import { ticketAfter } from '../domain/evolve';
-import { isFinal, type Attachment, type Ticket } from '../domain/ticket';
-import { featureSlotChange, holdsFeatureSlot } from '../domain/workflow';
+import { featureSlotChange } from '../domain/workflow';
 import type { Logger } from '../log';
 import { authenticateSender, dkimDomainsFromStoredMail, type SesVerdict } from '../mail/authentication';
 import { readCommands } from '../mail/commands';
 import { parseMail } from '../mail/parse-mail';
 import { readMail } from '../mail/read-mail';
-import { readTemplateFields } from '../mail/template-fields';
-import type { ParsedMail } from '../mail/types';
-import type { MailStore, TicketStore } from './ports';
+import type { Claims, MailStore, TicketReader, TicketWriter } from './ports';
+import { findTicket, lookupsForOpening, lookupsForReply, policyOf, storeAttachments, type MailInWork } from './receive-load';
 
 export type { SesVerdict };
 
@@ -47,7 +44,7 @@ export interface InboundMail {
 
 export interface ReceiveDeps {
   mail: MailStore;
-  tickets: TicketStore;
+  tickets: TicketReader & TicketWriter & Claims;
   config: MaildeskConfig;
   calendar: BusinessCalendar;
   now: () => Date;
@@ -116,7 +113,7 @@ export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Prom
     fields: reading.fields, messageFields: null, priority: reading.priority, ticketKey: reading.ticketKey, verdict: reading.verdict,
     newText: reading.newText, commands, attachments: [],
   };
-  const ctx: Attempts = { inbound, parsed, mail, sender, tenant, deps, featureHolder: null };
+  const ctx: MailInWork = { inbound, parsed, mail, sender, tenant, deps, featureHolder: null };
 
   // 4
   const ticketKey = await findTicket(ctx);
@@ -135,76 +132,8 @@ export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Prom
   throw new ConcurrentUpdateError(ticketKey ?? 'new');
 }
 
-/** One mail's state across the attempts of its write. */
-interface Attempts {
-  inbound: InboundMail;
-  parsed: ParsedMail;
-  mail: InboundReading;
-  sender: Sender;
-  tenant: Tenant;
-  deps: ReceiveDeps;
-  /** the attachments' upload, started by the first attempt that needs it */
-  storedAttachments?: Promise<Attachment[]>;
-  /** the feature ticket whose slot a lost race showed (the tenant listing may not show it yet) */
-  featureHolder: string | null;
-}
-
-async function findTicket(ctx: Attempts): Promise<string | null> {
-  const { parsed, mail, deps, tenant, sender } = ctx;
-  const fields = { inboundId: ctx.inbound.inboundId, tenant: tenant.id };
-  const threadIds = [...parsed.inReplyTo, ...[...parsed.references].reverse()].flatMap(expandMessageId);
-  const byThread = threadIds.length ? await deps.tickets.findByMessageIds(threadIds) : null;
-  if (byThread) {
-    const ticket = await deps.tickets.getTicket(byThread);
-    if (ticket && ticket.tenant !== tenant.id) deps.log.security('thread points to another tenant: not followed', fields);
-    else if (ticket && mayJoin(ticket, sender, tenant)) return byThread;
-    else if (ticket) deps.log.security('thread cited by a sender who may not join the ticket: not followed', { ...fields, ticketKey: ticket.key });
-  }
-  if (mail.ticketKey) {
-    const ticket = await deps.tickets.getTicket(mail.ticketKey);
-    if (ticket && ticket.tenant === tenant.id && mayJoin(ticket, sender, tenant)) return ticket.key;
-    if (ticket && ticket.tenant !== tenant.id) deps.log.security('subject tag of another tenant: not followed', fields);
-  }
-  return null;
-}
-
-/** SES rewrites Message-IDs as <id@region.amazonses.com>; we remember the bare id too. */
-function expandMessageId(id: string): string[] {
-  const match = /^([^@]+)@(?:[a-z0-9-]+\.)?amazonses\.com$/i.exec(id);
-  return match ? [id, match[1]!] : [id];
-}
-
-/** Stores the mail's attachments once per mail, however many times a lost race retries the write. */
-function storeAttachments(ctx: Attempts): Promise<Attachment[]> {
-  ctx.storedAttachments ??= (async () => {
-    const stored: Attachment[] = [];
-    for (const [i, attachment] of ctx.parsed.attachments.entries()) {
-      // Keyed by the inbound mail, not the ticket: a retry that gets another ticket number overwrites, never orphans.
-      const key = `attachments/${ctx.inbound.inboundId}/${i + 1}-${attachment.filename}`;
-      await ctx.deps.mail.put(key, attachment.content, attachment.contentType);
-      stored.push({ filename: attachment.filename, contentType: attachment.contentType, size: attachment.size, key });
-    }
-    return stored;
-  })();
-  // A failed upload is not kept: the next attempt (or Lambda's retry) uploads again.
-  ctx.storedAttachments.catch(() => (ctx.storedAttachments = undefined));
-  return ctx.storedAttachments;
-}
-
-function policyOf(ctx: Attempts, known: Partial<DecisionPolicy['known']> = {}): DecisionPolicy {
-  const { config, calendar } = ctx.deps;
-  return {
-    ticketPrefix: config.ticketPrefix,
-    engineers: config.engineers,
-    sla: { calendar, sla: config.sla },
-    isDeskAddress: (address) => isSupportAddress(config, address),
-    tenant: ctx.tenant,
-    known: { newTicket: null, linked: [], duplicateTargets: new Set(), featureHolder: ctx.featureHolder, ...known },
-  };
-}
-
 /** 5 + 6 once: load, look up what the decider needs, decide, save. 'conflict': another writer was first. */
-async function decideAndSave(ctx: Attempts, ticketKey: string | null): Promise<Outcome | 'conflict'> {
+async function decideAndSave(ctx: MailInWork, ticketKey: string | null): Promise<Outcome | 'conflict'> {
   const { deps, inbound, sender, tenant } = ctx;
   const { tickets, log } = deps;
   const ticket = ticketKey ? await tickets.getTicket(ticketKey) : null;
@@ -245,39 +174,3 @@ async function decideAndSave(ctx: Attempts, ticketKey: string | null): Promise<O
   return decision.kind === 'rejected-commands' ? { kind: 'rejected-commands', ticketKey: next.key } : { kind: 'updated', ticketKey: next.key, events: types };
 }
 
-type Lookups = Partial<DecisionPolicy['known']> & { storeAttachments: boolean };
-
-/** A new ticket: its number and the tickets its text cites, unless the sender is refused or the mail was seen. */
-async function lookupsForOpening(ctx: Attempts): Promise<Lookups | 'duplicate'> {
-  const { deps, mail, sender, tenant } = ctx;
-  const start = opening(mail, sender, tenant);
-  if (start.refused) return { storeAttachments: false };
-  // Someone resending the same Message-ID (or SES delivering twice) must not open a second ticket.
-  if (mail.messageId && (await deps.tickets.findByMessageIds([mail.messageId]))) return 'duplicate';
-  const number = await deps.tickets.nextTicketNumber();
-  const key = `${deps.config.ticketPrefix}-${number}`;
-  const linked: string[] = [];
-  for (const candidate of mentionedKeys(start.text, deps.config.ticketPrefix, key)) {
-    const other = await deps.tickets.getTicket(candidate);
-    if (other && other.tenant === tenant.id) linked.push(candidate);
-  }
-  // An engineer's first mail naming #requester: the fields come from its text below the command lines.
-  if (start.text !== mail.newText) ctx.mail = { ...mail, messageFields: readTemplateFields(start.text) };
-  return { newTicket: { key, number }, linked, storeAttachments: true };
-}
-
-/** A reply: the #duplicate targets of the same tenant, and who holds the feature slot the commands would take. */
-async function lookupsForReply(ctx: Attempts, ticket: Ticket): Promise<Lookups> {
-  const { deps, mail, sender } = ctx;
-  const duplicateTargets = new Set<string>();
-  for (const key of duplicateKeys(mail, sender)) {
-    const target = await deps.tickets.getTicket(key);
-    if (target && target.tenant === ticket.tenant) duplicateTargets.add(key);
-  }
-  let featureHolder = ctx.featureHolder;
-  // Only commands that put a feature ticket into work read the tenant's listing, to name the ticket in the way.
-  if (!featureHolder && wouldTakeFeatureSlot(ticket, mail, sender, policyOf(ctx, { duplicateTargets }))) {
-    featureHolder = (await deps.tickets.listTickets({ tenant: ticket.tenant, priority: 'feature' })).find((t) => t.key !== ticket.key && holdsFeatureSlot(t))?.key ?? null;
-  }
-  return { duplicateTargets, featureHolder, storeAttachments: !isFinal(ticket.status) };
-}

@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => env?.close());
 
 /** Holds every listTickets answer until `count` callers have asked: both see the list as it was. */
-function listedTogether(store: TicketStore, count: number): TicketStore {
+function listedTogether<S extends Pick<TicketStore, 'listTickets'>>(store: S, count: number): S {
   let waiting: Array<() => void> = [];
   return new Proxy(store, {
     get(target, property, receiver) {
