@@ -16,8 +16,8 @@ import type { Ticket } from '../domain/ticket';
 import type { Logger } from '../log';
 import { mailbox } from '../mail/compose';
 import { eventMessageId } from '../mail/message-ids';
-import { acknowledgement, answer, autoClosedNotice, deferralMail, finishedTicketNotice, priorityMail, refusal, reminder, statusMail } from '../mail/outbound/customer';
-import { assignment, autoClosed, commandsRejected, customerReply, finishedTicketToEngineer, internalNote, newTicket, slaAlerts, statusChange } from '../mail/outbound/engineers';
+import * as customer from '../mail/outbound/customer';
+import * as engineers from '../mail/outbound/engineers';
 import type { Letter, LetterOf } from '../mail/outbound/parts';
 import { unauthenticatedNotice } from '../mail/outbound/unauthenticated';
 import type { BusEvent, EventBus, MailSender, OutgoingMail, TicketStore } from './ports';
@@ -212,55 +212,71 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
 
 /** Who gets what: roles, recipients and whether the mail answers someone (the cap); the words are outbound/'s. */
 function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, config: MaildeskConfig): Draft[] {
-  const engineers = config.engineers.map((e) => e.address);
-  const to = (role: Role, addresses: string[], letter: Letter, autoReply = false, cc: string[] = []): Draft => ({ role, to: addresses, cc, autoReply, ...letter });
-  if (!ticket) return event.type === 'sender.refused' && event.recipient ? [to('recipient', [event.recipient], refusal(tenant), true)] : [];
+  const team = config.engineers.map((e) => e.address);
+  const to = (role: Role, addresses: string[], letter: Letter, autoReply = false, cc: string[] = []): Draft => ({
+    role,
+    to: addresses,
+    cc,
+    autoReply,
+    ...letter,
+  });
+  if (!ticket) {
+    // No ticket: only the polite refusal of a sender outside the tenant's allowed domains.
+    if (event.type !== 'sender.refused' || !event.recipient) return [];
+    return [to('recipient', [event.recipient], customer.refusal(tenant), true)];
+  }
 
   const write = (letter: LetterOf) => letter(event, ticket, tenant, config);
   /** The requester and the ticket's Cc, in the thread of the acknowledgement. */
-  const customers = (letter: LetterOf, autoReply = false) => to('requester', [ticket.requester], write(letter), autoReply, ticket.cc);
+  const customers = (letter: LetterOf, autoReply = false) =>
+    to('requester', [ticket.requester], write(letter), autoReply, ticket.cc);
   /** Every engineer, or every one but the one who acted. */
-  const team = (letter: LetterOf, except?: string | null) => to('engineers', engineers.filter((a) => a !== except), write(letter));
+  const engineersBut = (letter: LetterOf, except?: string | null) =>
+    to('engineers', team.filter((a) => a !== except), write(letter));
+  /** The one person concerned (refusals, final-reply answers, notices); `autoReply` when it answers their mail. */
+  const only = (address: string, letter: LetterOf, autoReply = false) => to('recipient', [address], write(letter), autoReply);
 
+  const { recipient } = event;
   switch (event.type) {
     case 'ticket.created':
-      return [customers(acknowledgement, true), team(newTicket)];
+      return [customers(customer.acknowledgement, true), engineersBut(engineers.newTicket)];
     case 'ticket.commented':
-      return [team(customerReply, event.actor.address)];
+      return [engineersBut(engineers.customerReply, event.actor.address)];
     case 'ticket.answered':
-      return [customers(answer)];
+      return [customers(customer.answer)];
     case 'ticket.internal_note':
-      return [team(internalNote, event.actor.address)];
+      return [engineersBut(engineers.internalNote, event.actor.address)];
     case 'ticket.status_changed': {
       const byCustomer = event.actor.kind === 'requester';
       // Engineers hear of changes they did not make themselves: verdicts and the system's.
-      return [customers(statusMail, byCustomer), ...(byCustomer || event.actor.kind === 'system' ? [team(statusChange)] : [])];
+      const told = byCustomer || event.actor.kind === 'system' ? [engineersBut(engineers.statusChange)] : [];
+      return [customers(customer.statusMail, byCustomer), ...told];
     }
     case 'ticket.priority_changed':
-      return [customers(priorityMail)];
+      return [customers(customer.priorityMail)];
     case 'ticket.deferred':
-      return [customers(deferralMail)];
+      return [customers(customer.deferralMail)];
     case 'ticket.assigned':
-      return [to('engineers', engineers.filter((a) => a === event.recipient), write(assignment))];
+      return [to('engineers', team.filter((a) => a === recipient), write(engineers.assignment))];
     case 'ticket.final_reply':
-      if (!event.recipient) return [];
+      if (!recipient) return [];
       // An engineer wrote text to a finished ticket: nothing went to the customer; say how to go on.
-      if (event.actor.kind === 'engineer') return [to('recipient', [event.recipient], write(finishedTicketToEngineer))];
-      return [to('recipient', [event.recipient], write(finishedTicketNotice), true)];
+      if (event.actor.kind === 'engineer') return [only(recipient, engineers.finishedTicketToEngineer)];
+      return [only(recipient, customer.finishedTicketNotice, true)];
     case 'ticket.auto_closed':
-      return [customers(autoClosedNotice), team(autoClosed)];
+      return [customers(customer.autoClosedNotice), engineersBut(engineers.autoClosed)];
     case 'command.rejected':
-      return event.actor.address ? [to('actor', [event.actor.address], write(commandsRejected))] : [];
+      return event.actor.address ? [to('actor', [event.actor.address], write(engineers.commandsRejected))] : [];
     case 'engineer.unauthenticated':
       // To the engineer's address in the config (never the mail's own From or Reply-To); capped like any auto-reply.
-      return event.recipient && engineers.includes(event.recipient) ? [to('recipient', [event.recipient], write(unauthenticatedNotice), true)] : [];
+      return recipient && team.includes(recipient) ? [only(recipient, unauthenticatedNotice, true)] : [];
     case 'sla.escalated':
     case 'sla.warning':
     case 'sla.breached':
     case 'sla.respond_overdue':
-      return [team(slaAlerts[event.type])];
+      return [engineersBut(engineers.slaAlerts[event.type])];
     case 'sla.reminder':
-      return [customers(reminder)];
+      return [customers(customer.reminder)];
     default:
       return [];
   }

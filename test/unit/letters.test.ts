@@ -381,7 +381,8 @@ function deliveryDeps(cfg: MaildeskConfig, ticket: Ticket): DeliverDeps & { sent
   };
   return {
     sent,
-    tickets: store as TicketStore,
+    // only what delivering calls; the port may be wider
+    tickets: store as unknown as DeliverDeps['tickets'],
     sender: { send: async (mail) => (sent.push(mail), { providerMessageId: null }) },
     bus: { publish: async () => undefined },
     config: cfg,

@@ -6,7 +6,19 @@ import type { Tenant } from '../../config';
 import type { TicketEvent } from '../../domain/events';
 import { isFinal, isWaiting, type Ticket } from '../../domain/ticket';
 import { statusExplanation } from './status-explanation';
-import { customerSubject, deadlineLines, fieldLines, formatInstant, politeText, priorityName, saidBy, statusName, type Language, type Letter, type LetterOf } from './parts';
+import {
+  customerSubject,
+  deadlineLines,
+  fieldLines,
+  formatInstant,
+  politeText,
+  priorityName,
+  saidBy,
+  statusName,
+  type Language,
+  type Letter,
+  type LetterOf,
+} from './parts';
 
 const toCustomer = (ticket: Ticket, tenant: Tenant, lines: readonly string[]): Letter => ({
   subject: customerSubject(ticket, tenant.language),
@@ -73,7 +85,11 @@ export const statusMail: LetterOf = (event, ticket, tenant, config) => {
   return toCustomer(ticket, tenant, [
     `${w.status} ${ticket.key}: ${statusName(to, lang)}.`,
     // The last step of a verdict (verified -> deploying, bug_found -> in_progress) answers the verdict.
-    ...(event.from === 'verified' ? [explain('verified'), explain(to)] : event.from === 'bug_found' ? [explain('bug_found')] : [explain(to)]),
+    ...(event.from === 'verified'
+      ? [explain('verified'), explain(to)]
+      : event.from === 'bug_found'
+        ? [explain('bug_found')]
+        : [explain(to)]),
     ...(to === 'duplicate' && ticket.duplicateOf ? [`${w.original}: ${ticket.duplicateOf}`] : []),
     ...(event.reason && !byCustomer ? ['', `${w.reason}: ${event.reason}`] : []),
     ...(!byCustomer && event.text?.trim() ? ['', event.text.trim()] : []),
@@ -110,13 +126,19 @@ const deferWords = {
 export const deferralMail: LetterOf = (event, ticket, tenant, config) => {
   const lang = tenant.language;
   const days = String(event.data?.days ?? '?');
-  return toCustomer(ticket, tenant, [deferWords[lang](ticket.key, days), ...deadlineLines(ticket, config.timezone, lang), ...said(event)]);
+  return toCustomer(ticket, tenant, [
+    deferWords[lang](ticket.key, days),
+    ...deadlineLines(ticket, config.timezone, lang),
+    ...said(event),
+  ]);
 };
 
 const reminderWords = {
   ru: (key: string, status: string, closeAt: string) =>
-    `По заявке ${key} мы ждём вашего ответа (статус: ${status}). Если ответа не будет, заявка закроется автоматически ${closeAt}.`,
-  en: (key: string, status: string, closeAt: string) => `We are waiting for your answer on ${key} (${status}). Without one it closes automatically ${closeAt}.`,
+    `По заявке ${key} мы ждём вашего ответа (статус: ${status}). ` +
+    `Если ответа не будет, заявка закроется автоматически ${closeAt}.`,
+  en: (key: string, status: string, closeAt: string) =>
+    `We are waiting for your answer on ${key} (${status}). Without one it closes automatically ${closeAt}.`,
 };
 
 /** sla.reminder: the ticket waits for the customer and closes on its own at autoCloseAt. */
@@ -133,7 +155,8 @@ export const autoClosedNotice: LetterOf = (_event, ticket, tenant, config) =>
 const finishedWords = {
   ru: (key: string, status: string) =>
     `Заявка ${key} уже завершена (статус: ${status}), поэтому ваше письмо не изменило её.\n` +
-    `Если вопрос снова актуален, пожалуйста, напишите новое письмо (новая тема, без ответа на это) и укажите в тексте номер ${key}: мы свяжем новую заявку с прежней.`,
+    'Если вопрос снова актуален, пожалуйста, напишите новое письмо (новая тема, без ответа на это) ' +
+    `и укажите в тексте номер ${key}: мы свяжем новую заявку с прежней.`,
   en: (key: string, status: string) =>
     `Ticket ${key} is already finished (${status}), so your mail changed nothing.\n` +
     `If the matter is open again, please write a new mail (new subject) citing ${key}; we will link it.`,
@@ -147,12 +170,15 @@ const refusalWords: Record<Language, { subject: string; text: (tenantName: strin
   ru: {
     subject: 'Обращение не зарегистрировано',
     text: (name) =>
-      `Мы не можем зарегистрировать ваше обращение: адрес отправителя не относится к организациям, которые обслуживает эта служба поддержки (${name}).\n` +
+      'Мы не можем зарегистрировать ваше обращение: адрес отправителя не относится к организациям, ' +
+      `которые обслуживает эта служба поддержки (${name}).\n` +
       'Пожалуйста, напишите с рабочего адреса вашей организации.',
   },
   en: {
     subject: 'Request not registered',
-    text: (name) => `We cannot register your request: the sender's address does not belong to an organisation served by this desk (${name}). Please write from your work address.`,
+    text: (name) =>
+      "We cannot register your request: the sender's address does not belong to an organisation served by this desk " +
+      `(${name}). Please write from your work address.`,
   },
 };
 

@@ -5,11 +5,22 @@
 import type { TicketEvent } from '../../domain/events';
 import { isCritical } from '../../domain/priorities';
 import { allowedNext } from '../../domain/ticket';
-import { attachmentLines, commandHelp, hoursPhrase, saidBy, statusName, subjectOf, ticketCard, type Language, type LetterOf } from './parts';
+import {
+  attachmentLines,
+  commandHelp,
+  hoursPhrase,
+  saidBy,
+  statusName,
+  subjectOf,
+  ticketCard,
+  type Language,
+  type LetterOf,
+} from './parts';
 import { unauthenticatedWarning } from './unauthenticated';
 
 /** A mail that did not prove its From: the engineers' copy says so first. */
-const warningOf = (event: TicketEvent, lang: Language) => (event.data?.unauthenticated ? [unauthenticatedWarning(lang), ''] : []);
+const warningOf = (event: TicketEvent, lang: Language) =>
+  event.data?.unauthenticated ? [unauthenticatedWarning(lang), ''] : [];
 
 const newTicketWords = {
   ru: { urgent: 'СРОЧНО, новая заявка', plain: 'Новая заявка', text: 'Текст обращения:' },
@@ -64,7 +75,8 @@ const noteWords = { ru: 'Внутренняя заметка', en: 'Internal not
 /** ticket.internal_note: one engineer's #internal text, to the others. */
 export const internalNote: LetterOf = (event, ticket, tenant, config) => ({
   subject: subjectOf(ticket, tenant.language, noteWords[tenant.language]),
-  text: [`${event.actor.address ?? ''}:`, '', saidBy(event), '', ticketCard(ticket, tenant, config, tenant.language)].join('\n'),
+  text: [`${event.actor.address ?? ''}:`, '', saidBy(event), '', ticketCard(ticket, tenant, config, tenant.language)]
+    .join('\n'),
 });
 
 const changeWords = { ru: 'Изменение', en: 'Change' };
@@ -105,13 +117,16 @@ export const autoClosed: LetterOf = (_event, ticket, tenant, config) => ({
 const finishedWords = {
   ru: {
     note: 'Заявка уже завершена',
-    finished: (key: string, code: string, name: string) => `Заявка ${key} завершена (статус: ${code}, ${name}): ваш текст клиенту не отправлен, заявка не изменена.`,
-    reopen: 'Чтобы продолжить работу, откройте её снова: первой строкой ответа #status reopened (или #status in_progress).',
+    finished: (key: string, code: string, name: string) =>
+      `Заявка ${key} завершена (статус: ${code}, ${name}): ваш текст клиенту не отправлен, заявка не изменена.`,
+    reopen:
+      'Чтобы продолжить работу, откройте её снова: первой строкой ответа #status reopened (или #status in_progress).',
     final: 'Из этого статуса заявку открыть нельзя; пусть клиент напишет новое письмо со ссылкой на этот номер.',
   },
   en: {
     note: 'Ticket already finished',
-    finished: (key: string, code: string, name: string) => `Ticket ${key} is finished (${code}, ${name}): your text was not sent and nothing changed.`,
+    finished: (key: string, code: string, name: string) =>
+      `Ticket ${key} is finished (${code}, ${name}): your text was not sent and nothing changed.`,
     reopen: 'To carry on, reopen it: #status reopened (or #status in_progress) as the first line of your reply.',
     final: 'This status cannot be reopened; the customer should write a new mail citing this number.',
   },
@@ -123,7 +138,12 @@ export const finishedTicketToEngineer: LetterOf = (_event, ticket, tenant, confi
   const w = finishedWords[lang];
   return {
     subject: subjectOf(ticket, lang, w.note),
-    text: [w.finished(ticket.key, ticket.status, statusName(ticket.status, lang)), ticket.status === 'closed' ? w.reopen : w.final, '', ticketCard(ticket, tenant, config, lang)].join('\n'),
+    text: [
+      w.finished(ticket.key, ticket.status, statusName(ticket.status, lang)),
+      ticket.status === 'closed' ? w.reopen : w.final,
+      '',
+      ticketCard(ticket, tenant, config, lang),
+    ].join('\n'),
   };
 };
 
@@ -191,7 +211,14 @@ const slaAlert =
     const heading = slaHeadings[lang](hoursPhrase(config.sla.respondWithinHours, lang))[type];
     return {
       subject: subjectOf(ticket, lang, heading),
-      text: [heading, ...(event.reason ? [event.reason] : []), '', ticketCard(ticket, tenant, config, lang), '', commandHelp(config, lang)].join('\n'),
+      text: [
+        heading,
+        ...(event.reason ? [event.reason] : []),
+        '',
+        ticketCard(ticket, tenant, config, lang),
+        '',
+        commandHelp(config, lang),
+      ].join('\n'),
     };
   };
 

@@ -6,7 +6,15 @@
 import type { MaildeskConfig, Tenant } from '../../config';
 import type { TicketEvent } from '../../domain/events';
 import { priorityNamesEn, priorityNamesRu, type Priority } from '../../domain/priorities';
-import { statusNamesEn, statusNamesRu, templateFieldLabelsRu, templateFieldNames, type Status, type TemplateFieldName, type Ticket } from '../../domain/ticket';
+import {
+  statusNamesEn,
+  statusNamesRu,
+  templateFieldLabelsRu,
+  templateFieldNames,
+  type Status,
+  type TemplateFieldName,
+  type Ticket,
+} from '../../domain/ticket';
 
 export type Language = 'ru' | 'en';
 
@@ -32,7 +40,8 @@ const fieldLabelsEn: Record<TemplateFieldName, string> = {
 
 export const priorityName = (p: Priority, lang: Language) => (lang === 'en' ? priorityNamesEn[p] : priorityNamesRu[p]);
 export const statusName = (s: Status, lang: Language) => (lang === 'en' ? statusNamesEn[s] : statusNamesRu[s]);
-export const fieldLabel = (f: TemplateFieldName, lang: Language) => (lang === 'en' ? fieldLabelsEn[f] : templateFieldLabelsRu[f]);
+export const fieldLabel = (f: TemplateFieldName, lang: Language) =>
+  lang === 'en' ? fieldLabelsEn[f] : templateFieldLabelsRu[f];
 
 /** Russian plural: one (1, 21), few (2-4, 22-24), many (0, 5-20, 25...); a fraction takes `few` ("0,5 часа"). */
 function ruPlural(n: number, one: string, few: string, many: string): string {
@@ -51,10 +60,15 @@ export const hoursPhrase = (n: number, lang: Language) =>
   `${number(n, lang)} ${lang === 'ru' ? ruPlural(n, 'час', 'часа', 'часов') : n === 1 ? 'hour' : 'hours'}`;
 
 /** "10 рабочих дней", "1 working day". */
-export const workingDaysPhrase = (n: number, lang: Language) =>
-  `${number(n, lang)} ${lang === 'ru' ? ruPlural(n, 'рабочий день', 'рабочих дня', 'рабочих дней') : n === 1 ? 'working day' : 'working days'}`;
+export const workingDaysPhrase = (n: number, lang: Language) => {
+  const unit = lang === 'ru' ? ruPlural(n, 'рабочий день', 'рабочих дня', 'рабочих дней') : n === 1 ? 'working day' : 'working days';
+  return `${number(n, lang)} ${unit}`;
+};
 
-/** Building an Intl.DateTimeFormat costs ~0.15 ms (bench: a quarter of notify's CPU per ticket); one per zone and language. */
+/**
+ * Building an Intl.DateTimeFormat costs ~0.15 ms (bench: a quarter of notify's CPU per ticket);
+ * one per zone and language.
+ */
 const instantFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** A deadline as the customer reads it: in the tenant's time zone, with the zone named. */
@@ -78,8 +92,18 @@ export function formatInstant(iso: string | null, timeZone: string, lang: Langua
 }
 
 const deadlineWords = {
-  ru: { target: 'Плановый срок', due: 'Крайний срок решения', feature: 'Срок будет назначен, когда задача будет взята в работу.', none: 'Срок для этого типа обращений не устанавливается.' },
-  en: { target: 'Target', due: 'Deadline', feature: 'The deadline is set when work starts.', none: 'No deadline applies to this kind of request.' },
+  ru: {
+    target: 'Плановый срок',
+    due: 'Крайний срок решения',
+    feature: 'Срок будет назначен, когда задача будет взята в работу.',
+    none: 'Срок для этого типа обращений не устанавливается.',
+  },
+  en: {
+    target: 'Target',
+    due: 'Deadline',
+    feature: 'The deadline is set when work starts.',
+    none: 'No deadline applies to this kind of request.',
+  },
 };
 
 export function deadlineLines(ticket: Ticket, timeZone: string, lang: Language): string[] {
@@ -109,7 +133,8 @@ export const greeting = (lang: Language) => greetingWords[lang];
 
 export const signature = (tenantName: string, lang: Language) =>
   lang === 'ru'
-    ? `--\nСлужба технической поддержки\n${tenantName}\nЭто письмо отправлено автоматически; чтобы ответить, просто ответьте на него.`
+    ? `--\nСлужба технической поддержки\n${tenantName}\n` +
+      'Это письмо отправлено автоматически; чтобы ответить, просто ответьте на него.'
     : `--\nSupport desk\n${tenantName}\nThis mail was sent automatically; reply to it to answer.`;
 
 /** A letter to a person: greeting, the lines, the signature. */
@@ -128,8 +153,26 @@ export function subjectOf(ticket: Ticket, lang: Language, note?: string): string
 export const customerSubject = (ticket: Ticket, lang: Language) => subjectOf(ticket, lang);
 
 const cardWords = {
-  ru: { ticket: 'Заявка', tenant: 'Клиент', requester: 'Заявитель', cc: 'Копия', department: 'Подразделение', priority: 'Приоритет', status: 'Статус', link: 'Ссылка' },
-  en: { ticket: 'Ticket', tenant: 'Tenant', requester: 'Requester', cc: 'Cc', department: 'Department', priority: 'Priority', status: 'Status', link: 'Link' },
+  ru: {
+    ticket: 'Заявка',
+    tenant: 'Клиент',
+    requester: 'Заявитель',
+    cc: 'Копия',
+    department: 'Подразделение',
+    priority: 'Приоритет',
+    status: 'Статус',
+    link: 'Ссылка',
+  },
+  en: {
+    ticket: 'Ticket',
+    tenant: 'Tenant',
+    requester: 'Requester',
+    cc: 'Cc',
+    department: 'Department',
+    priority: 'Priority',
+    status: 'Status',
+    link: 'Link',
+  },
 };
 
 /** The ticket as engineers see it at the foot of every mail to them. */
@@ -162,7 +205,11 @@ export function attachmentLines(ticket: Ticket, keys: readonly string[] | undefi
 
 /** The commands engineers may put at the top of a reply; the key example uses the configured prefix. */
 const commandHelpWords = {
-  ru: (prefix: string) => `Ответьте на это письмо. Строки #команд в начале ответа меняют заявку: #status in_progress, #priority blocking, #assign <логин>, #defer <N>, #duplicate ${prefix}-n, #internal.`,
-  en: (prefix: string) => `Reply to this mail. #command lines at the top change the ticket: #status in_progress, #priority blocking, #assign <login>, #defer <N>, #duplicate ${prefix}-n, #internal.`,
+  ru: (prefix: string) =>
+    'Ответьте на это письмо. Строки #команд в начале ответа меняют заявку: ' +
+    `#status in_progress, #priority blocking, #assign <логин>, #defer <N>, #duplicate ${prefix}-n, #internal.`,
+  en: (prefix: string) =>
+    'Reply to this mail. #command lines at the top change the ticket: ' +
+    `#status in_progress, #priority blocking, #assign <login>, #defer <N>, #duplicate ${prefix}-n, #internal.`,
 };
 export const commandHelp = (config: MaildeskConfig, lang: Language) => commandHelpWords[lang](config.ticketPrefix);

@@ -8,8 +8,8 @@ import type { SlaReport, SlaRow } from '../../reports/sla-report';
 import type { Language, Letter } from './parts';
 
 const months = {
-  ru: ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'],
-  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+  ru: 'январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь'.split(' '),
+  en: 'January February March April May June July August September October November December'.split(' '),
 };
 
 /** "март 2026", "March 2026" from YYYY-MM. */
@@ -33,7 +33,8 @@ const words = {
       `Ожидание ответа клиента: ${fmtHours(t.pausedHours)} раб. ч`,
       `Закрыто из-за отсутствия ответа: ${t.autoClosed}`,
       '',
-      'Подробный отчёт с диаграммами по приоритетам — во вложении (HTML-файл: откройте в браузере, его можно распечатать).',
+      'Подробный отчёт с диаграммами по приоритетам — во вложении ' +
+        '(HTML-файл: откройте в браузере, его можно распечатать).',
     ],
     hello: 'Здравствуйте!',
     signed: (name: string) => `Служба поддержки, ${name}`,

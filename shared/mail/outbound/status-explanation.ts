@@ -19,8 +19,9 @@ const explanations: Record<Language, (autoClose: string) => Explanations> = {
       '  - если ошибка осталась, напишите «Найдена ошибка» и опишите, что именно не работает.\n' +
       `Без ответа заявка будет закрыта автоматически через ${autoClose}.`,
     info_requested:
-      'Для продолжения работы нужна дополнительная информация (вопрос специалиста ниже). Пожалуйста, ответьте на это письмо. ' +
-      `Пока мы ждём ответа, срок решения приостановлен. Без ответа заявка будет закрыта автоматически через ${autoClose}.`,
+      'Для продолжения работы нужна дополнительная информация (вопрос специалиста ниже). ' +
+      'Пожалуйста, ответьте на это письмо. Пока мы ждём ответа, срок решения приостановлен. ' +
+      `Без ответа заявка будет закрыта автоматически через ${autoClose}.`,
     verified: 'Спасибо за проверку! Изменения подтверждены.',
     bug_found: 'Спасибо, замечание передано специалисту, заявка возвращена в работу.',
     deploying: 'Изменения переносятся на основную среду.',
@@ -28,7 +29,9 @@ const explanations: Record<Language, (autoClose: string) => Explanations> = {
     duplicate: 'Заявка закрыта как дубликат: этот вопрос уже решается в другой заявке.',
     infeasible: 'К сожалению, выполнить заявку невозможно.',
     cancelled: 'Заявка отменена в связи с невозможностью выполнения.',
-    closed_no_response: 'Заявка закрыта, так как мы не получили ответа. Если вопрос ещё актуален, напишите новое письмо и укажите номер этой заявки.',
+    closed_no_response:
+      'Заявка закрыта, так как мы не получили ответа. ' +
+      'Если вопрос ещё актуален, напишите новое письмо и укажите номер этой заявки.',
   }),
   en: (autoClose) => ({
     open: 'Your request is waiting for an engineer again.',
@@ -49,7 +52,8 @@ const explanations: Record<Language, (autoClose: string) => Explanations> = {
     duplicate: 'Closed as a duplicate: another request already covers this.',
     infeasible: 'Unfortunately this request cannot be done.',
     cancelled: 'The request has been cancelled as impossible to carry out.',
-    closed_no_response: 'Closed because we received no answer. If it still matters, write a new mail citing this number.',
+    closed_no_response:
+      'Closed because we received no answer. If it still matters, write a new mail citing this number.',
   }),
 };
 

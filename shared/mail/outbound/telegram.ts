@@ -12,14 +12,22 @@ export type AlertKind = 'new-blocking' | 'escalated' | 'breached';
 
 const words = {
   ru: {
-    head: { 'new-blocking': (key: string) => `🔴 Новая блокирующая заявка ${key} (ticket.created)`, escalated: (key: string) => `🔴 Критическая заявка ${key} (sla.escalated)`, breached: (key: string) => `⏰ Срок нарушен: ${key} (sla.breached)` },
+    head: {
+      'new-blocking': (key: string) => `🔴 Новая блокирующая заявка ${key} (ticket.created)`,
+      escalated: (key: string) => `🔴 Критическая заявка ${key} (sla.escalated)`,
+      breached: (key: string) => `⏰ Срок нарушен: ${key} (sla.breached)`,
+    },
     tenant: 'Клиент',
     priority: 'Приоритет',
     status: 'Статус',
     due: 'Крайний срок',
   },
   en: {
-    head: { 'new-blocking': (key: string) => `🔴 New blocking ticket ${key} (ticket.created)`, escalated: (key: string) => `🔴 Critical ticket ${key} (sla.escalated)`, breached: (key: string) => `⏰ Deadline breached: ${key} (sla.breached)` },
+    head: {
+      'new-blocking': (key: string) => `🔴 New blocking ticket ${key} (ticket.created)`,
+      escalated: (key: string) => `🔴 Critical ticket ${key} (sla.escalated)`,
+      breached: (key: string) => `⏰ Deadline breached: ${key} (sla.breached)`,
+    },
     tenant: 'Tenant',
     priority: 'Priority',
     status: 'Status',
@@ -39,11 +47,13 @@ export function alertText(kind: AlertKind, event: BusEvent, config: MaildeskConf
   const priority = str(d.priority);
   const status = str(d.status);
   const due = formatInstant(str(d.dueAt), config.timezone, lang);
+  const priorityText = priority && isPriority(priority) ? `${priorityName(priority, lang)} (${priority})` : priority;
+  const statusText = status && isStatus(status) ? `${statusName(status, lang)} (${status})` : status;
   return [
     w.head[kind](key),
     `${w.tenant}: ${tenant ? `${tenant.name} (${tenantId})` : tenantId}`,
-    ...(priority ? [`${w.priority}: ${isPriority(priority) ? `${priorityName(priority, lang)} (${priority})` : priority}`] : []),
-    ...(status ? [`${w.status}: ${isStatus(status) ? `${statusName(status, lang)} (${status})` : status}`] : []),
+    ...(priorityText ? [`${w.priority}: ${priorityText}`] : []),
+    ...(statusText ? [`${w.status}: ${statusText}`] : []),
     ...(due ? [`${w.due}: ${due}`] : []),
     ...(config.ticketLinkBase && key !== '?' ? [`${config.ticketLinkBase.replace(/\/$/, '')}/${key}`] : []),
   ].join('\n');
