@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { jsonLogger } from '../shared/log';
-import { sesEventFor, parseSesEvent } from '../shared/ses-event';
+import { sesEventFor, parseSesEvent } from '../shared/adapters/ses-event';
 import type { MailStore } from '../shared/use-cases/ports';
 import { MemoryTicketStore } from '../shared/adapters/memory';
 import { exampleConfig, makePipeline, processMail } from './pipeline';

@@ -19,7 +19,7 @@ import { parseConfig, type MaildeskConfig } from '../shared/config';
 import { BusinessCalendar } from '../shared/domain/business-calendar';
 import type { TicketEvent } from '../shared/domain/events';
 import { jsonLogger, type Logger } from '../shared/log';
-import { sesEventFor, parseSesEvent } from '../shared/ses-event';
+import { sesEventFor, parseSesEvent } from '../shared/adapters/ses-event';
 import { deliverEvent, type DeliverDeps } from '../shared/use-cases/deliver-event';
 import type { MailStore, TicketStore, WriteResult } from '../shared/use-cases/ports';
 import { receiveMail, type InboundMail, type Outcome, type ReceiveDeps } from '../shared/use-cases/receive-mail';

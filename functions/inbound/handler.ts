@@ -1,5 +1,5 @@
 /** SES receipt rule (S3 action, then this Lambda, async) -> receiveMail for each record. */
-import { parseSesEvent } from '../../shared/ses-event';
+import { parseSesEvent } from '../../shared/adapters/ses-event';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
 import { businessCalendar, dynamoTickets, lambdaDesk, s3Mail } from '../wiring';
 

@@ -21,7 +21,7 @@ import { ensureTicketTable } from '../../shared/adapters/ticket-table';
 import type { MaildeskConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Logger } from '../../shared/log';
-import { localReceiptHeaders, parseSesEvent, sesEventFor, INBOUND_PREFIX } from '../../shared/ses-event';
+import { localReceiptHeaders, parseSesEvent, sesEventFor, INBOUND_PREFIX } from '../../shared/adapters/ses-event';
 import { deliverStreamBatch } from '../../shared/adapters/stream-records';
 import { buildDesk } from '../../shared/composition';
 import { deliverEvent, type DeliverDeps } from '../../shared/use-cases/deliver-event';

@@ -1,7 +1,7 @@
 /** The SES receipt event (Lambda action after the S3 action), checked at the edge with zod. */
 import { z } from 'zod';
-import { readSesReceipt, type SesVerdict } from './mail/authentication';
-import type { InboundMail } from './use-cases/receive-mail';
+import { readSesReceipt, type SesVerdict } from '../mail/authentication';
+import type { InboundMail } from '../use-cases/receive-mail';
 
 const verdict = z
   .object({ status: z.string() })

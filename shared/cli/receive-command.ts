@@ -27,7 +27,7 @@ import { isSupportAddress, loadConfig, resolveConfigPath } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
 import { jsonLogger } from '../log';
 import { parseMail } from '../mail/parse-mail';
-import { INBOUND_PREFIX, localReceiptHeaders, parseSesEvent, sesEventFor, type Verdicts } from '../ses-event';
+import { INBOUND_PREFIX, localReceiptHeaders, parseSesEvent, sesEventFor, type Verdicts } from '../adapters/ses-event';
 import { receiveMail, type Outcome, type SesVerdict } from '../use-cases/receive-mail';
 import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
 import { openStore } from './store-access';

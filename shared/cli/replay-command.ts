@@ -21,7 +21,7 @@ import { buildDesk } from '../composition';
 import { loadConfig, resolveConfigPath } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
 import { jsonLogger } from '../log';
-import { INBOUND_PREFIX, localReceiptHeaders, parseSesEvent, sesEventFor, UNKNOWN_VERDICTS, verdictsFromStoredMail, type Verdicts } from '../ses-event';
+import { INBOUND_PREFIX, localReceiptHeaders, parseSesEvent, sesEventFor, UNKNOWN_VERDICTS, verdictsFromStoredMail, type Verdicts } from '../adapters/ses-event';
 import { FileEventBus } from '../adapters/event-bus';
 import type { TicketEvent } from '../domain/events';
 import { deliverEvent } from '../use-cases/deliver-event';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSesEvent, sesEventFor } from '../../shared/ses-event';
+import { parseSesEvent, sesEventFor } from '../../shared/adapters/ses-event';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
 import { startHarness, type Harness } from '../support/harness';
 

@@ -15,7 +15,7 @@ import type { CliIo } from '../../shared/cli/io';
 import { runReceiveCommand, type ReceiveResult } from '../../shared/cli/receive-command';
 import type { Ticket } from '../../shared/domain/ticket';
 import { dkimDomainsFromStoredMail } from '../../shared/mail/authentication';
-import { verdictsFromStoredMail } from '../../shared/ses-event';
+import { verdictsFromStoredMail } from '../../shared/adapters/ses-event';
 import { startHarness, type Harness } from '../support/harness';
 import { buildMail, messageId, type MailSpec } from '../support/mail-builder';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../shared/domain/ticket';
 import { composeMail } from '../../shared/mail/compose';
 import type { ParsedMail } from '../../shared/mail/types';
-import { parseSesEvent, sesEventFor } from '../../shared/ses-event';
+import { parseSesEvent, sesEventFor } from '../../shared/adapters/ses-event';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
 import { moscowClock, sortedAddresses, startHarness, type Harness } from '../support/harness';
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReplayCommand } from '../../shared/cli/replay-command';
 import type { CliIo } from '../../shared/cli/io';
 import type { Ticket } from '../../shared/domain/ticket';
-import { UNKNOWN_VERDICTS, verdictsFromStoredMail } from '../../shared/ses-event';
+import { UNKNOWN_VERDICTS, verdictsFromStoredMail } from '../../shared/adapters/ses-event';
 import { FaultInjector } from '../support/fault-injection';
 import { startHarness, type Harness } from '../support/harness';
 import { buildMail, messageId } from '../support/mail-builder';

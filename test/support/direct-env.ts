@@ -27,7 +27,7 @@ import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { TicketEvent } from '../../shared/domain/events';
 import type { Ticket } from '../../shared/domain/ticket';
 import { memoryLogger } from '../../shared/log';
-import { INBOUND_PREFIX, parseSesEvent, sesEventFor } from '../../shared/ses-event';
+import { INBOUND_PREFIX, parseSesEvent, sesEventFor } from '../../shared/adapters/ses-event';
 import { deliverEvent, type DeliverDeps } from '../../shared/use-cases/deliver-event';
 import { receiveMail, type InboundMail, type Outcome, type ReceiveDeps, type SesVerdict } from '../../shared/use-cases/receive-mail';
 import { sweepDeadlines, type SweepDeps, type SweepResult } from '../../shared/use-cases/sweep-deadlines';

@@ -1,6 +1,6 @@
 /** Builds raw RFC 5322 mail for the tests with nodemailer's MailComposer (well-formed), plus helpers to feed it to a stack. */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { INBOUND_PREFIX, localReceiptHeaders, parseSesEvent, sesEventFor } from '../../shared/ses-event';
+import { INBOUND_PREFIX, localReceiptHeaders, parseSesEvent, sesEventFor } from '../../shared/adapters/ses-event';
 import type { InboundMail, SesVerdict } from '../../shared/use-cases/receive-mail';
 import type { Harness } from './harness';
 import { newId } from './direct-env';

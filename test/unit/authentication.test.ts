@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { authenticateSender, dkimDomainsFromStoredMail, dkimPassDomains, isAlignedDomain, type AuthenticationVerdicts } from '../../shared/mail/authentication';
-import { localReceiptHeaders, verdictsFromStoredMail } from '../../shared/ses-event';
+import { localReceiptHeaders, verdictsFromStoredMail } from '../../shared/adapters/ses-event';
 
 type Row = [name: string, verdicts: AuthenticationVerdicts, dkimDomains: string[], proof: 'dmarc' | 'aligned-dkim' | null, failed: boolean];
 
