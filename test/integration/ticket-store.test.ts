@@ -230,6 +230,19 @@ describe('a ticket item stays bounded: long lists live in page items beside it',
     await expect(new DynamoTicketStore(client, table).getTicket('MG-303')).rejects.toThrow(TornTicketError);
   });
 
+  it('a ticket stored before pages existed (its whole list in the item) reads back whole and is paged on its next save', async () => {
+    const old = big(305, 300);
+    // the item as the store wrote it before: every attachment in the ticket item, no listPages
+    await doc.send(new PutCommand({ TableName: table, Item: { ...keys.ticket('MG-305'), itemType: 'ticket', gsi1pk: 'TENANT#clinic-north', gsi1sk: `${old.createdAt}#MG-305`, ...old } }));
+    const read = (await store.getTicket('MG-305'))!;
+    expect(read.attachments).toEqual(old.attachments);
+    expect(await store.saveTicket({ ticket: { ...read, version: 2 }, expectedVersion: 1, events: [], messageIds: [], inboundId: null })).toEqual({ ok: true });
+    const item = (await doc.send(new GetCommand({ TableName: table, Key: keys.ticket('MG-305'), ConsistentRead: true }))).Item!;
+    expect((item.attachments as unknown[]).length).toBeLessThan(old.attachments.length);
+    expect(item.listPages).toBeDefined();
+    expect((await store.getTicket('MG-305'))!.attachments).toEqual(old.attachments);
+  });
+
   it('an event item stays under 400 KB whatever the mail held (64 K characters of text and reason, 500 long attachment keys)', async () => {
     const cjk = '診'.repeat(65_536); // 192 KB of UTF-8 each
     const event: TicketEvent = {
