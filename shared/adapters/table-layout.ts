@@ -14,7 +14,8 @@
  * feature slot    FEATURE#<tenant>       FEATURE                   holders (string set: the feature ticket in work)
  *
  * A ticket item stays under 64 KB whatever its history (ticket-bounds.ts): strings are capped,
- * participants (cc, the first 50) and links too; the attachment list and the pauses keep their
+ * participants (cc, the first 50) and links too, attachments listed at 1,000 (the rest stay in the
+ * bucket and in their mail's event); the attachment list and the pauses keep their
  * first 4 KB in the ticket item and the rest in page items of up to 48 KB in the ticket's own
  * partition, sorted right after it, so one Query (pk, sk begins_with TICKET) reads the ticket
  * whole and a ticket without pages costs what a GetItem did. `listPages` in the ticket item names
