@@ -24,6 +24,8 @@ export const PARSER_OPTIONS = {
 } as const;
 
 const MAX_FILENAME = 120;
+/** Stored as `attachments/<id>/<n>-<name>`: the last segment (with `<n>-`) must fit a file system's 255 bytes. */
+const MAX_FILENAME_BYTES = 240;
 
 /** How much of a message the hand-written readers (part types, fallback) look at. */
 const SCAN_LIMIT = 8_000_000;
@@ -235,7 +237,7 @@ function toAttachment(att: Attachment, index: number): MailAttachment {
 /**
  * A name safe to use as the last segment of a storage key and to show in a mail: no
  * directories, no control or bidi-override characters (they disguise extensions), no
- * characters Windows refuses, at most 120 characters with the extension kept.
+ * characters Windows refuses, at most 120 characters and 240 bytes with the extension kept.
  */
 export function sanitiseFilename(name: string | undefined, index: number): string {
   const fallback = `attachment-${index + 1}.bin`;
@@ -249,10 +251,15 @@ export function sanitiseFilename(name: string | undefined, index: number): strin
     .replace(/^[\s.]+|[\s.]+$/g, '');
   if (!base) return fallback;
   const chars = Array.from(base);
-  if (chars.length <= MAX_FILENAME) return base;
+  if (chars.length <= MAX_FILENAME && Buffer.byteLength(base, 'utf8') <= MAX_FILENAME_BYTES) return base;
   const dot = base.lastIndexOf('.');
   const ext = dot > 0 && base.length - dot <= 16 ? Array.from(base.slice(dot)) : [];
-  return chars.slice(0, MAX_FILENAME - ext.length).join('').trimEnd() + ext.join('');
+  let kept = chars.slice(0, MAX_FILENAME - ext.length);
+  // File systems (the local bucket folder) refuse names over 255 bytes: 120 emoji are 480.
+  const extBytes = Buffer.byteLength(ext.join(''), 'utf8');
+  let bytes = Buffer.byteLength(kept.join(''), 'utf8');
+  while (kept.length > 0 && bytes + extBytes > MAX_FILENAME_BYTES) bytes -= Buffer.byteLength(kept.pop()!, 'utf8');
+  return kept.join('').trimEnd() + ext.join('');
 }
 
 /**

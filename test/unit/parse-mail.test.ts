@@ -337,3 +337,16 @@ describe('parseMail never throws', () => {
     );
   });
 });
+
+describe('sanitiseFilename: bytes, not only characters', () => {
+  it.each([
+    ['120 emoji and an extension', `${'😀'.repeat(120)}.png`, '.png'],
+    ['119 Cyrillic letters', `${'ж'.repeat(119)}.pdf`, '.pdf'],
+    ['CJK without extension', '漢'.repeat(110), '漢'],
+  ])('%s: at most 240 bytes (a file system takes 255), the extension kept', (_name, input, ending) => {
+    const name = sanitiseFilename(input, 0);
+    expect(Buffer.byteLength(name, 'utf8')).toBeLessThanOrEqual(240);
+    expect(name.endsWith(ending)).toBe(true);
+    expect(name.length).toBeGreaterThan(40);
+  });
+});
