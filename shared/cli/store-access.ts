@@ -7,14 +7,15 @@ import { DynamoTicketStore } from '../adapters/dynamo-ticket-store';
 import { OutboxMailSender } from '../adapters/outbox-mail-sender';
 import { SesMailSender } from '../adapters/ses-mail-sender';
 import { SmtpMailSender } from '../adapters/smtp-mail-sender';
-import type { MailSender } from '../use-cases/ports';
+import type { MailSender, TicketStore } from '../use-cases/ports';
 
 export interface StoreTarget {
   aws: boolean;
   table?: string;
 }
 
-export function openStore(target: StoreTarget, env: NodeJS.ProcessEnv = process.env): { store: DynamoTicketStore; close(): void } {
+/** The store behind the ports (the commands use TicketReader, the sweep its narrow deps...), and how to let go of it. */
+export function openStore(target: StoreTarget, env: NodeJS.ProcessEnv = process.env): { store: TicketStore; close(): void } {
   if (target.aws) {
     const table = target.table ?? env.MAILDESK_TABLE ?? env.TABLE_NAME;
     if (!table) throw new Error('--aws needs the table name: --table NAME or MAILDESK_TABLE (see the stack output TableName)');
