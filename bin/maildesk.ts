@@ -16,6 +16,7 @@ const usage = `maildesk <command>
   receive FILE.eml [--verdicts spf=PASS,dkim=PASS,dmarc=PASS,spam=PASS,virus=PASS]
          [--dkim-domain DOMAIN]... [--recipient ADDR]...
                                                   hand one mail to the running local stack as SES would (JSON line)
+  doctor [--aws] [--dns HOST[:PORT]] [--stack NAME] [--json]   pre-flight and health check: ok/warn/fail + fix
 
 The local stack's DynamoDB Local is used unless --aws (then --table or MAILDESK_TABLE).`;
 
@@ -31,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../shared/cli/sweep-command')).runSweepCommand(argv.slice(1), processIo);
     case 'replay':
       return (await import('../shared/cli/replay-command')).runReplayCommand(argv.slice(1), processIo);
+    case 'doctor':
+      return (await import('../shared/cli/doctor-command')).runDoctorCommand(argv.slice(1), processIo);
     case 'receive':
       return (await import('../shared/cli/receive-command')).runReceiveCommand(argv.slice(1), processIo);
     case 'tickets':
