@@ -80,13 +80,17 @@ export function policyOf(ctx: MailInWork, known: Partial<DecisionPolicy['known']
   };
 }
 
-export type Lookups = Partial<DecisionPolicy['known']> & { storeAttachments: boolean };
+/** What the decider is told from the store, and whether this attempt needs the attachments stored. */
+export interface Lookups {
+  known: Partial<DecisionPolicy['known']>;
+  storeAttachments: boolean;
+}
 
 /** A new ticket: its number and the tickets its text cites, unless the sender is refused or the mail was seen. */
 export async function lookupsForOpening(ctx: MailInWork): Promise<Lookups | 'duplicate'> {
   const { deps, mail, sender, tenant } = ctx;
   const start = opening(mail, sender, tenant);
-  if (start.refused) return { storeAttachments: false };
+  if (start.refused) return { known: {}, storeAttachments: false };
   // Someone resending the same Message-ID (or SES delivering twice) must not open a second ticket.
   if (mail.messageId && (await deps.tickets.findByMessageIds([mail.messageId]))) return 'duplicate';
   const number = await deps.tickets.nextTicketNumber();
@@ -98,7 +102,7 @@ export async function lookupsForOpening(ctx: MailInWork): Promise<Lookups | 'dup
   }
   // An engineer's first mail naming #requester: the fields come from its text below the command lines.
   if (start.text !== mail.newText) ctx.mail = { ...mail, messageFields: readTemplateFields(start.text) };
-  return { newTicket: { key, number }, linked, storeAttachments: true };
+  return { known: { newTicket: { key, number }, linked }, storeAttachments: true };
 }
 
 /** A reply: the #duplicate targets of the same tenant, and who holds the feature slot the commands would take. */
@@ -114,5 +118,5 @@ export async function lookupsForReply(ctx: MailInWork, ticket: Ticket): Promise<
   if (!featureHolder && wouldTakeFeatureSlot(ticket, mail, sender, policyOf(ctx, { duplicateTargets }))) {
     featureHolder = (await deps.tickets.listTickets({ tenant: ticket.tenant, priority: 'feature' })).find((t) => t.key !== ticket.key && holdsFeatureSlot(t))?.key ?? null;
   }
-  return { duplicateTargets, featureHolder, storeAttachments: !isFinal(ticket.status) };
+  return { known: { duplicateTargets, featureHolder }, storeAttachments: !isFinal(ticket.status) };
 }

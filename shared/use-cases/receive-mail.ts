@@ -27,6 +27,7 @@ import { authenticateSender, dkimDomainsFromStoredMail, type SesVerdict } from '
 import { readCommands } from '../mail/commands';
 import { parseMail } from '../mail/parse-mail';
 import { readMail } from '../mail/read-mail';
+import type { MailReading, ParsedMail } from '../mail/types';
 import type { Claims, MailStore, TicketReader, TicketWriter } from './ports';
 import { findTicket, lookupsForOpening, lookupsForReply, policyOf, storeAttachments, type MailInWork } from './receive-load';
 
@@ -99,20 +100,13 @@ export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Prom
   const tenant = tenantById(config, reading.tenant);
   if (!tenant) return ignore('unknown-tenant');
 
-  // 3 SES's verdicts come with the event; the DKIM signing domains only from SES's block above the mail.
-  const auth = authenticateSender(from, inbound.verdicts, dkimDomainsFromStoredMail(raw));
-  const { spf, dkim, dmarc } = inbound.verdicts;
-  const sender: Sender = { address: from, fromProven: Boolean(auth.proof), authFailed: auth.failed, engineerAddress: engineerByAddress(config, from)?.address ?? null, evidence: { fromDomain: auth.fromDomain, spf, dkim, dmarc, dkimDomains: auth.dkimDomains } };
-  const authFields = { inboundId: inbound.inboundId, tenant: tenant.id, fromDomain: auth.fromDomain, spf, dkim, dmarc, dkimDomains: auth.dkimDomains };
-  if (sender.engineerAddress && !auth.proof) log.security('engineer address without proof of its From domain: commands ignored, treated as a comment, engineer told', authFields);
-  else if (auth.failed) log.security('mail failed authentication: it may only comment', authFields);
-  const commands = readCommands(reading.newText, config.ticketPrefix);
-  const mail: InboundReading = {
-    inboundId: inbound.inboundId, mailKey: inbound.mailKey, messageId: parsed.messageId, fromName: parsed.from?.name ?? null,
-    addressed: [...parsed.to, ...parsed.cc].map((a) => a.address), summary: reading.summary, department: reading.department,
-    fields: reading.fields, messageFields: null, priority: reading.priority, ticketKey: reading.ticketKey, verdict: reading.verdict,
-    newText: reading.newText, commands, attachments: [],
-  };
+  // 3
+  const sender = senderOf(from, inbound, raw, config);
+  const { evidence } = sender;
+  const authFields = { inboundId: inbound.inboundId, tenant: tenant.id, ...evidence };
+  if (sender.engineerAddress && !sender.fromProven) log.security('engineer address without proof of its From domain: commands ignored, treated as a comment, engineer told', authFields);
+  else if (sender.authFailed) log.security('mail failed authentication: it may only comment', authFields);
+  const mail = inboundReading(inbound, parsed, reading, config.ticketPrefix);
   const ctx: MailInWork = { inbound, parsed, mail, sender, tenant, deps, featureHolder: null };
 
   // 4
@@ -137,26 +131,30 @@ async function decideAndSave(ctx: MailInWork, ticketKey: string | null): Promise
   const { deps, inbound, sender, tenant } = ctx;
   const { tickets, log } = deps;
   const ticket = ticketKey ? await tickets.getTicket(ticketKey) : null;
-  const known = ticket ? await lookupsForReply(ctx, ticket) : await lookupsForOpening(ctx);
-  if (known === 'duplicate') return { kind: 'duplicate' };
-  const mail = { ...ctx.mail, attachments: known.storeAttachments ? await storeAttachments(ctx) : [] };
+  const lookups = ticket ? await lookupsForReply(ctx, ticket) : await lookupsForOpening(ctx);
+  if (lookups === 'duplicate') return { kind: 'duplicate' };
+  const mail = { ...ctx.mail, attachments: lookups.storeAttachments ? await storeAttachments(ctx) : [] };
   const now = deps.now();
-  const { storeAttachments: _stored, ...lookedUp } = known;
-  const decision = decide(ticket, mail, sender, now, policyOf(ctx, lookedUp));
+  const policy = policyOf(ctx, lookups.known);
+  const decision = decide(ticket, mail, sender, now, policy);
   const events = decision.events.filter(isOutboxEvent);
   const fields = { inboundId: inbound.inboundId, tenant: tenant.id };
 
-  if (decision.kind === 'refused' || decision.kind === 'final-reply') {
+  if (decision.kind === 'refused') {
+    if (!(await tickets.saveEvents(events, inbound.inboundId)).ok) return { kind: 'duplicate' };
+    log.info('sender outside allowed domains: refused', fields);
+    return { kind: 'refused', reason: 'sender-domain' };
+  }
+  if (decision.kind === 'final-reply' && ticket) {
     // One explanation per ticket, sender and day; further replies only mark the mail as processed. The claim
     // is owned by this inbound mail: its retries (and a concurrent second delivery) claim it again.
-    const explains = decision.kind === 'refused' || (await tickets.claim(`final-reply#${ticket?.key}#${sender.address}#${now.toISOString().slice(0, 10)}`, 2 * 86400, inbound.inboundId));
-    const result = await tickets.saveEvents(explains ? events : [], inbound.inboundId);
-    if (!result.ok) return { kind: 'duplicate' };
-    if (decision.kind === 'refused') log.info('sender outside allowed domains: refused', fields);
-    else log.info('reply to a final ticket: nothing changed', { ...fields, ticketKey: ticket?.key, explained: explains });
-    return decision.kind === 'refused' ? { kind: 'refused', reason: 'sender-domain' } : { kind: 'final-reply', ticketKey: ticket!.key };
+    const explains = await tickets.claim(`final-reply#${ticket.key}#${sender.address}#${now.toISOString().slice(0, 10)}`, 2 * 86400, inbound.inboundId);
+    if (!(await tickets.saveEvents(explains ? events : [], inbound.inboundId)).ok) return { kind: 'duplicate' };
+    log.info('reply to a final ticket: nothing changed', { ...fields, ticketKey: ticket.key, explained: explains });
+    return { kind: 'final-reply', ticketKey: ticket.key };
   }
-  const next = ticketAfter(ticket, decision, { calendar: deps.calendar, sla: deps.config.sla }, now)!;
+  const next = ticketAfter(ticket, decision, policy.sla, now);
+  if (!next) throw new Error(`receiveMail: a ${decision.kind} decision wrote no ticket`);
   const featureSlot = ticket ? featureSlotChange(ticket, next) : undefined;
   const result = await tickets.saveTicket({ ticket: next, expectedVersion: ticket?.version ?? null, events, messageIds: ctx.parsed.messageId ? [ctx.parsed.messageId] : [], inboundId: inbound.inboundId, ...(ticket ? { featureSlot } : {}) });
   if (!result.ok) {
@@ -174,3 +172,36 @@ async function decideAndSave(ctx: MailInWork, ticketKey: string | null): Promise
   return decision.kind === 'rejected-commands' ? { kind: 'rejected-commands', ticketKey: next.key } : { kind: 'updated', ticketKey: next.key, events: types };
 }
 
+/** What the mail proves about its From domain: SES's verdicts come with the event, the DKIM signing domains only from SES's block above the mail. */
+function senderOf(from: string, inbound: InboundMail, raw: Buffer, config: MaildeskConfig): Sender {
+  const auth = authenticateSender(from, inbound.verdicts, dkimDomainsFromStoredMail(raw));
+  const { spf, dkim, dmarc } = inbound.verdicts;
+  return {
+    address: from,
+    fromProven: auth.proof !== null,
+    authFailed: auth.failed,
+    engineerAddress: engineerByAddress(config, from)?.address ?? null,
+    evidence: { fromDomain: auth.fromDomain, spf, dkim, dmarc, dkimDomains: auth.dkimDomains },
+  };
+}
+
+/** The mail as the decider reads it; the attachments are added once stored. */
+function inboundReading(inbound: InboundMail, parsed: ParsedMail, reading: MailReading, ticketPrefix: string): InboundReading {
+  return {
+    inboundId: inbound.inboundId,
+    mailKey: inbound.mailKey,
+    messageId: parsed.messageId,
+    fromName: parsed.from?.name ?? null,
+    addressed: [...parsed.to, ...parsed.cc].map((a) => a.address),
+    summary: reading.summary,
+    department: reading.department,
+    fields: reading.fields,
+    messageFields: null,
+    priority: reading.priority,
+    ticketKey: reading.ticketKey,
+    verdict: reading.verdict,
+    newText: reading.newText,
+    commands: readCommands(reading.newText, ticketPrefix),
+    attachments: [],
+  };
+}
