@@ -37,12 +37,11 @@ export interface Delivery {
 
 type Role = 'requester' | 'engineers' | 'recipient' | 'actor';
 
-interface Draft {
+/** A letter (subject, text) and who gets it. */
+interface Draft extends Letter {
   role: Role;
   to: string[];
   cc: string[];
-  subject: string;
-  text: string;
   /** automatic answers to an inbound mail count against the per-sender hourly cap */
   autoReply: boolean;
 }
@@ -74,7 +73,8 @@ export async function deliverEvent(event: TicketEvent, deps: DeliverDeps): Promi
   const delivery: Delivery = { sent: [], skipped: [] };
   for (const draft of drafts) {
     const outcome = await sendOnce(event, ticket, tenant, draft, deps);
-    (outcome === 'sent' ? delivery.sent : delivery.skipped).push(`${draft.role}${outcome === 'sent' ? '' : `:${outcome}`}`);
+    if (outcome === 'sent') delivery.sent.push(draft.role);
+    else delivery.skipped.push(`${draft.role}:${outcome}`);
   }
   if (busTypes.has(event.type)) await deps.bus.publish([busEvent(event, ticket)]);
   return delivery;
@@ -125,10 +125,16 @@ const answersMail = (draft: Draft) => draft.autoReply || draft.role === 'recipie
  * Counts each address of an automatic answer against its hourly cap; addresses over it are dropped.
  * The senders are counted first: if none of them may be answered, the Cc are not counted at all.
  */
-async function withinCaps(to: string[], cc: string[], event: TicketEvent, deps: DeliverDeps): Promise<{ to: string[]; cc: string[] } | null> {
+async function withinCaps(
+  to: string[],
+  cc: string[],
+  event: TicketEvent,
+  deps: DeliverDeps,
+): Promise<{ to: string[]; cc: string[] } | null> {
   const hour = event.at.slice(0, 13);
   const allowed = async (addresses: string[]) => {
-    const counts = await Promise.all(addresses.map((a) => deps.tickets.increment(`autoreply#${a.toLowerCase()}#${hour}`, AUTO_ANSWER_COUNTER_TTL_SECONDS)));
+    const counter = (a: string) => `autoreply#${a.toLowerCase()}#${hour}`;
+    const counts = await Promise.all(addresses.map((a) => deps.tickets.increment(counter(a), AUTO_ANSWER_COUNTER_TTL_SECONDS)));
     return addresses.filter((_, i) => counts[i]! <= deps.config.autoReplyLimitPerHour);
   };
   const keptTo = await allowed(to);
@@ -141,12 +147,24 @@ async function withinCaps(to: string[], cc: string[], event: TicketEvent, deps: 
   const keptCc = await allowed(bounded);
   if (keptTo.length < to.length || keptCc.length < cc.length) {
     // counts only: addresses are personal data
-    deps.log.warn('automatic answer narrowed', { ...fields, ccGiven: cc.length, ccBound: AUTO_ANSWER_MAX_CC, ccCapped: bounded.length - keptCc.length, toCapped: to.length - keptTo.length });
+    deps.log.warn('automatic answer narrowed', {
+      ...fields,
+      ccGiven: cc.length,
+      ccBound: AUTO_ANSWER_MAX_CC,
+      ccCapped: bounded.length - keptCc.length,
+      toCapped: to.length - keptTo.length,
+    });
   }
   return { to: keptTo, cc: keptCc };
 }
 
-async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, draft: Draft, deps: DeliverDeps): Promise<'sent' | 'already-sent' | 'capped' | 'no-recipients'> {
+async function sendOnce(
+  event: TicketEvent,
+  ticket: Ticket | null,
+  tenant: Tenant,
+  draft: Draft,
+  deps: DeliverDeps,
+): Promise<'sent' | 'already-sent' | 'capped' | 'no-recipients'> {
   let to = draft.to.filter((a) => !isSupportAddress(deps.config, a));
   if (to.length === 0) return 'no-recipients';
   const seen = new Set(to.map((a) => a.toLowerCase()));
@@ -172,7 +190,8 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
     // Message-ID never goes to the customer.
     const causeKnown = draft.role !== 'requester' || event.actor.kind === 'requester';
     const cause = causeKnown && event.messageId ? event.messageId : null;
-    const thread = ticket ? [ticket.rootMessageId, ...(cause && cause !== ticket.rootMessageId ? [cause] : [])] : cause ? [cause] : [];
+    const first = ticket ? [ticket.rootMessageId] : [];
+    const thread = [...first, ...(cause && cause !== ticket?.rootMessageId ? [cause] : [])];
     const mail: OutgoingMail = {
       from: mailbox(tenant.name, from),
       to,
@@ -203,23 +222,20 @@ async function sendOnce(event: TicketEvent, ticket: Ticket | null, tenant: Tenan
     try {
       await deps.tickets.rememberMessageId(providerMessageId, ticket.key);
     } catch (error) {
-      deps.log.warn('mail sent, its provider Message-ID not remembered', { eventId: event.id, ticketKey: event.ticketKey, error: (error as Error).name });
+      const fields = { eventId: event.id, ticketKey: event.ticketKey, error: (error as Error).name };
+      deps.log.warn('mail sent, its provider Message-ID not remembered', fields);
     }
   }
-  deps.log.info('mail sent', { eventId: event.id, eventType: event.type, ticketKey: event.ticketKey, role: draft.role });
+  const fields = { eventId: event.id, eventType: event.type, ticketKey: event.ticketKey, role: draft.role };
+  deps.log.info('mail sent', fields);
   return 'sent';
 }
 
 /** Who gets what: roles, recipients and whether the mail answers someone (the cap); the words are outbound/'s. */
 function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, config: MaildeskConfig): Draft[] {
   const team = config.engineers.map((e) => e.address);
-  const to = (role: Role, addresses: string[], letter: Letter, autoReply = false, cc: string[] = []): Draft => ({
-    role,
-    to: addresses,
-    cc,
-    autoReply,
-    ...letter,
-  });
+  const to = (role: Role, addresses: string[], letter: Letter, autoReply = false, cc: string[] = []): Draft =>
+    ({ role, to: addresses, cc, autoReply, ...letter });
   if (!ticket) {
     // No ticket: only the polite refusal of a sender outside the tenant's allowed domains.
     if (event.type !== 'sender.refused' || !event.recipient) return [];
@@ -234,7 +250,8 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
   const engineersBut = (letter: LetterOf, except?: string | null) =>
     to('engineers', team.filter((a) => a !== except), write(letter));
   /** The one person concerned (refusals, final-reply answers, notices); `autoReply` when it answers their mail. */
-  const only = (address: string, letter: LetterOf, autoReply = false) => to('recipient', [address], write(letter), autoReply);
+  const only = (address: string, letter: LetterOf, autoReply = false) =>
+    to('recipient', [address], write(letter), autoReply);
 
   const { recipient } = event;
   switch (event.type) {
