@@ -296,7 +296,8 @@ async function identityFinding(sesv2: SESv2Client, deployment: Deployment): Prom
   if (!identity.ConfigurationSetName) {
     return warn(check, 'verified, DKIM signing; no default configuration set (an adopted identity?)', `aws sesv2 put-email-identity-configuration-set-attributes --email-identity ${domain} --configuration-set-name <the stack's configuration set>`);
   }
-  return ok(check, `verified, DKIM ${dkim.SigningAttributesOrigin === 'AWS_SES' ? 'Easy DKIM' : (dkim.SigningAttributesOrigin ?? '')} signing, configuration set ${identity.ConfigurationSetName}`);
+  const origin = dkim.SigningAttributesOrigin === 'AWS_SES' ? 'Easy DKIM' : `DKIM (${dkim.SigningAttributesOrigin ?? 'unknown origin'})`;
+  return ok(check, `verified, ${origin} signing, configuration set ${identity.ConfigurationSetName}`);
 }
 
 async function ruleSetFindings(ses: SESClient, config: MaildeskConfig, ours: string): Promise<Finding[]> {

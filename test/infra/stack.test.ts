@@ -507,7 +507,7 @@ describe('events, alerts and alarms', () => {
   it('has a KMS-encrypted, TLS-only SNS topic with the alarm e-mail subscribed', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [id(stack.alerts.key), 'Arn'] } });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@support.example', TopicArn: topicRef() });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@team.example', TopicArn: topicRef() });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([

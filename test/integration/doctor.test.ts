@@ -169,6 +169,12 @@ describe('maildesk doctor, local (no --aws)', () => {
     expect(get('engineer addresses')).toMatchObject({ status: 'fail', detail: expect.stringContaining('ivanov <engineer1@support.example>') });
   });
 
+  it('the shipped example config: its alarm address is outside the desk domain, so its subscription can be confirmed', async () => {
+    const example = JSON.parse(readFileSync(join(ROOT, 'maildesk.config.example.json'), 'utf8')) as Json;
+    const { get } = await findings([], example);
+    expect(get('alarm address')).toMatchObject({ status: 'ok' });
+  });
+
   it.each([
     ['no MX', () => zone.set('desk.test', {}), 'no MX record'],
     ['MX at another host', () => zone.set('desk.test', { mx: [{ exchange: 'mx.old-provider.test', priority: 10 }] }), 'none is inbound-smtp.eu-west-1.amazonaws.com'],
