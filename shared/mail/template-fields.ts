@@ -115,12 +115,14 @@ interface FieldLabel {
 
 // Patterns run on normaliseRu(line) with bullets and numbering removed; each must match at the start.
 const NO = '(?:№|n|no\\.?|номер|ном\\.)\\s*';
+// The regulation writes "Номер амбулаторной карты пациента": whose card is part of the label, not of the value.
+const WHOSE = '(?:\\s+(?:пациент(?:а|ки)|больного|клиента))?';
 const fieldLabels: readonly FieldLabel[] = [
-  { field: 'cardNumber', pattern: new RegExp(`^${NO}(?:амбулаторн\\S*|амб\\.?|мед\\.?|медицинск\\S*)\\s*карт\\S*`), strong: true },
-  { field: 'cardNumber', pattern: new RegExp(`^${NO}карт(?:ы|а|очки)`), strong: true },
-  { field: 'cardNumber', pattern: /^(?:амбулаторн\S*|амб\.?)\s*карт\S*/, strong: false },
-  { field: 'caseHistoryNumber', pattern: new RegExp(`^${NO}(?:истори[ийя]\\s+болезни|ист\\.?\\s*бол(?:езни|\\.)?|иб)`), strong: true },
-  { field: 'caseHistoryNumber', pattern: /^(?:истори[ийя]\s+болезни|иб)/, strong: false },
+  { field: 'cardNumber', pattern: new RegExp(`^${NO}(?:амбулаторн\\S*|амб\\.?|мед\\.?|медицинск\\S*)\\s*карт\\S*${WHOSE}`), strong: true },
+  { field: 'cardNumber', pattern: new RegExp(`^${NO}карт(?:ы|а|очки)${WHOSE}`), strong: true },
+  { field: 'cardNumber', pattern: new RegExp(`^(?:амбулаторн\\S*|амб\\.?)\\s*карт\\S*${WHOSE}`), strong: false },
+  { field: 'caseHistoryNumber', pattern: new RegExp(`^${NO}(?:истори[ийя]\\s+болезни|ист\\.?\\s*бол(?:езни|\\.)?|иб)${WHOSE}`), strong: true },
+  { field: 'caseHistoryNumber', pattern: new RegExp(`^(?:истори[ийя]\\s+болезни|иб)${WHOSE}`), strong: false },
   { field: 'login', pattern: /^логин\s+(?:в\s+систем[еу]|пользователя|для\s+входа)/, strong: true },
   { field: 'login', pattern: /^(?:логин|login)/, strong: false },
   { field: 'recordName', pattern: /^(?:наименование|название|имя)\s+записи/, strong: true },

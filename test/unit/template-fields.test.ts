@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchByPrefix, normaliseRu, priorityNames, readPriority, readSubject, readTemplateFields } from '../../shared/mail/template-fields';
 import type { TemplateFields } from '../../shared/domain/ticket';
+import { htmlToText } from '../../shared/mail/parse-mail';
 
 const none: TemplateFields = { cardNumber: null, caseHistoryNumber: null, login: null, recordName: null, buttonName: null };
 const departments = ['Терапия', 'Хирургия', 'Регистратура', 'Приёмное отделение'];
@@ -49,6 +50,38 @@ describe('readTemplateFields', () => {
     ['кнопка: Далее;', { buttonName: 'Далее' }],
   ])('reads %j', (line, want) => {
     expect(readTemplateFields(line)).toEqual({ ...none, ...want });
+  });
+
+  // The regulation writes the labels with "пациента"; that word belongs to the label, never to the value.
+  it.each([
+    ['Номер амбулаторной карты пациента: 104-2231', { cardNumber: '104-2231' }],
+    ['Номер амбулаторной карты пациента - 104-2231', { cardNumber: '104-2231' }],
+    ['Номер амбулаторной карты пациента — 104-2231', { cardNumber: '104-2231' }],
+    ['Номер амбулаторной карты пациента 104-2231', { cardNumber: '104-2231' }],
+    ['Номер амбулаторной карты пациента\t104-2231', { cardNumber: '104-2231' }],
+    [' - Номер амбулаторной карты пациента: 104-2231', { cardNumber: '104-2231' }],
+    ['Номер амбулаторной карты пациента:\n104-2231', { cardNumber: '104-2231' }],
+    ['Номер амбулаторной карты пациента\n\n  104-2231', { cardNumber: '104-2231' }],
+    ['№ карты пациентки: 104-2231', { cardNumber: '104-2231' }],
+    ['Номер истории болезни пациента: 5567/26', { caseHistoryNumber: '5567/26' }],
+    ['Номер истории болезни пациента - 5567/26', { caseHistoryNumber: '5567/26' }],
+    ['Номер истории болезни пациента — 5567/26', { caseHistoryNumber: '5567/26' }],
+    ['Номер истории болезни пациента 5567/26', { caseHistoryNumber: '5567/26' }],
+    ['Номер истории болезни пациента:\n5567/26', { caseHistoryNumber: '5567/26' }],
+    ['Номер истории болезни пациента\t5567/26', { caseHistoryNumber: '5567/26' }],
+    ['история болезни пациента: 5567/26', { caseHistoryNumber: '5567/26' }],
+    ['Номер истории болезни больного: 5567/26', { caseHistoryNumber: '5567/26' }],
+  ])('reads the regulation wording %j without "пациента" in the value', (text, want) => {
+    expect(readTemplateFields(text)).toEqual({ ...none, ...want });
+  });
+
+  it('reads the regulation template from an HTML table', () => {
+    const html = [
+      '<table><tr><td>Номер амбулаторной карты пациента</td><td>104-2231</td></tr>',
+      '<tr><td>Номер истории болезни пациента</td><td>5567/26</td></tr>',
+      '<tr><td>Логин в системе</td><td>smirnova_a</td></tr></table>',
+    ].join('');
+    expect(readTemplateFields(htmlToText(html))).toEqual({ ...none, cardNumber: '104-2231', caseHistoryNumber: '5567/26', login: 'smirnova_a' });
   });
 
   it('reads values on the next line, after bullets and numbering, and keeps the case', () => {
