@@ -1,0 +1,92 @@
+/**
+ * A minimal strict S3 endpoint for the objects maildesk touches: GetObject, PutObject (and HEAD),
+ * path-style (`/<bucket>/<key>`: the SDK uses path style for an IP-address endpoint), objects in
+ * memory. Errors in S3's XML shape (`<Error><Code>`), so the SDK throws NoSuchKey / NoSuchBucket.
+ * Point a client at it with `endpoint`, or AWS_ENDPOINT_URL_S3.
+ */
+import { createHash } from 'node:crypto';
+import { listenLoopback, signedService, SIGV4_DOC, type ListenOptions, type Refusal, type RunningStandin, type StandinAnswer, type StandinRequest } from './http-standin';
+
+export const S3_DOCS = {
+  getObject: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html',
+  putObject: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html',
+  keys: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html',
+  errors: 'https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html',
+} as const;
+
+/** object-keys: a key is at most 1,024 bytes of UTF-8. */
+export const MAX_KEY_BYTES = 1024;
+
+export interface StoredObject {
+  body: Buffer;
+  contentType: string | undefined;
+}
+
+export interface S3Standin extends RunningStandin {
+  /** `bucket/key` -> object */
+  objects: Map<string, StoredObject>;
+  refusals: Refusal[];
+  /** puts an object directly (as SES's S3 action would), bypassing HTTP */
+  put(bucket: string, key: string, body: Buffer, contentType?: string): void;
+}
+
+export interface S3StandinOptions extends ListenOptions {
+  buckets: readonly string[];
+}
+
+const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** aws-chunked (the SDK's streaming checksum upload): `<hex size>[;ext]\r\n<data>\r\n` ... `0\r\n<trailers>`. */
+function decodeAwsChunked(body: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const eol = body.indexOf('\r\n', at);
+    if (eol < 0) break;
+    const size = parseInt(body.subarray(at, eol).toString('latin1').split(';')[0]!, 16);
+    if (!Number.isFinite(size) || size === 0) break;
+    parts.push(body.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+  return Buffer.concat(parts);
+}
+
+export async function startS3Standin(options: S3StandinOptions): Promise<S3Standin> {
+  const objects = new Map<string, StoredObject>();
+  const refusals: Refusal[] = [];
+  const refuse = (code: string, status: number, rule: string, doc: string, message: string): StandinAnswer => {
+    refusals.push({ service: 's3', name: code, rule, message, doc });
+    return { status, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>` };
+  };
+
+  const route = (request: StandinRequest): StandinAnswer => {
+    if (signedService(request.headers) !== 's3') return refuse('AccessDenied', 403, 'sigv4', SIGV4_DOC, 'Request is not signed for service s3.');
+    const [, bucket = '', ...rest] = request.path.split('/');
+    const key = decodeURIComponent(rest.join('/'));
+    if (!options.buckets.includes(bucket)) return refuse('NoSuchBucket', 404, 'bucket-exists', S3_DOCS.errors, `The specified bucket does not exist: ${bucket}`);
+    if (!key) return refuse('NotImplemented', 501, 'operation', S3_DOCS.errors, 'The stand-in serves object GET, HEAD and PUT only.');
+    if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return refuse('KeyTooLongError', 400, 'key-length', S3_DOCS.keys, 'Your key is too long.');
+    const id = `${bucket}/${key}`;
+    if (request.method === 'PUT') {
+      const chunked = String(request.headers['content-encoding'] ?? '').includes('aws-chunked');
+      const body = chunked ? decodeAwsChunked(request.body) : request.body;
+      objects.set(id, { body, contentType: request.headers['content-type'] });
+      return { status: 200, headers: { etag: `"${createHash('md5').update(body).digest('hex')}"` } };
+    }
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      const object = objects.get(id);
+      if (!object) return refuse('NoSuchKey', 404, 'key-exists', S3_DOCS.getObject, 'The specified key does not exist.');
+      const headers = { 'content-type': object.contentType ?? 'binary/octet-stream', etag: `"${createHash('md5').update(object.body).digest('hex')}"` };
+      return request.method === 'GET' ? { status: 200, headers, body: object.body } : { status: 200, headers: { ...headers } };
+    }
+    return refuse('MethodNotAllowed', 405, 'operation', S3_DOCS.errors, `The stand-in does not serve ${request.method}.`);
+  };
+
+  const server = await listenLoopback(route, options);
+  return {
+    ...server,
+    objects,
+    refusals,
+    put: (bucket, key, body, contentType) => void objects.set(`${bucket}/${key}`, { body, contentType }),
+  };
+}

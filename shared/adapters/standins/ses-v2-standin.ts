@@ -1,0 +1,98 @@
+/**
+ * A strict local SES v2 endpoint: SendEmail as the SDK speaks it (REST-JSON, `POST
+ * /v2/email/outbound-emails`, https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html),
+ * every request checked by ses-v2-rules.ts, refusals in AWS's error shape (HTTP status,
+ * `x-amzn-ErrorType` header, JSON `{ message }`: the SDK throws the named exception). Accepted mail
+ * is kept in memory and, when a folder is given, written there as `<MessageId>.eml`.
+ * Point a client at it with `endpoint`, or the SDK's own AWS_ENDPOINT_URL_SESV2 variable.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { checkSendEmail, SES_DOCS, type SendEmailRequest, type SesAccount } from '../ses-v2-rules';
+import { json, listenLoopback, signedService, SIGV4_DOC, type ListenOptions, type Refusal, type RunningStandin, type StandinAnswer, type StandinRequest } from './http-standin';
+
+export interface AcceptedMail {
+  messageId: string;
+  fromEmailAddress: string | undefined;
+  destinations: string[];
+  configurationSet: string | undefined;
+  raw: Buffer;
+}
+
+export interface SesStandin extends RunningStandin {
+  accepted: AcceptedMail[];
+  refusals: Refusal[];
+}
+
+export interface SesStandinOptions extends ListenOptions {
+  account: SesAccount;
+  /** accepted mail is also written here as .eml files */
+  folder?: string;
+}
+
+const SEND_PATH = '/v2/email/outbound-emails';
+
+const addresses = z.array(z.string()).optional();
+/** The wire form of SendEmail (the SDK sends blobs base64-encoded). Unknown fields pass: SES ignores none of ours. */
+const sendEmailWire = z.object({
+  FromEmailAddress: z.string().optional(),
+  Destination: z.object({ ToAddresses: addresses, CcAddresses: addresses, BccAddresses: addresses }).optional(),
+  ReplyToAddresses: addresses,
+  Content: z.object({ Raw: z.object({ Data: z.string() }).optional(), Simple: z.unknown().optional(), Template: z.unknown().optional() }).optional(),
+  ConfigurationSetName: z.string().optional(),
+});
+
+/** AWS's REST-JSON error: the SDK reads the exception name from `x-amzn-ErrorType`. */
+function awsError(refusal: Refusal, status: number): StandinAnswer {
+  return json(status, { message: refusal.message }, { 'x-amzn-errortype': refusal.name });
+}
+
+export async function startSesStandin(options: SesStandinOptions): Promise<SesStandin> {
+  const accepted: AcceptedMail[] = [];
+  const refusals: Refusal[] = [];
+  const refuse = (name: string, status: number, rule: string, doc: string, message: string) => {
+    const refusal: Refusal = { service: 'sesv2', name, rule, message, doc };
+    refusals.push(refusal);
+    return awsError(refusal, status);
+  };
+  if (options.folder) await mkdir(options.folder, { recursive: true });
+
+  const route = async (request: StandinRequest): Promise<StandinAnswer> => {
+    if (request.method !== 'POST' || request.path !== SEND_PATH) {
+      // Only SendEmail is stood in: anything else is a test's mistake, said plainly.
+      return refuse('UnknownOperationException', 404, 'operation', SES_DOCS.sendEmail, `The stand-in serves SendEmail only (${request.method} ${request.path}).`);
+    }
+    if (signedService(request.headers) !== 'ses') return refuse('MissingAuthenticationTokenException', 403, 'sigv4', SIGV4_DOC, 'Request is missing a SigV4 signature for service ses.');
+    let wire: z.infer<typeof sendEmailWire>;
+    try {
+      wire = sendEmailWire.parse(JSON.parse(request.body.toString('utf8')));
+    } catch {
+      return refuse('BadRequestException', 400, 'request-shape', SES_DOCS.sendEmail, 'The request body is not a SendEmail request.');
+    }
+    const data = wire.Content?.Raw?.Data;
+    if (data !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) return refuse('BadRequestException', 400, 'raw-base64', SES_DOCS.rawMessage, 'Raw message data is not base64.');
+    const raw = data === undefined ? undefined : Buffer.from(data, 'base64');
+    const input: SendEmailRequest = { ...wire, Content: wire.Content && { ...wire.Content, Raw: raw && { Data: new Uint8Array(raw) } } };
+    const rejection = checkSendEmail(input, options.account);
+    if (rejection) return refuse(rejection.name, rejection.httpStatusCode, rejection.rule, rejection.doc, rejection.message);
+
+    // SES answers with its own id (the Message-ID it writes is <id>@<region>.amazonses.com).
+    const messageId = `0102${randomBytes(8).toString('hex')}-${randomBytes(12).toString('hex')}-000000`;
+    const d = wire.Destination;
+    const mail: AcceptedMail = {
+      messageId,
+      fromEmailAddress: wire.FromEmailAddress,
+      destinations: [...(d?.ToAddresses ?? []), ...(d?.CcAddresses ?? []), ...(d?.BccAddresses ?? [])],
+      configurationSet: wire.ConfigurationSetName,
+      raw: raw ?? Buffer.alloc(0),
+    };
+    accepted.push(mail);
+    if (options.folder && raw) await writeFile(join(options.folder, `${messageId}.eml`), raw);
+    return json(200, { MessageId: messageId });
+  };
+
+  const server = await listenLoopback(route, options);
+  return { ...server, accepted, refusals };
+}
