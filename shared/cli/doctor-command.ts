@@ -9,7 +9,8 @@
  *               the region's SES inbound endpoint; DMARC of the desk domain and of each engineer's
  *               domain (their #commands count only when their domain authenticates)
  *   local       (without --aws) the local stack's DynamoDB Local and SMTP ports answer
- *   --aws       the stack's outputs (CloudFormation); identity verified with DKIM (SESv2); our
+ *   --aws       the stack's outputs (CloudFormation); out of the SES sandbox, identity verified
+ *               with DKIM (SESv2); our
  *               receipt rule set active, with every tenant address, and which other sets exist
  *               (SES v1); the Telegram token parameter (SSM, never read decrypted); the alarm
  *               subscription confirmed (SNS); DLQ depths (SQS)
@@ -18,7 +19,7 @@
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeActiveReceiptRuleSetCommand, ListReceiptRuleSetsCommand, SESClient, type ReceiptRuleSetMetadata } from '@aws-sdk/client-ses';
-import { GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { GetAccountCommand, GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -94,7 +95,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
     findings.push(ok('config', `${options.configPath} is valid: ${config.tenants.length} tenants, ${config.engineers.length} engineers`));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    findings.push(fail('config', error.message, 'correct the config (README, Configuration); nothing else can be checked before'));
+    findings.push(fail('config', error.message, 'correct the config (docs/configuration.md); nothing else can be checked before'));
     return findings;
   }
   const deployment = config.deployment;
@@ -220,7 +221,7 @@ async function dmarcFinding(resolver: Resolver, domain: string, role: 'desk' | '
   }
   if (!found) {
     return role === 'desk'
-      ? warn(check, `${domain} publishes no DMARC: mail forged in the desk's name is not refused`, 'publish the record of the stack output DnsDmarcRecord (README, Deploy)')
+      ? warn(check, `${domain} publishes no DMARC: mail forged in the desk's name is not refused`, 'publish the record of the stack output DnsDmarcRecord (docs/deploy.md, step 5)')
       : warn(check, `${domain} (${who}) publishes no DMARC: their #commands apply only if their mail is DKIM-signed as d=${domain}`, publish);
   }
   if (found.records.length > 1) return fail(check, `${found.records.length} DMARC records at _dmarc.${found.at}: receivers then apply none (RFC 7489 6.6.3)`, 'keep exactly one');
@@ -267,12 +268,29 @@ async function awsFindings(clients: DoctorClients, config: MaildeskConfig, deplo
   } catch (error) {
     findings.push(fail('stack', `${stackName} not readable in ${region} (${errorText(error)})`, `npx cdk deploy (or --stack NAME if it has another name)`));
   }
+  findings.push(await accountFinding(clients.sesv2, region));
   findings.push(await identityFinding(clients.sesv2, deployment));
   findings.push(...(await ruleSetFindings(clients.ses, config, outputs.ReceiptRuleSetName ?? `${stackName}-inbound`)));
   if (config.telegram) findings.push(await telegramFinding(clients.ssm, config.telegram.botTokenParameter));
   if (deployment.alarmEmail) findings.push(await subscriptionFinding(clients.sns, outputs.AlertsTopicArn, deployment.alarmEmail));
   findings.push(...(await dlqFindings(clients.sqs, outputs)));
   return findings;
+}
+
+/** In the SES sandbox mail goes only to verified addresses: every customer's acknowledgement would be refused. */
+async function accountFinding(sesv2: SESv2Client, region: string): Promise<Finding> {
+  const check = 'ses account';
+  let account;
+  try {
+    account = await sesv2.send(new GetAccountCommand({}));
+  } catch (error) {
+    return fail(check, `not readable (${errorText(error)})`, 'check the credentials (ses:GetAccount)');
+  }
+  if (account.SendingEnabled === false) return fail(check, `sending is paused for the account in ${region}`, 'see the SES console, Account dashboard (reputation, enforcement status)');
+  if (!account.ProductionAccessEnabled) {
+    return fail(check, `in the SES sandbox in ${region}: mail goes only to verified addresses, so customers get no answers`, 'request production access: aws sesv2 put-account-details --production-access-enabled ... (docs/deploy.md, 1. Prerequisites)');
+  }
+  return ok(check, `production access, sending enabled in ${region}`);
 }
 
 async function identityFinding(sesv2: SESv2Client, deployment: Deployment): Promise<Finding> {
@@ -377,7 +395,7 @@ async function dlqFindings(sqs: SQSClient, outputs: Record<string, string>): Pro
     try {
       const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
       const depth = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-      findings.push(depth === 0 ? ok(check, 'empty') : fail(check, `${depth} message(s): work that failed every retry`, `read them (aws sqs receive-message --queue-url ${url}), fix the cause, replay (README, Operate: ${name} DLQ)`));
+      findings.push(depth === 0 ? ok(check, 'empty') : fail(check, `${depth} message(s): work that failed every retry`, `read them (aws sqs receive-message --queue-url ${url}), fix the cause, replay (docs/deploy.md, 7. Operate: ${name} DLQ)`));
     } catch (error) {
       findings.push(fail(check, `not readable (${errorText(error)})`, 'check the credentials (sqs:GetQueueAttributes)'));
     }

@@ -6,7 +6,7 @@
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeActiveReceiptRuleSetCommand, ListReceiptRuleSetsCommand, SESClient } from '@aws-sdk/client-ses';
-import { GetEmailIdentityCommand, NotFoundException, SESv2Client } from '@aws-sdk/client-sesv2';
+import { GetAccountCommand, GetEmailIdentityCommand, NotFoundException, SESv2Client } from '@aws-sdk/client-sesv2';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
@@ -256,6 +256,7 @@ function healthyAccount() {
       },
     ],
   });
+  sesv2.on(GetAccountCommand).resolves({ ProductionAccessEnabled: true, SendingEnabled: true, EnforcementStatus: 'HEALTHY' });
   sesv2.on(GetEmailIdentityCommand, { EmailIdentity: 'desk.test' }).resolves({
     IdentityType: 'DOMAIN',
     VerifiedForSendingStatus: true,
@@ -288,6 +289,7 @@ describe('maildesk doctor --aws (SDK answered by aws-sdk-client-mock)', () => {
     expect(list.filter((f) => f.status === 'fail')).toEqual([]);
     expect(code).toBe(0);
     expect(get('stack')).toMatchObject({ status: 'ok', detail: 'Maildesk in eu-west-1: UPDATE_COMPLETE' });
+    expect(get('ses account')).toMatchObject({ status: 'ok' });
     expect(get('identity desk.test')).toMatchObject({ status: 'ok', detail: expect.stringContaining('Easy DKIM') });
     expect(get('receipt rule set')).toMatchObject({ status: 'ok', detail: 'Maildesk-inbound active; other sets here (inactive): legacy-rules' });
     expect(get('rule recipients')).toMatchObject({ status: 'ok' });
@@ -301,6 +303,8 @@ describe('maildesk doctor --aws (SDK answered by aws-sdk-client-mock)', () => {
   it.each<[string, () => void, string, RegExp, RegExp]>([
     ['stack not deployed', () => cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('Stack with id Maildesk does not exist'), { name: 'ValidationError' })), 'stack', /does not exist/, /cdk deploy/],
     ['stack rolled back', () => cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Maildesk', StackStatus: 'UPDATE_ROLLBACK_COMPLETE', CreationTime: new Date(0) }] }), 'stack', /UPDATE_ROLLBACK_COMPLETE/, /stack events/],
+    ['still in the SES sandbox', () => sesv2.on(GetAccountCommand).resolves({ ProductionAccessEnabled: false, SendingEnabled: true }), 'ses account', /sandbox/, /--production-access-enabled/],
+    ['sending paused', () => sesv2.on(GetAccountCommand).resolves({ ProductionAccessEnabled: true, SendingEnabled: false }), 'ses account', /paused/, /Account dashboard/],
     ['identity missing', () => sesv2.on(GetEmailIdentityCommand).rejects(new NotFoundException({ message: 'Email identity desk.test does not exist.', $metadata: {} })), 'identity desk.test', /not an SES identity/, /cdk deploy/],
     ['DKIM pending', () => sesv2.on(GetEmailIdentityCommand).resolves({ VerifiedForSendingStatus: false, DkimAttributes: { Status: 'PENDING', SigningEnabled: true } }), 'identity desk.test', /DKIM PENDING/, /DnsDkimRecord1-3/],
     ['DKIM signing off', () => sesv2.on(GetEmailIdentityCommand).resolves({ VerifiedForSendingStatus: true, DkimAttributes: { Status: 'SUCCESS', SigningEnabled: false } }), 'identity desk.test', /signing disabled/, /--signing-enabled/],
