@@ -1,12 +1,14 @@
 /**
- * The Lambdas' composition: AWS adapters made once per container, each when a use case first uses
- * it, and the use cases' deps from shared/composition.ts (the same function the local stack, the
- * CLI, the bench and the tests use). A handler names the adapters it uses; their environment
- * variables are checked at cold start, and an adapter never used is never made: monthly-report,
- * whose daily run is nearly always a cold start with no report due, makes no SDK client on those
- * days. Each adapter is a plain object, so esbuild drops the ones (and their SDK clients) a
- * function does not name; the SES sender lives apart (./ses-sender.ts) because its module imports
- * nodemailer, whose modules run code at import and so would stay in every bundle importing it.
+ * The Lambdas' composition: AWS adapters made once per container, and the use cases' deps from
+ * shared/composition.ts (the same function the local stack, the CLI, the bench and the tests use).
+ * A handler names the adapters it uses; their environment variables are checked at cold start.
+ * They are made at init, where every invocation needs them (a client made on first use would only
+ * move its cost from the init to the first request), except those a handler marks `onFirstUse`:
+ * monthly-report, whose daily run is nearly always a cold start with no report due, makes its
+ * DynamoDB and SES clients only when a report is due. Each adapter is a plain object, so esbuild
+ * drops the ones (and their SDK clients) a function does not name; the SES sender lives apart
+ * (./ses-sender.ts) because its module imports nodemailer, whose modules run code at import and
+ * so would stay in every bundle importing it.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -84,10 +86,14 @@ export interface LambdaAdapters {
 }
 
 /**
- * One function's composition: config and environment checked now (cold start), each named adapter
- * made on first use and kept for the container.
+ * One function's composition: config and environment checked now (cold start); each named adapter
+ * made now, or on first use when listed in `onFirstUse`, and kept for the container.
  */
-export function lambdaDesk(service: string, uses: LambdaAdapters): { desk: Desk; config: MaildeskConfig; log: Logger } {
+export function lambdaDesk(
+  service: string,
+  uses: LambdaAdapters,
+  options: { onFirstUse?: ReadonlyArray<keyof LambdaAdapters> } = {},
+): { desk: Desk; config: MaildeskConfig; log: Logger } {
   const env = requireEnv(Object.values(uses).flatMap((a) => a.env));
   const config = configFromEnvironment();
   const log = jsonLogger(undefined, service);
@@ -98,6 +104,7 @@ export function lambdaDesk(service: string, uses: LambdaAdapters): { desk: Desk;
     if (!made.has(name)) made.set(name, factory.make(env, config));
     return made.get(name) as ReturnType<NonNullable<LambdaAdapters[K]>['make']>;
   };
+  for (const name of Object.keys(uses) as Array<keyof LambdaAdapters>) if (!options.onFirstUse?.includes(name)) adapter(name);
   const adapters: DeskAdapters = {
     config,
     log,

@@ -4,7 +4,7 @@
  * A manual invoke may pass {"month": "2026-11", "force": true} to send outside the first working
  * day (the claim still allows one mail per tenant and month).
  * Nearly every run is a cold start that only checks the date: the DynamoDB and SES clients are
- * made when a report is due (functions/wiring.ts makes adapters on first use).
+ * made when a report is due (onFirstUse).
  */
 import { z } from 'zod';
 import { MONTH_PATTERN } from '../../shared/reports/sla-report';
@@ -12,7 +12,8 @@ import { sendMonthlyReports } from '../../shared/use-cases/send-monthly-reports'
 import { businessCalendar, dynamoTickets, lambdaDesk } from '../wiring';
 import { sesSender } from '../ses-sender';
 
-const { desk, log } = lambdaDesk('maildesk-monthly-report', { tickets: dynamoTickets, sender: sesSender, calendar: businessCalendar });
+// The calendar is made now (every run checks the date); the clients only when a report is due.
+const { desk, log } = lambdaDesk('maildesk-monthly-report', { tickets: dynamoTickets, sender: sesSender, calendar: businessCalendar }, { onFirstUse: ['tickets', 'sender'] });
 
 const manual = z.object({ month: z.string().regex(MONTH_PATTERN).optional(), force: z.boolean().optional() });
 
