@@ -104,7 +104,9 @@ export function lambdaDesk(
     if (!made.has(name)) made.set(name, factory.make(env, config));
     return made.get(name) as ReturnType<NonNullable<LambdaAdapters[K]>['make']>;
   };
-  for (const name of Object.keys(uses) as Array<keyof LambdaAdapters>) if (!options.onFirstUse?.includes(name)) adapter(name);
+  for (const name of Object.keys(uses) as Array<keyof LambdaAdapters>) {
+    if (!options.onFirstUse?.includes(name)) adapter(name);
+  }
   const adapters: DeskAdapters = {
     config,
     log,

@@ -88,7 +88,8 @@ function lazyObject<T extends object>(makers: Makers<T>): T {
 const systemClock = () => new Date();
 
 export function buildDesk(adapters: DeskAdapters): Desk {
-  const need = <K extends 'tickets' | 'mail' | 'sender' | 'bus' | 'telegram' | 'calendar'>(name: K): NonNullable<DeskAdapters[K]> => {
+  type Needed = 'tickets' | 'mail' | 'sender' | 'bus' | 'telegram' | 'calendar';
+  const need = <K extends Needed>(name: K): NonNullable<DeskAdapters[K]> => {
     const adapter = adapters[name];
     if (adapter === undefined) throw new MissingAdapterError(name);
     return adapter as NonNullable<DeskAdapters[K]>;
@@ -98,10 +99,19 @@ export function buildDesk(adapters: DeskAdapters): Desk {
   const log = () => adapters.log;
   return lazyObject<Desk>({
     receiveDeps: () =>
-      lazyObject<ReceiveDeps>({ mail: () => need('mail'), tickets: () => need('tickets'), config, calendar, now: () => adapters.now ?? systemClock, log }),
-    deliverDeps: () => lazyObject<DeliverDeps>({ tickets: () => need('tickets'), sender: () => need('sender'), bus: () => need('bus'), config, log }),
+      lazyObject<ReceiveDeps>({
+        mail: () => need('mail'),
+        tickets: () => need('tickets'),
+        config,
+        calendar,
+        now: () => adapters.now ?? systemClock,
+        log,
+      }),
+    deliverDeps: () =>
+      lazyObject<DeliverDeps>({ tickets: () => need('tickets'), sender: () => need('sender'), bus: () => need('bus'), config, log }),
     sweepDeps: () => lazyObject<SweepDeps>({ tickets: () => need('tickets'), config, calendar, log }),
-    reportDeps: () => lazyObject<MonthlyReportDeps>({ tickets: () => need('tickets'), sender: () => need('sender'), config, calendar, log }),
+    reportDeps: () =>
+      lazyObject<MonthlyReportDeps>({ tickets: () => need('tickets'), sender: () => need('sender'), config, calendar, log }),
     alertDeps: () =>
       lazyObject<TelegramDeps>({
         claims: () => need('tickets'),

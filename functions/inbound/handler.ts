@@ -3,7 +3,11 @@ import { parseSesEvent } from '../../shared/adapters/ses-event';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
 import { businessCalendar, dynamoTickets, lambdaDesk, s3Mail } from '../wiring';
 
-const { desk, log } = lambdaDesk('maildesk-inbound', { tickets: dynamoTickets, mail: s3Mail, calendar: businessCalendar });
+const { desk, log } = lambdaDesk('maildesk-inbound', {
+  tickets: dynamoTickets,
+  mail: s3Mail,
+  calendar: businessCalendar,
+});
 
 export const handler = async (event: unknown): Promise<void> => {
   for (const inbound of parseSesEvent(event)) {

@@ -13,7 +13,11 @@ import { businessCalendar, dynamoTickets, lambdaDesk } from '../wiring';
 import { sesSender } from '../ses-sender';
 
 // The calendar is made now (every run checks the date); the clients only when a report is due.
-const { desk, log } = lambdaDesk('maildesk-monthly-report', { tickets: dynamoTickets, sender: sesSender, calendar: businessCalendar }, { onFirstUse: ['tickets', 'sender'] });
+const { desk, log } = lambdaDesk(
+  'maildesk-monthly-report',
+  { tickets: dynamoTickets, sender: sesSender, calendar: businessCalendar },
+  { onFirstUse: ['tickets', 'sender'] },
+);
 
 const manual = z.object({ month: z.string().regex(MONTH_PATTERN).optional(), force: z.boolean().optional() });
 
@@ -21,6 +25,7 @@ export const handler = async (event: unknown) => {
   const parsed = manual.safeParse(event ?? {});
   const options = parsed.success ? parsed.data : {};
   const result = await sendMonthlyReports(new Date(), desk.reportDeps, options);
-  log.info('monthly report check done', { due: result.due, month: result.month, sent: result.sent, skipped: result.skipped.map((s) => `${s.tenant}:${s.reason}`) });
+  const skipped = result.skipped.map((s) => `${s.tenant}:${s.reason}`);
+  log.info('monthly report check done', { due: result.due, month: result.month, sent: result.sent, skipped });
   return result;
 };

@@ -1,6 +1,7 @@
-/** DynamoDB stream -> deliverEvent for each new outbox event; the first failure is reported (partial batch response). */
+/** DynamoDB stream -> deliverEvent for each new outbox event; the first failure is reported (partial batch). */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deliverStreamBatch } from '../../shared/adapters/stream-records';
+import type { TicketEvent } from '../../shared/domain/events';
 import { deliverEvent } from '../../shared/use-cases/deliver-event';
 import { dynamoTickets, eventBridgeBus, lambdaDesk } from '../wiring';
 import { sesSender } from '../ses-sender';
@@ -8,7 +9,8 @@ import { sesSender } from '../ses-sender';
 const { desk, log } = lambdaDesk('maildesk-notify', { tickets: dynamoTickets, sender: sesSender, bus: eventBridgeBus });
 
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const { batchItemFailures, failed } = await deliverStreamBatch(event.Records, (outbox) => deliverEvent(outbox, desk.deliverDeps));
+  const deliver = (outbox: TicketEvent) => deliverEvent(outbox, desk.deliverDeps);
+  const { batchItemFailures, failed } = await deliverStreamBatch(event.Records, deliver);
   if (failed) log.error('delivery failed: will retry', { eventId: failed.event.id, error: failed.error.name });
   return { batchItemFailures };
 };

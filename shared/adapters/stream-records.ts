@@ -31,7 +31,10 @@ export interface StreamBatchOutcome {
  * matters per shard (Lambda retries from that record; the records after it wait). The notify
  * Lambda and the local stack's stream poller both deliver through this.
  */
-export async function deliverStreamBatch(records: readonly StreamRecordLike[], deliver: (event: TicketEvent) => Promise<unknown>): Promise<StreamBatchOutcome> {
+export async function deliverStreamBatch(
+  records: readonly StreamRecordLike[],
+  deliver: (event: TicketEvent) => Promise<unknown>,
+): Promise<StreamBatchOutcome> {
   let delivered = 0;
   for (const [index, record] of records.entries()) {
     const event = eventFromStreamRecord(record);

@@ -6,7 +6,8 @@ import type { TicketFilter, TicketStore, WriteResult } from '../../use-cases/por
 import { boundTicket } from '../ticket-bounds';
 
 /** Like DynamoTicketStore's eventItem: an event gets its Message-ID nonce when first written. */
-export const withNonce = (events: TicketEvent[]): TicketEvent[] => events.map((e) => (e.nonce ? e : { ...e, nonce: newEventNonce() }));
+export const withNonce = (events: TicketEvent[]): TicketEvent[] =>
+  events.map((e) => (e.nonce ? e : { ...e, nonce: newEventNonce() }));
 
 /** The TicketStore port in memory, with the same conditions as DynamoTicketStore. */
 export class MemoryTicketStore implements TicketStore {
@@ -39,10 +40,14 @@ export class MemoryTicketStore implements TicketStore {
     const { ticket, expectedVersion, events, messageIds, inboundId, featureSlot } = change;
     const current = this.tickets.get(ticket.key);
     const holder = this.featureSlots.get(ticket.tenant);
-    if (featureSlot === 'take' && holder !== undefined && holder !== ticket.key) return { ok: false, reason: 'feature-busy', holder };
-    if (expectedVersion === null ? current : current?.version !== expectedVersion) return { ok: false, reason: 'conflict' };
+    if (featureSlot === 'take' && holder !== undefined && holder !== ticket.key) {
+      return { ok: false, reason: 'feature-busy', holder };
+    }
+    const stale = expectedVersion === null ? current !== undefined : current?.version !== expectedVersion;
+    if (stale) return { ok: false, reason: 'conflict' };
     const ids = [...new Set(messageIds.map((m) => m.toLowerCase()))];
-    if ((inboundId && this.inbound.has(inboundId)) || ids.some((id) => this.messageIds.has(id))) return { ok: false, reason: 'duplicate' };
+    const seen = (inboundId && this.inbound.has(inboundId)) || ids.some((id) => this.messageIds.has(id));
+    if (seen) return { ok: false, reason: 'duplicate' };
     if (featureSlot === 'take') this.featureSlots.set(ticket.tenant, ticket.key);
     if (featureSlot === 'release' && holder === ticket.key) this.featureSlots.delete(ticket.tenant);
     // The caps DynamoTicketStore applies (participants, links, strings), so readers see the same ticket.
@@ -55,7 +60,10 @@ export class MemoryTicketStore implements TicketStore {
   async saveEvents(events: TicketEvent[], inboundId: string | null): Promise<WriteResult> {
     if (inboundId && this.inbound.has(inboundId)) return { ok: false, reason: 'duplicate' };
     if (inboundId) this.inbound.add(inboundId);
-    for (const e of withNonce(events)) this.events.set(e.ticketKey ?? `MAIL#${inboundId}`, [...(this.events.get(e.ticketKey ?? `MAIL#${inboundId}`) ?? []), e]);
+    for (const e of withNonce(events)) {
+      const key = e.ticketKey ?? `MAIL#${inboundId}`;
+      this.events.set(key, [...(this.events.get(key) ?? []), e]);
+    }
     return { ok: true };
   }
   async listEvents(ticketKey: string) {
@@ -63,7 +71,10 @@ export class MemoryTicketStore implements TicketStore {
   }
   async listTickets(filter: TicketFilter = {}) {
     return [...this.tickets.values()].filter(
-      (t) => (!filter.tenant || t.tenant === filter.tenant) && (!filter.status || t.status === filter.status) && (!filter.priority || t.priority === filter.priority),
+      (t) =>
+        (!filter.tenant || t.tenant === filter.tenant) &&
+        (!filter.status || t.status === filter.status) &&
+        (!filter.priority || t.priority === filter.priority),
     );
   }
   async findDue(now: string, limit = 100) {
