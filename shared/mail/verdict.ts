@@ -7,6 +7,13 @@
  * Only the opening of the reply counts: the first 6 non-empty lines after a greeting. People
  * state the verdict first; a long story further down ("в прошлый раз нашли ошибку ...") must
  * not turn an acceptance into a rejection.
+ *
+ * Read as a careful human reads: an acceptance with an exception ("всё работает, кроме X",
+ * "works except X") is a rejection; a persisting problem ("проблема сохраняется", "всё ещё",
+ * "по-прежнему", "still") is a rejection; a conditional ("если будут ошибки — напишем") or a
+ * question says nothing; a not-yet-checked mail is no verdict unless it reports a found error;
+ * an acceptance followed by "но"/"but" is not clean enough to ship. Reading stops at a quoted
+ * line or an attribution that slipped past the reply parser ("On ..., Name wrote:").
  */
 import type { Verdict } from './types';
 
@@ -19,7 +26,8 @@ const W = '(?<![а-яa-z])';
 
 const rejected: readonly RegExp[] = [
   new RegExp(`${W}${NOT}(?:найден[аоы]?|обнаружен[аоы]?|выявлен[аоы]?|нашли|нашлась|нашлись|обнаружили|выявили|появил[аи]сь|есть)\\s+(?:(?:ещ[её]|снова|опять|одн\\S*|нов\\S*|друг\\S*)\\s+){0,3}(?:ошибк|проблем|баг)`),
-  /(?<![а-я])ошибк[аи]\s+(?:остал|сохраня|сохранил|повторя|воспроизводит|по-прежнему|по прежнему|вс[её] ещ[её]|никуда не|не исправ|не устран|не ушл|снова|опять|есть)/,
+  /(?<![а-я])(?:ошибк[аи]|проблем[аы])\s+(?:остал|сохраня|сохранил|повторя|повторил|воспроизводит|по-прежнему|по прежнему|вс[её] ещ[её]|никуда не|не исправ|не устран|не ушл|снова|опять|есть)/,
+  /(?<![а-я])ничего\s+не\s+(?:изменил|поменял|исправил)/,
   /(?<![а-я])(?:проблема|ошибка)\s+не\s+(?:решен|устранен|исправлен|ушла)/,
   /(?<![а-я])не\s+(?:работает|работают|исправлен\S*|устранен\S*|решен\S*|заработал\S*|открывается|сохраняется|печатается|формируется|помогло)/,
   /(?<![а-я])не\s+вс[её]\s+(?:работает|заработало|исправлен|в порядке|хорошо|ок)/,
@@ -27,6 +35,7 @@ const rejected: readonly RegExp[] = [
   /(?<![а-я])(?:по-прежнему|по прежнему|вс[её] ещ[её]|до сих пор|снова|опять)\s+(?:не\s|ошибк|выда[её]т ошибку|пада|висит|завис)/,
   /(?<![а-я])(?:нельзя|не надо|не нужно)\s+переносить|переносить\s+(?:нельзя|рано|не надо)|не\s+переносите/,
   /(?<![а-я])(?:тест|проверк\S*)\s+не\s+пройден/,
+  /\bstill\s+(?:get(?:s|ting)?|see(?:s|ing)?|ha(?:ve|s|ving)|shows?|showing)\s+(?:the\s+|an?\s+|this\s+|that\s+|same\s+)?(?:error|issue|problem|bug)|\bsame\s+(?:error|problem|issue)\b|\bnothing\s+(?:has\s+)?changed\b/,
   /\b(?:bug|error|issue|problem)s?\s+(?:found|remains?|persists?|still)\b|\bstill\s+(?:broken|failing|not working|fails)\b|\b(?:does ?n[o']t|not)\s+work(?:ing)?\b|\bnot\s+fixed\b/,
 ];
 
@@ -41,6 +50,14 @@ const accepted: readonly RegExp[] = [
   /(?<![а-я])(?:тест\S*|проверк\S*)\s+(?:пройден\S*|успешн\S*)/,
   /(?<![а-я])(?:проверено|проверили|протестировано|протестировали)(?:\s*[,.!:—–-])?\s+(?:вс[её]\s+)?(?:ок|ok|хорошо|работает|в порядке)/,
   /(?<![а-я])исправление\s+(?:принято|подтверждаю|подтверждаем)|(?<![а-я])(?:принимаем|подтверждаем|подтверждаю)\s+(?:исправление|работу|доработку)/,
+  // "No longer reproduces": the commonest paraphrase of "fixed".
+  /(?<![а-я])больше\s+не\s+(?:воспроизвод|повторя|появля|возника|наблюда|проявля|вылета|пада)\S*/,
+  new RegExp(`${W}${NOT}(?:вс[её]\\s+)?исправлен[оаы]?(?![а-я])`),
+  // "Теперь направление печатается": a now-working action, no negation in between.
+  /(?<![а-я])теперь\s+(?:(?!не\s)[^\s.,;!?]+\s+){0,3}(?:работа|открыва|печата|сохраня|формиру|отобража|загружа|проход|заработал)\S*/,
+  /\bno\s+longer\s+(?:reproduc|happen|occur|appear|show)\S*|\b(?:can(?:no|')?t|cannot|unable\s+to|could(?:n't| not))\s+reproduce\b/,
+  /\b(?:issue|problem|error|bug|it)s?\s+(?:is\s+|was\s+|has\s+been\s+|have\s+been\s+|are\s+)?(?:resolved|fixed|solved|gone)\b|^(?:fixed|resolved)\b|\bit'?s\s+(?:fixed|resolved)\b/,
+  /\b(?:everything|all)\s+(?:works|is\s+(?:fine|ok|working))\b/,
   /\b(?:verified|works (?:fine|correctly|as expected|now)|all good|looks good|no (?:errors|issues|problems)(?: found)?|can be deployed|ready (?:to|for) (?:deploy|production))\b/,
 ];
 
@@ -49,13 +66,33 @@ const BARE_WORKS = /^(?:вс[её]\s+)?(?:работает|заработало|
 
 const GREETING = /^(?:добрый (?:день|вечер)|доброе утро|здравствуйте|привет|коллеги|уважаем\S*|hello|hi|dear)(?=$|[\s,.!])/;
 
+/** "кроме X", "except X": an exception to an acceptance. "Кроме того" is "besides", not an exception. */
+const EXCEPTION = /(?<![а-я])(?:кроме(?!\s+того)|за исключением|помимо)(?![а-я])|\b(?:except|apart from|other than|besides)\b/;
+/** A concession after an acceptance: "работает, но медленно" is not a clean acceptance. */
+const BUT = /(?<![а-я])(?:но|однако|хотя)(?![а-я])|\b(?:but|however|although)\b/;
+/** Not checked yet: the mail is a comment, whatever errors it mentions. */
+const NOT_YET = new RegExp(
+  [
+    '(?<![а-я])(?:ещ[её]|пока)\\s+не\\s+(?:провер|протестир|тестир|смотрел|посмотрел|успел)',
+    '(?<![а-я])не\\s+успел\\S*\\s+(?:провер|протестир|посмотр)',
+    '(?<![а-я])(?:провер(?:им|ю)|протестиру(?:ем|ю)|посмотрим)(?![а-я])',
+    "\\b(?:not\\s+(?:yet\\s+)?(?:checked|tested)|ha(?:ve|s)(?:n'?t|\\s+not)\\s+(?:yet\\s+)?(?:checked|tested)|(?:will|going\\s+to|'ll)\\s+(?:test|check))\\b",
+  ].join('|'),
+);
+/** A conditional clause ("если найдём ошибку", "if errors remain") states no fact: removed up to its clause end. */
+const CONDITIONAL = /(?:(?<![а-я])(?:если|в случае)(?![а-я])|\b(?:if|in case|whether|should)\b)[^,.;:!?—–]*/g;
+/** Where quoted history begins, should the reply parser have missed it. */
+const ATTRIBUTION_END = /(?:wrote|пишет|писал\S*|написал\S*)\s*:\s*$/;
+
 function opening(text: string): string[] {
   const out: string[] = [];
   let started = false;
+  const raw = text.split(/\r\n?|\n/);
   // Lines are normalised one by one up to the sixth: the rest of a long mail is never read.
-  for (const raw of text.split(/\r\n?|\n/)) {
-    const line = raw.slice(0, 500).toLowerCase().replace(/ё/g, 'е').replace(/[\s\u00a0]+/g, ' ').trim();
+  for (let i = 0; i < raw.length; i++) {
+    const line = normalise(raw[i]!);
     if (!line) continue;
+    if (line.startsWith('>') || isAttributionStart(line, raw, i)) break;
     if (!started && GREETING.test(line) && line.length <= 60) continue;
     started = true;
     out.push(line);
@@ -64,11 +101,34 @@ function opening(text: string): string[] {
   return out;
 }
 
+function normalise(raw: string): string {
+  return raw.slice(0, 500).toLowerCase().replace(/ё/g, 'е').replace(/[\s\u00a0]+/g, ' ').trim();
+}
+
+/** "On <date>, Name wrote:" on this line or wrapped over the next two; "... пишет:" at the end. */
+function isAttributionStart(line: string, raw: readonly string[], i: number): boolean {
+  if (ATTRIBUTION_END.test(line) && /\d/.test(line)) return true;
+  if (!/^on\s.*\d/.test(line)) return false;
+  for (let j = i; j < Math.min(raw.length, i + 3); j++) if (ATTRIBUTION_END.test(normalise(raw[j]!))) return true;
+  return false;
+}
+
 export function readVerdict(newText: string): Verdict | null {
   const lines = opening(newText);
   if (lines.length === 0) return null;
   const joined = lines.join(' ');
-  if (rejected.some((re) => re.test(joined))) return 'rejected';
-  if (accepted.some((re) => re.test(joined)) || lines.some((l) => BARE_WORKS.test(l))) return 'accepted';
-  return null;
+  const facts = joined.replace(CONDITIONAL, ' ');
+  const notYet = NOT_YET.test(facts);
+  // A found error outweighs "not checked yet": "пока не всё проверили, но найдена ошибка".
+  if (notYet) return rejected[0]!.test(facts) ? 'rejected' : null;
+  if (rejected.some((re) => re.test(facts))) return 'rejected';
+  // A question states no verdict ("Работает только в одном браузере?"): sentences ending in "?" go.
+  const statements = facts
+    .split(/(?<=[.!?])\s/)
+    .filter((sentence) => !sentence.trimEnd().endsWith('?'))
+    .join(' ');
+  const accepts = accepted.some((re) => re.test(statements)) || lines.some((l) => BARE_WORKS.test(l));
+  if (!accepts) return null;
+  if (EXCEPTION.test(statements)) return 'rejected';
+  return BUT.test(statements) ? null : 'accepted';
 }
