@@ -17,7 +17,7 @@
  *
  * Read-only: it calls only Describe/Get/List APIs, and prints no secret and no mail.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeActiveReceiptRuleSetCommand, ListReceiptRuleSetsCommand, SESClient, type ReceiptRuleSetMetadata } from '@aws-sdk/client-ses';
 import { GetAccountCommand, GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
@@ -268,9 +268,10 @@ async function awsFindings(clients: DoctorClients, config: MaildeskConfig, deplo
   } catch (error) {
     findings.push(fail('stack', `${stackName} not readable in ${region} (${errorText(error)})`, `npx cdk deploy (or --stack NAME if it has another name)`));
   }
+  const replaced = await replacedRuleSet(clients.cloudFormation, stackName);
   findings.push(await accountFinding(clients.sesv2, region));
   findings.push(await identityFinding(clients.sesv2, deployment));
-  findings.push(...(await ruleSetFindings(clients.ses, config, outputs.ReceiptRuleSetName ?? `${stackName}-inbound`)));
+  findings.push(...(await ruleSetFindings(clients.ses, config, outputs.ReceiptRuleSetName ?? `${stackName}-inbound`, replaced)));
   if (config.telegram) findings.push(await telegramFinding(clients.ssm, config.telegram.botTokenParameter));
   if (deployment.alarmEmail) findings.push(await subscriptionFinding(clients.sns, outputs.AlertsTopicArn, deployment.alarmEmail));
   findings.push(...(await dlqFindings(clients.sqs, outputs)));
@@ -318,7 +319,32 @@ async function identityFinding(sesv2: SESv2Client, deployment: Deployment): Prom
   return ok(check, `verified, ${origin} signing, configuration set ${identity.ConfigurationSetName}`);
 }
 
-async function ruleSetFindings(ses: SESClient, config: MaildeskConfig, ours: string): Promise<Finding[]> {
+/**
+ * The rule set the stack's activation replaced at deploy (deployment.replaceActiveRuleSet), read
+ * from the custom resource's physical id `<ours>;replaced=<theirs>` (the format of
+ * ACTIVATE_RULE_SET_SOURCE in infra/constructs/inbound-mail.ts). Undefined when none or unreadable.
+ */
+export const REPLACED_MARK = ';replaced=';
+async function replacedRuleSet(cloudFormation: CloudFormationClient, stackName: string): Promise<string | undefined> {
+  try {
+    let token: string | undefined;
+    do {
+      const page = await cloudFormation.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: token }));
+      const activation = (page.StackResourceSummaries ?? []).find((r) => r.ResourceType === 'Custom::SesActiveReceiptRuleSet');
+      if (activation) {
+        const id = activation.PhysicalResourceId ?? '';
+        const at = id.indexOf(REPLACED_MARK);
+        return at < 0 ? undefined : id.slice(at + REPLACED_MARK.length);
+      }
+      token = page.NextToken;
+    } while (token);
+  } catch {
+    // the stack line reports an unreadable stack
+  }
+  return undefined;
+}
+
+async function ruleSetFindings(ses: SESClient, config: MaildeskConfig, ours: string, replaced: string | undefined): Promise<Finding[]> {
   const check = 'receipt rule set';
   let active;
   const others: string[] = [];
@@ -334,7 +360,8 @@ async function ruleSetFindings(ses: SESClient, config: MaildeskConfig, ours: str
     return [fail(check, `not readable (${errorText(error)})`, 'check the credentials (ses:DescribeActiveReceiptRuleSet, ses:ListReceiptRuleSets)')];
   }
   const activeName = active.Metadata?.Name;
-  const otherText = others.length ? `; other sets here (inactive): ${others.join(', ')}` : '';
+  const replacedText = replaced ? `; it replaced ${replaced} at deploy (made active again when the stack is deleted)` : '';
+  const otherText = `${replacedText}${others.length ? `; other sets here (inactive): ${others.join(', ')}` : ''}`;
   const activate = `aws ses set-active-receipt-rule-set --rule-set-name ${ours}`;
   if (!activeName) return [fail(check, `no rule set is active: SES accepts no mail in this region${otherText}`, activate)];
   if (activeName !== ours) {

@@ -4,7 +4,7 @@
  * aws-sdk-client-mock (never real AWS). Each check is judged ok / warn / fail with a fix; the exit
  * code is 1 only when something failed.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeActiveReceiptRuleSetCommand, ListReceiptRuleSetsCommand, SESClient } from '@aws-sdk/client-ses';
 import { GetAccountCommand, GetEmailIdentityCommand, NotFoundException, SESv2Client } from '@aws-sdk/client-sesv2';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../shared/cli/io';
-import { runDoctorCommand, type Finding } from '../../shared/cli/doctor-command';
+import { ACTIVATE_RULE_SET_SOURCE } from '../../infra/constructs/inbound-mail';
+import { REPLACED_MARK, runDoctorCommand, type Finding } from '../../shared/cli/doctor-command';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const { Packet } = dns2;
@@ -256,6 +257,11 @@ function healthyAccount() {
       },
     ],
   });
+  cfn.on(ListStackResourcesCommand).resolves({
+    StackResourceSummaries: [
+      { LogicalResourceId: 'InboundMailActiveRuleSet1A2B', ResourceType: 'Custom::SesActiveReceiptRuleSet', PhysicalResourceId: 'Maildesk-inbound', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date(0) },
+    ],
+  });
   sesv2.on(GetAccountCommand).resolves({ ProductionAccessEnabled: true, SendingEnabled: true, EnforcementStatus: 'HEALTHY' });
   sesv2.on(GetEmailIdentityCommand, { EmailIdentity: 'desk.test' }).resolves({
     IdentityType: 'DOMAIN',
@@ -324,6 +330,21 @@ describe('maildesk doctor --aws (SDK answered by aws-sdk-client-mock)', () => {
     expect(get(check).fix).toMatch(fix);
     // one broken thing fails one check (a DKIM-pending identity is not also a missing stack)
     expect(list.filter((f) => f.status === 'fail').map((f) => f.check)).toEqual([check]);
+  });
+
+  it('a deploy that replaced another rule set (replaceActiveRuleSet): the rule set line names it, read from the activation\'s physical id', async () => {
+    cfn.on(ListStackResourcesCommand).resolves({
+      StackResourceSummaries: [
+        { LogicalResourceId: 'TicketsTable', ResourceType: 'AWS::DynamoDB::Table', PhysicalResourceId: 'Maildesk-Tickets', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date(0) },
+        { LogicalResourceId: 'InboundMailActiveRuleSet1A2B', ResourceType: 'Custom::SesActiveReceiptRuleSet', PhysicalResourceId: 'Maildesk-inbound;replaced=legacy-rules', ResourceStatus: 'CREATE_COMPLETE', LastUpdatedTimestamp: new Date(0) },
+      ],
+    });
+    const { get } = await findings(['--aws']);
+    expect(get('receipt rule set')).toMatchObject({ status: 'ok', detail: 'Maildesk-inbound active; it replaced legacy-rules at deploy (made active again when the stack is deleted); other sets here (inactive): legacy-rules' });
+  });
+
+  it('the physical id format doctor reads is the one the activation handler writes', () => {
+    expect(ACTIVATE_RULE_SET_SOURCE).toContain(`const REPLACED = '${REPLACED_MARK}';`);
   });
 
   it('an adopted identity without a default configuration set warns (the deploy cannot attach it), exit 0', async () => {
