@@ -8,7 +8,6 @@ import { wouldTakeFeatureSlot } from '../domain/decide-commands';
 import { duplicateKeys, mayJoin, mentionedKeys, opening, type DecisionPolicy, type InboundReading, type Sender } from '../domain/decision';
 import { isFinal, type Attachment, type Ticket } from '../domain/ticket';
 import { holdsFeatureSlot } from '../domain/workflow';
-import { readTemplateFields } from '../mail/template-fields';
 import type { ParsedMail } from '../mail/types';
 import type { InboundMail, ReceiveDeps } from './receive-mail';
 
@@ -100,8 +99,6 @@ export async function lookupsForOpening(ctx: MailInWork): Promise<Lookups | 'dup
     const other = await deps.tickets.getTicket(candidate);
     if (other && other.tenant === tenant.id) linked.push(candidate);
   }
-  // An engineer's first mail naming #requester: the fields come from its text below the command lines.
-  if (start.text !== mail.newText) ctx.mail = { ...mail, messageFields: readTemplateFields(start.text) };
   return { known: { newTicket: { key, number }, linked }, storeAttachments: true };
 }
 

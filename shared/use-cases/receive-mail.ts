@@ -27,6 +27,7 @@ import { authenticateSender, dkimDomainsFromStoredMail, type SesVerdict } from '
 import { readCommands } from '../mail/commands';
 import { parseMail } from '../mail/parse-mail';
 import { readMail } from '../mail/read-mail';
+import { readTemplateFields } from '../mail/template-fields';
 import type { MailReading, ParsedMail } from '../mail/types';
 import type { Claims, MailStore, TicketReader, TicketWriter } from './ports';
 import { findTicket, lookupsForOpening, lookupsForReply, policyOf, storeAttachments, type MailInWork } from './receive-load';
@@ -187,6 +188,7 @@ function senderOf(from: string, inbound: InboundMail, raw: Buffer, config: Maild
 
 /** The mail as the decider reads it; the attachments are added once stored. */
 function inboundReading(inbound: InboundMail, parsed: ParsedMail, reading: MailReading, ticketPrefix: string): InboundReading {
+  const commands = readCommands(reading.newText, ticketPrefix);
   return {
     inboundId: inbound.inboundId,
     mailKey: inbound.mailKey,
@@ -196,12 +198,13 @@ function inboundReading(inbound: InboundMail, parsed: ParsedMail, reading: MailR
     summary: reading.summary,
     department: reading.department,
     fields: reading.fields,
-    messageFields: null,
+    // An engineer's first mail naming #requester opens the ticket with the text below the command lines.
+    messageFields: commands.commands.some((c) => c.name === 'requester') ? readTemplateFields(commands.message) : null,
     priority: reading.priority,
     ticketKey: reading.ticketKey,
     verdict: reading.verdict,
     newText: reading.newText,
-    commands: readCommands(reading.newText, ticketPrefix),
+    commands,
     attachments: [],
   };
 }
