@@ -11,7 +11,12 @@ import { isCritical } from './priorities';
 import { isFinal, type Ticket } from './ticket';
 import { planCommands, planTakesFeatureSlot, statusPath, type CommandPlan } from './workflow';
 
-function check(ticket: Ticket, mail: InboundReading, policy: DecisionPolicy, featureHolder: string | null): { plan: CommandPlan } | { problems: string[] } {
+function check(
+  ticket: Ticket,
+  mail: InboundReading,
+  policy: DecisionPolicy,
+  featureHolder: string | null,
+): { plan: CommandPlan } | { problems: string[] } {
   return planCommands(ticket, mail.commands.commands, {
     config: { engineers: [...policy.engineers], sla: policy.sla.sla },
     otherActiveFeature: featureHolder,
@@ -23,13 +28,24 @@ function check(ticket: Ticket, mail: InboundReading, policy: DecisionPolicy, fea
  * Whether the engineer's commands would put a feature ticket into work: only then does the use case
  * read the tenant's tickets to name the one holding the slot (the slot in the store decides races).
  */
-export function wouldTakeFeatureSlot(ticket: Ticket, mail: InboundReading, sender: Sender, policy: DecisionPolicy): boolean {
+export function wouldTakeFeatureSlot(
+  ticket: Ticket,
+  mail: InboundReading,
+  sender: Sender,
+  policy: DecisionPolicy,
+): boolean {
   if (!isProvenEngineer(sender)) return false;
   const checked = check(ticket, mail, policy, null);
   return 'plan' in checked && planTakesFeatureSlot(ticket, checked.plan);
 }
 
-export function decideCommands(ticket: Ticket, mail: InboundReading, sender: Sender, now: Date, policy: DecisionPolicy): Decision {
+export function decideCommands(
+  ticket: Ticket,
+  mail: InboundReading,
+  sender: Sender,
+  now: Date,
+  policy: DecisionPolicy,
+): Decision {
   const at = now.toISOString();
   const reading = mail.commands;
   const added = isFinal(ticket.status) ? [] : mail.attachments;
@@ -37,15 +53,25 @@ export function decideCommands(ticket: Ticket, mail: InboundReading, sender: Sen
   const base = (step: string) => baseEvent(mail, sender, ticket, step, at);
   const checked = check(ticket, mail, policy, policy.known.featureHolder);
   // Every problem at once: the lines that could not be read, then what the readable ones would break.
-  const problems = [...reading.problems.map((p) => `${p.line}: ${p.reason}`), ...('problems' in checked ? checked.problems : [])];
+  const problems = [
+    ...reading.problems.map((p) => `${p.line}: ${p.reason}`),
+    ...('problems' in checked ? checked.problems : []),
+  ];
   if (problems.length || 'problems' in checked) {
     // Rejected commands change nothing but the version (the check ran against this version).
-    return { kind: 'rejected-commands', events: [{ type: 'mail.received', at, ...attachments }, { ...base('rejected'), type: 'command.rejected', reason: problems.map((p) => `- ${p}`).join('\n') }] };
+    return {
+      kind: 'rejected-commands',
+      events: [
+        { type: 'mail.received', at, ...attachments },
+        { ...base('rejected'), type: 'command.rejected', reason: problems.map((p) => `- ${p}`).join('\n') },
+      ],
+    };
   }
   const { plan } = checked;
   const path = plan.status && plan.status !== ticket.status ? statusPath(ticket.status, plan.status) : null;
   const reopens = path?.[0] === 'reopened';
-  if (isFinal(ticket.status) && !reopens && !plan.internal && reading.message) return finalReply(ticket, mail, sender, at);
+  if (isFinal(ticket.status) && !reopens && !plan.internal && reading.message)
+    return finalReply(ticket, mail, sender, at);
 
   const received: MailReceived = {
     type: 'mail.received',
@@ -62,7 +88,12 @@ export function decideCommands(ticket: Ticket, mail: InboundReading, sender: Sen
 
   if (plan.assignee) {
     const address = policy.engineers.find((e) => e.login === plan.assignee)?.address;
-    events.push({ ...base('assigned'), type: 'ticket.assigned', recipient: address, data: { assignee: plan.assignee } });
+    events.push({
+      ...base('assigned'),
+      type: 'ticket.assigned',
+      recipient: address,
+      data: { assignee: plan.assignee },
+    });
   }
   if (path) {
     // Closing as duplicate/infeasible/cancelled: the engineer's text is the reason given to the customer.
@@ -73,18 +104,35 @@ export function decideCommands(ticket: Ticket, mail: InboundReading, sender: Sen
   }
   const statusAfter = path?.at(-1) ?? ticket.status;
   if (plan.priority && priorityChanges) {
-    events.push({ ...base('priority'), type: 'ticket.priority_changed', priority: plan.priority, previousPriority: ticket.priority, ...(!messageDelivered ? { text: message } : {}) });
+    events.push({
+      ...base('priority'),
+      type: 'ticket.priority_changed',
+      priority: plan.priority,
+      previousPriority: ticket.priority,
+      ...(!messageDelivered ? { text: message } : {}),
+    });
     messageDelivered = true;
     // Raised to blocking/partial: the engineers are alerted at once, as for a new critical ticket.
     if (isCritical(plan.priority) && !isCritical(ticket.priority) && !isFinal(statusAfter)) {
-      events.push({ ...base('escalated'), type: 'sla.escalated', priority: plan.priority, reason: `priority raised from ${ticket.priority}` });
+      events.push({
+        ...base('escalated'),
+        type: 'sla.escalated',
+        priority: plan.priority,
+        reason: `priority raised from ${ticket.priority}`,
+      });
     }
   }
   if (plan.deferWd) {
-    events.push({ ...base('deferred'), type: 'ticket.deferred', data: { days: plan.deferWd }, ...(!messageDelivered ? { text: message } : {}) });
+    events.push({
+      ...base('deferred'),
+      type: 'ticket.deferred',
+      data: { days: plan.deferWd },
+      ...(!messageDelivered ? { text: message } : {}),
+    });
     messageDelivered = true;
   }
-  if (plan.internal && message) events.push({ ...base('note'), type: 'ticket.internal_note', text: message } satisfies TicketEvent);
+  if (plan.internal && message)
+    events.push({ ...base('note'), type: 'ticket.internal_note', text: message } satisfies TicketEvent);
   if (!messageDelivered) events.push({ ...base('answer'), type: 'ticket.answered', text: message });
   return { kind: 'updated', events };
 }

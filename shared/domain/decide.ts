@@ -14,12 +14,29 @@
  */
 import { decideCommands } from './decide-commands';
 import { baseEvent, finalReply, unauthenticatedMark, unprovenEngineerNotice, walk } from './decide-events';
-import { actorOf, eventId, isProvenEngineer, opening, type DecidedEvent, type Decision, type DecisionPolicy, type InboundReading, type MailReceived, type Sender } from './decision';
+import {
+  actorOf,
+  eventId,
+  isProvenEngineer,
+  opening,
+  type DecidedEvent,
+  type Decision,
+  type DecisionPolicy,
+  type InboundReading,
+  type MailReceived,
+  type Sender,
+} from './decision';
 import { DEFAULT_PRIORITY, isCritical } from './priorities';
 import { isFinal, type Status, type Ticket } from './ticket';
 import { statusAfterAnswer } from './workflow';
 
-export function decide(ticket: Ticket | null, mail: InboundReading, sender: Sender, now: Date, policy: DecisionPolicy): Decision {
+export function decide(
+  ticket: Ticket | null,
+  mail: InboundReading,
+  sender: Sender,
+  now: Date,
+  policy: DecisionPolicy,
+): Decision {
   if (!ticket) return decideOpening(mail, sender, now, policy);
   if (isProvenEngineer(sender)) return decideCommands(ticket, mail, sender, now, policy);
   return decideReply(ticket, mail, sender, now, policy);
@@ -32,14 +49,28 @@ function decideOpening(mail: InboundReading, sender: Sender, now: Date, policy: 
   if (start.refused) {
     return {
       kind: 'refused',
-      events: [{ id: eventId(mail.inboundId, 'refused'), type: 'sender.refused', ticketKey: null, tenant: tenant.id, at, actor: actorOf(sender), recipient: sender.address, reason: 'sender-domain', messageId: mail.messageId ?? undefined }],
+      events: [
+        {
+          id: eventId(mail.inboundId, 'refused'),
+          type: 'sender.refused',
+          ticketKey: null,
+          tenant: tenant.id,
+          at,
+          actor: actorOf(sender),
+          recipient: sender.address,
+          reason: 'sender-domain',
+          messageId: mail.messageId ?? undefined,
+        },
+      ],
     };
   }
   if (!known.newTicket) throw new Error('decide: a new ticket needs its number (known.newTicket)');
   const { key, number } = known.newTicket;
   const excluded = new Set([start.requester, sender.address, ...policy.engineers.map((e) => e.address)]);
   // A mail that failed authentication is answered only at the address it claims: no Cc participants.
-  const cc = sender.authFailed ? [] : [...new Set(mail.addressed)].filter((a) => !excluded.has(a) && !policy.isDeskAddress(a));
+  const cc = sender.authFailed
+    ? []
+    : [...new Set(mail.addressed)].filter((a) => !excluded.has(a) && !policy.isDeskAddress(a));
   const priority = mail.priority ?? DEFAULT_PRIORITY;
   const linkedTo = [...known.linked];
   const received: MailReceived = {
@@ -62,7 +93,10 @@ function decideOpening(mail: InboundReading, sender: Sender, now: Date, policy: 
       rootMessageId: mail.messageId ?? `${mail.inboundId}@inbound.maildesk`,
     },
   };
-  const data = { ...(mail.ticketKey && !linkedTo.includes(mail.ticketKey) ? { mentionsUnknown: mail.ticketKey } : {}), ...unauthenticatedMark(sender) };
+  const data = {
+    ...(mail.ticketKey && !linkedTo.includes(mail.ticketKey) ? { mentionsUnknown: mail.ticketKey } : {}),
+    ...unauthenticatedMark(sender),
+  };
   const events: DecidedEvent[] = [
     received,
     {
@@ -82,12 +116,26 @@ function decideOpening(mail: InboundReading, sender: Sender, now: Date, policy: 
     ...unprovenEngineerNotice(mail, sender, key, tenant.id, at),
   ];
   if (isCritical(priority)) {
-    events.push({ id: eventId(mail.inboundId, 'escalated'), type: 'sla.escalated', ticketKey: key, tenant: tenant.id, at, actor: { kind: 'system', address: null }, priority });
+    events.push({
+      id: eventId(mail.inboundId, 'escalated'),
+      type: 'sla.escalated',
+      ticketKey: key,
+      tenant: tenant.id,
+      at,
+      actor: { kind: 'system', address: null },
+      priority,
+    });
   }
   return { kind: 'created', events };
 }
 
-function decideReply(ticket: Ticket, mail: InboundReading, sender: Sender, now: Date, policy: DecisionPolicy): Decision {
+function decideReply(
+  ticket: Ticket,
+  mail: InboundReading,
+  sender: Sender,
+  now: Date,
+  policy: DecisionPolicy,
+): Decision {
   const at = now.toISOString();
   if (isFinal(ticket.status)) return finalReply(ticket, mail, sender, at);
   const added = mail.attachments;
@@ -97,7 +145,8 @@ function decideReply(ticket: Ticket, mail: InboundReading, sender: Sender, now: 
   const moves = !sender.authFailed && !sender.engineerAddress;
   let path: Status[] = [];
   if (moves && ticket.status === 'info_requested') path = [statusAfterAnswer(ticket)];
-  else if (moves && ticket.status === 'awaiting_test' && mail.verdict) path = mail.verdict === 'accepted' ? ['verified', 'deploying'] : ['bug_found', 'in_progress'];
+  else if (moves && ticket.status === 'awaiting_test' && mail.verdict)
+    path = mail.verdict === 'accepted' ? ['verified', 'deploying'] : ['bug_found', 'in_progress'];
   const received: MailReceived = {
     type: 'mail.received',
     at,
@@ -108,13 +157,21 @@ function decideReply(ticket: Ticket, mail: InboundReading, sender: Sender, now: 
     ...(moves && ticket.status === 'awaiting_test' && !mail.verdict ? { restartsWait: true } : {}),
     // A colleague of the requester who joined the thread (only a proven one may: mayJoin) is kept
     // informed; an engineer's address never becomes a customer participant, nor does a failing mail add people.
-    ...(moves && !ticket.cc.includes(sender.address) && ticket.requester !== sender.address ? { participant: sender.address } : {}),
+    ...(moves && !ticket.cc.includes(sender.address) && ticket.requester !== sender.address
+      ? { participant: sender.address }
+      : {}),
   };
   return {
     kind: 'updated',
     events: [
       received,
-      { ...baseEvent(mail, sender, ticket, 'comment', at), type: 'ticket.commented', text: mail.newText, ...(added.length ? { attachmentKeys: added.map((a) => a.key) } : {}), ...(mark ? { data: mark } : {}) },
+      {
+        ...baseEvent(mail, sender, ticket, 'comment', at),
+        type: 'ticket.commented',
+        text: mail.newText,
+        ...(added.length ? { attachmentKeys: added.map((a) => a.key) } : {}),
+        ...(mark ? { data: mark } : {}),
+      },
       ...unprovenEngineerNotice(mail, sender, ticket.key, policy.tenant.id, at),
       ...walk(mail, sender, ticket, path, at),
     ],

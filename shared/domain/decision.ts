@@ -60,7 +60,10 @@ export const isProvenEngineer = (s: Sender): boolean => s.engineerAddress !== nu
 /** An engineer's address used without that proof: a comment, and the engineer is told why. */
 export const isUnprovenEngineer = (s: Sender): boolean => s.engineerAddress !== null && !s.fromProven;
 
-export const actorOf = (s: Sender): Actor => ({ kind: isProvenEngineer(s) ? 'engineer' : 'requester', address: s.address });
+export const actorOf = (s: Sender): Actor => ({
+  kind: isProvenEngineer(s) ? 'engineer' : 'requester',
+  address: s.address,
+});
 
 export interface DecisionPolicy {
   ticketPrefix: string;
@@ -125,7 +128,11 @@ const domainOf = (address: string): string => address.slice(address.lastIndexOf(
  * engineer's name), or a proven sender of the requester's own domain or of the tenant's
  * allowedSenderDomains (a colleague, who then becomes a Cc participant).
  */
-export function mayJoin(ticket: Pick<Ticket, 'requester' | 'cc'>, sender: Sender, tenant: DecisionPolicy['tenant']): boolean {
+export function mayJoin(
+  ticket: Pick<Ticket, 'requester' | 'cc'>,
+  sender: Sender,
+  tenant: DecisionPolicy['tenant'],
+): boolean {
   const address = sender.address.toLowerCase();
   if (sender.engineerAddress) return true;
   if (ticket.requester.toLowerCase() === address || ticket.cc.some((a) => a.toLowerCase() === address)) return true;
@@ -135,23 +142,44 @@ export function mayJoin(ticket: Pick<Ticket, 'requester' | 'cc'>, sender: Sender
 }
 
 /** Who a new ticket is for and what it says: an engineer's first mail may name the customer (`#requester`). */
-export function opening(mail: InboundReading, sender: Sender, tenant: DecisionPolicy['tenant']): { refused: true } | { refused: false; requester: string; requesterName: string | null; text: string; fields: TemplateFields } {
+export function opening(
+  mail: InboundReading,
+  sender: Sender,
+  tenant: DecisionPolicy['tenant'],
+):
+  | { refused: true }
+  | { refused: false; requester: string; requesterName: string | null; text: string; fields: TemplateFields } {
   if (isProvenEngineer(sender)) {
     // Other commands wait for replies.
     const named = mail.commands.commands.find((c) => c.name === 'requester')?.args[0];
-    if (named) return { refused: false, requester: named.toLowerCase(), requesterName: null, text: mail.commands.message, fields: mail.messageFields ?? mail.fields };
+    if (named)
+      return {
+        refused: false,
+        requester: named.toLowerCase(),
+        requesterName: null,
+        text: mail.commands.message,
+        fields: mail.messageFields ?? mail.fields,
+      };
   } else if (tenant.allowedSenderDomains && !tenant.allowedSenderDomains.includes(sender.address.split('@')[1] ?? '')) {
     return { refused: true };
   }
-  return { refused: false, requester: sender.address, requesterName: mail.fromName, text: mail.newText, fields: mail.fields };
+  return {
+    refused: false,
+    requester: sender.address,
+    requesterName: mail.fromName,
+    text: mail.newText,
+    fields: mail.fields,
+  };
 }
 
 const TICKET_MENTION = /\b([A-Z]{1,8})-(\d{1,9})\b/g;
 const MAX_LINK_LOOKUPS = 20;
 
-/** Ticket keys a new ticket's text cites, to look up for links: the first few only (thousands must not cost thousands of reads). */
+/** Ticket keys a new ticket's text cites, to look up for links: only the first few, so they cost few reads. */
 export function mentionedKeys(text: string, prefix: string, ownKey: string): string[] {
-  return [...new Set([...text.matchAll(TICKET_MENTION)].map((m) => `${m[1]}-${m[2]}`))].filter((k) => k.startsWith(`${prefix}-`) && k !== ownKey).slice(0, MAX_LINK_LOOKUPS);
+  return [...new Set([...text.matchAll(TICKET_MENTION)].map((m) => `${m[1]}-${m[2]}`))]
+    .filter((k) => k.startsWith(`${prefix}-`) && k !== ownKey)
+    .slice(0, MAX_LINK_LOOKUPS);
 }
 
 /** `#duplicate` targets to look up (a proven engineer's commands only). */

@@ -37,7 +37,9 @@ export function evolve(ticket: Ticket | null, event: DecidedEvent): Ticket {
     case 'ticket.assigned':
       return typeof event.data?.assignee === 'string' ? { ...ticket, assignee: event.data.assignee } : ticket;
     case 'ticket.deferred':
-      return typeof event.data?.days === 'number' ? { ...ticket, deferredWd: ticket.deferredWd + event.data.days } : ticket;
+      return typeof event.data?.days === 'number'
+        ? { ...ticket, deferredWd: ticket.deferredWd + event.data.days }
+        : ticket;
     case 'ticket.auto_closed':
       return moveTo(ticket, 'closed_no_response', event.at);
     case 'sla.respond_overdue':

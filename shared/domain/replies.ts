@@ -3,7 +3,7 @@
  * engineer's `#command` lines. The mail readers (shared/mail) produce these; the rules use them.
  */
 
-/** The customer's verdict while the ticket awaits testing: "Проверено, ошибок нет" or "Найдена ошибка". */
+/** The customer's verdict while the ticket awaits testing: "Проверено, ошибок нет" / "Найдена ошибка". */
 export type Verdict = 'accepted' | 'rejected';
 
 export type CommandName = 'status' | 'priority' | 'assign' | 'defer' | 'duplicate' | 'internal' | 'requester';

@@ -19,7 +19,11 @@ import { readVerdict } from './verdict';
  * text of a reply, from the whole text minus signature of a first mail (a forwarded request
  * keeps its fields in the forwarded part) 5 verdict for customers' replies, commands for engineers.
  */
-export function readMail(mail: ParsedMail, config: MaildeskConfig, envelopeRecipients: readonly string[] = []): MailReading {
+export function readMail(
+  mail: ParsedMail,
+  config: MaildeskConfig,
+  envelopeRecipients: readonly string[] = [],
+): MailReading {
   // The envelope as SES (or the SMTP server) saw it: a desk address in Bcc only shows there.
   const tenant = routeTenant(config, envelopeRecipients, mail) ?? null;
   const subject = readSubject(mail.subject, tenant?.departments ?? [], config.ticketPrefix);

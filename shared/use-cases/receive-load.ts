@@ -5,7 +5,15 @@
  */
 import { isSupportAddress, type Tenant } from '../config';
 import { wouldTakeFeatureSlot } from '../domain/decide-commands';
-import { duplicateKeys, mayJoin, mentionedKeys, opening, type DecisionPolicy, type InboundReading, type Sender } from '../domain/decision';
+import {
+  duplicateKeys,
+  mayJoin,
+  mentionedKeys,
+  opening,
+  type DecisionPolicy,
+  type InboundReading,
+  type Sender,
+} from '../domain/decision';
 import { isFinal, type Attachment, type Ticket } from '../domain/ticket';
 import { holdsFeatureSlot } from '../domain/workflow';
 import type { ParsedMail } from '../mail/types';
@@ -32,9 +40,14 @@ export async function findTicket(ctx: MailInWork): Promise<string | null> {
   const byThread = threadIds.length ? await deps.tickets.findByMessageIds(threadIds) : null;
   if (byThread) {
     const ticket = await deps.tickets.getTicket(byThread);
-    if (ticket && ticket.tenant !== tenant.id) deps.log.security('thread points to another tenant: not followed', fields);
+    if (ticket && ticket.tenant !== tenant.id)
+      deps.log.security('thread points to another tenant: not followed', fields);
     else if (ticket && mayJoin(ticket, sender, tenant)) return byThread;
-    else if (ticket) deps.log.security('thread cited by a sender who may not join the ticket: not followed', { ...fields, ticketKey: ticket.key });
+    else if (ticket)
+      deps.log.security('thread cited by a sender who may not join the ticket: not followed', {
+        ...fields,
+        ticketKey: ticket.key,
+      });
   }
   if (mail.ticketKey) {
     const ticket = await deps.tickets.getTicket(mail.ticketKey);
@@ -113,7 +126,10 @@ export async function lookupsForReply(ctx: MailInWork, ticket: Ticket): Promise<
   let featureHolder = ctx.featureHolder;
   // Only commands that put a feature ticket into work read the tenant's listing, to name the ticket in the way.
   if (!featureHolder && wouldTakeFeatureSlot(ticket, mail, sender, policyOf(ctx, { duplicateTargets }))) {
-    featureHolder = (await deps.tickets.listTickets({ tenant: ticket.tenant, priority: 'feature' })).find((t) => t.key !== ticket.key && holdsFeatureSlot(t))?.key ?? null;
+    featureHolder =
+      (await deps.tickets.listTickets({ tenant: ticket.tenant, priority: 'feature' })).find(
+        (t) => t.key !== ticket.key && holdsFeatureSlot(t),
+      )?.key ?? null;
   }
   return { known: { duplicateTargets, featureHolder }, storeAttachments: !isFinal(ticket.status) };
 }

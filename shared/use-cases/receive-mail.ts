@@ -30,7 +30,14 @@ import { readMail } from '../mail/read-mail';
 import { readTemplateFields } from '../mail/template-fields';
 import type { MailReading, ParsedMail } from '../mail/types';
 import type { Claims, MailStore, TicketReader, TicketWriter } from './ports';
-import { findTicket, lookupsForOpening, lookupsForReply, policyOf, storeAttachments, type MailInWork } from './receive-load';
+import {
+  findTicket,
+  lookupsForOpening,
+  lookupsForReply,
+  policyOf,
+  storeAttachments,
+  type MailInWork,
+} from './receive-load';
 
 export type { SesVerdict };
 
@@ -105,14 +112,20 @@ export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Prom
   const sender = senderOf(from, inbound, raw, config);
   const { evidence } = sender;
   const authFields = { inboundId: inbound.inboundId, tenant: tenant.id, ...evidence };
-  if (sender.engineerAddress && !sender.fromProven) log.security('engineer address without proof of its From domain: commands ignored, treated as a comment, engineer told', authFields);
-  else if (sender.authFailed) log.security('mail failed authentication: it may only comment', authFields);
+  if (sender.engineerAddress && !sender.fromProven) {
+    const why =
+      'engineer address without proof of its From domain: commands ignored, treated as a comment, engineer told';
+    log.security(why, authFields);
+  } else if (sender.authFailed) log.security('mail failed authentication: it may only comment', authFields);
   const mail = inboundReading(inbound, parsed, reading, config.ticketPrefix);
   const ctx: MailInWork = { inbound, parsed, mail, sender, tenant, deps, featureHolder: null };
 
   // 4
   const ticketKey = await findTicket(ctx);
-  if (reading.ticketKey && !ticketKey) log.info('subject tag names no ticket reachable by this sender', { inboundId: inbound.inboundId, tenant: tenant.id });
+  if (reading.ticketKey && !ticketKey) {
+    const fields = { inboundId: inbound.inboundId, tenant: tenant.id };
+    log.info('subject tag names no ticket reachable by this sender', fields);
+  }
 
   // 5 + 6
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -149,7 +162,11 @@ async function decideAndSave(ctx: MailInWork, ticketKey: string | null): Promise
   if (decision.kind === 'final-reply' && ticket) {
     // One explanation per ticket, sender and day; further replies only mark the mail as processed. The claim
     // is owned by this inbound mail: its retries (and a concurrent second delivery) claim it again.
-    const explains = await tickets.claim(`final-reply#${ticket.key}#${sender.address}#${now.toISOString().slice(0, 10)}`, 2 * 86400, inbound.inboundId);
+    const explains = await tickets.claim(
+      `final-reply#${ticket.key}#${sender.address}#${now.toISOString().slice(0, 10)}`,
+      2 * 86400,
+      inbound.inboundId,
+    );
     if (!(await tickets.saveEvents(explains ? events : [], inbound.inboundId)).ok) return { kind: 'duplicate' };
     log.info('reply to a final ticket: nothing changed', { ...fields, ticketKey: ticket.key, explained: explains });
     return { kind: 'final-reply', ticketKey: ticket.key };
@@ -157,7 +174,14 @@ async function decideAndSave(ctx: MailInWork, ticketKey: string | null): Promise
   const next = ticketAfter(ticket, decision, policy.sla, now);
   if (!next) throw new Error(`receiveMail: a ${decision.kind} decision wrote no ticket`);
   const featureSlot = ticket ? featureSlotChange(ticket, next) : undefined;
-  const result = await tickets.saveTicket({ ticket: next, expectedVersion: ticket?.version ?? null, events, messageIds: ctx.parsed.messageId ? [ctx.parsed.messageId] : [], inboundId: inbound.inboundId, ...(ticket ? { featureSlot } : {}) });
+  const result = await tickets.saveTicket({
+    ticket: next,
+    expectedVersion: ticket?.version ?? null,
+    events,
+    messageIds: ctx.parsed.messageId ? [ctx.parsed.messageId] : [],
+    inboundId: inbound.inboundId,
+    ...(ticket ? { featureSlot } : {}),
+  });
   if (!result.ok) {
     if (result.reason === 'duplicate') return { kind: 'duplicate' };
     // Another feature ticket went into work first: the next attempt rejects the commands, naming it.
@@ -166,14 +190,28 @@ async function decideAndSave(ctx: MailInWork, ticketKey: string | null): Promise
   }
   const types = events.map((e) => e.type);
   if (decision.kind === 'created') {
-    log.info('ticket created', { ...fields, ticketKey: next.key, priority: next.priority, attachments: next.attachments.length });
+    log.info('ticket created', {
+      ...fields,
+      ticketKey: next.key,
+      priority: next.priority,
+      attachments: next.attachments.length,
+    });
     return { kind: 'created', ticketKey: next.key };
   }
-  log.info(decision.kind === 'rejected-commands' ? 'engineer commands rejected' : 'ticket updated', { inboundId: inbound.inboundId, ticketKey: next.key, events: types });
-  return decision.kind === 'rejected-commands' ? { kind: 'rejected-commands', ticketKey: next.key } : { kind: 'updated', ticketKey: next.key, events: types };
+  log.info(decision.kind === 'rejected-commands' ? 'engineer commands rejected' : 'ticket updated', {
+    inboundId: inbound.inboundId,
+    ticketKey: next.key,
+    events: types,
+  });
+  return decision.kind === 'rejected-commands'
+    ? { kind: 'rejected-commands', ticketKey: next.key }
+    : { kind: 'updated', ticketKey: next.key, events: types };
 }
 
-/** What the mail proves about its From domain: SES's verdicts come with the event, the DKIM signing domains only from SES's block above the mail. */
+/**
+ * What the mail proves about its From domain: SES's verdicts come with the event, the DKIM signing
+ * domains only from SES's block above the mail.
+ */
 function senderOf(from: string, inbound: InboundMail, raw: Buffer, config: MaildeskConfig): Sender {
   const auth = authenticateSender(from, inbound.verdicts, dkimDomainsFromStoredMail(raw));
   const { spf, dkim, dmarc } = inbound.verdicts;
@@ -187,7 +225,12 @@ function senderOf(from: string, inbound: InboundMail, raw: Buffer, config: Maild
 }
 
 /** The mail as the decider reads it; the attachments are added once stored. */
-function inboundReading(inbound: InboundMail, parsed: ParsedMail, reading: MailReading, ticketPrefix: string): InboundReading {
+function inboundReading(
+  inbound: InboundMail,
+  parsed: ParsedMail,
+  reading: MailReading,
+  ticketPrefix: string,
+): InboundReading {
   const commands = readCommands(reading.newText, ticketPrefix);
   return {
     inboundId: inbound.inboundId,
