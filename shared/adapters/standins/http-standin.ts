@@ -23,7 +23,7 @@ export interface StandinAnswer {
 
 /** One request the stand-in refused: which AWS error, which rule, where AWS documents it. */
 export interface Refusal {
-  service: 'sesv2' | 'eventbridge' | 's3';
+  service: 'sesv2' | 'eventbridge' | 's3' | 'ssm';
   /** the SDK exception name (or PutEvents entry ErrorCode) */
   name: string;
   rule: string;
