@@ -125,3 +125,102 @@ describe('stripSignature', () => {
     expect(stripSignature(`Пересылаю заявку.\n> Номер карты: 1\n\n-- \nАнна`)).toBe('Пересылаю заявку.\n> Номер карты: 1');
   });
 });
+
+/**
+ * Clients beyond the Russian and English defaults (issue 13). Each row is one client's shape;
+ * the matching rule is one row of the tables in shared/mail/reply-text.ts.
+ */
+describe('extractNewText: clients in other languages and rarer English shapes', () => {
+  const block = HISTORY.join('\n');
+  it.each([
+    ['Outlook de header block', `${NEW}\n\nVon: Support <clinic-north@support.example>\nGesendet: Montag, 2. November 2026 16:05\nAn: Anna\nBetreff: AW: [MG-7] Thema\n\n${block}`],
+    ['Outlook fr header block', `${NEW}\n\nDe : Support <clinic-north@support.example>\nEnvoyé : lundi 2 novembre 2026 16:05\nÀ : Anna\nObjet : RE: [MG-7] sujet\n\n${block}`],
+    ['Outlook fr "Envoyé le :"', `${NEW}\n\nDe : Support<mailto:clinic-north@support.example>\nEnvoyé le :lundi 2 novembre 2026 16:05\nÀ : anna@clinic-north.example\nObjet :RE: [MG-7]\n\n${block}`],
+    ['Outlook nl header block', `${NEW}\n\nVan: Support [mailto:clinic-north@support.example]\nVerzonden: maandag 2 november 2026 16:05\nAan: Anna\nOnderwerp: RE: [MG-7]\n\n${block}`],
+    ['Outlook it header block', `${NEW}\n\nDa: Support <clinic-north@support.example>\nInviato: lunedì 2 novembre 2026 16:05\nA: Anna\nOggetto: R: [MG-7]\n\n${block}`],
+    ['Outlook sv header block', `${NEW}\nFrån: Support [mailto:clinic-north@support.example]\nSkickat: den 2 november 2026 16:05\nTill: Anna\nÄmne: SV: [MG-7]\n\n${block}`],
+    ['Outlook da header block', `${NEW}\n\nFra: clinic-north@support.example\nSendt: 2. november 2026 16:05\nTil: Anna\nEmne: SV: [MG-7]\n\n${block}`],
+    ['Outlook pl header block', `${NEW}\n\nOd: Support <clinic-north@support.example>\nWysłano: poniedziałek, 2 listopada 2026 16:05\nDo: Anna\nTemat: RE: [MG-7]\n\n${block}`],
+    ['header block starting with Date:', `${NEW}\n\nDate: Mon, 2 Nov 2026 16:05:00 +0300\nFrom: clinic-north@support.example\nTo: anna@clinic-north.example\nSubject: [MG-7]\n\n${block}`],
+    ['header block of Date: and To: only', `${NEW}\n\nDate: Mon, 2 Nov 2026 16:05:00 +0300\nTo: anna@clinic-north.example\n\n${block}`],
+    ['-----Ursprüngliche Nachricht-----', `${NEW}\n\n-----Ursprüngliche Nachricht-----\n${block}`],
+    ["-------- Message d'origine --------", `${NEW}\n\n-------- Message d'origine --------\n${block}`],
+    ['-----Reply Message-----', `${NEW}\n\n-----Reply Message-----\n${block}`],
+    ['-----Oprindelig meddelelse-----', `${NEW}\n\n-----Oprindelig meddelelse-----\n${block}`],
+    ['-------- Oprindelig besked --------', `${NEW}\n\n-------- Oprindelig besked --------\n${block}`],
+    ['Gmail de', `${NEW}\n\nAm Mo., 2. Nov. 2026 um 16:05 Uhr schrieb Support <clinic-north@support.example>:\n\n${q()}`],
+    ['Gmail fr', `${NEW}\n\nLe lun. 2 nov. 2026 à 16:05, Support <clinic-north@support.example> a écrit :\n\n${q()}`],
+    ['Gmail pl "napisał(a)"', `${NEW}\n\nDnia 2 listopada 2026 16:05 Support <clinic-north@support.example> napisał(a):\n\n${block}`],
+    ['Gmail pl over two lines', `${NEW}\n\nW dniu 2 listopada 2026 16:05 użytkownik Support <clinic-north@support.example>\nnapisał:\n\n${q()}`],
+    ['Gmail pt over two lines', `${NEW}\n\nEm 2 de novembro de 2026 às 16:05:00, Support (\nclinic-north@support.example) escreveu:\n\n${block}`],
+    ['Gmail it over two lines', `${NEW}\n\nIl lunedì 2 novembre 2026, Support <clinic-north@support.example>\nha scritto:\n\n${q()}`],
+    ['Gmail fi with a dotted time', `${NEW}\n\nma 2. marraskuuta 2026 klo 16.05 Support\n<clinic-north@support.example> kirjoitti:\n\n${q()}`],
+    ['Gmail no, address wrapped into the quote', `${NEW}\n\nman. 2. nov. 2026 kl. 16:05 skrev Support <clinic-north@support.example\n>:\n\n${q()}`],
+    ['Gmail nl', `${NEW}\n\nOp 2 november 2026 16:05 schreef Support <\nclinic-north@support.example>:\n\n${q()}`],
+    ['Apple Mail nl', `${NEW}\n\nOp 2-nov.-2026, om 16:05 heeft Support <clinic-north@support.example> het volgende geschreven:\n\n${q()}`],
+    ['Gmail es', `${NEW}\n\nEl lun, 2 nov 2026 a las 16:05, Support (<clinic-north@support.example>) escribió:\n\n${q()}`],
+    ['Apple Mail en, three lines', `${NEW}\n\nOn Nov 2, 2026, at 4:05 PM, Support\n<clinic-north@support.example>\nwrote:\n\n${q()}`],
+    ['English, no date, three lines', `${NEW}\n\nOn Mon, Nov 2, Support Desk\n<clinic-north@support.example>\nwrote:\n\n${q()}`],
+    ['English without the colon', `${NEW}\n\nOn Mon, 02 Nov 2026 16:05:00 +0300 Support <clinic-north@support.example> wrote\n\n${block}`],
+    ['"... sent:"', `${NEW}\n\nOn 2-Nov-2026, at 4:05 PM, Support <clinic-north@support.example> sent:\n\n${q()}`],
+    ['Zoho "---- On ... wrote ----"', `${NEW}\n\n---- On Mon, 02 Nov 2026 16:05:00 +0300 clinic-north@support.example wrote ----\n\n${block}`],
+    ['Android "---- Name wrote ----"', `${NEW}\n\n---- Support wrote ----\n\n${block}`],
+    ['dashes glued to the attribution', `${NEW}\n\n------On 11/02/2026 16:05, Support wrote-----\n${block}`],
+    ['Yandex with a dotted time', `${NEW}\n\n02.11.2026, 16.05, "Support" <clinic-north@support.example>:\n${q()}`],
+    ['Polymail, the address over four lines', `${NEW}\n\nOn Mon, Nov 2, 2026 at 4:05 PM Support\n\n<\nmailto:Support <clinic-north@support.example>\n> wrote:\n${HISTORY[0]}`],
+    ['old Gmail "date name <address>"', `${NEW}\n2026/11/2 Support <clinic-north@support.example>\n\n${q()}`],
+    ['a wrapped link inside the quote', `${NEW}\n\nOn Mon, Nov 2, 2026 at 4:05 PM, Support wrote:\n\n> ${HISTORY[0]}\n(https://support.example/t/MG-7) >\n> ${HISTORY[1]}\n>\n`],
+    ['a quoted sentence wrapped without ">"', `${NEW}\n\nOn Mon, Nov 2, 2026 at 4:05 PM, Support wrote:\n\n> Если всё в порядке, ответьте,\nпожалуйста, «Проверено, ошибок нет».\n>\n`],
+    ['list footer', `${NEW}\n\n_______________________________________________\nclinic-it mailing list\nclinic-it@lists.clinic-north.example\nhttps://lists.clinic-north.example/mailman/listinfo/clinic-it`],
+    ['short list footer rule', `${NEW}\n\n__\nclinic-it mailing list\nclinic-it@lists.clinic-north.example`],
+    ['Sent from TypeApp', `${NEW}\n\nSent from TypeApp<http://www.typeapp.example/r>\n\n${block}`],
+    ['Envoyé de Outlook pour iOS', `${NEW}\n\nEnvoyé de Outlook pour iOS<https://aka.ms/o0ukef>\n${block}`],
+    ['Envoyé à partir de Outlook pour iOS', `${NEW}\n\nEnvoyé à partir de Outlook pour iOS<https://aka.ms/o0ukef>`],
+    ['Gesendet von Outlook für Android', `${NEW}\n\nGesendet von Outlook für Android<https://aka.ms/ghei36>\n\n${block}`],
+    ['Von meinem iPhone gesendet', `${NEW}\n\nVon meinem iPhone gesendet`],
+    ['Envoyé de mon iPhone', `${NEW}\n\nEnvoyé de mon iPhone`],
+    ['Enviado desde mi iPhone', `${NEW}\n\nEnviado desde mi iPhone`],
+    ['Inviato da iPhone', `${NEW}\n\nInviato da iPhone`],
+  ])('%s', (_client, text) => {
+    expect(extractNewText(text)).toBe(NEW);
+  });
+
+  it.each([
+    ['reply On <date> ... wrote:', `Проверено, ошибок нет. On Mon, Nov 2, 2026 at 4:05 PM, clinic-north@support.example wrote:\n${q()}`, 'Проверено, ошибок нет.'],
+    ['reply--- On <date> ... wrote:', `Проверено, ошибок нет.--- On Mon, Nov 2, 2026 at 4:05 PM, clinic-north@support.example wrote:\n${q()}`, 'Проверено, ошибок нет.'],
+    ['second line shares the attribution', `Проверено.\nОшибок нет--- On Mon, Nov 2, 2026 at 4:05 PM, clinic-north@support.example wrote:\n${q()}`, 'Проверено.\nОшибок нет'],
+  ])('keeps the reply that shares a line with the attribution: %s', (_shape, text, want) => {
+    expect(extractNewText(text)).toBe(want);
+  });
+
+  it('does not cut at prose that mentions a date and "wrote" or a header word', () => {
+    const text = 'On Monday the doctor wrote the referral again.\nDate: tomorrow\nSubject of the referral: blood test\n\nНаправление не печатается.';
+    expect(extractNewText(text)).toBe(text.replace(/\n\n/, '\n\n'));
+  });
+});
+
+describe('extractNewText: sign-offs and wrapped quotes (issue 13)', () => {
+  it.each([
+    ['"-Name" as the last line', `${NEW}\n\n-Anna Smirnova`],
+    ['"-Name" above a list footer', `${NEW}\n\n-Anna\n\n\n__\nclinic-it mailing list\nclinic-it@lists.clinic-north.example`],
+    ['a "====" rule left above a header block', `${NEW}\n\n====\n\nMessage du : 02/11/2026 16:05\nDe : "Support" <clinic-north@support.example>\nA : anna@clinic-north.example\nSujet : [MG-7]\n\n${HISTORY.join('\n')}`],
+    ['a lower-case quote line wrapped without ">"', `${NEW}\n\nOn Mon, Nov 2, 2026 at 4:05 PM, Support wrote:\n> ${HISTORY[0]}\nпожалуйста, проверьте.\n>`],
+  ])('%s', (_shape, text) => {
+    expect(extractNewText(text)).toBe(NEW);
+  });
+
+  it('keeps a list whose items start with "- "', () => {
+    expect(extractNewText('Не входят в систему:\n- Петров\n- Сидоров')).toBe('Не входят в систему:\n- Петров\n- Сидоров');
+  });
+
+  it('keeps a sentence that starts like "Sent from my"', () => {
+    expect(extractNewText('Here is another mail\n\nSent from my desk, which is easier than my mobile phone.')).toBe('Here is another mail\n\nSent from my desk, which is easier than my mobile phone.');
+  });
+});
+
+describe('extractNewText: decorations that look like quotes', () => {
+  it('keeps a ">>> link <<<" decoration line', () => {
+    const text = 'Инструкция на сайте:\n>>> https://clinic-north.example/help <<<\nПосмотрите, пожалуйста.';
+    expect(extractNewText(text)).toBe(text);
+  });
+});
