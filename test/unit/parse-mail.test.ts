@@ -101,6 +101,17 @@ const expected: Record<string, Partial<MailReading>> = {
   'reply-apple-mail.eml': { ...thread, newText: 'Направление теперь печатается, но медленно, около минуты. Это нормально?\n\nАнна', verdict: null },
   'reply-gt-quoting-bottom-post.eml': { ...thread, newText: 'Проверено, ошибок нет.\n\nСпасибо, больше ничего не требуется.', verdict: 'accepted' },
   'reply-iphone.eml': { ...thread, newText: 'Проверено, ошибок нет', verdict: 'accepted' },
+  // Issue 13: one fixture per client shape the peer corpora revealed (written by us).
+  'reply-outlook-de.eml': { ...thread, newText: 'Ошибка больше не воспроизводится, спасибо.', verdict: 'accepted' },
+  'reply-outlook-fr-ios.eml': { ...thread, newText: 'Всё работает, кроме печати на втором принтере.', verdict: 'rejected' },
+  'reply-gmail-pl.eml': { ...thread, newText: 'Проблема сохраняется: направление снова пустое.', verdict: 'rejected' },
+  'reply-apple-mail-three-line.eml': { ...thread, newText: 'Проверено, ошибок нет.', verdict: 'accepted' },
+  'reply-zoho.eml': { ...thread, newText: 'Ещё не проверили, если будут ошибки — напишем.', verdict: null },
+  'reply-shared-line.eml': { ...thread, newText: 'Проверили, всё работает корректно.', verdict: 'accepted' },
+  'reply-list-footer.eml': { ...thread, newText: 'Найдена ошибка: штрихкод не печатается.', verdict: 'rejected' },
+  'reply-typeapp.eml': { ...thread, newText: 'Больше не повторяется, можно переносить.', verdict: 'accepted' },
+  'reply-outlook-android-de.eml': { ...thread, newText: 'Ничего не изменилось, ошибка та же.', verdict: 'rejected' },
+  'reply-date-header-block.eml': { ...thread, newText: 'Проверено, ошибок нет. Спасибо!', verdict: 'accepted' },
   'engineer-commands.eml': {
     ...thread,
     from: 'engineer1@support.example',
