@@ -230,11 +230,10 @@ describe('parseMail', () => {
     ['hostile HTML', Buffer.from(`Content-Type: text/html\r\n\r\n${'<a "'.repeat(100_000)}${'<script'.repeat(20_000)}`)],
     ['hostile text', Buffer.from(`Subject: ${'[('.repeat(50_000)}\r\n\r\n${' '.repeat(100_000)}x\n#status ${'.'.repeat(50_000)}x\n${'Логин: '.repeat(10_000)}`)],
   ])('does not throw on %s', async (_name, raw) => {
-    const started = Date.now();
+    // Time is test/unit/linear-time.test.ts's business (relative bounds); here only that it reads.
     const mail = await parseMail(raw);
     expect(typeof mail.text).toBe('string');
     expect(() => readMail(mail, config)).not.toThrow();
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('keeps the text of the first parts of a mail with more than 500 MIME parts (issue 12 item 10)', async () => {
