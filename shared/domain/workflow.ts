@@ -7,7 +7,16 @@ import type { BusinessCalendar } from './business-calendar';
 import { isPriority, priorityNamesRu, type Priority } from './priorities';
 import type { EngineerCommand } from './replies';
 import { computeDeadlines, nextDue, validateDefer } from './sla-policy';
-import { allowedNext, canTransition, isFinal, isWaiting, isStatus, statusNamesRu, type Status, type Ticket } from './ticket';
+import {
+  allowedNext,
+  canTransition,
+  isFinal,
+  isWaiting,
+  isStatus,
+  statusNamesRu,
+  type Status,
+  type Ticket,
+} from './ticket';
 
 export interface SlaContext {
   calendar: BusinessCalendar;
@@ -36,7 +45,13 @@ export function withDeadlines(ticket: Ticket, ctx: SlaContext, now: Date): Ticke
  */
 export function statusPath(from: Status, to: Status): Status[] | null {
   if (canTransition(from, to)) return [to];
-  if (from === 'closed' && to === 'in_progress' && canTransition('closed', 'reopened') && canTransition('reopened', 'in_progress')) return ['reopened', 'in_progress'];
+  if (
+    from === 'closed' &&
+    to === 'in_progress' &&
+    canTransition('closed', 'reopened') &&
+    canTransition('reopened', 'in_progress')
+  )
+    return ['reopened', 'in_progress'];
   return null;
 }
 
@@ -61,7 +76,8 @@ export function moveTo(ticket: Ticket, to: Status, at: string): Ticket {
     next.reminded = false;
   }
   if (from === 'open' && !next.respondedAt) next.respondedAt = at;
-  if (to === 'closed' || to === 'duplicate' || to === 'infeasible' || to === 'cancelled' || to === 'closed_no_response') next.closedAt = at;
+  if (to === 'closed' || to === 'duplicate' || to === 'infeasible' || to === 'cancelled' || to === 'closed_no_response')
+    next.closedAt = at;
   if (to === 'reopened') {
     // A new SLA cycle (see slaView): deadlines from now, the feature clock from the next in_progress.
     next.closedAt = null;
@@ -89,7 +105,10 @@ export function holdsFeatureSlot(t: Pick<Ticket, 'priority' | 'status' | 'starte
 }
 
 /** Whether a change takes the tenant's feature slot, gives it back, or leaves it as it is. */
-export function featureSlotChange(before: Pick<Ticket, 'priority' | 'status' | 'startedAt'> | null, after: Pick<Ticket, 'priority' | 'status' | 'startedAt'>): 'take' | 'release' | null {
+export function featureSlotChange(
+  before: Pick<Ticket, 'priority' | 'status' | 'startedAt'> | null,
+  after: Pick<Ticket, 'priority' | 'status' | 'startedAt'>,
+): 'take' | 'release' | null {
   const held = before !== null && holdsFeatureSlot(before);
   const holds = holdsFeatureSlot(after);
   return holds === held ? null : holds ? 'take' : 'release';
@@ -99,14 +118,18 @@ export function featureSlotChange(before: Pick<Ticket, 'priority' | 'status' | '
 export function planTakesFeatureSlot(ticket: Ticket, plan: CommandPlan): boolean {
   const path = plan.status && plan.status !== ticket.status ? (statusPath(ticket.status, plan.status) ?? []) : [];
   // The plan's moves as moveTo makes them (a reopening clears the start of work, in_progress sets it).
-  const after = path.reduce((t, status) => moveTo(t, status, ticket.updatedAt), { ...ticket, priority: plan.priority ?? ticket.priority });
+  const after = path.reduce((t, status) => moveTo(t, status, ticket.updatedAt), {
+    ...ticket,
+    priority: plan.priority ?? ticket.priority,
+  });
   return featureSlotChange(ticket, after) === 'take';
 }
 
 /** Where a customer's answer to a question sends the ticket: back to where it was before the question. */
 export function statusAfterAnswer(ticket: Ticket): Status {
   const before = ticket.statusBeforeWait;
-  if (before && before !== 'info_requested' && before !== 'awaiting_test' && canTransition('info_requested', before)) return before;
+  if (before && before !== 'info_requested' && before !== 'awaiting_test' && canTransition('info_requested', before))
+    return before;
   return ticket.respondedAt ? 'in_progress' : 'open';
 }
 
@@ -128,12 +151,25 @@ export interface CommandCheckContext {
   duplicateTargetExists: (key: string) => boolean;
 }
 
-const describeStatuses = (list: readonly Status[]) => (list.length ? list.map((s) => `${s} (${statusNamesRu[s]})`).join(', ') : 'none: the ticket is final');
+const describeStatuses = (list: readonly Status[]) =>
+  list.length ? list.map((s) => `${s} (${statusNamesRu[s]})`).join(', ') : 'none: the ticket is final';
 
 /** Checks all commands against the ticket; returns the plan or every problem found (nothing is applied then). */
-export function planCommands(ticket: Ticket, commands: readonly EngineerCommand[], ctx: CommandCheckContext): { plan: CommandPlan } | { problems: string[] } {
+export function planCommands(
+  ticket: Ticket,
+  commands: readonly EngineerCommand[],
+  ctx: CommandCheckContext,
+): { plan: CommandPlan } | { problems: string[] } {
   const problems: string[] = [];
-  const plan: CommandPlan = { status: null, priority: null, assignee: null, deferWd: null, duplicateOf: null, internal: false, requester: null };
+  const plan: CommandPlan = {
+    status: null,
+    priority: null,
+    assignee: null,
+    deferWd: null,
+    duplicateOf: null,
+    internal: false,
+    requester: null,
+  };
   const seen = new Set<string>();
   for (const command of commands) {
     const arg = command.args[0] ?? '';
@@ -149,25 +185,35 @@ export function planCommands(ticket: Ticket, commands: readonly EngineerCommand[
         else plan.status = arg;
         break;
       case 'priority':
-        if (!isPriority(arg)) problems.push(`#priority ${arg}: unknown priority; allowed: ${Object.entries(priorityNamesRu).map(([c, n]) => `${c} (${n})`).join(', ')}`);
+        if (!isPriority(arg))
+          problems.push(
+            `#priority ${arg}: unknown priority; allowed: ${Object.entries(priorityNamesRu)
+              .map(([c, n]) => `${c} (${n})`)
+              .join(', ')}`,
+          );
         else plan.priority = arg;
         break;
       case 'assign': {
         const wanted = arg.toLowerCase();
         const engineer = ctx.config.engineers.find((e) => e.login.toLowerCase() === wanted || e.address === wanted);
-        if (!engineer) problems.push(`#assign ${arg}: no such engineer; allowed: ${ctx.config.engineers.map((e) => e.login).join(', ')}`);
+        if (!engineer)
+          problems.push(
+            `#assign ${arg}: no such engineer; allowed: ${ctx.config.engineers.map((e) => e.login).join(', ')}`,
+          );
         else plan.assignee = engineer.login;
         break;
       }
       case 'defer': {
         const days = Number(arg);
-        if (!Number.isInteger(days) || days <= 0) problems.push(`#defer ${arg}: expected a positive whole number of working days`);
+        if (!Number.isInteger(days) || days <= 0)
+          problems.push(`#defer ${arg}: expected a positive whole number of working days`);
         else plan.deferWd = (plan.deferWd ?? 0) + days;
         break;
       }
       case 'duplicate':
         if (arg.toUpperCase() === ticket.key) problems.push(`#duplicate ${arg}: a ticket cannot duplicate itself`);
-        else if (!ctx.duplicateTargetExists(arg.toUpperCase())) problems.push(`#duplicate ${arg}: no such ticket of this client`);
+        else if (!ctx.duplicateTargetExists(arg.toUpperCase()))
+          problems.push(`#duplicate ${arg}: no such ticket of this client`);
         else {
           plan.duplicateOf = arg.toUpperCase();
           plan.status = plan.status ?? 'duplicate';
@@ -185,18 +231,24 @@ export function planCommands(ticket: Ticket, commands: readonly EngineerCommand[
   const priority = plan.priority ?? ticket.priority;
   const path = plan.status && plan.status !== ticket.status ? statusPath(ticket.status, plan.status) : null;
   if (plan.status && plan.status !== ticket.status && !path) {
-    problems.push(`#status ${plan.status}: not allowed from ${ticket.status} (${statusNamesRu[ticket.status]}); allowed: ${describeStatuses(allowedNext(ticket.status))}`);
+    const from = `${ticket.status} (${statusNamesRu[ticket.status]})`;
+    const allowed = describeStatuses(allowedNext(ticket.status));
+    problems.push(`#status ${plan.status}: not allowed from ${from}; allowed: ${allowed}`);
   } else if (ctx.otherActiveFeature && planTakesFeatureSlot(ticket, plan)) {
     const what = plan.status && plan.status !== ticket.status ? `#status ${plan.status}` : `#priority ${priority}`;
-    problems.push(`${what}: another feature ticket of this client, ${ctx.otherActiveFeature}, is in work and not yet accepted; the customer must accept it first`);
+    const holder = `another feature ticket of this client, ${ctx.otherActiveFeature}`;
+    problems.push(`${what}: ${holder}, is in work and not yet accepted; the customer must accept it first`);
   }
-  if (plan.duplicateOf && plan.status !== 'duplicate') problems.push(`#duplicate conflicts with #status ${plan.status}`);
+  if (plan.duplicateOf && plan.status !== 'duplicate')
+    problems.push(`#duplicate conflicts with #status ${plan.status}`);
   if (plan.deferWd !== null) {
     const reason = validateDefer(priority, ticket.deferredWd, plan.deferWd, ctx.config.sla);
     if (reason) problems.push(`#defer ${plan.deferWd}: ${reason}`);
   }
   if (isFinal(ticket.status) && path?.[0] !== 'reopened' && (plan.priority || plan.deferWd || plan.assignee)) {
-    problems.push(`the ticket is ${ticket.status} (${statusNamesRu[ticket.status]}): reopen it first with #status reopened`);
+    problems.push(
+      `the ticket is ${ticket.status} (${statusNamesRu[ticket.status]}): reopen it first with #status reopened`,
+    );
   }
   return problems.length ? { problems } : { plan };
 }
