@@ -17,6 +17,9 @@ import { FileEventBus } from '../../shared/adapters/event-bus';
 import { FolderMailStore } from '../../shared/adapters/folder-mail-store';
 import { OutboxMailSender } from '../../shared/adapters/outbox-mail-sender';
 import { SmtpMailSender } from '../../shared/adapters/smtp-mail-sender';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SesMailSender } from '../../shared/adapters/ses-mail-sender';
+import { startSesStandin, type SesStandin } from '../../shared/adapters/standins/ses-v2-standin';
 import { ensureTicketTable } from '../../shared/adapters/ticket-table';
 import type { MaildeskConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
@@ -45,6 +48,12 @@ export interface LocalStackOptions {
   table?: string;
   /** smtp://host:port to relay outgoing mail instead of writing the outbox */
   relayUrl?: string;
+  /**
+   * Send as the Lambdas do: SesMailSender to a strict local SES v2 endpoint on 127.0.0.1, which
+   * refuses what SES would refuse and writes each accepted mail to the outbox (`npm start` turns
+   * this on; without it the outbox is written directly). Ignored with relayUrl.
+   */
+  sesEndpoint?: boolean;
   sweepEverySeconds?: number;
   streamPollMs?: number;
   now?: () => Date;
@@ -61,6 +70,8 @@ export interface LocalStack {
   table: string;
   dataDir: string;
   outboxDir: string;
+  /** the local SES v2 endpoint mail goes through, when `sesEndpoint` is on */
+  sesEndpoint?: string;
   client: DynamoDBClient;
   store: DynamoTicketStore;
   receiveDeps: ReceiveDeps;
@@ -111,7 +122,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   const store = new DynamoTicketStore(client, table);
   const mailStore = new FolderMailStore(paths.mail);
-  const sender: MailSender = options.relayUrl ? new SmtpMailSender(options.relayUrl) : new OutboxMailSender(paths.outbox);
+  let sender: MailSender = options.relayUrl ? new SmtpMailSender(options.relayUrl) : new OutboxMailSender(paths.outbox);
+  let ses: { standin: SesStandin; client: SESv2Client } | null = null;
+  if (options.sesEndpoint && !options.relayUrl) {
+    // The identities SES would have verified: the deployment's domain, else the tenants' domains.
+    const domains = config.deployment ? [config.deployment.domain] : [...new Set(config.tenants.flatMap((t) => t.addresses.map((a) => a.slice(a.lastIndexOf('@') + 1))))];
+    const standin = await startSesStandin({ account: { verifiedIdentities: domains }, folder: paths.outbox }).catch(failStart);
+    const sesClient = new SESv2Client({ endpoint: standin.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    ses = { standin, client: sesClient };
+    undoStart.push(async () => {
+      sesClient.destroy();
+      await standin.close();
+    });
+    sender = new SesMailSender(sesClient);
+  }
   // The bus subscriber EventBridge runs in AWS (functions/telegram-alert), called here after each publish.
   const telegramToken = options.telegram?.token ?? process.env.MAILDESK_TELEGRAM_TOKEN;
   const subscribers: Array<{ name: string; handle: (e: Parameters<typeof alertTelegram>[0]) => Promise<unknown> }> = [];
@@ -292,6 +316,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     table,
     dataDir: paths.root,
     outboxDir: paths.outbox,
+    sesEndpoint: ses?.standin.endpoint,
     client,
     store,
     receiveDeps,
@@ -314,6 +339,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await polling;
       streams.destroy();
       client.destroy();
+      ses?.client.destroy();
+      await ses?.standin.close();
       if (dynamo) await dynamo.stop();
     },
   };

@@ -18,12 +18,14 @@ async function main(): Promise<void> {
     dynamoPort: env.MAILDESK_DYNAMODB_PORT,
     table: env.MAILDESK_TABLE,
     relayUrl: env.MAILDESK_SMTP_RELAY,
+    // Outgoing mail through the SES v2 adapter to a strict local endpoint, as on AWS; it writes the outbox.
+    sesEndpoint: true,
     sweepEverySeconds: env.MAILDESK_SWEEP_SECONDS,
     log,
   });
   const tenants = config.tenants.map((t) => t.addresses.join(',')).join(' ');
   process.stdout.write(
-    `maildesk ready smtp=127.0.0.1:${stack.smtpPort} dynamodb=${stack.dynamoEndpoint} config=${configPath} outbox=${stack.outboxDir} tenants=${tenants}\n`,
+    `maildesk ready smtp=127.0.0.1:${stack.smtpPort} dynamodb=${stack.dynamoEndpoint}${stack.sesEndpoint ? ` ses=${stack.sesEndpoint}` : ''} config=${configPath} outbox=${stack.outboxDir} tenants=${tenants}\n`,
   );
   let stopping = false;
   const stop = async (signal: string) => {

@@ -80,7 +80,9 @@ describe('SES v2 stand-in (SendEmail, Content.Raw)', () => {
     expect(result.MessageId).toMatch(/^0102[0-9a-f]+-/);
     expect(ses.accepted.length).toBe(before + 1);
     expect(ses.accepted.at(-1)!.destinations).toEqual(['doctor@clinic.example']);
-    expect(readFileSync(join(folder, `${result.MessageId}.eml`)).equals(goodRaw())).toBe(true);
+    const file = readdirSync(folder).find((f) => f.endsWith(`-${result.MessageId}.eml`));
+    expect(file).toMatch(/^\d{4}-\d{2}-\d{2}T[\d-]+Z-\d{5}-0102/);
+    expect(readFileSync(join(folder, file!)).equals(goodRaw())).toBe(true);
     expect(ses.refusals).toEqual([]);
   });
 

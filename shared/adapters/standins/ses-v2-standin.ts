@@ -3,7 +3,8 @@
  * /v2/email/outbound-emails`, https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html),
  * every request checked by ses-v2-rules.ts, refusals in AWS's error shape (HTTP status,
  * `x-amzn-ErrorType` header, JSON `{ message }`: the SDK throws the named exception). Accepted mail
- * is kept in memory and, when a folder is given, written there as `<MessageId>.eml`.
+ * is kept in memory and, when a folder is given, written there as `<time>-<n>-<MessageId>.eml`
+ * (sortable by time of sending, like the local outbox).
  * Point a client at it with `endpoint`, or the SDK's own AWS_ENDPOINT_URL_SESV2 variable.
  */
 import { randomBytes } from 'node:crypto';
@@ -58,6 +59,7 @@ export async function startSesStandin(options: SesStandinOptions): Promise<SesSt
     return awsError(refusal, status);
   };
   if (options.folder) await mkdir(options.folder, { recursive: true });
+  let sequence = 0;
 
   const route = async (request: StandinRequest): Promise<StandinAnswer> => {
     if (request.method !== 'POST' || request.path !== SEND_PATH) {
@@ -89,7 +91,10 @@ export async function startSesStandin(options: SesStandinOptions): Promise<SesSt
       raw: raw ?? Buffer.alloc(0),
     };
     accepted.push(mail);
-    if (options.folder && raw) await writeFile(join(options.folder, `${messageId}.eml`), raw);
+    if (options.folder && raw) {
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(++sequence).padStart(5, '0')}-${messageId}.eml`;
+      await writeFile(join(options.folder, name), raw);
+    }
     return json(200, { MessageId: messageId });
   };
 
