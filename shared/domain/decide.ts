@@ -18,6 +18,7 @@ import {
   actorOf,
   eventId,
   isProvenEngineer,
+  MissingLookupError,
   opening,
   type DecidedEvent,
   type Decision,
@@ -64,7 +65,7 @@ function decideOpening(mail: InboundReading, sender: Sender, now: Date, policy: 
       ],
     };
   }
-  if (!known.newTicket) throw new Error('decide: a new ticket needs its number (known.newTicket)');
+  if (!known.newTicket) throw new MissingLookupError('newTicket');
   const { key, number } = known.newTicket;
   const excluded = new Set([start.requester, sender.address, ...policy.engineers.map((e) => e.address)]);
   // A mail that failed authentication is answered only at the address it claims: no Cc participants.

@@ -118,6 +118,14 @@ export interface Decision {
   events: DecidedEvent[];
 }
 
+/** A decision asked for without what the use case must look up first (a programming error, not a mail's). */
+export class MissingLookupError extends Error {
+  constructor(readonly lookup: keyof DecisionPolicy['known']) {
+    super(`decide needs known.${lookup}, looked up in the store before deciding`);
+    this.name = 'MissingLookupError';
+  }
+}
+
 export const eventId = (inboundId: string, step: string) => `${inboundId}:${step}`;
 
 const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1).toLowerCase();

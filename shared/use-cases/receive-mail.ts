@@ -20,7 +20,7 @@ import type { BusinessCalendar } from '../domain/business-calendar';
 import { decide } from '../domain/decide';
 import { isOutboxEvent, type InboundReading, type Sender } from '../domain/decision';
 import { ConcurrentUpdateError } from '../domain/errors';
-import { ticketAfter } from '../domain/evolve';
+import { NoTicketError, ticketAfter } from '../domain/evolve';
 import { featureSlotChange } from '../domain/workflow';
 import type { Logger } from '../log';
 import { authenticateSender, dkimDomainsFromStoredMail, type SesVerdict } from '../mail/authentication';
@@ -172,7 +172,7 @@ async function decideAndSave(ctx: MailInWork, ticketKey: string | null): Promise
     return { kind: 'final-reply', ticketKey: ticket.key };
   }
   const next = ticketAfter(ticket, decision, policy.sla, now);
-  if (!next) throw new Error(`receiveMail: a ${decision.kind} decision wrote no ticket`);
+  if (!next) throw new NoTicketError(decision.kind);
   const featureSlot = ticket ? featureSlotChange(ticket, next) : undefined;
   const result = await tickets.saveTicket({
     ticket: next,

@@ -8,7 +8,7 @@ import { isSupportAddress, parseConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { decide } from '../../shared/domain/decide';
 import { wouldTakeFeatureSlot } from '../../shared/domain/decide-commands';
-import { isOutboxEvent, mayJoin, mentionedKeys, opening, type DecisionKind, type DecisionPolicy, type InboundReading, type MailReceived, type Sender } from '../../shared/domain/decision';
+import { isOutboxEvent, MissingLookupError, mayJoin, mentionedKeys, opening, type DecisionKind, type DecisionPolicy, type InboundReading, type MailReceived, type Sender } from '../../shared/domain/decision';
 import type { TicketEvent } from '../../shared/domain/events';
 import { ticketAfter } from '../../shared/domain/evolve';
 import { newTicket, type Ticket } from '../../shared/domain/ticket';
@@ -140,6 +140,12 @@ describe('decide: (ticket, mail, sender, now) -> events', () => {
       expect(receipt).toBeDefined();
       for (const [k, v] of Object.entries(row.receipt)) expect(receipt![k as keyof MailReceived], k).toEqual(v);
     }
+  });
+
+  it('a new ticket without its number looked up first is a programming error, not a guess', () => {
+    expect(() => decide(null, mail('x'), senders.requester, NOW, policy({ newTicket: null }))).toThrow(MissingLookupError);
+    // a refusal needs no number
+    expect(decide(null, mail('x'), senders.outsider, NOW, policy({ newTicket: null }, south)).kind).toBe('refused');
   });
 
   it('event ids are the inbound id and a step, so a retried mail writes the same events', () => {
