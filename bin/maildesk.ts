@@ -1,6 +1,6 @@
 /** The maildesk CLI: one entry, subcommands in shared/cli. Usage errors exit 2, never with a stack trace. */
 import { ConfigError } from '../shared/config';
-import { processIo, UsageError } from '../shared/cli/io';
+import { exitWhenFlushed, processIo, UsageError } from '../shared/cli/io';
 
 const usage = `maildesk <command>
 
@@ -20,7 +20,25 @@ const usage = `maildesk <command>
 
 The local stack's DynamoDB Local is used unless --aws (then --table or MAILDESK_TABLE).`;
 
+/** `maildesk <command> --help`: the usage lines of that command (the sla command prints its own, longer one). */
+function commandHelp(argv: readonly string[]): string | null {
+  const [command, sub] = argv;
+  if (command === undefined || command === 'sla' || !argv.slice(1).some((a) => a === '--help' || a === '-h')) return null;
+  const name = sub !== undefined && !sub.startsWith('-') ? `${command} ${sub}` : command;
+  // Usage entries start at two spaces; continuation lines are indented further and belong to the entry above.
+  const entries = usage.split('\n\n')[1]!.split(/\n(?=  \S)/);
+  const own = entries.filter((e) => e.trimStart().startsWith(`${name} `) || e.trimStart() === name);
+  const chosen = own.length > 0 ? own : entries.filter((e) => e.trimStart().startsWith(`${command} `));
+  if (chosen.length === 0) return null;
+  return chosen.map((e) => `usage: maildesk ${e.trimStart()}`).join('\n');
+}
+
 async function main(argv: string[]): Promise<number> {
+  const help = commandHelp(argv);
+  if (help !== null) {
+    processIo.stdout(help);
+    return 0;
+  }
   const [command, sub, ...rest] = argv;
   // Each command loads only its own modules (the SDK clients, the SMTP server): a CLI run starts fast.
   switch (command) {
@@ -56,15 +74,15 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (error: unknown) => {
     if (error instanceof UsageError || error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(2);
+      return exitWhenFlushed(2);
     }
     const err = error as Error;
     const hint = /ECONNREFUSED/.test(String(err.message) + String((err as { cause?: Error }).cause?.message)) ? ' (is the local stack running? start it with npm start)' : '';
     process.stderr.write(`maildesk: ${err.name}: ${err.message}${hint}\n`);
-    process.exit(1);
+    return exitWhenFlushed(1);
   },
 );

@@ -42,3 +42,22 @@ export function checkedFlags<T>(schema: z.ZodType<T>, values: unknown): T {
   if (!result.success) throw new UsageError(result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
   return result.data;
 }
+
+/**
+ * Ends the process once stdout and stderr have handed every byte to the OS. process.exit right
+ * after a large write to a pipe drops what the pipe could not take yet (a slow reader got the
+ * first 64 KiB of a 700 KB answer); an empty write's callback runs after the writes queued before it.
+ */
+export async function exitWhenFlushed(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map(flushed));
+  process.exit(code);
+}
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    // A reader that went away (`| head`) ends the wait as well: there is no one left to write to.
+    if (stream.destroyed || !stream.writable) return resolve();
+    stream.once('error', () => resolve());
+    stream.write('', () => resolve());
+  });
+}
