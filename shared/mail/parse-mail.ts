@@ -113,14 +113,15 @@ function fromMime(mime: MimeMail, raw: Buffer): ParsedMail {
   const html = typeof mime.html === 'string' ? mime.html : null;
   const plain = typeof mime.text === 'string' ? mime.text : '';
   const text = normaliseNewlines(plain.trim() === '' && html !== null ? htmlToText(html) : plain);
-  const from = addressList(mime.from)[0] ?? null;
+  const replyTo = addressList(mime.replyTo);
+  const from = senderOf(mime, replyTo);
   return {
     messageId: firstId(headers['message-id'] ?? mime.messageId ?? ''),
     inReplyTo: idList(headers['in-reply-to'] ?? ''),
     references: idList(headers['references'] ?? ''),
     date: isoDate(headers['date']),
     from,
-    replyTo: addressList(mime.replyTo),
+    replyTo,
     to: addressList(mime.to),
     cc: addressList(mime.cc),
     deliveredTo: deliveredTo(mime.headerLines),
@@ -131,6 +132,22 @@ function fromMime(mime: MimeMail, raw: Buffer): ParsedMail {
     partTypes: partTypes(raw, mime.attachments),
     attachments: mime.attachments.map(toAttachment),
   };
+}
+
+/**
+ * Who sent the mail, as Zammad reads it: the From address; when that is missing or unusable
+ * (`"name" <>`, `[??????]`), a valid address of another From header (spam tools send two), else
+ * the first Reply-To. Null only when none of them holds an address.
+ */
+function senderOf(mime: MimeMail, replyTo: readonly MailAddress[]): MailAddress | null {
+  const first = addressList(mime.from)[0];
+  if (first) return first;
+  for (const { key, line } of mime.headerLines) {
+    if (key.toLowerCase() !== 'from') continue;
+    const address = bareAddresses(rawValue(line))[0];
+    if (address && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) return { address, name: null };
+  }
+  return replyTo[0] ?? null;
 }
 
 /** Headers whose raw text we read ourselves (ids, dates): the parser reshapes them. */

@@ -193,6 +193,17 @@ describe('parseMail', () => {
     expect((await parseMail(raw)).subject).toBe('Привет');
   });
 
+  // Issue 13: the sender when From is missing, empty or doubled, as Zammad reads it.
+  it.each([
+    ['no From: the Reply-To', 'Reply-To: <r.petrova@clinic-north.example>\r\nSubject: x', 'r.petrova@clinic-north.example'],
+    ['"name" <>: the Reply-To', 'From: "Петрова" <>\r\nReply-To: <r.petrova@clinic-north.example>\r\nSubject: x', 'r.petrova@clinic-north.example'],
+    ['two From headers, the first unusable', 'From: [??????]\r\nReply-To: other@clinic-north.example\r\nFrom: =?utf-8?B?0J/QtdGC0YDQvtCy0LA=?= <r.petrova@clinic-north.example>\r\nSubject: x', 'r.petrova@clinic-north.example'],
+    ['a usable From wins over Reply-To', 'From: a.smirnova@clinic-north.example\r\nReply-To: <r.petrova@clinic-north.example>\r\nSubject: x', 'a.smirnova@clinic-north.example'],
+  ])('reads the sender: %s', async (_case, head, want) => {
+    const mail = await parseMail(Buffer.from(`${head}\r\nMessage-ID: <s@clinic-north.example>\r\n\r\nbody`));
+    expect(mail.from?.address).toBe(want);
+  });
+
   it('lists the parts of a delivery report', async () => {
     const mail = await parseMail(fixture('bounce-dsn.eml'));
     expect(mail.partTypes).toEqual(expect.arrayContaining(['multipart/report', 'message/delivery-status', 'text/rfc822-headers']));
