@@ -1,4 +1,5 @@
 /** What a CLI command writes to; tests pass collectors, the binary passes the process streams. */
+import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 
@@ -60,4 +61,13 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
     stream.once('error', () => resolve());
     stream.write('', () => resolve());
   });
+}
+
+/** A mail file named on the command line; an unreadable one is a usage error (exit 2), not a stack trace. */
+export async function readMailFile(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }

@@ -15,7 +15,7 @@
  * Exit 2: bad flags or unreadable file. Exit 1: the stack is not running, or the mail could not be
  * written (then it is kept in failed/ for `maildesk replay --failed`, as the stack does).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -29,7 +29,7 @@ import { jsonLogger } from '../log';
 import { parseMail } from '../mail/parse-mail';
 import { INBOUND_PREFIX, localReceiptHeaders, parseSesEvent, sesEventFor, type Verdicts } from '../adapters/ses-event';
 import { receiveMail, type Outcome, type SesVerdict } from '../use-cases/receive-mail';
-import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
+import { checkedFlags, parseFlags, UsageError, type CliIo, readMailFile } from './io';
 import { openStore } from './store-access';
 import { terminalJson, terminalJsonLine } from './terminal-text';
 
@@ -95,12 +95,7 @@ export async function runReceiveCommand(argv: string[], io: CliIo, env: NodeJS.P
   if (positionals.length !== 1) throw new UsageError(RECEIVE_USAGE);
   const flags = checkedFlags(receiveFlags, values);
   const file = positionals[0]!;
-  let raw: Buffer;
-  try {
-    raw = await readFile(file);
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  const raw = await readMailFile(file);
   const config = loadConfig(resolveConfigPath(flags.config, env));
   const parsed = await parseMail(raw);
   const verdicts: Verdicts = { ...DEFAULT_VERDICTS, ...flags.verdicts };

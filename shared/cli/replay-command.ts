@@ -27,7 +27,7 @@ import type { TicketEvent } from '../domain/events';
 import { deliverEvent } from '../use-cases/deliver-event';
 import { receiveMail } from '../use-cases/receive-mail';
 import type { MailStore } from '../use-cases/ports';
-import { parseFlags, UsageError, type CliIo } from './io';
+import { parseFlags, UsageError, type CliIo, readMailFile } from './io';
 import { cliMailSender, openStore } from './store-access';
 import { terminalJson, terminalJsonLine } from './terminal-text';
 
@@ -108,12 +108,7 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
       await replayKey(target, values.to ?? []);
       return 0;
     }
-    let raw: Buffer;
-    try {
-      raw = await readFile(target);
-    } catch (error) {
-      throw new UsageError(`cannot read ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
+    const raw = await readMailFile(target);
     const id = `file-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}`;
     const key = `${INBOUND_PREFIX}${id}`;
     if (trustFile) {
