@@ -123,6 +123,17 @@ describe('SES v2 stand-in (SendEmail, Content.Raw)', () => {
     expect(ses.accepted.length).toBe(before);
   });
 
+  it('shows the accepted mail to a browser at / and each raw at /mail/<MessageId>.eml', async () => {
+    const last = ses.accepted.at(-1)!;
+    const page = await (await fetch(`${ses.endpoint}/`)).text();
+    expect(page).toContain(`${ses.accepted.length} mail(s) sent`);
+    expect(page).toContain(`href="/mail/${last.messageId}.eml"`);
+    const raw = await fetch(`${ses.endpoint}/mail/${last.messageId}.eml`);
+    expect(raw.headers.get('content-type')).toBe('message/rfc822');
+    expect(Buffer.from(await raw.arrayBuffer()).equals(last.raw)).toBe(true);
+    expect((await fetch(`${ses.endpoint}/mail/nope.eml`)).status).toBe(404);
+  });
+
   it('answers AWS REST-JSON errors: status, x-amzn-ErrorType header, JSON message; an unsigned request is refused', async () => {
     const response = await fetch(`${ses.endpoint}/v2/email/outbound-emails`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(response.status).toBe(403);

@@ -6,6 +6,8 @@
  * is kept in memory and, when a folder is given, written there as `<time>-<n>-<MessageId>.eml`
  * (sortable by time of sending, like the local outbox).
  * Point a client at it with `endpoint`, or the SDK's own AWS_ENDPOINT_URL_SESV2 variable.
+ * A browser at the endpoint (GET /) sees the accepted mail, newest first, each raw at
+ * /mail/<MessageId>.eml: the local stack's mail viewer (loopback only, like the outbox folder).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -25,6 +27,24 @@ export interface AcceptedMail {
 export interface SesStandin extends RunningStandin {
   accepted: AcceptedMail[];
   refusals: Refusal[];
+}
+
+const html = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** GET /: the accepted mail as a list (recipients and id, no content); GET /mail/<id>.eml: one raw mail. */
+function view(path: string, accepted: readonly AcceptedMail[]): StandinAnswer {
+  const one = /^\/mail\/([A-Za-z0-9-]+)\.eml$/.exec(path);
+  if (one) {
+    const mail = accepted.find((m) => m.messageId === one[1]);
+    return mail ? { status: 200, headers: { 'content-type': 'message/rfc822' }, body: mail.raw } : { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such mail' };
+  }
+  if (path !== '/') return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
+  const rows = [...accepted]
+    .reverse()
+    .map((m) => `<li><a href="/mail/${m.messageId}.eml">${m.messageId}</a> to ${html(m.destinations.join(', '))}</li>`)
+    .join('\n');
+  const body = `<!doctype html><meta charset="utf-8"><title>maildesk: mail sent through local SES</title><h1>${accepted.length} mail(s) sent</h1><ul>\n${rows}\n</ul>`;
+  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body };
 }
 
 export interface SesStandinOptions extends ListenOptions {
@@ -62,6 +82,7 @@ export async function startSesStandin(options: SesStandinOptions): Promise<SesSt
   let sequence = 0;
 
   const route = async (request: StandinRequest): Promise<StandinAnswer> => {
+    if (request.method === 'GET') return view(request.path, accepted);
     if (request.method !== 'POST' || request.path !== SEND_PATH) {
       // Only SendEmail is stood in: anything else is a test's mistake, said plainly.
       return refuse('UnknownOperationException', 404, 'operation', SES_DOCS.sendEmail, `The stand-in serves SendEmail only (${request.method} ${request.path}).`);
