@@ -3,6 +3,7 @@
  * touches one file. Inbound mail is hostile input: this never throws, it returns what it
  * could read (empty strings, nulls, empty lists) instead.
  */
+import chardet from 'chardet';
 import { Tokenizer } from 'htmlparser2';
 import type { TokenizerCallbacks } from 'htmlparser2';
 import { simpleParser } from 'mailparser';
@@ -77,9 +78,11 @@ function headerEnd(raw: Buffer): number {
 }
 
 /**
- * Raw 8-bit headers (no RFC 2047) are read as UTF-8 by the parser. Old Russian clients send
- * them in the body's charset, so when the header block is not valid UTF-8 it is re-decoded
- * with the charset the Content-Type names (windows-1251 when it names none or an unknown one).
+ * Raw 8-bit headers (no RFC 2047) are read as UTF-8 by the parser. When the header block is
+ * not valid UTF-8 it is re-decoded: with the charset the top Content-Type names; else with the
+ * charset detected from the 8-bit header lines (chardet: GBK and Shift_JIS subjects were read
+ * as windows-1251 before); else, where detection is unsure, windows-1251, what old Russian
+ * clients send.
  */
 function utf8Headers(raw: Buffer): Buffer {
   const end = headerEnd(raw);
@@ -91,14 +94,62 @@ function utf8Headers(raw: Buffer): Buffer {
   } catch {
     // not UTF-8: fall through
   }
-  const declared = /^content-type:[^\r\n]*charset\s*=\s*"?([a-z0-9_.:-]+)/im.exec(head.toString('latin1'))?.[1];
-  let decoder: InstanceType<typeof TextDecoder>;
-  try {
-    decoder = new TextDecoder(declared && !/^(?:utf-?8|us-ascii)$/i.test(declared) ? declared : 'windows-1251');
-  } catch {
-    decoder = new TextDecoder('windows-1251');
-  }
+  const headText = head.toString('latin1');
+  const declared = /^content-type:[^\r\n]*charset\s*=\s*"?([a-z0-9_.:-]+)/im.exec(headText)?.[1];
+  const named = declared && !/^(?:utf-?8|us-ascii)$/i.test(declared) ? decoderFor(declared) : null;
+  const decoder = named ?? detectedDecoder(head, headText, raw) ?? new TextDecoder('windows-1251');
   return Buffer.concat([Buffer.from(decoder.decode(head), 'utf8'), raw.subarray(end)]);
+}
+
+function decoderFor(charset: string, fatal = false): InstanceType<typeof TextDecoder> | null {
+  try {
+    return new TextDecoder(charset, { fatal });
+  } catch {
+    return null;
+  }
+}
+
+/** A detection this sure is taken on its own; below it, only a candidate the body's charsets back. */
+const SURE_CONFIDENCE = 50;
+/** Language of the charsets parts declare: a hint that breaks chardet's ties on short subjects. */
+const CHARSET_LANGUAGE: readonly (readonly [RegExp, string])[] = [
+  [/^(?:iso-2022-jp|shift[_-]?jis|sjis|euc-jp|cp932|windows-31j)/i, 'ja'],
+  [/^(?:gb2312|gbk|gb18030|hz-gb|iso-gb2312|big5|cp936)/i, 'zh'],
+  [/^(?:euc-kr|ks_c_5601|cp949)/i, 'ko'],
+  [/^(?:windows-1251|cp1251|koi8|cp866|iso-8859-5)/i, 'ru'],
+];
+
+function detectedDecoder(head: Buffer, headText: string, raw: Buffer): InstanceType<typeof TextDecoder> | null {
+  // Only the lines that carry 8-bit bytes: ASCII header lines would dilute the statistics.
+  const eightBit = Buffer.from(headText.split(/\r?\n/).filter((l) => /[\x80-\xff]/.test(l)).join('\n'), 'latin1');
+  let candidates: { name: string; confidence: number; lang?: string }[];
+  try {
+    candidates = chardet.analyse(eightBit);
+  } catch {
+    return null;
+  }
+  const decodes = (name: string): InstanceType<typeof TextDecoder> | null => {
+    const strict = decoderFor(name, true);
+    try {
+      if (strict) strict.decode(head);
+      return strict ? decoderFor(name) : null;
+    } catch {
+      return null;
+    }
+  };
+  const top = candidates[0];
+  if (top && top.confidence >= SURE_CONFIDENCE && !/^(?:ascii|utf-8)$/i.test(top.name)) {
+    const decoder = decodes(top.name);
+    if (decoder) return decoder;
+  }
+  const partCharsets = [...raw.subarray(0, Math.min(raw.length, SCAN_LIMIT)).toString('latin1').matchAll(/charset\s*=\s*"?([a-z0-9_.:-]{2,40})/gi)].map((m) => m[1]!);
+  const languages = new Set(partCharsets.flatMap((c) => CHARSET_LANGUAGE.filter(([re]) => re.test(c)).map(([, lang]) => lang)));
+  for (const candidate of candidates) {
+    if (!candidate.lang || !languages.has(candidate.lang)) continue;
+    const decoder = decodes(candidate.name);
+    if (decoder) return decoder;
+  }
+  return null;
 }
 
 function emptyMail(): ParsedMail {

@@ -204,6 +204,20 @@ describe('parseMail', () => {
     expect(mail.from?.address).toBe(want);
   });
 
+  // Issue 13: undeclared raw 8-bit headers are detected (chardet); windows-1251 stays the guess when detection is unsure.
+  // The subjects' bytes in their charsets, as the clients sent them.
+  const hex = (h: string): Buffer => Buffer.from(h, 'hex');
+  it.each([
+    ['GBK, detected', hex('d7aab7a2a3bad5fbcce5cce1c9fdc6f3d2b5b7fecef1cbaec6bd'), 'multipart/mixed; boundary="b"', '转发：整体提升企业服务水平'],
+    ['Shift_JIS, short, told apart by the body part\'s Japanese charset', hex('8363815b838b'), 'multipart/alternative; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=iso-2022-jp\r\n\r\nx\r\n--b--', 'ツール'],
+    ['windows-1251, detected', hex('cde520efe5f7e0f2e0e5f2f1ff20ede0eff0e0e2ebe5ede8e5'), 'text/plain', 'Не печатается направление'],
+    ['koi8-r, detected', hex('eec520d0c5dec1d4c1c5d4d3d120cec1d0d2c1d7ccc5cec9c520cec120c1cec1ccc9dad9'), 'text/plain', 'Не печатается направление на анализы'],
+    ['a short Cyrillic word: windows-1251 as the fallback guess', hex('cff0e8e2e5f2'), 'text/plain', 'Привет'],
+  ])('reads an undeclared raw 8-bit subject: %s', async (_case, subject, contentType, want) => {
+    const raw = Buffer.concat([Buffer.from('From: a@clinic-north.example\r\nSubject: '), subject, Buffer.from(`\r\nContent-Type: ${contentType}\r\n\r\nbody`)]);
+    expect((await parseMail(raw)).subject).toBe(want);
+  });
+
   it('lists the parts of a delivery report', async () => {
     const mail = await parseMail(fixture('bounce-dsn.eml'));
     expect(mail.partTypes).toEqual(expect.arrayContaining(['multipart/report', 'message/delivery-status', 'text/rfc822-headers']));
