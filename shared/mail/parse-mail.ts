@@ -34,7 +34,7 @@ const SCAN_LIMIT = 8_000_000;
 export async function parseMail(raw: Buffer): Promise<ParsedMail> {
   const input = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw ?? ''));
   try {
-    const mime = await simpleParser(utf8Headers(input), PARSER_OPTIONS);
+    const mime = await simpleParser(utf8Headers(withSecondHeaderBlock(input)), PARSER_OPTIONS);
     return fromMime(mime, input);
   } catch {
     // More parts than the parser takes: read the first ones (the text comes first) rather
@@ -75,6 +75,42 @@ function cutBeforeBoundary(raw: Buffer, n: number): Buffer | null {
 function headerEnd(raw: Buffer): number {
   const ends = [raw.indexOf('\r\n\r\n'), raw.indexOf('\n\n')].filter((i) => i >= 0);
   return ends.length > 0 ? Math.min(...ends) : raw.length;
+}
+
+const HEADER_NAME = /^(?:message-id|from|to|cc|subject|date|mime-version|content-type|content-transfer-encoding|reply-to|sender)\s*:/i;
+/** How far into the body a second header block may start (lines), and how long it may be. */
+const SECOND_BLOCK_START_LINES = 3;
+const SECOND_BLOCK_SCAN = 65_536;
+
+/**
+ * Some relays end the header block too early: a blank line, maybe a stray line, then the real
+ * headers (Message-ID, From, Subject, Content-Type) and the real body. When the first block has
+ * no Content-Type and the body opens with a block of at least three header lines, among them
+ * Content-Type or MIME-Version, the two blocks are read as one. Zammad reads such a mail as text.
+ */
+function withSecondHeaderBlock(raw: Buffer): Buffer {
+  const end = headerEnd(raw);
+  if (end >= raw.length || /^content-type\s*:/im.test(raw.subarray(0, end).toString('latin1'))) return raw;
+  const bodyStart = raw[end] === 0x0d ? end + 4 : end + 2;
+  const lines = raw.subarray(bodyStart, bodyStart + SECOND_BLOCK_SCAN).toString('latin1').split('\n');
+  let offset = 0;
+  for (let k = 0; k < Math.min(lines.length, SECOND_BLOCK_START_LINES); k++) {
+    if (HEADER_NAME.test(lines[k]!)) {
+      let headerLines = 0;
+      let mimeHeader = false;
+      for (let j = k; j < lines.length; j++) {
+        const line = lines[j]!.replace(/\r$/, '');
+        if (line === '') return headerLines >= 3 && mimeHeader ? Buffer.concat([raw.subarray(0, end), Buffer.from('\r\n'), raw.subarray(bodyStart + offset)]) : raw;
+        if (/^[ \t]/.test(line)) continue;
+        if (!/^[!-9;-~]+\s*:/.test(line)) return raw;
+        headerLines++;
+        if (/^(?:content-type|mime-version)\s*:/i.test(line)) mimeHeader = true;
+      }
+      return raw;
+    }
+    offset += lines[k]!.length + 1;
+  }
+  return raw;
 }
 
 /**

@@ -218,6 +218,42 @@ describe('parseMail', () => {
     expect((await parseMail(raw)).subject).toBe(want);
   });
 
+  // Issue 13: a relay that ends the header block too early (a blank line, a stray line, then the real headers).
+  it('reads a second header block that follows a blank line', async () => {
+    const raw = [
+      'Return-Path: <a.smirnova@clinic-north.example>',
+      'Delivered-To: clinic-north@support.example',
+      'Date: Mon, 2 Nov 2026 16:05:00 +0300',
+      '',
+      'stray line',
+      'Message-ID: <second-block@clinic-north.example>',
+      'From: =?utf-8?B?0JDQvdC90LA=?= <a.smirnova@clinic-north.example>',
+      'To: clinic-north@support.example',
+      'Subject: =?utf-8?B?0J3QtSDQv9C10YfQsNGC0LDQtdGC0YHRjw==?=',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/alternative;',
+      '\tboundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('Направление не печатается.').toString('base64'),
+      '--b1--',
+      '',
+    ].join('\r\n');
+    const mail = await parseMail(Buffer.from(raw));
+    expect(mail.subject).toBe('Не печатается');
+    expect(mail.messageId).toBe('second-block@clinic-north.example');
+    expect(mail.from).toEqual({ address: 'a.smirnova@clinic-north.example', name: 'Анна' });
+    expect(mail.text.trim()).toBe('Направление не печатается.');
+  });
+
+  it('keeps a body that merely starts with a header-like line', async () => {
+    const raw = 'From: a@clinic-north.example\r\nSubject: x\r\n\r\nFrom: the reception desk\r\nThe printer is broken.\r\n';
+    expect((await parseMail(Buffer.from(raw))).text).toBe('From: the reception desk\nThe printer is broken.\n');
+  });
+
   it('lists the parts of a delivery report', async () => {
     const mail = await parseMail(fixture('bounce-dsn.eml'));
     expect(mail.partTypes).toEqual(expect.arrayContaining(['multipart/report', 'message/delivery-status', 'text/rfc822-headers']));
