@@ -20,10 +20,10 @@ import * as customer from '../mail/outbound/customer';
 import * as engineers from '../mail/outbound/engineers';
 import type { Letter, LetterOf } from '../mail/outbound/parts';
 import { unauthenticatedNotice } from '../mail/outbound/unauthenticated';
-import type { BusEvent, EventBus, MailSender, OutgoingMail, TicketStore } from './ports';
+import type { BusEvent, EventBus, MailSender, OutgoingMail, RateCounters, SendOnceClaims, TicketReader } from './ports';
 
 export interface DeliverDeps {
-  tickets: TicketStore;
+  tickets: Pick<TicketReader, 'getTicket'> & SendOnceClaims & RateCounters;
   sender: MailSender;
   bus: EventBus;
   config: MaildeskConfig;

@@ -266,6 +266,7 @@ async function runScenario(scenario: Scenario, faults: Array<{ index: number; ki
     problems.push(...(await env.integrityProblems()));
     // every send passed the strict SES v2 stand-in: a refused mail is a lost mail on AWS
     problems.push(...env.sesRejections.map((r) => `SES refused a send: ${r.name} (${r.rule}): ${r.message}`));
+    problems.push(...env.busRejections.map((r) => `EventBridge refused: ${r.name}: ${r.message}`));
     const print = await fingerprint(env);
     // a timeout after SES accepted a mail is the one fault that may send that mail twice (SES has no idempotency key)
     const sesTimeouts = injected.filter((f) => f.service === 'SESv2' && f.kind === 'timeout').length;

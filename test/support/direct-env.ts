@@ -14,6 +14,8 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type GetObject
 import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { EventBridgeRejection } from '../../shared/adapters/standins/eventbridge-rules';
+import { strictEventBridge } from './strict-eventbridge';
 import { inject } from 'vitest';
 import { localDynamoClient } from '../../shared/adapters/clients';
 import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store';
@@ -68,6 +70,8 @@ export interface DirectEnv {
   sent: SentMail[];
   /** SendEmail requests the strict SES stand-in refused (AWS would have refused them too) */
   sesRejections: SesRejection[];
+  /** PutEvents (or entries) EventBridge would have refused */
+  busRejections: EventBridgeRejection[];
   bus: PutEventsRequestEntry[];
   log: ReturnType<typeof memoryLogger>;
   clock: { now: Date };
@@ -149,13 +153,19 @@ export async function startDirectEnv(options: { config?: MaildeskConfig; now?: D
 
   const bus: PutEventsRequestEntry[] = [];
   const eventBridge = new EventBridgeClient({ region: 'eu-west-1', credentials });
+  // Strict, like SES: a PutEvents that EventBridge would refuse fails here too (eventbridge-rules.ts).
+  const strictBus = strictEventBridge({ busNames: ['maildesk-test'], requiredBus: 'maildesk-test' });
   mockClient(eventBridge)
     .on(PutEventsCommand)
     .callsFake(
-      faults.respond('EventBridge', 'PutEvents', (input: PutEventsCommandInput) => {
-        bus.push(...(input.Entries ?? []));
-        return { FailedEntryCount: 0, Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `eb-${bus.length}-${i}` })) };
-      }),
+      faults.respond(
+        'EventBridge',
+        'PutEvents',
+        strictBus.respond((input: PutEventsCommandInput) => {
+          bus.push(...(input.Entries ?? []));
+          return { FailedEntryCount: 0, Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `eb-${bus.length}-${i}` })) };
+        }),
+      ),
     );
 
   const store = new DynamoTicketStore(client, table);
@@ -200,6 +210,7 @@ export async function startDirectEnv(options: { config?: MaildeskConfig; now?: D
     bucket,
     sent,
     sesRejections: strict.rejections,
+    busRejections: strictBus.rejections,
     bus,
     log,
     clock,
