@@ -66,8 +66,8 @@ const BARE_WORKS = /^(?:вс[её]\s+)?(?:работает|заработало|
 
 const GREETING = /^(?:добрый (?:день|вечер)|доброе утро|здравствуйте|привет|коллеги|уважаем\S*|hello|hi|dear)(?=$|[\s,.!])/;
 
-/** "кроме X", "except X": an exception to an acceptance. "Кроме того" is "besides", not an exception. */
-const EXCEPTION = /(?<![а-я])(?:кроме(?!\s+того)|за исключением|помимо)(?![а-я])|\b(?:except|apart from|other than|besides)\b/;
+/** "кроме X", "except X": an exception to an acceptance. "Кроме того", "помимо", "besides" add, they do not except. */
+const EXCEPTION = /(?<![а-я])(?:кроме(?!\s+того)|за исключением)(?![а-я])|\b(?:except|apart from|other than)\b/;
 /** A concession after an acceptance: "работает, но медленно" is not a clean acceptance. */
 const BUT = /(?<![а-я])(?:но|однако|хотя)(?![а-я])|\b(?:but|however|although)\b/;
 /** Not checked yet: the mail is a comment, whatever errors it mentions. */

@@ -111,6 +111,10 @@ describe('readVerdict: phrasings', () => {
     ['Everything works except printing', 'rejected'],
     ['All good apart from the report', 'rejected'],
     ['Works fine except for the print button', 'rejected'],
+    // "besides" and "кроме того" add, they do not except
+    ['Всё работает. Помимо этого, спасибо за быструю помощь', 'accepted'],
+    ['Всё работает, кроме того, стало быстрее', 'accepted'],
+    ['Everything works now. Besides, thanks for the quick help', 'accepted'],
     // the problem persists
     ['Проблема сохраняется', 'rejected'],
     ['Проблема всё ещё есть', 'rejected'],
