@@ -286,7 +286,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (seen === 0) {
         const waiters = idleWaiters;
         idleWaiters = [];
-        waiters.forEach((w) => w());
+        for (const wake of waiters) wake();
       }
       await new Promise((r) => setTimeout(r, options.streamPollMs ?? 200));
     }

@@ -18,8 +18,8 @@
  * Read-only: it calls only Describe/Get/List APIs, and prints no secret and no mail.
  */
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeActiveReceiptRuleSetCommand, ListReceiptRuleSetsCommand, SESClient, type ReceiptRuleSetMetadata } from '@aws-sdk/client-ses';
-import { GetAccountCommand, GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { DescribeActiveReceiptRuleSetCommand, ListReceiptRuleSetsCommand, SESClient, type DescribeActiveReceiptRuleSetCommandOutput, type ReceiptRuleSetMetadata } from '@aws-sdk/client-ses';
+import { GetAccountCommand, GetEmailIdentityCommand, SESv2Client, type GetAccountCommandOutput, type GetEmailIdentityCommandOutput } from '@aws-sdk/client-sesv2';
 import { ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -281,7 +281,7 @@ async function awsFindings(clients: DoctorClients, config: MaildeskConfig, deplo
 /** In the SES sandbox mail goes only to verified addresses: every customer's acknowledgement would be refused. */
 async function accountFinding(sesv2: SESv2Client, region: string): Promise<Finding> {
   const check = 'ses account';
-  let account;
+  let account: GetAccountCommandOutput;
   try {
     account = await sesv2.send(new GetAccountCommand({}));
   } catch (error) {
@@ -297,7 +297,7 @@ async function accountFinding(sesv2: SESv2Client, region: string): Promise<Findi
 async function identityFinding(sesv2: SESv2Client, deployment: Deployment): Promise<Finding> {
   const domain = deployment.domain;
   const check = `identity ${domain}`;
-  let identity;
+  let identity: GetEmailIdentityCommandOutput;
   try {
     identity = await sesv2.send(new GetEmailIdentityCommand({ EmailIdentity: domain }));
   } catch (error) {
@@ -346,7 +346,7 @@ async function replacedRuleSet(cloudFormation: CloudFormationClient, stackName: 
 
 async function ruleSetFindings(ses: SESClient, config: MaildeskConfig, ours: string, replaced: string | undefined): Promise<Finding[]> {
   const check = 'receipt rule set';
-  let active;
+  let active: DescribeActiveReceiptRuleSetCommandOutput;
   const others: string[] = [];
   try {
     active = await ses.send(new DescribeActiveReceiptRuleSetCommand({}));

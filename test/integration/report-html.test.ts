@@ -19,7 +19,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`report-html: SKIPPED, ${CHROMIUM} not found (install Debian's chromium: apt-get install -y chromium)`);
 
-export const SCREENSHOT = '/tmp/maildesk-sla-report.png';
+const SCREENSHOT = '/tmp/maildesk-sla-report.png';
 const htmlFile = join(tmpdir(), `maildesk-sla-report-${process.pid}.html`);
 
 let close: () => void = () => {};

@@ -133,7 +133,9 @@ describe('decide: (ticket, mail, sender, now) -> events', () => {
     expect(decision.kind).toBe(row.kind);
     const outbox = decision.events.filter(isOutboxEvent);
     expect(outbox.map((e) => e.type)).toEqual(row.events.map(([type]) => type));
-    row.events.forEach(([, fields], i) => expect(outbox[i]).toMatchObject({ at: NOW.toISOString(), id: expect.stringMatching(/^in-1:/) as unknown as string, ...fields }));
+    row.events.forEach(([, fields], i) => {
+      expect(outbox[i]).toMatchObject({ at: NOW.toISOString(), id: expect.stringMatching(/^in-1:/) as unknown as string, ...fields });
+    });
     const receipt = decision.events.find((e): e is MailReceived => e.type === 'mail.received');
     if (row.receipt === null) expect(receipt).toBeUndefined();
     else if (row.receipt) {
