@@ -383,7 +383,7 @@ export async function generateCorpus(options: CorpusOptions): Promise<Corpus> {
   const commandTexts = ['#status in_progress\nВзяли в работу, сообщим о результате.', '#priority minor\n#status in_progress\nСмотрим.', '#assign petrov\n#status in_progress', '#status info_requested\nПришлите, пожалуйста, номер карты пациента.'];
   for (let i = 0; i < nCommands; i++) {
     const { draft, mail: original, date } = drafts[i]!;
-    const engineer = i % 2 === 0 ? { name: 'Engineer One', address: 'engineer1@support.example' } : { name: 'Engineer Two', address: 'engineer2@support.example' };
+    const engineer = i % 2 === 0 ? { name: 'Engineer One', address: 'engineer1@team.example' } : { name: 'Engineer Two', address: 'engineer2@team.example' };
     const id = `c${String(i + 1).padStart(5, '0')}`;
     const messageId = `${id}.${options.seed}@support.example`;
     const text = `${commandTexts[i % commandTexts.length]}${quoteHistory(rand, draft, date, 1).text}`;

@@ -87,7 +87,7 @@ function readArgs(name: CommandName, rawArg: string, prefix: string): ArgResult 
       const address = addressIn(arg);
       if (address) return { ok: true, args: [address] };
       if (LOGIN.test(arg)) return { ok: true, args: [arg.toLowerCase()] };
-      return { ok: false, reason: `#assign needs one engineer login or address, e.g. #assign petrov or #assign engineer2@support.example` };
+      return { ok: false, reason: `#assign needs one engineer login or address, e.g. #assign petrov or #assign engineer2@team.example` };
     }
     case 'defer': {
       // "#defer 5", "#отложить 5 рабочих дней", "#defer 5 wd"

@@ -92,7 +92,7 @@ describe('fixtures through the local stack', () => {
       const stored = await h.stack.receiveDeps.mail.get(attachment.key);
       expect(stored.length).toBe(attachment.size);
     }
-    const forward = mails.find((m) => m.to.some((a) => a.address === 'engineer1@support.example'))!;
+    const forward = mails.find((m) => m.to.some((a) => a.address === 'engineer1@team.example'))!;
     expect(forward.text).toContain(ticket.attachments[0]!.key);
   });
 });

@@ -65,7 +65,7 @@ describe('new ticket by mail', () => {
     expect(ack.text).toContain('Наименование кнопки перехода');
 
     const forward = mails.find((m) => m !== ack)!;
-    expect(forward.to.map((a) => a.address).sort()).toEqual(['engineer1@support.example', 'engineer2@support.example']);
+    expect(forward.to.map((a) => a.address).sort()).toEqual(['engineer1@team.example', 'engineer2@team.example']);
     expect(forward.subject).toBe('[MG-1] Новая заявка: Не открывается карта пациента');
     expect(forward.replyTo.map((a) => a.address)).toEqual(['clinic-north@support.example']);
     expect(forward.text).toContain('Не открывается карта пациента после перехода из расписания.');

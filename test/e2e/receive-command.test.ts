@@ -20,8 +20,8 @@ import { startHarness, type Harness } from '../support/harness';
 import { buildMail, messageId, type MailSpec } from '../support/mail-builder';
 
 const DESK = 'clinic-north@support.example';
-const ENGINEER = 'engineer1@support.example';
-const ENGINEERS = ['engineer1@support.example', 'engineer2@support.example'];
+const ENGINEER = 'engineer1@team.example';
+const ENGINEERS = ['engineer1@team.example', 'engineer2@team.example'];
 const PASS_ALL = ['--verdicts', 'spf=PASS,dkim=PASS,dmarc=PASS'];
 const FAIL_ALL = ['--verdicts', 'spf=FAIL,dkim=FAIL,dmarc=FAIL'];
 
@@ -192,7 +192,7 @@ describe('item 1: engineer commands need proof of the From domain', () => {
 
   it('no DMARC record (GRAY) but a DKIM pass signed by the From domain itself: the commands apply', async () => {
     const { result } = await receiveCli(await mailFile({ from: ENGINEER, to: DESK, subject: `Re: [${key}] x`, text: '#assign petrov', messageId: messageId('aligned') }), ['--verdicts', 'dkim=PASS,spf=FAIL,dmarc=GRAY']);
-    expect(result).toMatchObject({ kind: 'updated', ticketKey: key, dkimDomains: ['support.example'] });
+    expect(result).toMatchObject({ kind: 'updated', ticketKey: key, dkimDomains: ['team.example'] });
     expect((await ticket(key)).assignee).toBe('petrov');
     await h.newMail();
   });

@@ -18,8 +18,8 @@ type Mail = ParsedMail & { file: string };
 
 const NORTH = 'clinic-north@support.example';
 const SOUTH = 'clinic-south@support.example';
-const IVANOV = 'engineer1@support.example';
-const PETROV = 'engineer2@support.example';
+const IVANOV = 'engineer1@team.example';
+const PETROV = 'engineer2@team.example';
 
 const clock = moscowClock('2026-11-16T10:00:00');
 const setClock = clock.set;

@@ -14,8 +14,8 @@ type Mail = ParsedMail & { file: string };
 const DESK = 'clinic-north@support.example';
 const ANNA = 'anna@clinic-north.example';
 const HEAD = 'head@clinic-north.example';
-const IVANOV = 'engineer1@support.example';
-const PETROV = 'engineer2@support.example';
+const IVANOV = 'engineer1@team.example';
+const PETROV = 'engineer2@team.example';
 const ROOT = 'life-1@clinic-north.example';
 
 const clock = moscowClock('2026-11-09T10:00:00');

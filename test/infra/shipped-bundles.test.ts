@@ -286,7 +286,7 @@ describe('the bundles cdk synth ships, run against DynamoDB Local and the strict
     expect(created).toHaveLength(3);
     expect(created.filter((e) => e.detail.priority === 'blocking')).toHaveLength(1);
     const to = ses.accepted.flatMap((m) => m.destinations);
-    expect(to).toEqual(expect.arrayContaining(['a.smirnova@clinic-north.example', 'duty@clinic-north.example', 'engineer1@support.example']));
+    expect(to).toEqual(expect.arrayContaining(['a.smirnova@clinic-north.example', 'duty@clinic-north.example', 'engineer1@team.example']));
     expect(readdirSync(join(work, 'ses-outbox'))).toHaveLength(ses.accepted.length);
     expect(allRefusals()).toEqual([]);
   });

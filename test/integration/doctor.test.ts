@@ -170,10 +170,11 @@ describe('maildesk doctor, local (no --aws)', () => {
     expect(get('engineer addresses')).toMatchObject({ status: 'fail', detail: expect.stringContaining('ivanov <engineer1@support.example>') });
   });
 
-  it('the shipped example config: its alarm address is outside the desk domain, so its subscription can be confirmed', async () => {
+  it('the shipped example config: its alarm address and engineers are outside the desk domain (reachable, confirmable)', async () => {
     const example = JSON.parse(readFileSync(join(ROOT, 'maildesk.config.example.json'), 'utf8')) as Json;
     const { get } = await findings([], example);
     expect(get('alarm address')).toMatchObject({ status: 'ok' });
+    expect(get('engineer addresses')).toMatchObject({ status: 'ok' });
   });
 
   it.each([

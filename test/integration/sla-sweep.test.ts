@@ -20,8 +20,8 @@ type Mail = ParsedMail & { file: string };
 const DESK = 'clinic-north@support.example';
 const ANNA = 'anna@clinic-north.example';
 const BORIS = 'boris@clinic-north.example';
-const IVANOV = 'engineer1@support.example';
-const PETROV = 'engineer2@support.example';
+const IVANOV = 'engineer1@team.example';
+const PETROV = 'engineer2@team.example';
 
 /** Moscow wall time -> a Date. */
 const msk = (moscow: string) => new Date(`${moscow}+03:00`);

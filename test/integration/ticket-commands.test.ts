@@ -105,7 +105,7 @@ describe('ticket show', () => {
       'MG-1  Не открывается карта',
       'tenant        clinic-north (Северная клиника)',
       'requester     anna@clinic-north.example',
-      'participants  anna@clinic-north.example (requester), engineer1@support.example (engineer)',
+      'participants  anna@clinic-north.example (requester), engineer1@team.example (engineer)',
       'department    -',
       'priority      error (Ошибка работы)',
       'status        closed (Закрыто)',
@@ -121,13 +121,13 @@ describe('ticket show', () => {
       'history (Europe/Moscow)',
       '  2026-11-02 11:00  ticket.created  anna@clinic-north.example',
       '      Текст обращения MG-1: номер карты 123456',
-      '  2026-11-02 13:30  ticket.status_changed open -> in_progress  engineer1@support.example',
+      '  2026-11-02 13:30  ticket.status_changed open -> in_progress  engineer1@team.example',
       '      Смотрим.',
-      '  2026-11-03 11:00  ticket.status_changed in_progress -> info_requested  engineer1@support.example',
+      '  2026-11-03 11:00  ticket.status_changed in_progress -> info_requested  engineer1@team.example',
       '      Пришлите номер карты.',
       '  2026-11-05 12:00  ticket.status_changed info_requested -> in_progress  anna@clinic-north.example',
       '      Номер карты 777.',
-      '  2026-11-06 15:00  ticket.status_changed in_progress -> closed  engineer1@support.example',
+      '  2026-11-06 15:00  ticket.status_changed in_progress -> closed  engineer1@team.example',
     ]);
   });
 
@@ -144,14 +144,14 @@ describe('ticket show', () => {
     expect(t.timeLeft).toEqual({ deadline: null, hoursLeft: null, clock: null, overdue: false, paused: false });
     expect(t.participants).toEqual([
       { address: 'boris@clinic-south.example', role: 'requester' },
-      { address: 'engineer1@support.example', role: 'engineer' },
+      { address: 'engineer1@team.example', role: 'engineer' },
     ]);
     expect(t.history.map((h) => [h.at, h.type, h.actor, h.from, h.to])).toEqual([
       ['2026-11-11T12:00:00.000Z', 'ticket.created', 'boris@clinic-south.example', null, null],
-      ['2026-11-11T12:30:00.000Z', 'ticket.status_changed', 'engineer1@support.example', 'open', 'in_progress'],
-      ['2026-11-12T07:00:00.000Z', 'ticket.status_changed', 'engineer1@support.example', 'in_progress', 'awaiting_test'],
+      ['2026-11-11T12:30:00.000Z', 'ticket.status_changed', 'engineer1@team.example', 'open', 'in_progress'],
+      ['2026-11-12T07:00:00.000Z', 'ticket.status_changed', 'engineer1@team.example', 'in_progress', 'awaiting_test'],
       ['2026-11-12T13:00:00.000Z', 'ticket.status_changed', 'boris@clinic-south.example', 'awaiting_test', 'verified'],
-      ['2026-11-13T08:00:00.000Z', 'ticket.status_changed', 'engineer1@support.example', 'verified', 'closed'],
+      ['2026-11-13T08:00:00.000Z', 'ticket.status_changed', 'engineer1@team.example', 'verified', 'closed'],
     ]);
     expect(t.history[3]!.text).toBe('Проверено, ошибок нет');
   });

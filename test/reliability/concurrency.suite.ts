@@ -106,7 +106,7 @@ export function concurrencySuite(scale: ConcurrencyScale) {
   };
   const reply = async (from: string, key: string, root: string, text: string) =>
     storeInbound(h, await buildMail({ from, to: NORTH, subject: `Re: [${key}] Гонка`, text, messageId: messageId('c'), inReplyTo: root, references: root }));
-  const engineer = async (key: string, root: string, text: string, from = 'engineer1@support.example') =>
+  const engineer = async (key: string, root: string, text: string, from = 'engineer1@team.example') =>
     storeInbound(h, await buildMail({ from, to: NORTH, subject: `Re: [${key}] Гонка`, text, messageId: messageId('e'), inReplyTo: root }));
 
   /** Replays the commits in version order: each status move starts where the previous write left the ticket, by the table. */
@@ -171,7 +171,7 @@ export function concurrencySuite(scale: ConcurrencyScale) {
           '#status in_progress',
           '#internal\nСмотрим логи.',
         ];
-        const engineerMails = await Promise.all(commands.map((c, i) => engineer(key, root, c, i % 2 ? 'engineer2@support.example' : 'engineer1@support.example')));
+        const engineerMails = await Promise.all(commands.map((c, i) => engineer(key, root, c, i % 2 ? 'engineer2@team.example' : 'engineer1@team.example')));
         const customerMails = await Promise.all(
           Array.from({ length: scale.raceReplies }, (_, i) => reply(from, key, root, i % 5 === 4 ? 'Проверено, ошибок нет' : i % 5 === 3 ? 'Найдена ошибка: снова не сохраняется' : `Ответ ${i}`)),
         );

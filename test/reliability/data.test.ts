@@ -50,12 +50,12 @@ beforeAll(async () => {
   key = (created as { ticketKey: string }).ticketKey;
   const reply = (from: string, text: string) => buildMail({ from, to: NORTH, subject: `Re: [${key}] Ошибка`, text, messageId: messageId('r'), inReplyTo: root, attachments: [{ filename: `${marks.file}-2.txt`, content: 'x' }] });
   await receive(await reply('patient-data@clinic-north.example', marks.reply));
-  await receive(await reply('engineer1@support.example', `#status info_requested\n${marks.answer}`));
-  await receive(await reply('engineer2@support.example', `#internal\n${marks.note}`));
-  await receive(await reply('engineer1@support.example', `#status nonsense\n${marks.rejected}`));
-  await receive(await reply('engineer1@support.example', `#status closed\n${marks.forged}`), { spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL' });
+  await receive(await reply('engineer1@team.example', `#status info_requested\n${marks.answer}`));
+  await receive(await reply('engineer2@team.example', `#internal\n${marks.note}`));
+  await receive(await reply('engineer1@team.example', `#status nonsense\n${marks.rejected}`));
+  await receive(await reply('engineer1@team.example', `#status closed\n${marks.forged}`), { spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL' });
   await receive(await buildMail({ from: 'outsider@gmail.example', to: 'clinic-south@support.example', subject: marks.refused, text: marks.refused }));
-  await receive(await reply('engineer1@support.example', '#status closed\nГотово'));
+  await receive(await reply('engineer1@team.example', '#status closed\nГотово'));
   await receive(await reply('patient-data@clinic-north.example', marks.late));
   await sweepDeadlines(new Date(Date.now() + 60 * 86400_000), h.stack.sweepDeps);
   await h.newMail();

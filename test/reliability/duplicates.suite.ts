@@ -144,7 +144,7 @@ export function duplicateSuite(scale: DuplicateScale) {
       const times = Math.max(...scale.times);
       const { key, from, root } = await openTicket();
       await h.newMail();
-      const raw = await buildMail({ from: 'engineer1@support.example', to: NORTH, subject: `Re: [${key}] Дубль`, text: '#status in_progress\nВзяли в работу.', messageId: messageId('eng'), inReplyTo: root });
+      const raw = await buildMail({ from: 'engineer1@team.example', to: NORTH, subject: `Re: [${key}] Дубль`, text: '#status in_progress\nВзяли в работу.', messageId: messageId('eng'), inReplyTo: root });
       const inbound = await storeInbound(h, raw);
       const again = await Promise.all(Array.from({ length: times - 1 }, () => storeInbound(h, raw)));
       const outcomes = await deliver([...Array.from({ length: times }, () => inbound), ...again], 'concurrent');

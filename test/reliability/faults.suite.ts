@@ -69,7 +69,7 @@ async function openTicket(env: DirectEnv): Promise<string> {
   return outcome.ticketKey;
 }
 
-const engineerMail = (key: string, text: string, id: string) => buildMail({ from: 'engineer1@support.example', to: NORTH, subject: `Re: [${key}] Не открывается карта`, text, messageId: `<${id}@support.example>`, inReplyTo: ROOT_ID });
+const engineerMail = (key: string, text: string, id: string) => buildMail({ from: 'engineer1@team.example', to: NORTH, subject: `Re: [${key}] Не открывается карта`, text, messageId: `<${id}@support.example>`, inReplyTo: ROOT_ID });
 const customerReply = (key: string, text: string, id: string, attachment = false) =>
   buildMail({
     from: 'anna@clinic-north.example',

@@ -51,7 +51,7 @@ describe('two feature tickets of one clinic taken into work at once', () => {
     try {
       const starts = await Promise.all(
         keysOf.map(async (key, i) => {
-          const raw = await buildMail({ from: 'engineer2@support.example', to: SOUTH, subject: `Re: [${key}] Новая форма`, text: '#status in_progress\nБерём в работу.', messageId: `<start-${i}@support.example>`, inReplyTo: `<feature-${i + 1}@clinic-south.example>` });
+          const raw = await buildMail({ from: 'engineer2@team.example', to: SOUTH, subject: `Re: [${key}] Новая форма`, text: '#status in_progress\nБерём в работу.', messageId: `<start-${i}@support.example>`, inReplyTo: `<feature-${i + 1}@clinic-south.example>` });
           return (await env.receive(env.putMail(raw, { id: `inb-start-${i}` }), 0)).outcome;
         }),
       );

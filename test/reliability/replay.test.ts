@@ -162,9 +162,9 @@ describe('maildesk replay --failed: undelivered outbox events', () => {
 
 describe('replay keeps SES\'s verdicts', () => {
   const forgedCommand = async (key: string) =>
-    buildMail({ from: 'engineer1@support.example', to: NORTH, subject: `Re: [${key}] x`, text: '#status closed\n#priority blocking\nЗакрыто', messageId: messageId('forged'), inReplyTo: '<verdict-root@clinic-north.example>', headers: { 'Authentication-Results': 'amazonses.com; spf=pass; dkim=pass; dmarc=pass' } });
+    buildMail({ from: 'engineer1@team.example', to: NORTH, subject: `Re: [${key}] x`, text: '#status closed\n#priority blocking\nЗакрыто', messageId: messageId('forged'), inReplyTo: '<verdict-root@clinic-north.example>', headers: { 'Authentication-Results': 'amazonses.com; spf=pass; dkim=pass; dmarc=pass' } });
   const sesBlock = (result: string) =>
-    `Return-Path: <engineer1@support.example>\r\nReceived: from mx.evil.example by inbound-smtp.eu-west-1.amazonaws.com with SMTP id abc\r\nX-SES-Spam-Verdict: PASS\r\nX-SES-Virus-Verdict: PASS\r\nReceived-SPF: ${result}\r\nAuthentication-Results: amazonses.com;\r\n spf=${result} (spfCheck: domain of support.example does not designate 203.0.113.9) smtp.mailfrom=engineer1@support.example;\r\n dkim=${result} header.i=@support.example;\r\n dmarc=${result} header.from=support.example;\r\nX-SES-RECEIPT: AEFBQUFBQUFBQUFF\r\nX-SES-DKIM-SIGNATURE: a=rsa-sha256; q=dns/txt\r\n`;
+    `Return-Path: <engineer1@team.example>\r\nReceived: from mx.evil.example by inbound-smtp.eu-west-1.amazonaws.com with SMTP id abc\r\nX-SES-Spam-Verdict: PASS\r\nX-SES-Virus-Verdict: PASS\r\nReceived-SPF: ${result}\r\nAuthentication-Results: amazonses.com;\r\n spf=${result} (spfCheck: domain of team.example does not designate 203.0.113.9) smtp.mailfrom=engineer1@team.example;\r\n dkim=${result} header.i=@team.example;\r\n dmarc=${result} header.from=team.example;\r\nX-SES-RECEIPT: AEFBQUFBQUFBQUFF\r\nX-SES-DKIM-SIGNATURE: a=rsa-sha256; q=dns/txt\r\n`;
 
   let key: string;
   beforeAll(async () => {
@@ -213,7 +213,7 @@ describe('replay keeps SES\'s verdicts', () => {
     await h.send({ from: 'trusted@clinic-north.example', to: NORTH, subject: 'Доверенный файл', text: 'текст', messageId: '<trusted-root@clinic-north.example>' });
     const trustedKey = keyOf(h.stack.outcomes.at(-1)!);
     await h.newMail();
-    const command = await buildMail({ from: 'engineer1@support.example', to: NORTH, subject: `Re: [${trustedKey}] x`, text: '#status in_progress\n#priority blocking\nБерём', messageId: messageId('trusted'), inReplyTo: '<trusted-root@clinic-north.example>' });
+    const command = await buildMail({ from: 'engineer1@team.example', to: NORTH, subject: `Re: [${trustedKey}] x`, text: '#status in_progress\n#priority blocking\nБерём', messageId: messageId('trusted'), inReplyTo: '<trusted-root@clinic-north.example>' });
     const file = join(files, 'trusted.eml');
     await writeFile(file, Buffer.concat([Buffer.from(sesBlock('pass')), command]));
     const { lines } = await replay(file, '--trust-file-verdicts');

@@ -48,7 +48,7 @@ describe('engineer commands from mail failing DKIM/SPF/DMARC', () => {
       const { key, root } = await openTicket(`victim-${figures.forged}@clinic-north.example`, NORTH, `Подделка ${name}`);
       const before = (await h.stack.store.getTicket(key))!;
       const mail = await buildMail({
-        from: '"Engineer One" <engineer1@support.example>',
+        from: '"Engineer One" <engineer1@team.example>',
         to: NORTH,
         subject: `Re: [${key}] Подделка`,
         text: '#status closed\n#priority blocking\n#assign petrov\n#requester attacker@evil.example\n#defer 5\nЗакрыто.',
@@ -73,7 +73,7 @@ describe('engineer commands from mail failing DKIM/SPF/DMARC', () => {
 
   it('the same mail with passing verdicts does act (the control)', async () => {
     const { key, root } = await openTicket('control@clinic-north.example', NORTH, 'Контроль');
-    const outcome = await receive(await buildMail({ from: 'engineer1@support.example', to: NORTH, subject: `Re: [${key}] Контроль`, text: '#status in_progress\n#assign petrov', messageId: messageId('ok'), inReplyTo: root }), { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' });
+    const outcome = await receive(await buildMail({ from: 'engineer1@team.example', to: NORTH, subject: `Re: [${key}] Контроль`, text: '#status in_progress\n#assign petrov', messageId: messageId('ok'), inReplyTo: root }), { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' });
     expect(outcome.kind).toBe('updated');
     expect(stateOf((await h.stack.store.getTicket(key))!)).toMatchObject({ status: 'in_progress', assignee: 'petrov' });
   });
@@ -139,7 +139,7 @@ describe('another tenant\'s ticket', () => {
 });
 
 // Issue 12: only what a mail proves may act.
-const ENGINEER = 'engineer1@support.example';
+const ENGINEER = 'engineer1@team.example';
 const engineerSays = async (key: string, root: string, text: string) => {
   const outcome = await receive(await buildMail({ from: ENGINEER, to: NORTH, subject: `Re: [${key}] x`, text, messageId: messageId('eng'), inReplyTo: root }), { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' });
   expect(outcome.kind).toBe('updated');
@@ -152,8 +152,8 @@ describe('engineer commands need proof that the From domain itself authenticated
   const cases: Array<{ name: string; verdicts: Verdicts; dkimDomains?: string[]; applies: boolean }> = [
     { name: 'SPF PASS alone, DKIM NONE, DMARC GRAY (the issue)', verdicts: { spf: 'PASS', dkim: 'NONE', dmarc: 'GRAY' }, applies: false },
     { name: "DKIM PASS of the attacker's domain, SPF FAIL, DMARC GRAY (the issue)", verdicts: { spf: 'FAIL', dkim: 'PASS', dmarc: 'GRAY' }, dkimDomains: ['evil.example'], applies: false },
-    { name: 'DKIM PASS of a look-alike domain, SPF PASS, DMARC NONE', verdicts: { spf: 'PASS', dkim: 'PASS', dmarc: 'NONE' }, dkimDomains: ['support.example.evil.example', 'port.example'], applies: false },
-    { name: 'DKIM PASS aligned with From, DMARC GRAY (control)', verdicts: { spf: 'NONE', dkim: 'PASS', dmarc: 'GRAY' }, dkimDomains: ['support.example'], applies: true },
+    { name: 'DKIM PASS of a look-alike domain, SPF PASS, DMARC NONE', verdicts: { spf: 'PASS', dkim: 'PASS', dmarc: 'NONE' }, dkimDomains: ['team.example.evil.example', 'eam.example'], applies: false },
+    { name: 'DKIM PASS aligned with From, DMARC GRAY (control)', verdicts: { spf: 'NONE', dkim: 'PASS', dmarc: 'GRAY' }, dkimDomains: ['team.example'], applies: true },
     { name: 'DMARC PASS (control)', verdicts: { spf: 'PASS', dkim: 'NONE', dmarc: 'PASS' }, applies: true },
   ];
   for (const c of cases) {
@@ -161,7 +161,7 @@ describe('engineer commands need proof that the From domain itself authenticated
       const { key, root } = await openTicket(`proof-${figures.forged}@clinic-north.example`, NORTH, `Доказательство ${c.name}`);
       const before = (await h.stack.store.getTicket(key))!;
       // the From in capitals: the notice goes to the address in the config, not to what the mail says
-      const outcome = await receiveWith(await buildMail({ from: `"Engineer One" <ENGINEER1@Support.Example>`, to: NORTH, subject: `Re: [${key}] x`, text: commands, messageId: messageId('cmd'), inReplyTo: root }), c.verdicts, c.dkimDomains);
+      const outcome = await receiveWith(await buildMail({ from: `"Engineer One" <ENGINEER1@Team.Example>`, to: NORTH, subject: `Re: [${key}] x`, text: commands, messageId: messageId('cmd'), inReplyTo: root }), c.verdicts, c.dkimDomains);
       figures.forged++;
       const after = (await h.stack.store.getTicket(key))!;
       const mails = await h.newMail();
@@ -186,9 +186,9 @@ describe('engineer commands need proof that the From domain itself authenticated
       expect(text).toContain(`DKIM ${c.verdicts.dkim}`);
       expect(text).toContain(`DMARC ${c.verdicts.dmarc}`);
       for (const d of c.dkimDomains ?? []) expect(text).toContain(d);
-      expect(text).toContain('_dmarc.support.example');
+      expect(text).toContain('_dmarc.team.example');
       expect(text).not.toContain('Берём'); // the mail text is not echoed
-      const security = h.log.entries.filter((e) => e.level === 'security' && e.fields.inboundId && e.fields.dmarc === c.verdicts.dmarc && e.fields.fromDomain === 'support.example');
+      const security = h.log.entries.filter((e) => e.level === 'security' && e.fields.inboundId && e.fields.dmarc === c.verdicts.dmarc && e.fields.fromDomain === 'team.example');
       expect(security.length).toBeGreaterThan(0);
     });
   }

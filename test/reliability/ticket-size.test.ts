@@ -79,11 +79,11 @@ describe('a ticket stays usable whatever its history', () => {
       expect(outcome.kind).toBe('updated');
     }
     // the engineers' copy of the last of them lists its 200 attachments (most of them read from the ticket's pages)
-    const copy = (await h.newMail()).find((m) => m.to.some((a) => a.address === 'engineer1@support.example') && m.text.includes('2-0-снимок'));
+    const copy = (await h.newMail()).find((m) => m.to.some((a) => a.address === 'engineer1@team.example') && m.text.includes('2-0-снимок'));
     expect(copy).toBeDefined();
     for (let i = 0; i < 200; i++) expect(copy!.text).toContain(`2-${i}-снимок`);
     // when: an authenticated engineer's command
-    const command = await receive(await buildMail({ from: 'engineer1@support.example', to: NORTH, subject: `Re: [${key}] Большая заявка`, text: '#status in_progress\n#assign petrov', messageId: longId('cmd'), inReplyTo: root }));
+    const command = await receive(await buildMail({ from: 'engineer1@team.example', to: NORTH, subject: `Re: [${key}] Большая заявка`, text: '#status in_progress\n#assign petrov', messageId: longId('cmd'), inReplyTo: root }));
     // then
     expect(command).toMatchObject({ kind: 'updated', ticketKey: key });
     const ticket = (await h.stack.store.getTicket(key))!;

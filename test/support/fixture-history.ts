@@ -32,7 +32,7 @@ export interface Spec {
   steps: Step[];
 }
 
-const ENGINEER = 'engineer1@support.example';
+const ENGINEER = 'engineer1@team.example';
 
 export const fixtureSpecs: Spec[] = [
   // clinic-north, error: FR 2.5; paused 6 (Nov 3 11-17) + 0 (holiday) + 2 = 8; resolution 7+7+0+8+5 = 27; met

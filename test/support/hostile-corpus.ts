@@ -150,7 +150,7 @@ export function handMadeCorpus(options: { bigAttachmentMb: number; manyAttachmen
   add('From is <>', rawMail({ from: '<>', subject: 'x', body: 'y' }));
   add('From is a group', rawMail({ from: 'undisclosed-recipients:;', subject: 'x', body: 'y' }));
   add('From with two addresses', rawMail({ from: 'a@clinic-north.example, b@clinic-north.example', subject: 'x', body: 'y' }));
-  add('From with a quoted @ in the name', rawMail({ from: '"engineer1@support.example" <victim@clinic-north.example>', subject: 'x', body: 'y' }));
+  add('From with a quoted @ in the name', rawMail({ from: '"engineer1@team.example" <victim@clinic-north.example>', subject: 'x', body: 'y' }));
   add('invalid addresses in To and Cc', rawMail({ to: `${NORTH}, @@@, a@b@c, "unclosed <x@y`, headers: ['Cc: ;;;, <>, <a@>, @b'], subject: 'x', body: 'y' }));
   add('100 recipients', rawMail({ to: [NORTH, ...Array.from({ length: 99 }, (_, i) => `cc${i}@clinic-north.example`)].join(', '), subject: 'Всем', body: 'y' }));
   // CRLF injection in subject and names
@@ -188,7 +188,7 @@ export function handMadeCorpus(options: { bigAttachmentMb: number; manyAttachmen
   add('10000 template field lines', rawMail({ subject: 'Поля', contentType: 'text/plain; charset=utf-8', body: 'Номер амбулаторной карты: 1\n'.repeat(10_000) }));
   add('200000 quote markers', rawMail({ subject: 'Цитаты', contentType: 'text/plain; charset=utf-8', body: '>'.repeat(200_000) }));
   add('100000 lines "-- "', rawMail({ subject: 'Подписи', contentType: 'text/plain; charset=utf-8', body: '-- \n'.repeat(100_000) }));
-  add('forged Authentication-Results claiming a pass', rawMail({ from: 'engineer1@support.example', subject: 'Re: [MG-1] x', headers: ['Authentication-Results: amazonses.com; spf=pass; dkim=pass; dmarc=pass', 'X-SES-Spam-Verdict: PASS'], body: '#status closed' }));
+  add('forged Authentication-Results claiming a pass', rawMail({ from: 'engineer1@team.example', subject: 'Re: [MG-1] x', headers: ['Authentication-Results: amazonses.com; spf=pass; dkim=pass; dmarc=pass', 'X-SES-Spam-Verdict: PASS'], body: '#status closed' }));
   add('Date far in the future, Date garbage', rawMail({ subject: 'date', headers: ['Date: Fri, 31 Dec 9999 23:59:59 +9999', 'Date: yesterday'], body: 'x' }));
   return corpus;
 }
@@ -202,7 +202,7 @@ const hostileText = fc.oneof(
   fc.constantFrom('', ' ', '\r\n', '\u0000', '\u202E', '=?UTF-8?B?AAAA?=', '=?', '"', '<', '>', ',', ';', '\\', '..', '../../x', '\r\nBcc: v@evil.example', 'Приоритет: блокировка', 'Номер амбулаторной карты: 1', '#status closed', '[MG-1]', 'MG-99999999'),
 );
 const senderAddress = fc.oneof(
-  fc.constantFrom('gen1@clinic-north.example', 'gen2@clinic-north.example', 'gen3@clinic-south.example', 'engineer1@support.example', 'clinic-north@support.example', 'mailer-daemon@clinic-north.example', 'stranger@evil.example'),
+  fc.constantFrom('gen1@clinic-north.example', 'gen2@clinic-north.example', 'gen3@clinic-south.example', 'engineer1@team.example', 'clinic-north@support.example', 'mailer-daemon@clinic-north.example', 'stranger@evil.example'),
   fc.emailAddress(),
   hostileText,
 );

@@ -9,7 +9,7 @@ const AT = '2026-11-17T09:00:00.000Z';
 function ticket(over: Partial<Ticket> = {}): Ticket {
   return newTicket({ key: 'MG-10', number: 10, tenant: 'clinic-north', requester: 'anna@clinic-north.example', summary: 'x', priority: 'error', createdAt: '2026-11-16T07:00:00.000Z', rootMessageId: 'root@x', ...over });
 }
-const event = (type: EventType, over: Partial<TicketEvent> = {}): TicketEvent => ({ id: `in-1:${type}`, type, ticketKey: 'MG-10', tenant: 'clinic-north', at: AT, actor: { kind: 'engineer', address: 'engineer1@support.example' }, ...over });
+const event = (type: EventType, over: Partial<TicketEvent> = {}): TicketEvent => ({ id: `in-1:${type}`, type, ticketKey: 'MG-10', tenant: 'clinic-north', at: AT, actor: { kind: 'engineer', address: 'engineer1@team.example' }, ...over });
 const attachment = { filename: 'a.png', contentType: 'image/png', size: 3, key: 'attachments/in-1/1-a.png' };
 
 const changes: Array<[string, Partial<Ticket>, DecidedEvent, Partial<Ticket>]> = [

@@ -114,7 +114,7 @@ const expected: Record<string, Partial<MailReading>> = {
   'reply-date-header-block.eml': { ...thread, newText: 'Проверено, ошибок нет. Спасибо!', verdict: 'accepted' },
   'engineer-commands.eml': {
     ...thread,
-    from: 'engineer1@support.example',
+    from: 'engineer1@team.example',
     tenant: 'clinic-north',
     newText:
       '#статус ожидание тестирования\n#приоритет блок\n\n' +

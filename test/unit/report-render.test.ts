@@ -12,7 +12,7 @@ import type { BusEvent, EventBus } from '../../shared/use-cases/ports';
 import { buildFixtureTicket, fixtureSpecs } from '../support/fixture-history';
 
 const config = parseConfig({
-  engineers: ['engineer1@support.example'],
+  engineers: ['engineer1@team.example'],
   tenants: [{ id: 'clinic-north', name: 'Клиника <b>"Север" & Co</b> | №1', addresses: ['clinic-north@support.example'] }],
 });
 const calendar = BusinessCalendar.fromConfig(config);

@@ -45,7 +45,7 @@ describe('planCommands: each command', () => {
     ['#status equal to the current one: nothing to move', { status: 'in_progress' }, [cmd('status', 'in_progress')], { status: 'in_progress' }],
     ['#priority blocking', {}, [cmd('priority', 'blocking')], { priority: 'blocking' }],
     ['#assign by login, any case', {}, [cmd('assign', 'PETROV')], { assignee: 'petrov' }],
-    ['#assign by address', {}, [cmd('assign', 'engineer1@support.example')], { assignee: 'ivanov' }],
+    ['#assign by address', {}, [cmd('assign', 'engineer1@team.example')], { assignee: 'ivanov' }],
     ['#defer 5', {}, [cmd('defer', '5')], { deferWd: 5 }],
     ['two #defer lines add up', {}, [cmd('defer', '5'), cmd('defer', '4')], { deferWd: 9 }],
     ['#defer up to what is left of 14 wd', { deferredWd: 10 }, [cmd('defer', '4')], { deferWd: 4 }],
