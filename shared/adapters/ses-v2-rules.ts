@@ -6,6 +6,7 @@
  *
  * Only `Raw` content is checked in depth: it is the only kind maildesk sends.
  */
+import { splitAddressList } from '../mail/address-list';
 
 /** The part of a SendEmailCommandInput the rules read (structural: the SDK type and a JSON request both fit). */
 export interface SendEmailRequest {
@@ -172,7 +173,7 @@ function checkRaw(request: SendEmailRequest, account: SesAccount): SesRejection 
   }
   const d = request.Destination;
   const destinations = (d?.ToAddresses?.length ?? 0) + (d?.CcAddresses?.length ?? 0) + (d?.BccAddresses?.length ?? 0);
-  const headerRecipients = fields.filter((f) => f.name === 'to' || f.name === 'cc' || f.name === 'bcc').flatMap((f) => splitAddressList(f.value));
+  const headerRecipients = fields.filter((f) => f.name === 'to' || f.name === 'cc' || f.name === 'bcc').flatMap((f) => splitAddressList(f.value).map((p) => p.trim()).filter(Boolean));
   if (destinations === 0 && headerRecipients.length === 0) return reject('MessageRejected', 'no-recipient', SES_DOCS.sendEmail, 'The message has no recipient (neither Destination nor a To/Cc/Bcc header).');
   if (destinations === 0 && headerRecipients.length > MAX_RECIPIENTS) return reject('MessageRejected', 'recipient-count', SES_DOCS.quotas, `Recipient count exceeds ${MAX_RECIPIENTS} (${headerRecipients.length}).`);
   return null;
@@ -249,26 +250,6 @@ function isPhrase(phrase: string): boolean {
   return /^(?:[ \t]*(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+|"(?:[^"\\\r\n]|\\[\x20-\x7e\t])*"))+[ \t]*$/.test(phrase);
 }
 
-/** Splits an address list at commas outside quotes and angle brackets (empty parts dropped). */
-function splitAddressList(value: string): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  let quoted = false;
-  let angle = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (quoted && c === '\\') i++;
-    else if (c === '"' && !angle) quoted = !quoted;
-    else if (!quoted && c === '<') angle = true;
-    else if (!quoted && c === '>') angle = false;
-    else if (!quoted && !angle && c === ',') {
-      parts.push(value.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(value.slice(start));
-  return parts.map((p) => p.trim()).filter(Boolean);
-}
 
 const isAscii = (text: string) => /^[\x20-\x7e\t]*$/.test(text);
 

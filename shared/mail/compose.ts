@@ -4,6 +4,7 @@
  * streams: ~20 µs of CPU a mail instead of ~330 µs). Everything else, and any input it is not
  * sure about, goes through nodemailer's MailComposer, which stays the general writer.
  */
+import { splitAddressList } from './address-list';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { OutgoingMail } from '../use-cases/ports';
 
@@ -249,29 +250,9 @@ export function asciiMailbox(input: string): string {
 function parseAddressList(input: string): Mailbox[] {
   if (/[\x00-\x1f\x7f]/.test(input)) unsupported('control character in an address');
   if (!input.trim()) return []; // no header, as MailComposer
-  return splitList(input).map(parseMailbox);
+  return splitAddressList(input).map(parseMailbox);
 }
 
-/** Splits at commas outside quoted strings and angle brackets. */
-function splitList(input: string): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  let quoted = false;
-  let angle = false;
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i];
-    if (quoted && c === '\\') i++;
-    else if (c === '"' && !angle) quoted = !quoted;
-    else if (!quoted && c === '<') angle = true;
-    else if (!quoted && c === '>') angle = false;
-    else if (!quoted && !angle && c === ',') {
-      parts.push(input.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(input.slice(start));
-  return parts;
-}
 
 function parseMailbox(part: string): Mailbox {
   const text = part.trim();
