@@ -11,9 +11,10 @@
 import type { MaildeskConfig } from '../config';
 import type { BusinessCalendar } from '../domain/business-calendar';
 import type { EventType, TicketEvent } from '../domain/events';
+import { evolve } from '../domain/evolve';
 import { slaPolicy } from '../domain/priorities';
 import { isFinal, type DueKind, type NextDue, type Ticket } from '../domain/ticket';
-import { featureSlotChange, moveTo, withDeadlines } from '../domain/workflow';
+import { featureSlotChange, withDeadlines } from '../domain/workflow';
 import type { Logger } from '../log';
 import { formatInstant, type Language } from '../mail/outbound/parts';
 import type { DueIndex, TicketReader, TicketWriter } from './ports';
@@ -55,20 +56,9 @@ const eventFor: Record<DueKind, EventType> = {
 /** Which of the actions due together is reported: the one that supersedes the others. */
 const severity: Record<DueKind, number> = { respond: 0, warn: 1, remind: 1, breach: 2, auto_close: 3 };
 
-/** Marks one action as done on the ticket, so the next due moves on. */
+/** Marks one action as done on the ticket, so the next due moves on: the ticket after its event. */
 function markDone(ticket: Ticket, kind: DueKind, at: string): Ticket {
-  switch (kind) {
-    case 'respond':
-      return { ...ticket, respondOverdue: true };
-    case 'warn':
-      return { ...ticket, warned: true };
-    case 'breach':
-      return { ...ticket, warned: true, breached: true };
-    case 'remind':
-      return { ...ticket, reminded: true };
-    case 'auto_close':
-      return moveTo(ticket, 'closed_no_response', at);
-  }
+  return evolve(ticket, { id: `${ticket.key}:${kind}`, type: eventFor[kind], ticketKey: ticket.key, tenant: ticket.tenant, at, actor: { kind: 'system', address: null } });
 }
 
 interface Plan {
