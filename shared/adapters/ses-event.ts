@@ -1,6 +1,6 @@
 /** The SES receipt event (Lambda action after the S3 action), checked at the edge with zod. */
 import { z } from 'zod';
-import { readSesReceipt, type SesVerdict } from '../mail/authentication';
+import { methodResult, readSesReceipt, type SesVerdict } from '../mail/authentication';
 import type { InboundMail } from '../use-cases/receive-mail';
 
 const verdict = z
@@ -75,8 +75,8 @@ export type Verdicts = InboundMail['verdicts'];
 /** Fail closed: no check passed, none failed (engineer commands do not count; spam/virus not flagged). */
 export const UNKNOWN_VERDICTS: Verdicts = { spam: 'NONE', virus: 'NONE', spf: 'NONE', dkim: 'NONE', dmarc: 'NONE' };
 
-const authResult = (value: string, method: string): SesVerdict => {
-  const result = new RegExp(`(?:^|[;\\s])${method}\\s*=\\s*([a-z]+)`, 'i').exec(value)?.[1]?.toLowerCase();
+const authResult = (value: string, method: 'spf' | 'dkim' | 'dmarc'): SesVerdict => {
+  const result = methodResult(value, method);
   if (result === 'pass') return 'PASS';
   if (result === 'fail' || result === 'hardfail') return 'FAIL';
   if (result === 'softfail' || result === 'neutral' || result === 'policy') return 'GRAY';

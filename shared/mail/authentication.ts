@@ -100,6 +100,21 @@ function resultParts(value: string): string[] {
 const SPF_PART = /^(?:spf|client-ip|envelope-from|helo|smtp\.mailfrom|smtp\.helo)\s*=/i;
 
 /**
+ * The result SES recorded for one method (`spf`, `dkim`, `dmarc`) in its Authentication-Results value,
+ * lower-cased, or null. Read from the parsed parts, never by a search through the raw text: DKIM and
+ * DMARC only after SPF's sender-chosen properties (envelope-from, HELO), the first of each.
+ */
+export function methodResult(authenticationResults: string, method: 'spf' | 'dkim' | 'dmarc'): string | null {
+  const parts = resultParts(authenticationResults);
+  const lastSpf = parts.reduce((last, part, i) => (SPF_PART.test(part) ? i : last), -1);
+  for (const part of method === 'spf' ? parts : parts.slice(lastSpf + 1)) {
+    const m = /^([a-z]+)\s*=\s*([a-z]+)/i.exec(part);
+    if (m && m[1]!.toLowerCase() === method) return m[2]!.toLowerCase();
+  }
+  return null;
+}
+
+/**
  * The signing domains of the passing DKIM results in SES's Authentication-Results value
  * (`dkim=pass header.i=@example.com` or `header.d=example.com`), one per signature.
  * The value starts with the authserv-id; the caller checks it is `amazonses.com`.

@@ -110,3 +110,11 @@ describe("the receipt block above a stored mail: only SES's first Authentication
     expect(authenticateSender('engineer1@support.example', verdictsFromStoredMail(local)!, dkimDomainsFromStoredMail(local)).proof).toBe('dmarc');
   });
 });
+
+describe('verdictsFromStoredMail reads results, not text', () => {
+  it('a "dkim=pass" inside an SPF comment is not the DKIM result', () => {
+    const block = 'X-SES-Spam-Verdict: PASS\r\nX-SES-Virus-Verdict: PASS\r\nAuthentication-Results: amazonses.com;\r\n spf=fail (spfCheck: said dkim=pass here) smtp.mailfrom=a@evil.example;\r\n dkim=fail header.i=@evil.example;\r\n dmarc=fail header.from=evil.example;\r\nX-SES-RECEIPT: AAAA\r\n';
+    const raw = Buffer.from(`${block}From: a@evil.example\r\nSubject: s\r\n\r\nbody`);
+    expect(verdictsFromStoredMail(raw)).toMatchObject({ spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL' });
+  });
+});
