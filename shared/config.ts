@@ -194,12 +194,6 @@ export function loadConfig(path = resolveConfigPath()): MaildeskConfig {
   return parseConfig(json, path);
 }
 
-/** Which tenant owns one of these addresses (recipients of an inbound mail). */
-export function tenantForAddresses(config: MaildeskConfig, addresses: readonly string[]): Tenant | undefined {
-  const wanted = new Set(addresses.map((a) => a.toLowerCase()));
-  return config.tenants.find((t) => t.addresses.some((a) => wanted.has(a)));
-}
-
 export function tenantById(config: MaildeskConfig, id: string | null): Tenant | undefined {
   return id === null ? undefined : config.tenants.find((t) => t.id === id);
 }

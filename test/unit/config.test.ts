@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ConfigError, configFromEnvironment, parseConfig, tenantForAddresses } from '../../shared/config';
+import { ConfigError, configFromEnvironment, parseConfig } from '../../shared/config';
+import { routeTenant } from '../../shared/mail/route-tenant';
 
 const example = JSON.parse(readFileSync('maildesk.config.example.json', 'utf8'));
 
@@ -34,8 +35,8 @@ describe('config', () => {
 
   it('routes recipients to their tenant case-insensitively', () => {
     const cfg = parseConfig(example);
-    expect(tenantForAddresses(cfg, ['someone@else.example', 'HELP@clinic-south.example'])?.id).toBe('clinic-south');
-    expect(tenantForAddresses(cfg, ['nobody@nowhere.example'])).toBeUndefined();
+    expect(routeTenant(cfg, ['someone@else.example', 'HELP@clinic-south.example'], { deliveredTo: [], to: [], cc: [] })?.id).toBe('clinic-south');
+    expect(routeTenant(cfg, ['nobody@nowhere.example'], { deliveredTo: [], to: [], cc: [] })).toBeUndefined();
   });
 
   it('a function runs with the config the build validated and embedded, as it was embedded', () => {
