@@ -50,7 +50,8 @@ export class CapacityMeter {
         op.wcu += units;
         this.totals.wcu += units;
       }
-      if (c.Table?.CapacityUnits !== undefined) this.totals.byTarget.table = (this.totals.byTarget.table ?? 0) + c.Table.CapacityUnits;
+      if (c.Table?.CapacityUnits !== undefined)
+        this.totals.byTarget.table = (this.totals.byTarget.table ?? 0) + c.Table.CapacityUnits;
       for (const [name, index] of Object.entries(c.GlobalSecondaryIndexes ?? {})) {
         this.totals.byTarget[`gsi:${name}`] = (this.totals.byTarget[`gsi:${name}`] ?? 0) + (index.CapacityUnits ?? 0);
       }
@@ -67,7 +68,10 @@ export function meterClient(client: DynamoDBClient, meter: CapacityMeter): void 
       if (!METERED.has(operation)) return next(args);
       input.ReturnConsumedCapacity = 'INDEXES';
       const result = await next(args);
-      meter.record(operation, (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);
+      meter.record(
+        operation,
+        (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity,
+      );
       return result;
     },
     { step: 'initialize', name: 'maildeskBenchCapacityMeter', override: true },

@@ -96,13 +96,66 @@ export function randomBytes(seed: number, size: number): Buffer {
 // vocabulary (written for the bench; no text from the regulation)
 
 const TENANTS = [
-  { address: 'clinic-north@support.example', domain: 'clinic-north.example', departments: ['Терапия', 'Хирургия', 'Регистратура', 'Приёмное отделение'] },
-  { address: 'clinic-south@support.example', domain: 'clinic-south.example', departments: ['Кардиология', 'Неврология', 'Лаборатория'] },
+  {
+    address: 'clinic-north@support.example',
+    domain: 'clinic-north.example',
+    departments: ['Терапия', 'Хирургия', 'Регистратура', 'Приёмное отделение'],
+  },
+  {
+    address: 'clinic-south@support.example',
+    domain: 'clinic-south.example',
+    departments: ['Кардиология', 'Неврология', 'Лаборатория'],
+  },
 ] as const;
 
-const FIRST = ['Анна', 'Мария', 'Ольга', 'Елена', 'Ирина', 'Наталья', 'Светлана', 'Татьяна', 'Сергей', 'Андрей', 'Дмитрий', 'Алексей', 'Павел', 'Игорь'];
-const LAST = ['Иванова', 'Смирнова', 'Кузнецова', 'Попова', 'Соколова', 'Лебедева', 'Козлова', 'Новикова', 'Морозов', 'Волков', 'Зайцев', 'Павлов', 'Семёнов', 'Голубев'];
-const LATIN = ['anna', 'maria', 'olga', 'elena', 'irina', 'natalia', 'svetlana', 'tatiana', 'sergey', 'andrey', 'dmitry', 'alexey', 'pavel', 'igor'];
+const FIRST = [
+  'Анна',
+  'Мария',
+  'Ольга',
+  'Елена',
+  'Ирина',
+  'Наталья',
+  'Светлана',
+  'Татьяна',
+  'Сергей',
+  'Андрей',
+  'Дмитрий',
+  'Алексей',
+  'Павел',
+  'Игорь',
+];
+const LAST = [
+  'Иванова',
+  'Смирнова',
+  'Кузнецова',
+  'Попова',
+  'Соколова',
+  'Лебедева',
+  'Козлова',
+  'Новикова',
+  'Морозов',
+  'Волков',
+  'Зайцев',
+  'Павлов',
+  'Семёнов',
+  'Голубев',
+];
+const LATIN = [
+  'anna',
+  'maria',
+  'olga',
+  'elena',
+  'irina',
+  'natalia',
+  'svetlana',
+  'tatiana',
+  'sergey',
+  'andrey',
+  'dmitry',
+  'alexey',
+  'pavel',
+  'igor',
+];
 
 const PROBLEMS = [
   'Не открывается карта пациента',
@@ -147,11 +200,29 @@ const REPLY_OPENERS = [
   'Проблема повторилась сегодня в 9:40 после обновления.',
 ];
 
-const FIELD_LABELS = ['Номер амбулаторной карты', 'Номер истории болезни', 'Логин в системе', 'Наименование записи', 'Наименование кнопки перехода'] as const;
+const FIELD_LABELS = [
+  'Номер амбулаторной карты',
+  'Номер истории болезни',
+  'Логин в системе',
+  'Наименование записи',
+  'Наименование кнопки перехода',
+] as const;
 
 const SIGNATURES = ['--\nС уважением,\n{name}\n{dept}', 'С уважением, {name}', '--\n{name}\nтел. 1234', ''];
-const PRIORITY_LINES = ['Приоритет: блокировка', 'Приоритет: частичная блокировка', 'Приоритет: мелкое исправление', 'Приоритет: новые функции'];
-const ATTACHMENT_NAMES = ['скриншот.png', 'ошибка.jpg', 'выгрузка.xlsx', 'протокол.pdf', 'screenshot 2.png', 'журнал.docx'];
+const PRIORITY_LINES = [
+  'Приоритет: блокировка',
+  'Приоритет: частичная блокировка',
+  'Приоритет: мелкое исправление',
+  'Приоритет: новые функции',
+];
+const ATTACHMENT_NAMES = [
+  'скриншот.png',
+  'ошибка.jpg',
+  'выгрузка.xlsx',
+  'протокол.pdf',
+  'screenshot 2.png',
+  'журнал.docx',
+];
 
 // ---------------------------------------------------------------------------------------------
 
@@ -187,16 +258,24 @@ function fieldValue(rand: Rand, label: string): string {
 function draftNew(rand: Rand, index: number): Draft {
   const tenant = TENANTS[rand() < 0.7 ? 0 : 1];
   const i = int(rand, 0, FIRST.length - 1);
-  const person = { name: `${FIRST[i]} ${LAST[int(rand, 0, LAST.length - 1)]}`, address: `${LATIN[i]}.${index}@${tenant.domain}` };
+  const person = {
+    name: `${FIRST[i]} ${LAST[int(rand, 0, LAST.length - 1)]}`,
+    address: `${LATIN[i]}.${index}@${tenant.domain}`,
+  };
   const department = pick(rand, tenant.departments);
   const problem = pick(rand, PROBLEMS);
-  const subject = rand() < 0.15 ? `[Блокировка] ${problem} - ${department}` : rand() < 0.8 ? `${problem} - ${department}` : problem;
+  const subject =
+    rand() < 0.15 ? `[Блокировка] ${problem} - ${department}` : rand() < 0.8 ? `${problem} - ${department}` : problem;
   const sentences = Array.from({ length: int(rand, 2, 8) }, () => pick(rand, SENTENCES));
-  const fields = FIELD_LABELS.filter(() => rand() < 0.6).map((label) => [label, fieldValue(rand, label)] as [string, string]);
+  const fields = FIELD_LABELS.filter(() => rand() < 0.6).map(
+    (label) => [label, fieldValue(rand, label)] as [string, string],
+  );
   const lines = [...sentences];
   if (rand() < 0.3) lines.push(pick(rand, PRIORITY_LINES));
   const signature = pick(rand, SIGNATURES).replace('{name}', person.name).replace('{dept}', department);
-  const text = [lines.join(rand() < 0.5 ? '\n' : ' '), '', ...fields.map(([l, v]) => `${l}: ${v}`), '', signature].join('\n').trim();
+  const text = [lines.join(rand() < 0.5 ? '\n' : ' '), '', ...fields.map(([l, v]) => `${l}: ${v}`), '', signature]
+    .join('\n')
+    .trim();
   return { tenant, person, subject, department, text, fields };
 }
 
@@ -205,15 +284,29 @@ function htmlOf(draft: Draft, rand: Rand): string {
   const table = draft.fields.length
     ? `<table border="0" cellpadding="0"><tbody>${draft.fields.map(([l, v]) => `<tr><td><p class="MsoNormal"><b>${l}:</b></p></td><td><p class="MsoNormal">${v}</p></td></tr>`).join('')}</tbody></table>`
     : '';
-  const paragraphs = (body ?? '').split('\n').map((l) => `<p class="MsoNormal">${escapeHtml(l)}<o:p></o:p></p>`).join('\n');
-  const tail = rest.slice(draft.fields.length ? 1 : 0).map((p) => `<div id="Signature"><p class="MsoNormal">${escapeHtml(p).replace(/\n/g, '<br>')}</p></div>`).join('');
-  const style = rand() < 0.5 ? '<style><!-- p.MsoNormal {margin:0cm; font-size:11.0pt; font-family:"Calibri",sans-serif;} --></style>' : '';
+  const paragraphs = (body ?? '')
+    .split('\n')
+    .map((l) => `<p class="MsoNormal">${escapeHtml(l)}<o:p></o:p></p>`)
+    .join('\n');
+  const tail = rest
+    .slice(draft.fields.length ? 1 : 0)
+    .map((p) => `<div id="Signature"><p class="MsoNormal">${escapeHtml(p).replace(/\n/g, '<br>')}</p></div>`)
+    .join('');
+  const style =
+    rand() < 0.5
+      ? '<style><!-- p.MsoNormal {margin:0cm; font-size:11.0pt; font-family:"Calibri",sans-serif;} --></style>'
+      : '';
   return `<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">${style}</head><body lang="RU"><div class="WordSection1">\n${paragraphs}\n${table}\n${tail}</div></body></html>`;
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function quoteHistory(rand: Rand, original: Draft, originalDate: Date, shape: number): { text: string; htmlQuote: string } {
+function quoteHistory(
+  rand: Rand,
+  original: Draft,
+  originalDate: Date,
+  shape: number,
+): { text: string; htmlQuote: string } {
   const when = originalDate.toISOString().slice(0, 16).replace('T', ' ');
   const quoted = original.text.split('\n');
   switch (shape) {
@@ -277,7 +370,10 @@ async function compose(input: ComposeInput): Promise<Buffer> {
     messageId: `<${input.messageId}>`,
     date: input.date,
     ...(input.inReplyTo ? { inReplyTo: `<${input.inReplyTo}>`, references: `<${input.inReplyTo}>` } : {}),
-    headers: { ...headers, 'X-Mailer': pick(input.rand, ['Microsoft Outlook 16.0', 'The Bat! 9.4', 'Thunderbird 115', 'Yandex.Mail']) },
+    headers: {
+      ...headers,
+      'X-Mailer': pick(input.rand, ['Microsoft Outlook 16.0', 'The Bat! 9.4', 'Thunderbird 115', 'Yandex.Mail']),
+    },
     baseBoundary: Math.floor(input.rand() * 2 ** 48).toString(16),
     textEncoding: input.rand() < 0.5 ? 'base64' : 'quoted-printable',
   };
@@ -289,7 +385,9 @@ async function compose(input: ComposeInput): Promise<Buffer> {
     if (format !== 'plain') mail.html = input.html ?? '';
   }
   if (input.attachment) {
-    mail.attachments = [{ filename: input.attachment.name, content: randomBytes(input.attachment.seed, input.attachment.bytes) }];
+    mail.attachments = [
+      { filename: input.attachment.name, content: randomBytes(input.attachment.seed, input.attachment.bytes) },
+    ];
   }
   return new MailComposer(mail).compile().build();
 }
@@ -318,8 +416,14 @@ export async function generateCorpus(options: CorpusOptions): Promise<Corpus> {
   const largeBytes = options.largeAttachmentBytes ?? 10 * 1024 * 1024;
   const smallRange = options.smallAttachmentBytes ?? [200 * 1024, 2 * 1024 * 1024];
   const attachmentFor = (slot: number) => {
-    if (large.has(slot)) return { name: pick(rand, ATTACHMENT_NAMES), bytes: largeBytes, seed: options.seed * 7919 + slot };
-    if (small.has(slot)) return { name: pick(rand, ATTACHMENT_NAMES), bytes: int(rand, smallRange[0], smallRange[1]), seed: options.seed * 7919 + slot };
+    if (large.has(slot))
+      return { name: pick(rand, ATTACHMENT_NAMES), bytes: largeBytes, seed: options.seed * 7919 + slot };
+    if (small.has(slot))
+      return {
+        name: pick(rand, ATTACHMENT_NAMES),
+        bytes: int(rand, smallRange[0], smallRange[1]),
+        seed: options.seed * 7919 + slot,
+      };
     return null;
   };
   const charsetOf = (): Charset => {
@@ -342,8 +446,32 @@ export async function generateCorpus(options: CorpusOptions): Promise<Corpus> {
     const messageId = `${id}.${options.seed}@${draft.tenant.domain}`;
     const date = new Date(BASE_DATE + i * 60_000);
     const attachment = attachmentFor(i);
-    const raw = await compose({ rand, from: draft.person, to: draft.tenant.address, subject: draft.subject, text: draft.text, html: htmlOf(draft, rand), format, charset, messageId, inReplyTo: null, date, attachment });
-    const mail: CorpusMail = { id, kind: 'new', raw, from: draft.person.address, to: draft.tenant.address, messageId, parentMessageId: null, charset, format, attachmentBytes: attachment?.bytes ?? 0 };
+    const raw = await compose({
+      rand,
+      from: draft.person,
+      to: draft.tenant.address,
+      subject: draft.subject,
+      text: draft.text,
+      html: htmlOf(draft, rand),
+      format,
+      charset,
+      messageId,
+      inReplyTo: null,
+      date,
+      attachment,
+    });
+    const mail: CorpusMail = {
+      id,
+      kind: 'new',
+      raw,
+      from: draft.person.address,
+      to: draft.tenant.address,
+      messageId,
+      parentMessageId: null,
+      charset,
+      format,
+      attachmentBytes: attachment?.bytes ?? 0,
+    };
     newMails.push(mail);
     drafts.push({ draft, mail, date });
   }
@@ -376,20 +504,63 @@ export async function generateCorpus(options: CorpusOptions): Promise<Corpus> {
       date: new Date(date.getTime() + 3_600_000),
       attachment,
     });
-    replies.push({ id, kind: 'reply', raw, from: draft.person.address, to: draft.tenant.address, messageId, parentMessageId: original.messageId, charset, format, attachmentBytes: attachment?.bytes ?? 0 });
+    replies.push({
+      id,
+      kind: 'reply',
+      raw,
+      from: draft.person.address,
+      to: draft.tenant.address,
+      messageId,
+      parentMessageId: original.messageId,
+      charset,
+      format,
+      attachmentBytes: attachment?.bytes ?? 0,
+    });
   }
 
   const commands: CorpusMail[] = [];
-  const commandTexts = ['#status in_progress\nВзяли в работу, сообщим о результате.', '#priority minor\n#status in_progress\nСмотрим.', '#assign petrov\n#status in_progress', '#status info_requested\nПришлите, пожалуйста, номер карты пациента.'];
+  const commandTexts = [
+    '#status in_progress\nВзяли в работу, сообщим о результате.',
+    '#priority minor\n#status in_progress\nСмотрим.',
+    '#assign petrov\n#status in_progress',
+    '#status info_requested\nПришлите, пожалуйста, номер карты пациента.',
+  ];
   for (let i = 0; i < nCommands; i++) {
     const { draft, mail: original, date } = drafts[i]!;
-    const engineer = i % 2 === 0 ? { name: 'Engineer One', address: 'engineer1@team.example' } : { name: 'Engineer Two', address: 'engineer2@team.example' };
+    const engineer =
+      i % 2 === 0
+        ? { name: 'Engineer One', address: 'engineer1@team.example' }
+        : { name: 'Engineer Two', address: 'engineer2@team.example' };
     const id = `c${String(i + 1).padStart(5, '0')}`;
     const messageId = `${id}.${options.seed}@support.example`;
     const text = `${commandTexts[i % commandTexts.length]}${quoteHistory(rand, draft, date, 1).text}`;
     const attachment = attachmentFor(nNew + nReplies + i);
-    const raw = await compose({ rand, from: engineer, to: draft.tenant.address, subject: `RE: ${draft.subject}`, text, html: null, format: 'plain', charset: 'utf-8', messageId, inReplyTo: original.messageId, date: new Date(date.getTime() + 7_200_000), attachment });
-    commands.push({ id, kind: 'command', raw, from: engineer.address, to: draft.tenant.address, messageId, parentMessageId: original.messageId, charset: 'utf-8', format: 'plain', attachmentBytes: attachment?.bytes ?? 0 });
+    const raw = await compose({
+      rand,
+      from: engineer,
+      to: draft.tenant.address,
+      subject: `RE: ${draft.subject}`,
+      text,
+      html: null,
+      format: 'plain',
+      charset: 'utf-8',
+      messageId,
+      inReplyTo: original.messageId,
+      date: new Date(date.getTime() + 7_200_000),
+      attachment,
+    });
+    commands.push({
+      id,
+      kind: 'command',
+      raw,
+      from: engineer.address,
+      to: draft.tenant.address,
+      messageId,
+      parentMessageId: original.messageId,
+      charset: 'utf-8',
+      format: 'plain',
+      attachmentBytes: attachment?.bytes ?? 0,
+    });
   }
   return { seed: options.seed, newMails, replies, commands };
 }
@@ -429,7 +600,8 @@ export function corpusDigest(corpus: Corpus): string {
 
 export function corpusStats(corpus: Corpus) {
   const all = [...corpus.newMails, ...corpus.replies, ...corpus.commands];
-  const count = <K extends string>(key: (m: CorpusMail) => K) => all.reduce<Record<string, number>>((acc, m) => ((acc[key(m)] = (acc[key(m)] ?? 0) + 1), acc), {});
+  const count = <K extends string>(key: (m: CorpusMail) => K) =>
+    all.reduce<Record<string, number>>((acc, m) => ((acc[key(m)] = (acc[key(m)] ?? 0) + 1), acc), {});
   return {
     seed: corpus.seed,
     mails: all.length,

@@ -11,7 +11,9 @@ import { corpusStats, generateCorpus } from './corpus';
 import { benchProfile, corpusOptions } from './profile';
 
 const args = process.argv.slice(2);
-const out = resolve(args[args.indexOf('--out') + 1] && args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'bench/out/corpus');
+const out = resolve(
+  args[args.indexOf('--out') + 1] && args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'bench/out/corpus',
+);
 const profile = benchProfile(args.includes('--quick'));
 const corpus = await generateCorpus(corpusOptions(profile));
 await rm(out, { recursive: true, force: true });
@@ -26,4 +28,6 @@ for (const mail of [...corpus.newMails, ...corpus.replies]) {
 await writeFile(join(out, 'index.tsv'), `${rows.join('\n')}\n`);
 const stats = corpusStats(corpus);
 await writeFile(join(out, 'stats.json'), `${JSON.stringify({ profile: profile.name, ...stats }, null, 2)}\n`);
-console.log(`corpus (${profile.name}, seed ${profile.seed}): ${stats.mails} mails, ${(stats.bytes / 1024 / 1024).toFixed(1)} MB -> ${out}`);
+console.log(
+  `corpus (${profile.name}, seed ${profile.seed}): ${stats.mails} mails, ${(stats.bytes / 1024 / 1024).toFixed(1)} MB -> ${out}`,
+);

@@ -108,11 +108,29 @@ function group(mails: FloorMail[]): FloorGroup {
 type Variant = 'mailparserDefault' | 'mailparserOurOptions' | 'parseMail' | 'parseAndRead' | 'pipeline';
 const VARIANTS: Variant[] = ['mailparserDefault', 'mailparserOurOptions', 'parseMail', 'parseAndRead', 'pipeline'];
 
-export async function measureFloor(config: MaildeskConfig, newMails: CorpusMail[], replies: CorpusMail[], rounds: number): Promise<FloorResult> {
+export async function measureFloor(
+  config: MaildeskConfig,
+  newMails: CorpusMail[],
+  replies: CorpusMail[],
+  rounds: number,
+): Promise<FloorResult> {
   const mails = [...newMails, ...replies];
-  const wall = new Map<string, Record<Variant, number[]>>(mails.map((m) => [m.id, { mailparserDefault: [], mailparserOurOptions: [], parseMail: [], parseAndRead: [], pipeline: [] }]));
-  const parts = new Map<string, { receive: number[]; deliver: number[]; compose: number[] }>(mails.map((m) => [m.id, { receive: [], deliver: [], compose: [] }]));
-  const passCpu: Record<Variant, number[]> = { mailparserDefault: [], mailparserOurOptions: [], parseMail: [], parseAndRead: [], pipeline: [] };
+  const wall = new Map<string, Record<Variant, number[]>>(
+    mails.map((m) => [
+      m.id,
+      { mailparserDefault: [], mailparserOurOptions: [], parseMail: [], parseAndRead: [], pipeline: [] },
+    ]),
+  );
+  const parts = new Map<string, { receive: number[]; deliver: number[]; compose: number[] }>(
+    mails.map((m) => [m.id, { receive: [], deliver: [], compose: [] }]),
+  );
+  const passCpu: Record<Variant, number[]> = {
+    mailparserDefault: [],
+    mailparserOurOptions: [],
+    parseMail: [],
+    parseAndRead: [],
+    pipeline: [],
+  };
   const groupsCpu = new Map<string, Record<Variant, number[]>>();
 
   // Warm-up: JIT and lazy module state, not measured.
@@ -141,7 +159,10 @@ export async function measureFloor(config: MaildeskConfig, newMails: CorpusMail[
         part.deliver.push(deliverMs);
         part.compose.push(p.sender.composeMs - composed);
         const expected = m.kind === 'new' ? 'created' : 'updated';
-        if (outcome.kind !== expected) throw new Error(`floor: ${m.id} gave ${outcome.kind}, expected ${expected}: the pipeline is broken, no figure`);
+        if (outcome.kind !== expected)
+          throw new Error(
+            `floor: ${m.id} gave ${outcome.kind}, expected ${expected}: the pipeline is broken, no figure`,
+          );
       },
     };
     // The pipeline pass must see new tickets before their replies: rotate the order of the passes, not of the mails.
@@ -161,7 +182,13 @@ export async function measureFloor(config: MaildeskConfig, newMails: CorpusMail[
       const c = process.cpuUsage(c0);
       passCpu[variant].push((c.user + c.system) / 1000);
       for (const [k, v] of Object.entries(groupCpu)) {
-        const entry = groupsCpu.get(k) ?? { mailparserDefault: [], mailparserOurOptions: [], parseMail: [], parseAndRead: [], pipeline: [] };
+        const entry = groupsCpu.get(k) ?? {
+          mailparserDefault: [],
+          mailparserOurOptions: [],
+          parseMail: [],
+          parseAndRead: [],
+          pipeline: [],
+        };
         entry[variant].push(v);
         groupsCpu.set(k, entry);
       }
@@ -190,8 +217,10 @@ export async function measureFloor(config: MaildeskConfig, newMails: CorpusMail[
     for (const m of per) (groups[key(m)] ??= []).push(m);
     return Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, group(v)]));
   };
-  const cpuRatio = (cpu: Record<Variant, number[]> | undefined, floor: Variant) => (cpu ? round(median(cpu.pipeline) / median(cpu[floor])) : null);
-  const cpuPerMail = (cpu: Record<Variant, number[]>) => Object.fromEntries(VARIANTS.map((v) => [v, round(median(cpu[v]) / mails.length, 3)])) as Record<Variant, number>;
+  const cpuRatio = (cpu: Record<Variant, number[]> | undefined, floor: Variant) =>
+    cpu ? round(median(cpu.pipeline) / median(cpu[floor])) : null;
+  const cpuPerMail = (cpu: Record<Variant, number[]>) =>
+    Object.fromEntries(VARIANTS.map((v) => [v, round(median(cpu[v]) / mails.length, 3)])) as Record<Variant, number>;
   const newIds = new Set(newMails.map((m) => m.id));
   return {
     rounds,
@@ -199,8 +228,14 @@ export async function measureFloor(config: MaildeskConfig, newMails: CorpusMail[
       perMailMs: cpuPerMail(passCpu),
       ratio: cpuRatio(passCpu, 'mailparserDefault')!,
       ratioStrict: cpuRatio(passCpu, 'mailparserOurOptions')!,
-      withoutAttachments: { ratio: cpuRatio(groupsCpu.get('without'), 'mailparserDefault'), ratioStrict: cpuRatio(groupsCpu.get('without'), 'mailparserOurOptions') },
-      withAttachments: { ratio: cpuRatio(groupsCpu.get('with'), 'mailparserDefault'), ratioStrict: cpuRatio(groupsCpu.get('with'), 'mailparserOurOptions') },
+      withoutAttachments: {
+        ratio: cpuRatio(groupsCpu.get('without'), 'mailparserDefault'),
+        ratioStrict: cpuRatio(groupsCpu.get('without'), 'mailparserOurOptions'),
+      },
+      withAttachments: {
+        ratio: cpuRatio(groupsCpu.get('with'), 'mailparserDefault'),
+        ratioStrict: cpuRatio(groupsCpu.get('with'), 'mailparserOurOptions'),
+      },
     },
     all: group(per),
     withoutAttachments: group(per.filter((m) => !m.attachment)),

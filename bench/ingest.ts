@@ -138,21 +138,40 @@ export async function measureIngest(o: IngestOptions): Promise<IngestRun> {
   const ticketOf = new Map<string, string>();
   let created = 0;
   const dynamoCpuMs = o.dynamoCpuMs ?? (() => null);
-  const newTickets = await phase(p, o.newMails, o.concurrency, idOf, (mail, r) => {
-    if (r.outcome.kind === 'created') {
-      created++;
-      ticketOf.set(mail.messageId, r.outcome.ticketKey);
-    } else problems.push(`${mail.id}: expected a new ticket, got ${JSON.stringify(r.outcome)}`);
-  }, dynamoCpuMs);
-  const acknowledgements = [...p.sender.byRecipient.entries()].filter(([to]) => o.newMails.some((m) => m.from === to)).reduce((s, [, n]) => s + n, 0);
+  const newTickets = await phase(
+    p,
+    o.newMails,
+    o.concurrency,
+    idOf,
+    (mail, r) => {
+      if (r.outcome.kind === 'created') {
+        created++;
+        ticketOf.set(mail.messageId, r.outcome.ticketKey);
+      } else problems.push(`${mail.id}: expected a new ticket, got ${JSON.stringify(r.outcome)}`);
+    },
+    dynamoCpuMs,
+  );
+  const acknowledgements = [...p.sender.byRecipient.entries()]
+    .filter(([to]) => o.newMails.some((m) => m.from === to))
+    .reduce((s, [, n]) => s + n, 0);
 
   let commented = 0;
-  const replies = await phase(p, o.replies, o.concurrency, idOf, (mail, r) => {
-    const expected = mail.parentMessageId ? ticketOf.get(mail.parentMessageId) : undefined;
-    const ok = r.outcome.kind === 'updated' && r.outcome.ticketKey === expected && r.events.some((e) => e.type === 'ticket.commented');
-    if (ok) commented++;
-    else problems.push(`${mail.id}: expected a comment on ${expected}, got ${JSON.stringify(r.outcome)}`);
-  }, kind === 'dynamodb' ? dynamoCpuMs : () => null);
+  const replies = await phase(
+    p,
+    o.replies,
+    o.concurrency,
+    idOf,
+    (mail, r) => {
+      const expected = mail.parentMessageId ? ticketOf.get(mail.parentMessageId) : undefined;
+      const ok =
+        r.outcome.kind === 'updated' &&
+        r.outcome.ticketKey === expected &&
+        r.events.some((e) => e.type === 'ticket.commented');
+      if (ok) commented++;
+      else problems.push(`${mail.id}: expected a comment on ${expected}, got ${JSON.stringify(r.outcome)}`);
+    },
+    kind === 'dynamodb' ? dynamoCpuMs : () => null,
+  );
 
   // What the table holds, read back (not timed).
   const tickets = await dynamo.listTickets();
@@ -161,11 +180,16 @@ export async function measureIngest(o: IngestOptions): Promise<IngestRun> {
     const comments = (await dynamo.listEvents(t.key)).filter((e) => e.type === 'ticket.commented').length;
     commentEvents += comments;
   });
-  if (created !== o.newMails.length) problems.push(`tickets created ${created} != new-ticket mails ${o.newMails.length}`);
-  if (tickets.length !== o.newMails.length) problems.push(`tickets in the table ${tickets.length} != new-ticket mails ${o.newMails.length}`);
-  if (commentEvents !== o.replies.length) problems.push(`comment events in the table ${commentEvents} != replies ${o.replies.length}`);
-  if (acknowledgements < o.newMails.length) problems.push(`acknowledgements ${acknowledgements} < new-ticket mails ${o.newMails.length}`);
-  if (newTickets.mailsSent < 2 * o.newMails.length) problems.push(`mails sent for new tickets ${newTickets.mailsSent} < 2 per ticket`);
+  if (created !== o.newMails.length)
+    problems.push(`tickets created ${created} != new-ticket mails ${o.newMails.length}`);
+  if (tickets.length !== o.newMails.length)
+    problems.push(`tickets in the table ${tickets.length} != new-ticket mails ${o.newMails.length}`);
+  if (commentEvents !== o.replies.length)
+    problems.push(`comment events in the table ${commentEvents} != replies ${o.replies.length}`);
+  if (acknowledgements < o.newMails.length)
+    problems.push(`acknowledgements ${acknowledgements} < new-ticket mails ${o.newMails.length}`);
+  if (newTickets.mailsSent < 2 * o.newMails.length)
+    problems.push(`mails sent for new tickets ${newTickets.mailsSent} < 2 per ticket`);
   if (replies.mailsSent < o.replies.length) problems.push(`mails sent for replies ${replies.mailsSent} < 1 per reply`);
 
   if (kind === 'dynamodb') {

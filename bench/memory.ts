@@ -33,27 +33,49 @@ export interface MemoryResult {
   lambdaMemoryMb: Record<string, number> | null;
 }
 
-export async function measureMemory(o: { root: string; outDir: string; config: MaildeskConfig; sizesMb: number[]; runs: number }): Promise<MemoryResult> {
+export async function measureMemory(o: {
+  root: string;
+  outDir: string;
+  config: MaildeskConfig;
+  sizesMb: number[];
+  runs: number;
+}): Promise<MemoryResult> {
   const outDir = resolve(o.outDir);
   await mkdir(outDir, { recursive: true });
   const { options } = await cdkBundlingOptions(o.config);
   const child = join(outDir, 'memory-child.mjs');
   await build({ ...options, metafile: false, entryPoints: [join(o.root, 'bench/memory-child.ts')], outfile: child });
   const run = (file: string, mode: string) => {
-    const r = spawnSync(process.execPath, [child, file, mode, o.root], { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    const r = spawnSync(process.execPath, [child, file, mode, o.root], {
+      encoding: 'utf8',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
     if (r.status !== 0) throw new Error(`memory: ${mode} failed: ${r.stderr.slice(0, 600)}`);
-    return JSON.parse(r.stdout) as { peakRssMb: number; maxRssMb: number; afterLoadRssMb: number; ms: number; outcome: string };
+    return JSON.parse(r.stdout) as {
+      peakRssMb: number;
+      maxRssMb: number;
+      afterLoadRssMb: number;
+      ms: number;
+      outcome: string;
+    };
   };
   const points: MemoryPoint[] = [];
   for (const mb of o.sizesMb) {
     const raw = await bigMail(mb, mb * 1024 * 1024);
     const file = join(outDir, `mail-${mb}mb.eml`);
     await writeFile(file, raw);
-    const samples = { pipeline: [] as number[], mailparser: [] as number[], baseline: [] as number[], ms: [] as number[], reported: [] as number[] };
+    const samples = {
+      pipeline: [] as number[],
+      mailparser: [] as number[],
+      baseline: [] as number[],
+      ms: [] as number[],
+      reported: [] as number[],
+    };
     let outcome = '';
     for (let i = 0; i < o.runs; i++) {
       const p = run(file, 'pipeline');
-      if (p.outcome !== 'created') throw new Error(`memory: the ${mb} MB mail gave ${p.outcome}, expected a new ticket`);
+      if (p.outcome !== 'created')
+        throw new Error(`memory: the ${mb} MB mail gave ${p.outcome}, expected a new ticket`);
       outcome = p.outcome;
       samples.pipeline.push(p.peakRssMb);
       samples.reported.push(p.maxRssMb);
@@ -73,7 +95,8 @@ export async function measureMemory(o: { root: string; outDir: string; config: M
   }
   let lambdaMemoryMb: Record<string, number> | null = null;
   try {
-    lambdaMemoryMb = ((await import('../infra/constructs/functions')) as { MEMORY_MB?: Record<string, number> }).MEMORY_MB ?? null;
+    lambdaMemoryMb =
+      ((await import('../infra/constructs/functions')) as { MEMORY_MB?: Record<string, number> }).MEMORY_MB ?? null;
   } catch {
     /* infra not loadable right now: reported as unknown */
   }

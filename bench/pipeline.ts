@@ -25,7 +25,8 @@ import type { MailStore, TicketStore, WriteResult } from '../shared/use-cases/po
 import { receiveMail, type InboundMail, type Outcome, type ReceiveDeps } from '../shared/use-cases/receive-mail';
 import type { CorpusMail } from './corpus';
 
-export const exampleConfig = (root = process.cwd()): MaildeskConfig => parseConfig(JSON.parse(readFileSync(`${root}/maildesk.config.example.json`, 'utf8')), 'maildesk.config.example.json');
+export const exampleConfig = (root = process.cwd()): MaildeskConfig =>
+  parseConfig(JSON.parse(readFileSync(`${root}/maildesk.config.example.json`, 'utf8')), 'maildesk.config.example.json');
 
 /** Formats every entry as the Lambdas do (JSON), then drops it: the cost stays, the noise goes. */
 export const benchLogger = (): Logger => jsonLogger(() => {});
@@ -40,7 +41,8 @@ export type CapturingStore = TicketStore & { take(inboundId: string | null): Tic
 export function capturingStore(inner: TicketStore): CapturingStore {
   const captured = new Map<string, TicketEvent[]>();
   const keep = (inboundId: string | null, events: TicketEvent[], result: WriteResult): WriteResult => {
-    if (result.ok && events.length) captured.set(inboundId ?? '', [...(captured.get(inboundId ?? '') ?? []), ...events]);
+    if (result.ok && events.length)
+      captured.set(inboundId ?? '', [...(captured.get(inboundId ?? '') ?? []), ...events]);
     return result;
   };
   const extra = {
@@ -56,7 +58,11 @@ export function capturingStore(inner: TicketStore): CapturingStore {
     },
     async saveEvents(plain: TicketEvent[], inboundId: string | null, ...rest: unknown[]) {
       const events = withNonce(plain);
-      return keep(inboundId, events, await (inner.saveEvents as (...a: unknown[]) => Promise<WriteResult>)(events, inboundId, ...rest));
+      return keep(
+        inboundId,
+        events,
+        await (inner.saveEvents as (...a: unknown[]) => Promise<WriteResult>)(events, inboundId, ...rest),
+      );
     },
   };
   return new Proxy(inner, {
@@ -77,11 +83,24 @@ export interface Pipeline {
   deliverDeps: DeliverDeps;
 }
 
-export function makePipeline(tickets: TicketStore, mail: MailStore, config: MaildeskConfig, log: Logger = benchLogger()): Pipeline {
+export function makePipeline(
+  tickets: TicketStore,
+  mail: MailStore,
+  config: MaildeskConfig,
+  log: Logger = benchLogger(),
+): Pipeline {
   const store = capturingStore(tickets);
   const sender = new MemoryMailSender();
   const bus = new MemoryBus();
-  const desk = buildDesk({ tickets: store, mail, sender, bus, config, calendar: BusinessCalendar.fromConfig(config), log });
+  const desk = buildDesk({
+    tickets: store,
+    mail,
+    sender,
+    bus,
+    config,
+    calendar: BusinessCalendar.fromConfig(config),
+    log,
+  });
   return { store, mail, sender, bus, receiveDeps: desk.receiveDeps, deliverDeps: desk.deliverDeps };
 }
 
@@ -119,11 +138,21 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-export const median = (values: readonly number[]) => quantile([...values].sort((a, b) => a - b), 0.5);
+export const median = (values: readonly number[]) =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 
 export function summary(values: readonly number[]) {
   const sorted = [...values].sort((a, b) => a - b);
-  return { n: sorted.length, p50: round(quantile(sorted, 0.5)), p95: round(quantile(sorted, 0.95)), p99: round(quantile(sorted, 0.99)), max: round(sorted.at(-1) ?? Number.NaN) };
+  return {
+    n: sorted.length,
+    p50: round(quantile(sorted, 0.5)),
+    p95: round(quantile(sorted, 0.95)),
+    p99: round(quantile(sorted, 0.99)),
+    max: round(sorted.at(-1) ?? Number.NaN),
+  };
 }
 
 export const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);

@@ -43,4 +43,8 @@ export function benchProfile(quick: boolean): BenchProfile {
 }
 
 /** The corpus of a run: the bench and bench/export-corpus.ts (for Request Tracker) make the same one. */
-export const corpusOptions = (profile: BenchProfile) => ({ seed: profile.seed, newTickets: profile.newTickets, commands: profile.cost.commands });
+export const corpusOptions = (profile: BenchProfile) => ({
+  seed: profile.seed,
+  newTickets: profile.newTickets,
+  commands: profile.cost.commands,
+});

@@ -40,7 +40,9 @@ const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only'));
-const only = onlyArg ? new Set((onlyArg.includes('=') ? onlyArg.split('=')[1]! : args[args.indexOf(onlyArg) + 1] ?? '').split(',')) : null;
+const only = onlyArg
+  ? new Set((onlyArg.includes('=') ? onlyArg.split('=')[1]! : (args[args.indexOf(onlyArg) + 1] ?? '')).split(','))
+  : null;
 const wants = (part: string) => !only || only.has(part);
 const profile = benchProfile(quick);
 const outDir = join(root, 'bench/out');
@@ -55,14 +57,18 @@ async function main(): Promise<number> {
 
   const corpus = await generateCorpus(corpusOptions(profile));
   const stats = corpusStats(corpus);
-  log(`corpus: ${stats.mails} mails, ${(stats.bytes / 1024 / 1024).toFixed(1)} MB, ${stats.withAttachment} with attachments (${stats.with10MB} of 10 MB)`);
+  log(
+    `corpus: ${stats.mails} mails, ${(stats.bytes / 1024 / 1024).toFixed(1)} MB, ${stats.withAttachment} with attachments (${stats.with10MB} of 10 MB)`,
+  );
 
   let ingest: IngestRun[] = [];
   let storeCost: StoreCostResult | null = null;
   let sweep: SweepResult | null = null;
   // A fresh DynamoDB Local for each part: it keeps every stream record, even of deleted tables, and
   // slows down as they pile up, which would make a later run pay for an earlier one.
-  const withDynamo = async <T>(fn: (client: DynamoDBClient, meter: CapacityMeter, meteredClient: DynamoDBClient) => Promise<T>): Promise<T> => {
+  const withDynamo = async <T>(
+    fn: (client: DynamoDBClient, meter: CapacityMeter, meteredClient: DynamoDBClient) => Promise<T>,
+  ): Promise<T> => {
     const db = await startDynamoDbLocal();
     const client = localDynamoClient(db.endpoint);
     const meteredClient = localDynamoClient(db.endpoint);
@@ -80,19 +86,51 @@ async function main(): Promise<number> {
     for (const concurrency of profile.concurrency) {
       const run = await withDynamo(async (client) => {
         // Warm-up on its own table: JIT, connection pool, DynamoDB Local's own warm-up.
-        const warm = await generateCorpus({ seed: profile.seed + 1, newTickets: 10, smallAttachmentShare: 0, largeAttachmentShare: 0 });
-        await measureIngest({ client, config, newMails: warm.newMails, replies: warm.replies, concurrency: 4, scratch: tmpdir(), tablePrefix: 'bench-warmup' });
-        return measureIngest({ client, config, newMails: corpus.newMails, replies: corpus.replies, concurrency, scratch: tmpdir(), dynamoCpuMs: () => childCpuMs('java') });
+        const warm = await generateCorpus({
+          seed: profile.seed + 1,
+          newTickets: 10,
+          smallAttachmentShare: 0,
+          largeAttachmentShare: 0,
+        });
+        await measureIngest({
+          client,
+          config,
+          newMails: warm.newMails,
+          replies: warm.replies,
+          concurrency: 4,
+          scratch: tmpdir(),
+          tablePrefix: 'bench-warmup',
+        });
+        return measureIngest({
+          client,
+          config,
+          newMails: corpus.newMails,
+          replies: corpus.replies,
+          concurrency,
+          scratch: tmpdir(),
+          dynamoCpuMs: () => childCpuMs('java'),
+        });
       });
       ingest.push(run);
-      log(`ingest c=${concurrency}: new ${run.newTickets.mailsPerSecond}/s p50 ${run.newTickets.p50Ms} ms, replies ${run.replies.mailsPerSecond}/s p50 ${run.replies.p50Ms} ms, check ${run.check.ok ? 'ok' : 'FAILED'}`);
+      log(
+        `ingest c=${concurrency}: new ${run.newTickets.mailsPerSecond}/s p50 ${run.newTickets.p50Ms} ms, replies ${run.replies.mailsPerSecond}/s p50 ${run.replies.p50Ms} ms, check ${run.check.ok ? 'ok' : 'FAILED'}`,
+      );
       if (!run.check.ok) throw new CheckFailed(`ingest c=${concurrency}: ${run.check.problems.join('; ')}`);
     }
     // The same runs over the port in memory: our code's own throughput, without DynamoDB Local and the SDK.
     for (const concurrency of profile.concurrency) {
-      const run = await measureIngest({ config, newMails: corpus.newMails, replies: corpus.replies, concurrency, scratch: tmpdir(), store: 'memory' });
+      const run = await measureIngest({
+        config,
+        newMails: corpus.newMails,
+        replies: corpus.replies,
+        concurrency,
+        scratch: tmpdir(),
+        store: 'memory',
+      });
       ingest.push(run);
-      log(`ingest in memory c=${concurrency}: new ${run.newTickets.mailsPerSecond}/s p50 ${run.newTickets.p50Ms} ms, replies ${run.replies.mailsPerSecond}/s, check ${run.check.ok ? 'ok' : 'FAILED'}`);
+      log(
+        `ingest in memory c=${concurrency}: new ${run.newTickets.mailsPerSecond}/s p50 ${run.newTickets.p50Ms} ms, replies ${run.replies.mailsPerSecond}/s, check ${run.check.ok ? 'ok' : 'FAILED'}`,
+      );
       if (!run.check.ok) throw new CheckFailed(`ingest in memory c=${concurrency}: ${run.check.problems.join('; ')}`);
     }
   }
@@ -107,28 +145,56 @@ async function main(): Promise<number> {
         commands: corpus.commands,
       }),
     );
-    log(`store cost: new ticket ${storeCost.newTicket.wcu.mean} WCU, reply ${storeCost.reply.wcu.mean} WCU, command ${storeCost.engineerCommand.wcu.mean} WCU, empty sweep ${storeCost.emptySweep.rcuPerShard} RCU/shard`);
+    log(
+      `store cost: new ticket ${storeCost.newTicket.wcu.mean} WCU, reply ${storeCost.reply.wcu.mean} WCU, command ${storeCost.engineerCommand.wcu.mean} WCU, empty sweep ${storeCost.emptySweep.rcuPerShard} RCU/shard`,
+    );
   }
   if (wants('sweep')) {
-    sweep = await withDynamo((_client, meter, meteredClient) => measureSweep({ client: meteredClient, meter, config, templateMail: corpus.newMails[0]!, sizes: profile.sweepSizes, onProgress: log }));
+    sweep = await withDynamo((_client, meter, meteredClient) =>
+      measureSweep({
+        client: meteredClient,
+        meter,
+        config,
+        templateMail: corpus.newMails[0]!,
+        sizes: profile.sweepSizes,
+        onProgress: log,
+      }),
+    );
     log(`sweep ${sweep.ratio.stored}: time x${sweep.ratio.sweepTime}, RCU x${sweep.ratio.sweepRcu}`);
   }
   let floor: FloorResult | null = null;
   if (wants('floor')) {
-    const floorCorpus = { newMails: corpus.newMails.slice(0, profile.floor.newTickets), replies: corpus.replies.slice(0, profile.floor.newTickets) };
+    const floorCorpus = {
+      newMails: corpus.newMails.slice(0, profile.floor.newTickets),
+      replies: corpus.replies.slice(0, profile.floor.newTickets),
+    };
     floor = await measureFloor(config, floorCorpus.newMails, floorCorpus.replies, profile.floor.rounds);
-    log(`floor: median ratio ${floor.all.medianRatio} (strict ${floor.all.medianRatioStrict}), CPU ratio ${floor.cpu.ratio} (strict ${floor.cpu.ratioStrict})`);
+    log(
+      `floor: median ratio ${floor.all.medianRatio} (strict ${floor.all.medianRatioStrict}), CPU ratio ${floor.cpu.ratio} (strict ${floor.cpu.ratioStrict})`,
+    );
   }
 
   let coldStart: ColdStartResult | null = null;
   if (wants('cold')) {
-    coldStart = await measureColdStart({ root, outDir: join(outDir, 'bundles'), config, rounds: profile.coldStartRounds, onProgress: log });
+    coldStart = await measureColdStart({
+      root,
+      outDir: join(outDir, 'bundles'),
+      config,
+      rounds: profile.coldStartRounds,
+      onProgress: log,
+    });
     log(`cold start: ${coldStart.functions.map((f) => `${f.name} +${Math.round(f.ourShare * 100)}%`).join(', ')}`);
   }
 
   let memory: MemoryResult | null = null;
   if (wants('memory')) {
-    memory = await measureMemory({ root, outDir: join(outDir, 'memory'), config, sizesMb: profile.memory.sizesMb, runs: profile.memory.runs });
+    memory = await measureMemory({
+      root,
+      outDir: join(outDir, 'memory'),
+      config,
+      sizesMb: profile.memory.sizesMb,
+      runs: profile.memory.runs,
+    });
     log(`memory: ${memory.points.map((p) => `${p.mailMb} MB mail -> ${p.pipelineMb} MB peak RSS`).join(', ')}`);
   }
 
@@ -165,6 +231,8 @@ class CheckFailed extends Error {}
 main()
   .then((code) => process.exit(code))
   .catch((error: Error) => {
-    console.error(error instanceof CheckFailed ? `bench: correctness check failed, no figures written: ${error.message}` : error);
+    console.error(
+      error instanceof CheckFailed ? `bench: correctness check failed, no figures written: ${error.message}` : error,
+    );
     process.exit(1);
   });

@@ -50,7 +50,12 @@ export interface StoreCostResult {
 
 const stats = (values: number[]): CostStats => {
   const sorted = [...values].sort((a, b) => a - b);
-  return { mails: values.length, mean: round(values.reduce((s, v) => s + v, 0) / Math.max(1, values.length), 1), p50: sorted[Math.floor((sorted.length - 1) / 2)] ?? 0, max: sorted.at(-1) ?? 0 };
+  return {
+    mails: values.length,
+    mean: round(values.reduce((s, v) => s + v, 0) / Math.max(1, values.length), 1),
+    p50: sorted[Math.floor((sorted.length - 1) / 2)] ?? 0,
+    max: sorted.at(-1) ?? 0,
+  };
 };
 
 function kindCost(samples: Array<{ inbound: CapacityTotals; notify: CapacityTotals }>): KindCost {
@@ -65,7 +70,8 @@ function kindCost(samples: Array<{ inbound: CapacityTotals; notify: CapacityTota
       for (const [target, v] of Object.entries(t.byTarget)) byTarget[target] = (byTarget[target] ?? 0) + v / n;
     }
   }
-  const mean = (f: (s: { inbound: CapacityTotals; notify: CapacityTotals }) => number) => round(samples.reduce((a, s) => a + f(s), 0) / n, 1);
+  const mean = (f: (s: { inbound: CapacityTotals; notify: CapacityTotals }) => number) =>
+    round(samples.reduce((a, s) => a + f(s), 0) / n, 1);
   return {
     wcu: stats(samples.map((s) => s.inbound.wcu + s.notify.wcu)),
     rcu: stats(samples.map((s) => s.inbound.rcu + s.notify.rcu)),
@@ -73,13 +79,25 @@ function kindCost(samples: Array<{ inbound: CapacityTotals; notify: CapacityTota
     notifyWcu: mean((s) => s.notify.wcu),
     inboundRcu: mean((s) => s.inbound.rcu),
     notifyRcu: mean((s) => s.notify.rcu),
-    wcuByOperation: Object.fromEntries(Object.entries(byOperation).filter(([, v]) => v > 0).map(([k, v]) => [k, round(v, 1)])),
+    wcuByOperation: Object.fromEntries(
+      Object.entries(byOperation)
+        .filter(([, v]) => v > 0)
+        .map(([k, v]) => [k, round(v, 1)]),
+    ),
     capacityByTarget: Object.fromEntries(Object.entries(byTarget).map(([k, v]) => [k, round(v, 1)])),
     calls: round(calls / n, 1),
   };
 }
 
-export async function measureStoreCost(o: { client: DynamoDBClient; meter: CapacityMeter; config: MaildeskConfig; newMails: CorpusMail[]; replies: CorpusMail[]; commands: CorpusMail[]; keepTable?: boolean }): Promise<StoreCostResult> {
+export async function measureStoreCost(o: {
+  client: DynamoDBClient;
+  meter: CapacityMeter;
+  config: MaildeskConfig;
+  newMails: CorpusMail[];
+  replies: CorpusMail[];
+  commands: CorpusMail[];
+  keepTable?: boolean;
+}): Promise<StoreCostResult> {
   const table = `bench-cost-${Date.now().toString(36)}`;
   await ensureTicketTable(o.client, table);
   const mail = new MemoryMailStore();
@@ -91,7 +109,10 @@ export async function measureStoreCost(o: { client: DynamoDBClient; meter: Capac
       await mail.put(`inbound/${id}`, m.raw);
       o.meter.take();
       const outcome = await receiveMail(inboundFor(m, id), p.receiveDeps);
-      if (!expected.includes(outcome.kind)) throw new Error(`store cost: ${m.id} gave ${JSON.stringify(outcome)}, expected ${expected.join('/')}: no figure from a broken pipeline`);
+      if (!expected.includes(outcome.kind))
+        throw new Error(
+          `store cost: ${m.id} gave ${JSON.stringify(outcome)}, expected ${expected.join('/')}: no figure from a broken pipeline`,
+        );
       const inbound = o.meter.take();
       for (const event of p.store.take(id)) await deliverEvent(event, p.deliverDeps);
       samples.push({ inbound, notify: o.meter.take() });
@@ -104,7 +125,12 @@ export async function measureStoreCost(o: { client: DynamoDBClient; meter: Capac
 
   // Nothing is due right after the tickets were opened: the sweep only queries the shards.
   o.meter.take();
-  const { sweepDeps } = buildDesk({ tickets: p.store, config: o.config, calendar: BusinessCalendar.fromConfig(o.config), log: benchLogger() });
+  const { sweepDeps } = buildDesk({
+    tickets: p.store,
+    config: o.config,
+    calendar: BusinessCalendar.fromConfig(o.config),
+    log: benchLogger(),
+  });
   const result = await sweepDeadlines(new Date(), sweepDeps);
   const sweep = o.meter.take();
   if (result.due !== 0) throw new Error(`store cost: the empty sweep found ${result.due} due tickets`);
@@ -113,6 +139,12 @@ export async function measureStoreCost(o: { client: DynamoDBClient; meter: Capac
     newTicket,
     reply,
     engineerCommand,
-    emptySweep: { shards: DUE_SHARDS, rcu: sweep.rcu, rcuPerShard: round(sweep.rcu / DUE_SHARDS, 2), queries: sweep.byOperation.Query?.calls ?? 0, wcu: sweep.wcu },
+    emptySweep: {
+      shards: DUE_SHARDS,
+      rcu: sweep.rcu,
+      rcuPerShard: round(sweep.rcu / DUE_SHARDS, 2),
+      queries: sweep.byOperation.Query?.calls ?? 0,
+      wcu: sweep.wcu,
+    },
   };
 }

@@ -56,7 +56,11 @@ export async function templateTicket(config: MaildeskConfig, mail: CorpusMail): 
   return (await memory.getTicket(outcome.ticketKey))!;
 }
 
-async function writeTickets(client: DynamoDBClient, table: string, items: Array<Record<string, unknown>>): Promise<void> {
+async function writeTickets(
+  client: DynamoDBClient,
+  table: string,
+  items: Array<Record<string, unknown>>,
+): Promise<void> {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const batches: Array<Array<Record<string, unknown>>> = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
@@ -77,7 +81,16 @@ async function writeTickets(client: DynamoDBClient, table: string, items: Array<
 // against 1,100-1,500 without), which would make 100k tickets take most of an hour. The sweep reads
 // no stream, so its figures do not change.
 
-export async function measureSweepPoint(o: { client: DynamoDBClient; meter: CapacityMeter; config: MaildeskConfig; template: Ticket; stored: number; now: Date; due?: number; keepTable?: boolean }): Promise<SweepPoint> {
+export async function measureSweepPoint(o: {
+  client: DynamoDBClient;
+  meter: CapacityMeter;
+  config: MaildeskConfig;
+  template: Ticket;
+  stored: number;
+  now: Date;
+  due?: number;
+  keepTable?: boolean;
+}): Promise<SweepPoint> {
   const DUE = o.due ?? DEFAULT_DUE;
   const table = `bench-sweep-${o.stored}-${Date.now().toString(36)}`;
   await ensureTicketTable(o.client, table, { stream: false });
@@ -87,15 +100,23 @@ export async function measureSweepPoint(o: { client: DynamoDBClient; meter: Capa
   // Due: opened 5 days (plus up to an hour) ago and never taken into work (respond-by passed). Not due: opened within the
   // last 24 hours, each at its own second, so deadlines differ as real ones do (DynamoDB Local also
   // writes a GSI full of one repeated sort key several times slower).
-  const variant = (createdAt: string) => withDeadlines({ ...o.template, createdAt, updatedAt: createdAt, priority: 'error', status: 'open' }, ctx, o.now);
+  const variant = (createdAt: string) =>
+    withDeadlines({ ...o.template, createdAt, updatedAt: createdAt, priority: 'error', status: 'open' }, ctx, o.now);
   const step = Math.max(1, Math.floor(o.stored / DUE));
   const items: Array<Record<string, unknown>> = [];
   const prepared = performance.now();
   for (let n = 1; n <= o.stored; n++) {
     const isDue = n % step === 0 && n / step <= DUE; // spread over the key range, and so over the shards
     const base = variant(at(isDue ? 120 * 3_600_000 + (n % 3_600) * 1000 : 3_600_000 + ((n * 7919) % 82_800) * 1000));
-    if (isDue ? !base.nextDue || base.nextDue.at > nowIso : !base.nextDue || base.nextDue.at <= nowIso) throw new Error(`sweep: ticket ${n} should ${isDue ? '' : 'not '}be due`);
-    const ticket: Ticket = { ...base, key: `MG-${n}`, number: n, rootMessageId: `bench-${n}@sweep`, lastMessageId: `bench-${n}@sweep` };
+    if (isDue ? !base.nextDue || base.nextDue.at > nowIso : !base.nextDue || base.nextDue.at <= nowIso)
+      throw new Error(`sweep: ticket ${n} should ${isDue ? '' : 'not '}be due`);
+    const ticket: Ticket = {
+      ...base,
+      key: `MG-${n}`,
+      number: n,
+      rootMessageId: `bench-${n}@sweep`,
+      lastMessageId: `bench-${n}@sweep`,
+    };
     items.push(JSON.parse(JSON.stringify(ticketItem(ticket))) as Record<string, unknown>);
   }
   const prepareSeconds = (performance.now() - prepared) / 1000;
@@ -139,7 +160,14 @@ export async function measureSweepPoint(o: { client: DynamoDBClient; meter: Capa
   };
 }
 
-export async function measureSweep(o: { client: DynamoDBClient; meter: CapacityMeter; config: MaildeskConfig; templateMail: CorpusMail; sizes: number[]; onProgress?: (line: string) => void }): Promise<SweepResult> {
+export async function measureSweep(o: {
+  client: DynamoDBClient;
+  meter: CapacityMeter;
+  config: MaildeskConfig;
+  templateMail: CorpusMail;
+  sizes: number[];
+  onProgress?: (line: string) => void;
+}): Promise<SweepResult> {
   const template = await templateTicket(o.config, o.templateMail);
   const now = new Date();
   // Warm-up on its own table (a fresh DynamoDB Local is slow for its first thousands of calls), not reported.
@@ -148,7 +176,9 @@ export async function measureSweep(o: { client: DynamoDBClient; meter: CapacityM
   for (const stored of o.sizes) {
     const point = await measureSweepPoint({ ...o, template, stored, now });
     points.push(point);
-    o.onProgress?.(`sweep ${stored} stored: wrote in ${point.writeSeconds} s, due query ${point.queryMs} ms / ${point.queryRcu} RCU, sweep ${point.sweepMs} ms / ${point.sweepRcu} RCU`);
+    o.onProgress?.(
+      `sweep ${stored} stored: wrote in ${point.writeSeconds} s, due query ${point.queryMs} ms / ${point.queryRcu} RCU, sweep ${point.sweepMs} ms / ${point.sweepRcu} RCU`,
+    );
   }
   const first = points[0]!;
   const last = points.at(-1)!;

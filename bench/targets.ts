@@ -42,7 +42,8 @@ export interface Target {
 
 type Results = Pick<RunResults, 'ingest' | 'floor' | 'storeCost' | 'sweep' | 'coldStart' | 'memory' | 'peerRt'>;
 
-const fmt = (n: number | null | undefined, d = 1) => (n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(d));
+const fmt = (n: number | null | undefined, d = 1) =>
+  n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(d);
 const list = (o: Record<string, number>) =>
   Object.entries(o)
     .sort((a, b) => b[1] - a[1])
@@ -96,8 +97,20 @@ export function evaluateTargets(r: Results): Target[] {
     const created = c.newTicket;
     const reply = c.reply;
     out.push(
-      wcuTarget('wcu-new', '3 Store cost: new ticket', created, 16, `by table/index (read and write): ${list(created.capacityByTarget)}. The mean is over mails of every size: p50 ${created.wcu.p50}. ${HOW_WRITES_ARE_KEPT_DOWN}`),
-      wcuTarget('wcu-reply', '3 Store cost: customer reply', reply, 12, `by table/index: ${list(reply.capacityByTarget)}. Judged on the mean; the median reply is ${reply.wcu.p50}.`),
+      wcuTarget(
+        'wcu-new',
+        '3 Store cost: new ticket',
+        created,
+        16,
+        `by table/index (read and write): ${list(created.capacityByTarget)}. The mean is over mails of every size: p50 ${created.wcu.p50}. ${HOW_WRITES_ARE_KEPT_DOWN}`,
+      ),
+      wcuTarget(
+        'wcu-reply',
+        '3 Store cost: customer reply',
+        reply,
+        12,
+        `by table/index: ${list(reply.capacityByTarget)}. Judged on the mean; the median reply is ${reply.wcu.p50}.`,
+      ),
     );
     out.push({
       id: 'wcu-command',
@@ -115,7 +128,8 @@ export function evaluateTargets(r: Results): Target[] {
       target: '<= 1 RCU per shard',
       measured: `${fmt(c.emptySweep.rcu)} RCU for ${c.emptySweep.shards} shards (${c.emptySweep.queries} queries), ${fmt(c.emptySweep.rcuPerShard, 2)} per shard`,
       met: sweepMet,
-      reason: 'DynamoDB Local reports 0 for a query that returns nothing; DynamoDB itself bills a query at least 0.5 RCU (eventually consistent, as every GSI query is), so on AWS an empty sweep is 4 x 0.5 = 2 RCU: 0.5 per shard, still within the target.',
+      reason:
+        'DynamoDB Local reports 0 for a query that returns nothing; DynamoDB itself bills a query at least 0.5 RCU (eventually consistent, as every GSI query is), so on AWS an empty sweep is 4 x 0.5 = 2 RCU: 0.5 per shard, still within the target.',
       toMeet: '',
     });
   }
@@ -130,8 +144,12 @@ export function evaluateTargets(r: Results): Target[] {
       target: `${s.ratio.stored} ratio <= 1.5 for time and RCU`,
       measured: `time x${fmt(s.ratio.sweepTime, 2)} (${first.sweepMs} -> ${last.sweepMs} ms), RCU x${fmt(s.ratio.sweepRcu, 2)} (${first.sweepRcu} -> ${last.sweepRcu}); due query alone x${fmt(s.ratio.queryTime, 2)} time, x${fmt(s.ratio.queryRcu, 2)} RCU`,
       met,
-      reason: met ? 'the sparse `due` index is read only for what is due; stored tickets add nothing' : `the due query itself scales x${fmt(s.ratio.queryTime, 2)}; the sweep's time is the ${first.due} reload+write pairs against DynamoDB Local, so machine noise moves it`,
-      toMeet: met ? '' : 'rerun on a quiet machine (ratio of two noisy times); the RCU ratio is the deterministic figure',
+      reason: met
+        ? 'the sparse `due` index is read only for what is due; stored tickets add nothing'
+        : `the due query itself scales x${fmt(s.ratio.queryTime, 2)}; the sweep's time is the ${first.due} reload+write pairs against DynamoDB Local, so machine noise moves it`,
+      toMeet: met
+        ? ''
+        : 'rerun on a quiet machine (ratio of two noisy times); the RCU ratio is the deterministic figure',
     });
   }
   const cs = r.coldStart;
@@ -146,16 +164,26 @@ export function evaluateTargets(r: Results): Target[] {
       id: 'cold',
       name: '5 Cold start: our code over its libraries',
       target: '<= +25% init time',
-      measured: cs.functions.map((fn) => `${fn.name} ${pct(fn.ourShareCpu)} CPU (${fmt(fn.initCpuMs, 0)} vs ${fmt(fn.libsInitCpuMs, 0)} ms; paired by round ${pct(fn.pairedShareCpu)}), ${pct(fn.ourShare)} wall`).join('; '),
+      measured: cs.functions
+        .map(
+          (fn) =>
+            `${fn.name} ${pct(fn.ourShareCpu)} CPU (${fmt(fn.initCpuMs, 0)} vs ${fmt(fn.libsInitCpuMs, 0)} ms; paired by round ${pct(fn.pairedShareCpu)}), ${pct(fn.ourShare)} wall`,
+        )
+        .join('; '),
       met,
       reason:
         `Judged on CPU time of the init (median of ${cs.rounds} fresh processes each, as deployed with --enable-source-maps), and met only when the per-round pairs (function and libraries run back to back) agree; wall time is shown too but on a shared machine it measures the neighbours as well. The samples scatter by ±${fmt(Math.max(...cs.functions.map((fn) => fn.initCpuMadMs)), 0)} ms (median absolute deviation), so shares within ~10 points of each other are not distinguishable. ` +
         (met
           ? `The config is not validated again at init (synth did) and its schema is built on first use; what remains is the SDK clients, the zod check of the environment and, where deadlines are computed, the business calendar.`
-          : `Worst: ${worst.name}, ${fmt(worst.initCpuMs, 0)} ms CPU against ${fmt(worst.libsInitCpuMs, 0)} ms for its libraries alone. What runs at init that the libraries-only bundle does not: the SDK clients constructed at module scope, the zod check of the environment variables and, in ${cs.functions.filter((fn) => fn.formatsDatesAtInit).map((fn) => fn.name).join(', ') || 'none'}, the business calendar, whose time-zone formatter makes Node load ICU's locale and zone data (${fmt(cs.intlInitCpuMs, 0)} ms CPU in a bare process). Without that Node-internal load: ${cs.functions.map((fn) => `${fn.name} ${pct(fn.ourShareCpuBeyondIntl)}`).join(', ')}.`),
+          : `Worst: ${worst.name}, ${fmt(worst.initCpuMs, 0)} ms CPU against ${fmt(worst.libsInitCpuMs, 0)} ms for its libraries alone. What runs at init that the libraries-only bundle does not: the SDK clients constructed at module scope, the zod check of the environment variables and, in ${
+              cs.functions
+                .filter((fn) => fn.formatsDatesAtInit)
+                .map((fn) => fn.name)
+                .join(', ') || 'none'
+            }, the business calendar, whose time-zone formatter makes Node load ICU's locale and zone data (${fmt(cs.intlInitCpuMs, 0)} ms CPU in a bare process). Without that Node-internal load: ${cs.functions.map((fn) => `${fn.name} ${pct(fn.ourShareCpuBeyondIntl)}`).join(', ')}.`),
       toMeet: met
         ? ''
-        : `${over.map((fn) => fn.name).join(', ')} ${over.length > 1 ? 'are' : 'is'} over the target by ${over.map((fn) => `${fmt((share(fn) - 0.25) * fn.libsInitCpuMs, 0)} ms`).join(', ')} of CPU. ${over.every((fn) => fn.formatsDatesAtInit && fn.ourShareCpuBeyondIntl <= 0.25) ? 'That is less than ICU\'s data load, which the calendar needs before it can compute any deadline: deferring the formatter to first use would meet the number by moving the cost to the first deadline the function computes, not by removing it, so it is left at init.' : 'Doing less at init: fewer SDK clients at module scope where a function rarely uses one, and no zod for the environment check.'} Lazy imports would not help: each function needs its libraries on every invocation. See "Cold start: what runs at init, and lazy loading".`,
+        : `${over.map((fn) => fn.name).join(', ')} ${over.length > 1 ? 'are' : 'is'} over the target by ${over.map((fn) => `${fmt((share(fn) - 0.25) * fn.libsInitCpuMs, 0)} ms`).join(', ')} of CPU. ${over.every((fn) => fn.formatsDatesAtInit && fn.ourShareCpuBeyondIntl <= 0.25) ? "That is less than ICU's data load, which the calendar needs before it can compute any deadline: deferring the formatter to first use would meet the number by moving the cost to the first deadline the function computes, not by removing it, so it is left at init." : 'Doing less at init: fewer SDK clients at module scope where a function rarely uses one, and no zod for the environment check.'} Lazy imports would not help: each function needs its libraries on every invocation. See "Cold start: what runs at init, and lazy loading".`,
     });
   }
   const m = r.memory;
@@ -167,9 +195,17 @@ export function evaluateTargets(r: Results): Target[] {
       id: 'memory',
       name: '6 Memory: inbound Lambda size',
       target: 'memory size >= 1.5 x peak RSS of the largest mail (documented, not an issue target)',
-      measured: m.points.map((p) => `${p.mailMb} MB mail: ${p.pipelineMb} MB peak (mailparser alone ${p.mailparserMb}, code + file ${p.baselineMb})`).join('; ') + (inbound ? `; stack: inbound ${inbound} MB` : ''),
+      measured:
+        m.points
+          .map(
+            (p) =>
+              `${p.mailMb} MB mail: ${p.pipelineMb} MB peak (mailparser alone ${p.mailparserMb}, code + file ${p.baselineMb})`,
+          )
+          .join('; ') + (inbound ? `; stack: inbound ${inbound} MB` : ''),
       met,
-      reason: inbound ? `${inbound} MB is ${fmt(inbound / largest.pipelineMb, 1)}x the peak for a ${largest.mailMb} MB mail` : 'infra/constructs/functions.ts did not load',
+      reason: inbound
+        ? `${inbound} MB is ${fmt(inbound / largest.pipelineMb, 1)}x the peak for a ${largest.mailMb} MB mail`
+        : 'infra/constructs/functions.ts did not load',
       toMeet: '',
     });
   }
@@ -180,21 +216,29 @@ export function evaluateTargets(r: Results): Target[] {
     id: 'rt',
     name: '7 Side by side with Request Tracker',
     target: '>= 20x RT throughput at the same concurrency',
-    measured: rt && !newRows.length
-      ? 'RT results present, but this run measured no ingest to compare with'
-      : rt
-      ? newRows
-          .map((row) => `new tickets c=${row.concurrency}: x${fmt(row.throughputRatio)} (${fmt(row.maildeskMailsPerS)} vs ${fmt(row.rtMailsPerS, 2)} mails/s)${row.inMemoryMailsPerS !== null ? `, our code alone (in-memory store) x${fmt(row.inMemoryMailsPerS / row.rtMailsPerS, 0)}` : ''}`)
-          .join('; ')
-      : 'not run in this checkout (bench/peer-rt.sh, optional)',
-    met: rt && newRows.length ? newRows.every((row) => row.throughputRatio !== null && row.throughputRatio >= 20) : null,
+    measured:
+      rt && !newRows.length
+        ? 'RT results present, but this run measured no ingest to compare with'
+        : rt
+          ? newRows
+              .map(
+                (row) =>
+                  `new tickets c=${row.concurrency}: x${fmt(row.throughputRatio)} (${fmt(row.maildeskMailsPerS)} vs ${fmt(row.rtMailsPerS, 2)} mails/s)${row.inMemoryMailsPerS !== null ? `, our code alone (in-memory store) x${fmt(row.inMemoryMailsPerS / row.rtMailsPerS, 0)}` : ''}`,
+              )
+              .join('; ')
+          : 'not run in this checkout (bench/peer-rt.sh, optional)',
+    met:
+      rt && newRows.length ? newRows.every((row) => row.throughputRatio !== null && row.throughputRatio >= 20) : null,
     reason: rt
       ? `${rt.version}, measured ${rt.date.slice(0, 10)} on this machine by bench/peer-rt.sh; maildesk figures from this run.` +
         (newRows.some((row) => (row.throughputRatio ?? 0) < 20)
           ? ` On one box maildesk's end-to-end rate is bounded by DynamoDB Local (${newRows.map((row) => `${fmt(row.maildeskDynamoCpuMsPerMail, 0)} ms of Java CPU per new ticket at c=${row.concurrency}`).join(', ')}) and the AWS SDK's CPU per call (${newRows.map((row) => fmt(row.maildeskNodeCpuMsPerMail, 0)).join('/')} ms of Node CPU per mail, most of it SDK and HTTP: the in-memory rows show our code's own cost), against RT's ${newRows.map((row) => fmt(row.rtCpuMsPerMail, 0)).join('/')} ms of server CPU.`
           : '')
       : '',
-    toMeet: rt && newRows.some((row) => (row.throughputRatio ?? 0) < 20) ? 'Our own code clears it (in-memory column). End to end it needs a store that does not share the cores: DynamoDB proper, where the writes are a managed service\'s CPU and each mail is its own Lambda; on one box, DynamoDB Local cannot get there.' : '',
+    toMeet:
+      rt && newRows.some((row) => (row.throughputRatio ?? 0) < 20)
+        ? "Our own code clears it (in-memory column). End to end it needs a store that does not share the cores: DynamoDB proper, where the writes are a managed service's CPU and each mail is its own Lambda; on one box, DynamoDB Local cannot get there."
+        : '',
   });
   return out;
 }
@@ -232,7 +276,8 @@ export function rtComparison(ingest: IngestRun[], rt: PeerRt | null): RtRow[] {
       if (!phase || typeof phase === 'number') continue;
       const ours = kind === 'new' ? run.newTickets : run.replies;
       const tickets = rt.phases[`tickets-c${run.concurrency}`];
-      const lost = phase.lost ?? (kind === 'new' && typeof tickets === 'number' ? Math.max(0, phase.mails - tickets) : 0);
+      const lost =
+        phase.lost ?? (kind === 'new' && typeof tickets === 'number' ? Math.max(0, phase.mails - tickets) : 0);
       rows.push({
         kind,
         concurrency: run.concurrency,
@@ -247,7 +292,8 @@ export function rtComparison(ingest: IngestRun[], rt: PeerRt | null): RtRow[] {
         maildeskLoadAverage: ours.loadAverage,
         maildeskDynamoCpuMsPerMail: ours.dynamoCpuMsPerMail,
         inMemoryMailsPerS: memory ? (kind === 'new' ? memory.newTickets : memory.replies).mailsPerSecond : null,
-        throughputRatio: phase.mailsPerSecond > 0 ? Math.round((ours.mailsPerSecond / phase.mailsPerSecond) * 10) / 10 : null,
+        throughputRatio:
+          phase.mailsPerSecond > 0 ? Math.round((ours.mailsPerSecond / phase.mailsPerSecond) * 10) / 10 : null,
         latencyRatio: phase.p50Ms && ours.p50Ms ? Math.round((phase.p50Ms / ours.p50Ms) * 10) / 10 : null,
       });
     }

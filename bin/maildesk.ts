@@ -23,7 +23,8 @@ The local stack's DynamoDB Local is used unless --aws (then --table or MAILDESK_
 /** `maildesk <command> --help`: the usage lines of that command (the sla command prints its own, longer one). */
 function commandHelp(argv: readonly string[]): string | null {
   const [command, sub] = argv;
-  if (command === undefined || command === 'sla' || !argv.slice(1).some((a) => a === '--help' || a === '-h')) return null;
+  if (command === undefined || command === 'sla' || !argv.slice(1).some((a) => a === '--help' || a === '-h'))
+    return null;
   const name = sub !== undefined && !sub.startsWith('-') ? `${command} ${sub}` : command;
   // Usage entries start at two spaces; continuation lines are indented further and belong to the entry above.
   const entries = usage.split('\n\n')[1]!.split(/\n(?=  \S)/);
@@ -81,7 +82,9 @@ main(process.argv.slice(2)).then(
       return exitWhenFlushed(2);
     }
     const err = error as Error;
-    const hint = /ECONNREFUSED/.test(String(err.message) + String((err as { cause?: Error }).cause?.message)) ? ' (is the local stack running? start it with npm start)' : '';
+    const hint = /ECONNREFUSED/.test(String(err.message) + String((err as { cause?: Error }).cause?.message))
+      ? ' (is the local stack running? start it with npm start)'
+      : '';
     process.stderr.write(`maildesk: ${err.name}: ${err.message}${hint}\n`);
     return exitWhenFlushed(1);
   },

@@ -40,7 +40,9 @@ try {
   fail(error);
 }
 // Said on every synth: the CDK CLI falls back to us-east-1 when no profile names a region.
-process.stderr.write(`maildesk: region ${region.region} (from ${region.source === 'deployment.region' ? 'deployment.region' : 'the CDK environment'})\n`);
+process.stderr.write(
+  `maildesk: region ${region.region} (from ${region.source === 'deployment.region' ? 'deployment.region' : 'the CDK environment'})\n`,
+);
 
 const app = new App();
 try {

@@ -88,7 +88,10 @@ export class MaildeskStack extends Stack {
     }
     const projectRoot = props.projectRoot ?? fileURLToPath(new URL('..', import.meta.url));
 
-    this.bus = new events.EventBus(this, 'Bus', { eventBusName: EVENT_BUS_NAME, description: 'maildesk ticket and SLA events' });
+    this.bus = new events.EventBus(this, 'Bus', {
+      eventBusName: EVENT_BUS_NAME,
+      description: 'maildesk ticket and SLA events',
+    });
     this.tickets = new TicketTable(this, 'Tickets');
     this.rawMail = new RawMailBucket(this, 'RawMail', { retentionDays: deployment.rawMailRetentionDays });
     this.mail = new MailIdentity(this, 'Mail', {
@@ -116,7 +119,11 @@ export class MaildeskStack extends Stack {
       logRetention: LOG_RETENTION,
       replaceActiveRuleSet: deployment.replaceActiveRuleSet,
     });
-    this.alerts = new Alerts(this, 'Alerts', { alarmEmail: deployment.alarmEmail, bus: this.bus, functions: this.functions });
+    this.alerts = new Alerts(this, 'Alerts', {
+      alarmEmail: deployment.alarmEmail,
+      bus: this.bus,
+      functions: this.functions,
+    });
 
     new CfnOutput(this, 'MxTarget', {
       description: `MX record of ${deployment.domain} (priority 10)`,
@@ -139,7 +146,8 @@ export class MaildeskStack extends Stack {
     new CfnOutput(this, 'MonthlyReportDlqUrl', { value: this.functions.monthlyReportDlq.queueUrl });
     new CfnOutput(this, 'MonthlyReportLogGroup', { value: this.functions.logGroups['monthly-report'].logGroupName });
     new CfnOutput(this, 'MonthlyReportFunctionName', {
-      description: 'Invoke with {"force": true, "month": "YYYY-MM"} to send a month\'s reports by hand (still once per tenant and month)',
+      description:
+        'Invoke with {"force": true, "month": "YYYY-MM"} to send a month\'s reports by hand (still once per tenant and month)',
       value: this.functions.monthlyReport.functionName,
     });
     if (this.functions.telegramAlert) {
@@ -162,7 +170,9 @@ export class MaildeskStack extends Stack {
       );
     }
     if (deployment.region && deployment.region !== this.region) {
-      throw new ConfigError(`${source}: deployment.region is ${deployment.region} but the stack's environment is ${this.region}; make them one.`);
+      throw new ConfigError(
+        `${source}: deployment.region is ${deployment.region} but the stack's environment is ${this.region}; make them one.`,
+      );
     }
     requireReceivingRegion(this.region, deployment.allowUnlistedRegion ?? false, source);
   }

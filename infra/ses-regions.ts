@@ -38,7 +38,11 @@ export interface ChosenRegion {
  * The region: `deployment.region` first, else the CDK environment's (CDK_DEFAULT_REGION, which the
  * CDK CLI takes from AWS_REGION or the profile). Neither: a ConfigError, not us-east-1.
  */
-export function chooseRegion(configRegion: string | undefined, environmentRegion: string | undefined, source = 'config'): ChosenRegion {
+export function chooseRegion(
+  configRegion: string | undefined,
+  environmentRegion: string | undefined,
+  source = 'config',
+): ChosenRegion {
   if (configRegion) return { region: configRegion, source: 'deployment.region' };
   if (environmentRegion) return { region: environmentRegion, source: 'CDK environment' };
   throw new ConfigError(

@@ -60,7 +60,6 @@ export class MissingAdapterError extends Error {
 
 type Makers<T> = { [K in keyof T]: () => T[K] };
 
-
 /**
  * An object whose fields are made on first read, then kept; assigning a field replaces it (tests
  * swap a store for a wrapped one). Fields are enumerable, so a spread copies them as values.
@@ -108,10 +107,22 @@ export function buildDesk(adapters: DeskAdapters): Desk {
         log,
       }),
     deliverDeps: () =>
-      lazyObject<DeliverDeps>({ tickets: () => need('tickets'), sender: () => need('sender'), bus: () => need('bus'), config, log }),
+      lazyObject<DeliverDeps>({
+        tickets: () => need('tickets'),
+        sender: () => need('sender'),
+        bus: () => need('bus'),
+        config,
+        log,
+      }),
     sweepDeps: () => lazyObject<SweepDeps>({ tickets: () => need('tickets'), config, calendar, log }),
     reportDeps: () =>
-      lazyObject<MonthlyReportDeps>({ tickets: () => need('tickets'), sender: () => need('sender'), config, calendar, log }),
+      lazyObject<MonthlyReportDeps>({
+        tickets: () => need('tickets'),
+        sender: () => need('sender'),
+        config,
+        calendar,
+        log,
+      }),
     alertDeps: () =>
       lazyObject<TelegramDeps>({
         claims: () => need('tickets'),

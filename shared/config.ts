@@ -49,7 +49,10 @@ function buildConfigSchema() {
 
   return z
     .strictObject({
-      ticketPrefix: z.string().regex(/^[A-Z]{1,8}$/, 'expected 1-8 capital Latin letters, like MG').default('MG'),
+      ticketPrefix: z
+        .string()
+        .regex(/^[A-Z]{1,8}$/, 'expected 1-8 capital Latin letters, like MG')
+        .default('MG'),
       timezone: z.string().refine(isTimeZone, 'expected an IANA time zone like Europe/Moscow').default('Europe/Moscow'),
       businessHours: z
         .strictObject({
@@ -75,7 +78,13 @@ function buildConfigSchema() {
           maxDeferWorkingDays: z.number().int().min(0).default(14),
           respondWithinHours: z.number().positive().default(72),
         })
-        .default({ warnAt: 0.8, autoCloseWorkingDays: 10, reminderWorkingDaysBefore: 3, maxDeferWorkingDays: 14, respondWithinHours: 72 }),
+        .default({
+          warnAt: 0.8,
+          autoCloseWorkingDays: 10,
+          reminderWorkingDaysBefore: 3,
+          maxDeferWorkingDays: 14,
+          respondWithinHours: 72,
+        }),
       /** Cap on automatic answers per sender address per hour (loops, mail bombs). */
       autoReplyLimitPerHour: z.number().int().min(1).default(10),
       /** Where links to a ticket point in engineer mails (optional web UI or mail search). */
@@ -84,11 +93,17 @@ function buildConfigSchema() {
       deployment: z
         .strictObject({
           domain: domainName,
-          hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/, 'expected a Route 53 hosted zone id like Z0123456789ABC').optional(),
+          hostedZoneId: z
+            .string()
+            .regex(/^Z[A-Z0-9]+$/, 'expected a Route 53 hosted zone id like Z0123456789ABC')
+            .optional(),
           alarmEmail: address.optional(),
           rawMailRetentionDays: z.number().int().min(1).default(365),
           /** Region of the stack; must be one where SES receives mail. Defaults to the CDK environment's (never a silent us-east-1). */
-          region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1').optional(),
+          region: z
+            .string()
+            .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1')
+            .optional(),
           /** Synth refuses a region not on the list of SES receiving regions (infra/ses-regions.ts); true for a region AWS added since. */
           allowUnlistedRegion: z.boolean().optional(),
           /**
@@ -109,21 +124,37 @@ function buildConfigSchema() {
       const seenIds = new Set<string>();
       const seenAddresses = new Map<string, string>();
       cfg.tenants.forEach((tenant, i) => {
-        if (seenIds.has(tenant.id)) ctx.addIssue({ code: 'custom', path: ['tenants', i, 'id'], message: `duplicate tenant id "${tenant.id}"` });
+        if (seenIds.has(tenant.id))
+          ctx.addIssue({ code: 'custom', path: ['tenants', i, 'id'], message: `duplicate tenant id "${tenant.id}"` });
         seenIds.add(tenant.id);
         tenant.addresses.forEach((addr, j) => {
           const owner = seenAddresses.get(addr);
-          if (owner) ctx.addIssue({ code: 'custom', path: ['tenants', i, 'addresses', j], message: `address ${addr} already belongs to tenant "${owner}"` });
+          if (owner)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['tenants', i, 'addresses', j],
+              message: `address ${addr} already belongs to tenant "${owner}"`,
+            });
           seenAddresses.set(addr, tenant.id);
         });
       });
       const engineerAddresses = new Set(cfg.engineers.map((e) => e.address));
       for (const [addr, tenantId] of seenAddresses) {
-        if (engineerAddresses.has(addr)) ctx.addIssue({ code: 'custom', path: ['engineers'], message: `${addr} is both an engineer and a support address of "${tenantId}"` });
+        if (engineerAddresses.has(addr))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['engineers'],
+            message: `${addr} is both an engineer and a support address of "${tenantId}"`,
+          });
       }
       const logins = new Set<string>();
       cfg.engineers.forEach((e, i) => {
-        if (logins.has(e.login)) ctx.addIssue({ code: 'custom', path: ['engineers', i, 'login'], message: `duplicate engineer login "${e.login}"` });
+        if (logins.has(e.login))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['engineers', i, 'login'],
+            message: `duplicate engineer login "${e.login}"`,
+          });
         logins.add(e.login);
       });
     });
@@ -166,7 +197,11 @@ export const DEFAULT_CONFIG_FILE = 'maildesk.config.json';
 export const EXAMPLE_CONFIG_FILE = 'maildesk.config.example.json';
 
 /** The config path: explicit, else MAILDESK_CONFIG, else ./maildesk.config.json, else the shipped example. */
-export function resolveConfigPath(explicit?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+export function resolveConfigPath(
+  explicit?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): string {
   if (explicit) return resolve(cwd, explicit);
   if (env.MAILDESK_CONFIG) return resolve(cwd, env.MAILDESK_CONFIG);
   const own = resolve(cwd, DEFAULT_CONFIG_FILE);

@@ -14,9 +14,14 @@ export interface Logger {
 
 type Level = 'info' | 'warn' | 'error' | 'security';
 
-export function jsonLogger(write: (line: string) => void = (l) => process.stdout.write(`${l}\n`), service = 'maildesk'): Logger {
-  const emit = (level: Level) => (message: string, fields: LogFields = {}) =>
-    write(JSON.stringify({ level, service, time: new Date().toISOString(), message, ...fields }));
+export function jsonLogger(
+  write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  service = 'maildesk',
+): Logger {
+  const emit =
+    (level: Level) =>
+    (message: string, fields: LogFields = {}) =>
+      write(JSON.stringify({ level, service, time: new Date().toISOString(), message, ...fields }));
   return { info: emit('info'), warn: emit('warn'), error: emit('error'), security: emit('security') };
 }
 
@@ -25,6 +30,9 @@ export const silentLogger: Logger = { info() {}, warn() {}, error() {}, security
 /** Collects entries in memory; tests assert on reasons and that no body leaks into logs. */
 export function memoryLogger(): Logger & { entries: Array<{ level: Level; message: string; fields: LogFields }> } {
   const entries: Array<{ level: Level; message: string; fields: LogFields }> = [];
-  const push = (level: Level) => (message: string, fields: LogFields = {}) => void entries.push({ level, message, fields });
+  const push =
+    (level: Level) =>
+    (message: string, fields: LogFields = {}) =>
+      void entries.push({ level, message, fields });
   return { entries, info: push('info'), warn: push('warn'), error: push('error'), security: push('security') };
 }

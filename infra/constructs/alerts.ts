@@ -83,7 +83,14 @@ export class Alerts extends Construct {
         resources: [this.topic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
       }),
     );
@@ -122,7 +129,12 @@ export class Alerts extends Construct {
     ];
     for (const [name, fn] of functions) {
       if (!fn) continue;
-      this.alarm(`${name}Errors`, `maildesk ${name}: the function failed at least once`, fn.metricErrors({ period, statistic: 'Sum' }), 0);
+      this.alarm(
+        `${name}Errors`,
+        `maildesk ${name}: the function failed at least once`,
+        fn.metricErrors({ period, statistic: 'Sum' }),
+        0,
+      );
     }
     const dlqs: [string, sqs.IQueue | undefined][] = [
       ['InboundDlq', fns.inboundDlq],
@@ -173,13 +185,23 @@ export class Alerts extends Construct {
     this.alarm(
       'SesBounceRate',
       'maildesk: SES bounce rate above 4% (SES reviews the account at 5%)',
-      new cloudwatch.Metric({ namespace: 'AWS/SES', metricName: 'Reputation.BounceRate', statistic: 'Maximum', period: Duration.hours(1) }),
+      new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.BounceRate',
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
       0.04,
     );
     this.alarm(
       'SesComplaintRate',
       'maildesk: SES complaint rate above 0.08% (SES reviews the account at 0.1%)',
-      new cloudwatch.Metric({ namespace: 'AWS/SES', metricName: 'Reputation.ComplaintRate', statistic: 'Maximum', period: Duration.hours(1) }),
+      new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.ComplaintRate',
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
       0.0008,
     );
   }

@@ -96,7 +96,10 @@ export class MailIdentity extends Construct {
     });
 
     const zone = props.hostedZoneId
-      ? route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: props.domain })
+      ? route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', {
+          hostedZoneId: props.hostedZoneId,
+          zoneName: props.domain,
+        })
       : undefined;
 
     const created = props.existingIdentity

@@ -43,7 +43,8 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** Functions that exist only when their config section does: telegram-alert needs `telegram`. */
 export type OptionalFunctionName = 'telegram-alert';
 /** One value per function; the optional ones only when deployed. */
-export type PerFunction<T> = Record<Exclude<FunctionName, OptionalFunctionName>, T> & Partial<Record<OptionalFunctionName, T>>;
+export type PerFunction<T> = Record<Exclude<FunctionName, OptionalFunctionName>, T> &
+  Partial<Record<OptionalFunctionName, T>>;
 
 /** The functions a config deploys, in FUNCTION_NAMES order. */
 export function deployedFunctionNames(config: Pick<MaildeskConfig, 'telegram'>): FunctionName[] {
@@ -53,7 +54,13 @@ export function deployedFunctionNames(config: Pick<MaildeskConfig, 'telegram'>):
 /** Node.js 22, pinned: a runtime change is a deliberate edit here, tested by test/infra. */
 export const RUNTIME = lambda.Runtime.NODEJS_22_X;
 
-export const MEMORY_MB: Record<FunctionName, number> = { inbound: 1024, notify: 512, 'sla-sweep': 256, 'monthly-report': 512, 'telegram-alert': 256 };
+export const MEMORY_MB: Record<FunctionName, number> = {
+  inbound: 1024,
+  notify: 512,
+  'sla-sweep': 256,
+  'monthly-report': 512,
+  'telegram-alert': 256,
+};
 export const TIMEOUT: Record<FunctionName, Duration> = {
   inbound: Duration.minutes(2), // parse up to ~30 MB of MIME, store attachments
   notify: Duration.minutes(2), // up to 10 events, each a few SES calls
@@ -205,7 +212,11 @@ export class MaildeskFunctions extends Construct {
         description: `maildesk ${name}: least-privilege execution role`,
       });
       role.addToPolicy(
-        new iam.PolicyStatement({ sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+        new iam.PolicyStatement({
+          sid: 'Logs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn],
+        }),
       );
       const fn = new nodejs.NodejsFunction(this, pascal(name), {
         description,
@@ -237,13 +248,20 @@ export class MaildeskFunctions extends Construct {
       onFailure: new destinations.SqsDestination(this.inboundDlq),
     });
     inbound.role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'ReadRawMail', actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${MAIL_PREFIXES.inbound}*`)] }),
+      new iam.PolicyStatement({
+        sid: 'ReadRawMail',
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects(`${MAIL_PREFIXES.inbound}*`)],
+      }),
     );
     inbound.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'WriteAttachmentsAndFailures',
         actions: ['s3:PutObject'],
-        resources: [bucket.arnForObjects(`${MAIL_PREFIXES.attachments}*`), bucket.arnForObjects(`${MAIL_PREFIXES.failed}*`)],
+        resources: [
+          bucket.arnForObjects(`${MAIL_PREFIXES.attachments}*`),
+          bucket.arnForObjects(`${MAIL_PREFIXES.failed}*`),
+        ],
       }),
     );
     inbound.role.addToPolicy(listBucket(bucket));
@@ -287,17 +305,25 @@ export class MaildeskFunctions extends Construct {
     // longer the first working day): send it by hand, `maildesk report send --aws --force --month
     // YYYY-MM` or an invoke with {"force": true, "month": "YYYY-MM"} (still once per tenant and month).
     this.monthlyReportDlq = dlq('MonthlyReportDlq');
-    const report = make('monthly-report', "maildesk: daily; on a month's first working day, each tenant's SLA report via SES", {
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(1),
-      onFailure: new destinations.SqsDestination(this.monthlyReportDlq),
-    });
+    const report = make(
+      'monthly-report',
+      "maildesk: daily; on a month's first working day, each tenant's SLA report via SES",
+      {
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+        onFailure: new destinations.SqsDestination(this.monthlyReportDlq),
+      },
+    );
     report.role.addToPolicy(sendMail(props.identityArn, props.configurationSetArn));
     this.monthlyReportSchedule = new events.Rule(this, 'MonthlyReportSchedule', {
       description: 'maildesk: daily check for the monthly SLA reports (sent on the first working day)',
       schedule: events.Schedule.expression(MONTHLY_REPORT_SCHEDULE),
       targets: [
-        new targets.LambdaFunction(report.fn, { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: this.monthlyReportDlq }),
+        new targets.LambdaFunction(report.fn, {
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.monthlyReportDlq,
+        }),
       ],
     });
 
@@ -306,7 +332,12 @@ export class MaildeskFunctions extends Construct {
     this.slaSweep = sweep.fn;
     this.monthlyReport = report.fn;
     this.roles = { inbound: inbound.role, notify: notify.role, 'sla-sweep': sweep.role, 'monthly-report': report.role };
-    this.logGroups = { inbound: inbound.logGroup, notify: notify.logGroup, 'sla-sweep': sweep.logGroup, 'monthly-report': report.logGroup };
+    this.logGroups = {
+      inbound: inbound.logGroup,
+      notify: notify.logGroup,
+      'sla-sweep': sweep.logGroup,
+      'monthly-report': report.logGroup,
+    };
 
     // telegram-alert: only with config `telegram`. Bus rules -> async invoke: a thrown error (Telegram
     // down, 429, 5xx) is retried twice within an hour (claims keep it to one message), then the DLQ.
@@ -314,20 +345,32 @@ export class MaildeskFunctions extends Construct {
     const telegram = props.config.telegram;
     if (telegram) {
       const dlqTelegram = dlq('TelegramAlertDlq');
-      const alert = make('telegram-alert', 'maildesk: blocking tickets, SLA escalations and breaches -> Telegram chat', {
-        retryAttempts: 2,
-        maxEventAge: Duration.hours(1),
-        onFailure: new destinations.SqsDestination(dlqTelegram),
-      });
+      const alert = make(
+        'telegram-alert',
+        'maildesk: blocking tickets, SLA escalations and breaches -> Telegram chat',
+        {
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          onFailure: new destinations.SqsDestination(dlqTelegram),
+        },
+      );
       // The bot token: a SecureString parameter. GetParameter WithDecryption needs no kms:Decrypt in
       // IAM when the parameter uses the AWS managed key aws/ssm (its key policy lets SSM decrypt for
       // any principal of the account allowed to read the parameter). A parameter encrypted with a
       // customer managed key needs kms:Decrypt on that key's ARN here (and in its key policy), with
       // the condition kms:ViaService = ssm.<region>.amazonaws.com.
       alert.role.addToPolicy(
-        new iam.PolicyStatement({ sid: 'ReadBotToken', actions: ['ssm:GetParameter'], resources: [ssmParameterArn(this, telegram.botTokenParameter)] }),
+        new iam.PolicyStatement({
+          sid: 'ReadBotToken',
+          actions: ['ssm:GetParameter'],
+          resources: [ssmParameterArn(this, telegram.botTokenParameter)],
+        }),
       );
-      const target = new targets.LambdaFunction(alert.fn, { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: dlqTelegram });
+      const target = new targets.LambdaFunction(alert.fn, {
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: dlqTelegram,
+      });
       this.telegramRules.push(
         new events.Rule(this, 'TelegramSla', {
           description: 'maildesk: SLA escalations and breaches -> Telegram',
@@ -350,11 +393,17 @@ export class MaildeskFunctions extends Construct {
   }
 
   private grantTable(role: iam.Role, name: FunctionName, tickets: TicketTable) {
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'Table', actions: TABLE_ACTIONS[name], resources: [tickets.table.tableArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'Table', actions: TABLE_ACTIONS[name], resources: [tickets.table.tableArn] }),
+    );
     const indexes = INDEX_QUERY[name];
     if (indexes.length) {
       role.addToPolicy(
-        new iam.PolicyStatement({ sid: 'QueryIndexes', actions: ['dynamodb:Query'], resources: indexes.map((i) => tickets.indexArns[i]) }),
+        new iam.PolicyStatement({
+          sid: 'QueryIndexes',
+          actions: ['dynamodb:Query'],
+          resources: indexes.map((i) => tickets.indexArns[i]),
+        }),
       );
     }
   }
@@ -366,7 +415,11 @@ export class MaildeskFunctions extends Construct {
  * "missing" but anything else as a failure worth retrying into the DLQ.
  */
 function listBucket(bucket: s3.IBucket) {
-  return new iam.PolicyStatement({ sid: 'ListBucketFor404', actions: ['s3:ListBucket'], resources: [bucket.bucketArn] });
+  return new iam.PolicyStatement({
+    sid: 'ListBucketFor404',
+    actions: ['s3:ListBucket'],
+    resources: [bucket.bucketArn],
+  });
 }
 
 /**
@@ -374,7 +427,11 @@ function listBucket(bucket: s3.IBucket) {
  * both are checked against the sending identity and the configuration set.
  */
 function sendMail(identityArn: string, configurationSetArn: string) {
-  return new iam.PolicyStatement({ sid: 'SendMail', actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [identityArn, configurationSetArn] });
+  return new iam.PolicyStatement({
+    sid: 'SendMail',
+    actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+    resources: [identityArn, configurationSetArn],
+  });
 }
 
 function putEvents(bus: events.IEventBus) {
@@ -384,4 +441,3 @@ function putEvents(bus: events.IEventBus) {
 function pascal(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 }
-

@@ -240,7 +240,10 @@ export class InboundMail extends Construct {
       enabled: true,
       tlsPolicy: ses.TlsPolicy.REQUIRE,
       scanEnabled: true,
-      actions: [new StoreInBucket(props.bucket, MAIL_PREFIXES.inbound, ruleArn), new InvokeFunction(props.inboundFunction, ruleArn)],
+      actions: [
+        new StoreInBucket(props.bucket, MAIL_PREFIXES.inbound, ruleArn),
+        new InvokeFunction(props.inboundFunction, ruleArn),
+      ],
     });
 
     const logGroup = new logs.LogGroup(this, 'ActivateLogs', {
@@ -260,10 +263,15 @@ export class InboundMail extends Construct {
       }),
     );
     role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      new iam.PolicyStatement({
+        sid: 'Logs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
     );
     this.activationFunction = new lambda.Function(this, 'ActivateFunction', {
-      description: 'maildesk: make the receipt rule set active (never over another set unless allowed); on delete restore what it replaced',
+      description:
+        'maildesk: make the receipt rule set active (never over another set unless allowed); on delete restore what it replaced',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',

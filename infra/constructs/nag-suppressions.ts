@@ -29,18 +29,33 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
   return [
     // Runtime: pinned Node.js 22 on every function, including the inline activation function
     // (telegram-alert only exists with config `telegram`).
-    ...[fns.inbound, fns.notify, fns.slaSweep, fns.monthlyReport, fns.telegramAlert, stack.inboundMail.activationFunction].filter(defined).map((fn) => ({
-      scope: fn,
-      id: 'AwsSolutions-L1',
-      reason: RUNTIME_PINNED,
-    })),
+    ...[
+      fns.inbound,
+      fns.notify,
+      fns.slaSweep,
+      fns.monthlyReport,
+      fns.telegramAlert,
+      stack.inboundMail.activationFunction,
+    ]
+      .filter(defined)
+      .map((fn) => ({
+        scope: fn,
+        id: 'AwsSolutions-L1',
+        reason: RUNTIME_PINNED,
+      })),
 
     // DLQs: they are the dead-letter queues; a DLQ of a DLQ would only move the problem.
     ...[
       { queue: fns.inboundDlq, of: 'the on-failure destination of the inbound function (async SES invocations)' },
       { queue: fns.notifyDlq, of: 'the on-failure destination of the notify stream mapping' },
-      { queue: fns.monthlyReportDlq, of: 'the on-failure destination of monthly-report and the dead-letter queue of its schedule target' },
-      { queue: fns.telegramAlertDlq, of: 'the on-failure destination of telegram-alert and the dead-letter queue of its two bus rule targets' },
+      {
+        queue: fns.monthlyReportDlq,
+        of: 'the on-failure destination of monthly-report and the dead-letter queue of its schedule target',
+      },
+      {
+        queue: fns.telegramAlertDlq,
+        of: 'the on-failure destination of telegram-alert and the dead-letter queue of its two bus rule targets',
+      },
     ]
       .filter((q): q is { queue: NonNullable<typeof q.queue>; of: string } => q.queue !== undefined)
       .map(({ queue, of }) => ({
@@ -50,7 +65,11 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
       })),
 
     // inbound: reads raw mail under inbound/, writes attachments/ and failed/.
-    { scope: fns.roles.inbound, id: `AwsSolutions-IAM5[${objects('inbound/')}]`, reason: prefixReason('GetObject on raw mail SES stored under inbound/') },
+    {
+      scope: fns.roles.inbound,
+      id: `AwsSolutions-IAM5[${objects('inbound/')}]`,
+      reason: prefixReason('GetObject on raw mail SES stored under inbound/'),
+    },
     {
       scope: fns.roles.inbound,
       id: `AwsSolutions-IAM5[${objects('attachments/')}]`,
@@ -68,7 +87,7 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'dynamodb:ListStreams only (added by the DynamoDB event source): ListStreams has no resource type in IAM, so Resource must be "*". ' +
-        'The stream-read actions (DescribeStream, GetRecords, GetShardIterator) are limited to this table\'s stream ARN.',
+        "The stream-read actions (DescribeStream, GetRecords, GetShardIterator) are limited to this table's stream ARN.",
     },
 
     // Receipt rule set activation: classic SES actions without resource-level permissions.
@@ -87,5 +106,6 @@ function defined<T>(value: T | undefined): value is T {
 }
 
 export function applyNagSuppressions(stack: MaildeskStack): void {
-  for (const ack of nagAcknowledgments(stack)) Validations.of(ack.scope).acknowledge({ id: ack.id, reason: ack.reason });
+  for (const ack of nagAcknowledgments(stack))
+    Validations.of(ack.scope).acknowledge({ id: ack.id, reason: ack.reason });
 }

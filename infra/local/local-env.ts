@@ -8,7 +8,10 @@ export const localEnvSchema = z.object({
   MAILDESK_DATA: z.string().min(1).default('.maildesk'),
   MAILDESK_SMTP_PORT: port.default(2525),
   MAILDESK_DYNAMODB_PORT: port.default(8000),
-  MAILDESK_SMTP_RELAY: z.string().regex(/^smtps?:\/\//, 'expected smtp://host:port').optional(),
+  MAILDESK_SMTP_RELAY: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp://host:port')
+    .optional(),
   MAILDESK_SWEEP_SECONDS: z.coerce.number().min(0).default(60),
   MAILDESK_TABLE: z.string().min(3).default('maildesk'),
 });

@@ -8,7 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient, DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DynamoDBStreamsClient,
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import { SMTPServer } from 'smtp-server';
 import { localDynamoClient } from '../../shared/adapters/clients';
 import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store';
@@ -86,7 +92,14 @@ export interface LocalStack {
 
 export function localPaths(dataDir: string) {
   const root = resolve(dataDir);
-  return { root, mail: join(root, 'mail'), outbox: join(root, 'outbox'), failed: join(root, 'failed'), dynamodb: join(root, 'dynamodb'), events: join(root, 'events.jsonl') };
+  return {
+    root,
+    mail: join(root, 'mail'),
+    outbox: join(root, 'outbox'),
+    failed: join(root, 'failed'),
+    dynamodb: join(root, 'dynamodb'),
+    events: join(root, 'events.jsonl'),
+  };
 }
 
 /** SES-like message ids: unique, sortable by arrival, safe as an object key. */
@@ -102,7 +115,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let dynamo: RunningDynamoDbLocal | null = null;
   let endpoint = options.dynamoEndpoint;
   if (!endpoint) {
-    dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dbPath: paths.dynamodb, portSetting: 'MAILDESK_DYNAMODB_PORT' });
+    dynamo = await startDynamoDbLocal({
+      port: options.dynamoPort,
+      dbPath: paths.dynamodb,
+      portSetting: 'MAILDESK_DYNAMODB_PORT',
+    });
     endpoint = dynamo.endpoint;
   }
   const client = localDynamoClient(endpoint);
@@ -117,8 +134,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await ensureTicketTable(client, table);
   } catch (error) {
     // Not DynamoDB's own error (a web page parsed as JSON...): say what answered at the endpoint.
-    const answered = (error as { $metadata?: unknown }).$metadata === undefined ? await describeEndpoint(endpoint) : null;
-    await failStart(answered && !answered.isDynamoDb ? new Error(`the database at ${endpoint} is not DynamoDB: ${answered.description} answered`, { cause: error }) : error);
+    const answered =
+      (error as { $metadata?: unknown }).$metadata === undefined ? await describeEndpoint(endpoint) : null;
+    await failStart(
+      answered && !answered.isDynamoDb
+        ? new Error(`the database at ${endpoint} is not DynamoDB: ${answered.description} answered`, { cause: error })
+        : error,
+    );
   }
   const store = new DynamoTicketStore(client, table);
   const mailStore = new FolderMailStore(paths.mail);
@@ -126,9 +148,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let ses: { standin: SesStandin; client: SESv2Client } | null = null;
   if (options.sesEndpoint && !options.relayUrl) {
     // The identities SES would have verified: the deployment's domain, else the tenants' domains.
-    const domains = config.deployment ? [config.deployment.domain] : [...new Set(config.tenants.flatMap((t) => t.addresses.map((a) => a.slice(a.lastIndexOf('@') + 1))))];
-    const standin = await startSesStandin({ account: { verifiedIdentities: domains }, folder: paths.outbox }).catch(failStart);
-    const sesClient = new SESv2Client({ endpoint: standin.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    const domains = config.deployment
+      ? [config.deployment.domain]
+      : [...new Set(config.tenants.flatMap((t) => t.addresses.map((a) => a.slice(a.lastIndexOf('@') + 1))))];
+    const standin = await startSesStandin({ account: { verifiedIdentities: domains }, folder: paths.outbox }).catch(
+      failStart,
+    );
+    const sesClient = new SESv2Client({
+      endpoint: standin.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
     ses = { standin, client: sesClient };
     undoStart.push(async () => {
       sesClient.destroy();
@@ -144,18 +175,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     mail: mailStore,
     sender,
     bus: new SubscribedEventBus(new FileEventBus(paths.events), subscribers, log),
-    telegram: telegramToken ? { token: async () => telegramToken, apiBase: options.telegram?.apiBase ?? process.env.MAILDESK_TELEGRAM_API_BASE } : undefined,
+    telegram: telegramToken
+      ? {
+          token: async () => telegramToken,
+          apiBase: options.telegram?.apiBase ?? process.env.MAILDESK_TELEGRAM_API_BASE,
+        }
+      : undefined,
     config,
     calendar: BusinessCalendar.fromConfig(config),
     now,
     log,
   });
-  if (config.telegram && telegramToken) subscribers.push({ name: 'telegram', handle: (e) => alertTelegram(e, desk.alertDeps) });
+  if (config.telegram && telegramToken)
+    subscribers.push({ name: 'telegram', handle: (e) => alertTelegram(e, desk.alertDeps) });
   const { receiveDeps, deliverDeps, sweepDeps, reportDeps } = desk;
   const outcomes: Outcome[] = [];
 
   const recordFailure = async (name: string, reason: string, body: object) => {
-    await writeFile(join(paths.failed, `${name}.json`), JSON.stringify({ reason, at: new Date().toISOString(), ...body }, null, 2));
+    await writeFile(
+      join(paths.failed, `${name}.json`),
+      JSON.stringify({ reason, at: new Date().toISOString(), ...body }, null, 2),
+    );
   };
 
   // Inbound: SMTP in place of SES receiving. The raw mail is stored before anything reads it.
@@ -174,13 +214,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         const [inbound] = parseSesEvent(sesEventFor(id, recipients));
         // Stored as SES stores it: its receipt block (the verdicts) above the message, so a replay judges it the same.
         mailStore
-          .put(`${INBOUND_PREFIX}${id}`, Buffer.concat([Buffer.from(localReceiptHeaders(id, inbound!.verdicts)), ...chunks]))
+          .put(
+            `${INBOUND_PREFIX}${id}`,
+            Buffer.concat([Buffer.from(localReceiptHeaders(id, inbound!.verdicts)), ...chunks]),
+          )
           .then(async () => {
             try {
               outcomes.push(await receiveMail(inbound!, receiveDeps));
             } catch (error) {
               log.error('inbound failed: kept for replay', { inboundId: id, error: (error as Error).name });
-              await recordFailure(id, (error as Error).message, { kind: 'inbound', mailKey: inbound!.mailKey, recipients, verdicts: inbound!.verdicts });
+              await recordFailure(id, (error as Error).message, {
+                kind: 'inbound',
+                mailKey: inbound!.mailKey,
+                recipients,
+                verdicts: inbound!.verdicts,
+              });
             }
             callback(null, `queued as ${id}`);
           })
@@ -192,14 +240,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     smtp.once('error', fail);
     smtp.listen(options.smtpPort, '127.0.0.1', () => done());
   }).catch((error: NodeJS.ErrnoException) =>
-    failStart(error.code === 'EADDRINUSE' ? new Error(`SMTP port ${options.smtpPort} on 127.0.0.1 is in use: set MAILDESK_SMTP_PORT to a free port (or stop the program holding it)`, { cause: error }) : error),
+    failStart(
+      error.code === 'EADDRINUSE'
+        ? new Error(
+            `SMTP port ${options.smtpPort} on 127.0.0.1 is in use: set MAILDESK_SMTP_PORT to a free port (or stop the program holding it)`,
+            { cause: error },
+          )
+        : error,
+    ),
   );
   undoStart.push(() => new Promise<void>((done) => smtp.close(() => done())));
   const address = smtp.server.address();
   const smtpPort = typeof address === 'object' && address ? address.port : options.smtpPort;
 
   // Outbound: poll the table's stream, as Lambda's event source mapping would.
-  const streams = new DynamoDBStreamsClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const streams = new DynamoDBStreamsClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   undoStart.push(async () => streams.destroy());
   const described = await client.send(new DescribeTableCommand({ TableName: table })).catch(failStart);
   const streamArn = described.Table?.LatestStreamArn;
@@ -217,7 +276,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (!failed) return;
       if (attempt >= 3) {
         log.error('delivery failed: kept for replay', { eventId: failed.event.id, error: failed.error.name });
-        await recordFailure(`event-${failed.event.id.replace(/[^A-Za-z0-9._-]/g, '_')}`, failed.error.message, { kind: 'event', event: failed.event });
+        await recordFailure(`event-${failed.event.id.replace(/[^A-Za-z0-9._-]/g, '_')}`, failed.error.message, {
+          kind: 'event',
+          event: failed.event,
+        });
         [pending, attempt] = [pending.slice(failed.index + 1), 1];
       } else {
         await new Promise((r) => setTimeout(r, 100 * attempt));
@@ -244,7 +306,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const fresh = await streams.send(
         new GetShardIteratorCommand(
           after
-            ? { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+            ? {
+                StreamArn: streamArn,
+                ShardId: shardId,
+                ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+                SequenceNumber: after,
+              }
             : { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' },
         ),
       );
@@ -258,7 +325,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const shard of stream.StreamDescription?.Shards ?? []) {
       const id = shard.ShardId!;
       if (!iterators.has(id)) {
-        const it = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: newShardStart }));
+        const it = await streams.send(
+          new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: newShardStart }),
+        );
         iterators.set(id, it.ShardIterator);
       }
       const iterator = iterators.get(id);
@@ -304,7 +373,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // day of a month only, once per tenant and month (a claim), so restarts never send twice.
   let reportRun: Promise<unknown> = Promise.resolve();
   const checkReports = () => {
-    reportRun = reportRun.then(() => sendMonthlyReports(now(), reportDeps)).catch((error: Error) => log.error('monthly reports failed', { error: error.name }));
+    reportRun = reportRun
+      .then(() => sendMonthlyReports(now(), reportDeps))
+      .catch((error: Error) => log.error('monthly reports failed', { error: error.name }));
   };
   const reportEveryMinutes = options.monthlyReportCheckMinutes ?? 60;
   const reportTimer = reportEveryMinutes > 0 ? setInterval(checkReports, reportEveryMinutes * 60_000) : null;

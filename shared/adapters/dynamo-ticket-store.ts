@@ -1,6 +1,10 @@
 /** TicketStore on one DynamoDB table (layout in table-layout.ts). Tested against DynamoDB Local. */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
@@ -20,7 +24,17 @@ import { newEventNonce } from '../mail/message-ids';
 import { mapLimit } from '../map-limit';
 import type { Ticket } from '../domain/ticket';
 import type { DueTicket, TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';
-import { DUE_INDEX, DUE_SHARDS, EVENT_SK_PREFIX, PAGES_ATTRIBUTE, TENANT_INDEX, TICKET_SK, dueShard, keys, ticketKeyOfPk } from './table-layout';
+import {
+  DUE_INDEX,
+  DUE_SHARDS,
+  EVENT_SK_PREFIX,
+  PAGES_ATTRIBUTE,
+  TENANT_INDEX,
+  TICKET_SK,
+  dueShard,
+  keys,
+  ticketKeyOfPk,
+} from './table-layout';
 import { boundEvent, boundTicket, joinTicket, splitTicket, type PageManifest, type TicketPage } from './ticket-bounds';
 
 /** The pages a ticket item names were not found with it, read after read. */
@@ -34,7 +48,17 @@ export class TornTicketError extends Error {
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 /** Attributes of the store's own, never part of a Ticket or an event. */
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'duePk', 'dueAt', 'ttl', 'itemType', PAGES_ATTRIBUTE] as const;
+const INTERNAL_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'duePk',
+  'dueAt',
+  'ttl',
+  'itemType',
+  PAGES_ATTRIBUTE,
+] as const;
 
 function stripKeys<T>(item: Record<string, unknown>): T {
   const copy: Record<string, unknown> = { ...item };
@@ -43,7 +67,11 @@ function stripKeys<T>(item: Record<string, unknown>): T {
 }
 
 /** The ticket item and its page items (ticket-bounds.ts says what goes where). */
-export function ticketItems(ticket: Ticket): { item: Record<string, unknown>; pages: TicketPage[]; manifest: PageManifest } {
+export function ticketItems(ticket: Ticket): {
+  item: Record<string, unknown>;
+  pages: TicketPage[];
+  manifest: PageManifest;
+} {
   const { inline, pages, manifest } = splitTicket(boundTicket(ticket));
   const item = {
     ...keys.ticket(ticket.key),
@@ -59,11 +87,20 @@ export function ticketItems(ticket: Ticket): { item: Record<string, unknown>; pa
 
 export const ticketItem = (ticket: Ticket): Record<string, unknown> => ticketItems(ticket).item;
 
-const pageItem = (ticketKey: string, page: TicketPage) => ({ ...keys.ticketPage(ticketKey, page.list, page.index), itemType: 'ticket-page', ...page });
+const pageItem = (ticketKey: string, page: TicketPage) => ({
+  ...keys.ticketPage(ticketKey, page.list, page.index),
+  itemType: 'ticket-page',
+  ...page,
+});
 
 export function eventItem(event: TicketEvent, inboundId: string | null): Record<string, unknown> {
   // The nonce seeds the event's outgoing Message-IDs; the put is conditional, so the first write's stays.
-  return { ...keys.event(event.ticketKey, inboundId, event.at, event.id), itemType: 'event', ...boundEvent(event), nonce: event.nonce ?? newEventNonce() };
+  return {
+    ...keys.event(event.ticketKey, inboundId, event.at, event.id),
+    itemType: 'event',
+    ...boundEvent(event),
+    nonce: event.nonce ?? newEventNonce(),
+  };
 }
 
 /** How many thread ids one mail may make us look up (In-Reply-To first, then References newest first). */
@@ -121,7 +158,11 @@ export class DynamoTicketStore implements TicketStore {
   /** The ticket of `item` with its pages (from `pages`), remembering which pages it had; null when they do not match. */
   private joined(item: Record<string, unknown>, pages: readonly Record<string, unknown>[]): Ticket | null {
     const manifest = (item[PAGES_ATTRIBUTE] ?? {}) as PageManifest;
-    const ticket = joinTicket(stripKeys<Ticket>(item), manifest, pages.filter((p) => p.itemType === 'ticket-page') as unknown as TicketPage[]);
+    const ticket = joinTicket(
+      stripKeys<Ticket>(item),
+      manifest,
+      pages.filter((p) => p.itemType === 'ticket-page') as unknown as TicketPage[],
+    );
     if (ticket) this.remember(ticket.key, ticket.version, manifest);
     return ticket;
   }
@@ -143,7 +184,13 @@ export class DynamoTicketStore implements TicketStore {
     const seen = this.seenPages.get(`${key}#${expectedVersion}`);
     if (seen) return seen;
     const result = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: keys.ticket(key), ConsistentRead: true, ProjectionExpression: '#p, #v', ExpressionAttributeNames: { '#p': PAGES_ATTRIBUTE, '#v': 'version' } }),
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.ticket(key),
+        ConsistentRead: true,
+        ProjectionExpression: '#p, #v',
+        ExpressionAttributeNames: { '#p': PAGES_ATTRIBUTE, '#v': 'version' },
+      }),
     );
     if (result.Item?.version !== expectedVersion) return 'conflict';
     return (result.Item[PAGES_ATTRIBUTE] ?? {}) as PageManifest;
@@ -154,15 +201,20 @@ export class DynamoTicketStore implements TicketStore {
     const wanted = [...new Map(ids.map((id) => [keys.messageId(id).pk, id])).keys()].slice(0, MAX_THREAD_LOOKUPS);
     if (wanted.length === 0) return null;
     if (wanted.length === 1) {
-      const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: wanted[0], sk: 'MSGID' } }));
+      const result = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: wanted[0], sk: 'MSGID' } }),
+      );
       return typeof result.Item?.ticketKey === 'string' ? result.Item.ticketKey : null;
     }
     const found = new Map<string, string>();
-    let request: BatchGetCommandInput['RequestItems'] = { [this.table]: { Keys: wanted.map((pk) => ({ pk, sk: 'MSGID' })), ProjectionExpression: 'pk, ticketKey' } };
+    let request: BatchGetCommandInput['RequestItems'] = {
+      [this.table]: { Keys: wanted.map((pk) => ({ pk, sk: 'MSGID' })), ProjectionExpression: 'pk, ticketKey' },
+    };
     for (let round = 0; request && Object.keys(request).length > 0; round++) {
       if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** round)));
       const page: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of page.Responses?.[this.table] ?? []) if (typeof item.ticketKey === 'string') found.set(String(item.pk), item.ticketKey);
+      for (const item of page.Responses?.[this.table] ?? [])
+        if (typeof item.ticketKey === 'string') found.set(String(item.pk), item.ticketKey);
       request = page.UnprocessedKeys;
     }
     for (const pk of wanted) if (found.has(pk)) return found.get(pk)!;
@@ -170,7 +222,9 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async wasReceived(inboundId: string): Promise<boolean> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.inbound(inboundId), ConsistentRead: true }));
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.inbound(inboundId), ConsistentRead: true }),
+    );
     return Boolean(result.Item);
   }
 
@@ -195,7 +249,8 @@ export class DynamoTicketStore implements TicketStore {
           },
     );
     for (const page of pages) {
-      if (stored[page.list]?.[page.index] !== page.hash) items.push({ Put: { TableName: this.table, Item: clean(pageItem(ticket.key, page)) } });
+      if (stored[page.list]?.[page.index] !== page.hash)
+        items.push({ Put: { TableName: this.table, Item: clean(pageItem(ticket.key, page)) } });
     }
     const slotAt = featureSlot ? items.length : -1;
     if (featureSlot === 'take') {
@@ -212,7 +267,14 @@ export class DynamoTicketStore implements TicketStore {
       });
     } else if (featureSlot === 'release') {
       // Unconditional: giving back a slot that is not ours (or empty) changes nothing.
-      items.push({ Update: { TableName: this.table, Key: keys.featureSlot(ticket.tenant), UpdateExpression: 'DELETE holders :me', ExpressionAttributeValues: { ':me': new Set([ticket.key]) } } });
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: keys.featureSlot(ticket.tenant),
+          UpdateExpression: 'DELETE holders :me',
+          ExpressionAttributeValues: { ':me': new Set([ticket.key]) },
+        },
+      });
     }
     const result = await this.transact(items, events, messageIds, ticket.key, inboundId, ticket.createdAt, slotAt);
     if (result.ok) this.remember(ticket.key, ticket.version, manifest);
@@ -235,14 +297,33 @@ export class DynamoTicketStore implements TicketStore {
     const items = [...head];
     const markerStart = items.length;
     if (inboundId) {
-      items.push({ Put: { TableName: this.table, Item: { ...keys.inbound(inboundId), ticketKey, at }, ConditionExpression: 'attribute_not_exists(pk)' } });
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.inbound(inboundId), ticketKey, at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
     }
     for (const id of new Set(messageIds.map((m) => m.toLowerCase()))) {
-      if (ticketKey) items.push({ Put: { TableName: this.table, Item: { ...keys.messageId(id), ticketKey }, ConditionExpression: 'attribute_not_exists(pk)' } });
+      if (ticketKey)
+        items.push({
+          Put: {
+            TableName: this.table,
+            Item: { ...keys.messageId(id), ticketKey },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
     }
     const markerEnd = items.length;
     for (const event of events) {
-      items.push({ Put: { TableName: this.table, Item: clean(eventItem(event, inboundId)), ConditionExpression: 'attribute_not_exists(pk)' } });
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: clean(eventItem(event, inboundId)),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
     }
     if (items.length === 0) return { ok: true };
     try {
@@ -290,17 +371,26 @@ export class DynamoTicketStore implements TicketStore {
       let start: Record<string, unknown> | undefined;
       do {
         const page = await this.doc.send(
-          new ScanCommand({ TableName: this.table, FilterExpression: 'itemType = :type', ExpressionAttributeValues: { ':type': 'ticket' }, ExclusiveStartKey: start }),
+          new ScanCommand({
+            TableName: this.table,
+            FilterExpression: 'itemType = :type',
+            ExpressionAttributeValues: { ':type': 'ticket' },
+            ExclusiveStartKey: start,
+          }),
         );
         items.push(...(page.Items ?? []));
         start = page.LastEvaluatedKey;
       } while (start);
     }
     // A ticket with pages is read whole (its own Query): what the listing's readers (reports: pauses) need.
-    const tickets = await mapLimit(items, 8, async (item) => (item[PAGES_ATTRIBUTE] ? this.getTicket(ticketKeyOfPk(String(item.pk))) : stripKeys<Ticket>(item)));
+    const tickets = await mapLimit(items, 8, async (item) =>
+      item[PAGES_ATTRIBUTE] ? this.getTicket(ticketKeyOfPk(String(item.pk))) : stripKeys<Ticket>(item),
+    );
     return tickets
       .filter((t): t is Ticket => t !== null)
-      .filter((t) => (!filter.status || t.status === filter.status) && (!filter.priority || t.priority === filter.priority))
+      .filter(
+        (t) => (!filter.status || t.status === filter.status) && (!filter.priority || t.priority === filter.priority),
+      )
       .sort((a, b) => a.number - b.number);
   }
 
@@ -334,7 +424,11 @@ export class DynamoTicketStore implements TicketStore {
    * that had succeeded) tells its own claim from an earlier one: its own is still "claimed".
    */
   async claim(marker: string, ttlSeconds?: number, owner?: string): Promise<boolean> {
-    return this.putOnce(keys.claim(marker), ttlSeconds ? { ttl: Math.floor(Date.now() / 1000) + ttlSeconds } : {}, owner ?? randomUUID());
+    return this.putOnce(
+      keys.claim(marker),
+      ttlSeconds ? { ttl: Math.floor(Date.now() / 1000) + ttlSeconds } : {},
+      owner ?? randomUUID(),
+    );
   }
 
   /** The Message-ID lookup doubles as the send-once claim: one conditional put instead of two puts. */
@@ -350,15 +444,28 @@ export class DynamoTicketStore implements TicketStore {
     await this.deleteWithRetry(keys.messageId(messageId));
   }
 
-  private async putOnce(key: { pk: string; sk: string }, attributes: Record<string, unknown>, token: string): Promise<boolean> {
+  private async putOnce(
+    key: { pk: string; sk: string },
+    attributes: Record<string, unknown>,
+    token: string,
+  ): Promise<boolean> {
     const item = { ...key, ...attributes, token };
     try {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return error.Item?.token?.S === token;
       // The answer was lost: read back whether the write happened.
-      const existing = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })).catch(() => null);
+      const existing = await this.doc
+        .send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }))
+        .catch(() => null);
       if (existing?.Item) return existing.Item.token === token;
       throw error;
     }

@@ -96,7 +96,8 @@ export async function describeEndpoint(endpoint: string): Promise<{ isDynamoDb: 
     const type = res.headers.get('content-type') ?? 'no content type';
     const body = await res.text();
     const isDynamoDb = /json/.test(type) && (res.headers.has('x-amzn-requestid') || /"(TableNames|__type)"/.test(body));
-    if (isDynamoDb) return { isDynamoDb, description: 'DynamoDB (another DynamoDB Local: another `npm start` or test run?)' };
+    if (isDynamoDb)
+      return { isDynamoDb, description: 'DynamoDB (another DynamoDB Local: another `npm start` or test run?)' };
     return { isDynamoDb, description: `an HTTP server (${res.status} ${printable(type, 40)}: "${printable(body)}")` };
   } catch {
     const { hostname, port } = new URL(endpoint);
@@ -106,14 +107,22 @@ export async function describeEndpoint(endpoint: string): Promise<{ isDynamoDb: 
       socket.once('error', () => answer(false));
       socket.connect(Number(port), hostname, () => (socket.destroy(), answer(true)));
     });
-    return { isDynamoDb: false, description: accepts ? 'a program that accepts connections but does not answer HTTP' : 'nothing (connection refused)' };
+    return {
+      isDynamoDb: false,
+      description: accepts
+        ? 'a program that accepts connections but does not answer HTTP'
+        : 'nothing (connection refused)',
+    };
   }
 }
 
 async function portInUse(port: number, setting: string | undefined): Promise<DynamoDbLocalError> {
   const { description } = await describeEndpoint(`http://127.0.0.1:${port}`);
   const change = setting ? `set ${setting} to a free port` : 'pick a free port';
-  return new DynamoDbLocalError('port-in-use', `DynamoDB Local cannot use port ${port} on 127.0.0.1: it is in use, and ${description} answered there; ${change} (or stop that program)`);
+  return new DynamoDbLocalError(
+    'port-in-use',
+    `DynamoDB Local cannot use port ${port} on 127.0.0.1: it is in use, and ${description} answered there; ${change} (or stop that program)`,
+  );
 }
 
 function launchFiles() {
@@ -131,7 +140,8 @@ function launchFiles() {
 }
 
 /** Java's own words for "too old to run this": a pre-11 java cannot run a source file, an 11-16 one cannot load the jar. */
-const TOO_OLD = /UnsupportedClassVersionError|class file version|Could not find or load main class .*\.java|Unrecognized option/;
+const TOO_OLD =
+  /UnsupportedClassVersionError|class file version|Could not find or load main class .*\.java|Unrecognized option/;
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningDynamoDbLocal> {
   const requested = options.port ?? 0;
@@ -164,7 +174,16 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 
   const port = await new Promise<number>((ready, fail) => {
     const timeoutMs = options.timeoutMs ?? 60_000;
-    const timer = setTimeout(() => fail(new DynamoDbLocalError('timeout', `DynamoDB Local did not start within ${timeoutMs} ms${stderr ? `: ${printable(stderr, 400)}` : ''}`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        fail(
+          new DynamoDbLocalError(
+            'timeout',
+            `DynamoDB Local did not start within ${timeoutMs} ms${stderr ? `: ${printable(stderr, 400)}` : ''}`,
+          ),
+        ),
+      timeoutMs,
+    );
     let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout = (stdout + chunk.toString()).slice(-4000);
@@ -178,15 +197,31 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       clearTimeout(timer);
       fail(
         error.code === 'ENOENT'
-          ? new DynamoDbLocalError('java-missing', `DynamoDB Local needs Java, and there is no \`java\` on PATH: ${JAVA_HINT}`, { cause: error })
+          ? new DynamoDbLocalError(
+              'java-missing',
+              `DynamoDB Local needs Java, and there is no \`java\` on PATH: ${JAVA_HINT}`,
+              { cause: error },
+            )
           : new DynamoDbLocalError('failed', `could not run java: ${error.message}`, { cause: error }),
       );
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       if (code === 3) fail(null);
-      else if (TOO_OLD.test(stderr)) fail(new DynamoDbLocalError('java-too-old', `DynamoDB Local needs Java 17 or newer, and the \`java\` on PATH is older (see \`java -version\`): ${JAVA_HINT}`));
-      else fail(new DynamoDbLocalError('failed', `DynamoDB Local exited (${signal ?? `code ${code}`}) before it was ready${stderr ? `: ${printable(stderr, 400)}` : ''}`));
+      else if (TOO_OLD.test(stderr))
+        fail(
+          new DynamoDbLocalError(
+            'java-too-old',
+            `DynamoDB Local needs Java 17 or newer, and the \`java\` on PATH is older (see \`java -version\`): ${JAVA_HINT}`,
+          ),
+        );
+      else
+        fail(
+          new DynamoDbLocalError(
+            'failed',
+            `DynamoDB Local exited (${signal ?? `code ${code}`}) before it was ready${stderr ? `: ${printable(stderr, 400)}` : ''}`,
+          ),
+        );
     });
   }).catch(async (error: DynamoDbLocalError | null) => {
     await stop();

@@ -18,10 +18,16 @@ export class EventBridgeBus implements EventBus {
       const batch = events.slice(i, i + 10);
       const result = await this.client.send(
         new PutEventsCommand({
-          Entries: batch.map((e) => ({ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: e.type, Detail: JSON.stringify({ id: e.id, ...e.detail }) })),
+          Entries: batch.map((e) => ({
+            EventBusName: this.busName,
+            Source: EVENT_SOURCE,
+            DetailType: e.type,
+            Detail: JSON.stringify({ id: e.id, ...e.detail }),
+          })),
         }),
       );
-      if (result.FailedEntryCount) throw new Error(`EventBridge rejected ${result.FailedEntryCount} of ${batch.length} events`);
+      if (result.FailedEntryCount)
+        throw new Error(`EventBridge rejected ${result.FailedEntryCount} of ${batch.length} events`);
     }
   }
 }
@@ -32,6 +38,11 @@ export class FileEventBus implements EventBus {
   async publish(events: BusEvent[]): Promise<void> {
     if (events.length === 0) return;
     await mkdir(dirname(this.file), { recursive: true });
-    await appendFile(this.file, events.map((e) => JSON.stringify({ source: EVENT_SOURCE, 'detail-type': e.type, detail: { id: e.id, ...e.detail } })).join('\n') + '\n');
+    await appendFile(
+      this.file,
+      events
+        .map((e) => JSON.stringify({ source: EVENT_SOURCE, 'detail-type': e.type, detail: { id: e.id, ...e.detail } }))
+        .join('\n') + '\n',
+    );
   }
 }

@@ -13,7 +13,12 @@ const verdict = z
 
 const sesRecord = z.object({
   ses: z.object({
-    mail: z.object({ messageId: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'unexpected characters in SES message id') }),
+    mail: z.object({
+      messageId: z
+        .string()
+        .min(1)
+        .regex(/^[A-Za-z0-9._-]+$/, 'unexpected characters in SES message id'),
+    }),
     receipt: z.object({
       recipients: z.array(z.string()),
       spamVerdict: verdict,
@@ -46,7 +51,11 @@ export function parseSesEvent(event: unknown): InboundMail[] {
 }
 
 /** The same shape, made by the local SMTP server (and the tests) for a stored raw mail. */
-export function sesEventFor(messageId: string, recipients: string[], verdicts: Partial<Record<'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc', SesVerdict>> = {}) {
+export function sesEventFor(
+  messageId: string,
+  recipients: string[],
+  verdicts: Partial<Record<'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc', SesVerdict>> = {},
+) {
   const v = (s: SesVerdict | undefined) => ({ status: s ?? 'PASS' });
   return {
     Records: [
@@ -115,8 +124,12 @@ export function verdictsFromStoredMail(raw: Buffer): Verdicts | null {
  * writes them (`dkim=pass header.i=@example.com;`), so a mail can prove its From domain by aligned DKIM.
  */
 export function localReceiptHeaders(id: string, verdicts: Verdicts, dkimDomains: readonly string[] = []): string {
-  const low = (v: SesVerdict) => (v === 'PROCESSING_FAILED' ? 'temperror' : v === 'GRAY' ? 'softfail' : v.toLowerCase());
-  const dkim = verdicts.dkim === 'PASS' && dkimDomains.length ? dkimDomains.map((d) => `dkim=pass header.i=@${d.toLowerCase()}`).join('; ') : `dkim=${low(verdicts.dkim)}`;
+  const low = (v: SesVerdict) =>
+    v === 'PROCESSING_FAILED' ? 'temperror' : v === 'GRAY' ? 'softfail' : v.toLowerCase();
+  const dkim =
+    verdicts.dkim === 'PASS' && dkimDomains.length
+      ? dkimDomains.map((d) => `dkim=pass header.i=@${d.toLowerCase()}`).join('; ')
+      : `dkim=${low(verdicts.dkim)}`;
   return [
     `X-SES-Spam-Verdict: ${verdicts.spam}`,
     `X-SES-Virus-Verdict: ${verdicts.virus}`,

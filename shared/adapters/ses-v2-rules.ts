@@ -62,7 +62,24 @@ export const MAX_MESSAGE_BASE64_BYTES = 40 * 1024 * 1024;
 export const MAX_LINE_OCTETS = 998;
 
 /** header-fields: fields that may appear at most once in a message's header section (the ones a mail writer sets). */
-const ONCE_ONLY = ['from', 'to', 'cc', 'bcc', 'subject', 'date', 'message-id', 'reply-to', 'sender', 'in-reply-to', 'references', 'mime-version', 'content-type', 'content-transfer-encoding', 'auto-submitted', 'return-path'];
+const ONCE_ONLY = [
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'subject',
+  'date',
+  'message-id',
+  'reply-to',
+  'sender',
+  'in-reply-to',
+  'references',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'auto-submitted',
+  'return-path',
+];
 
 const reject = (name: SesErrorName, rule: string, doc: string, message: string): SesRejection => ({
   name,
@@ -74,7 +91,13 @@ const reject = (name: SesErrorName, rule: string, doc: string, message: string):
 
 /** Checks one SendEmail request; null when SES would take it. */
 export function checkSendEmail(request: SendEmailRequest, account: SesAccount): SesRejection | null {
-  return checkContentKind(request) ?? checkConfigurationSet(request, account) ?? checkFromEmailAddress(request, account) ?? checkDestination(request) ?? checkRaw(request, account);
+  return (
+    checkContentKind(request) ??
+    checkConfigurationSet(request, account) ??
+    checkFromEmailAddress(request, account) ??
+    checkDestination(request) ??
+    checkRaw(request, account)
+  );
 }
 
 // ---------------------------------------------------------------- request fields
@@ -83,7 +106,13 @@ export function checkSendEmail(request: SendEmailRequest, account: SesAccount): 
 function checkContentKind(request: SendEmailRequest): SesRejection | null {
   const content = request.Content;
   const kinds = content ? [content.Simple, content.Raw, content.Template].filter((k) => k !== undefined).length : 0;
-  if (kinds !== 1) return reject('BadRequestException', 'content-kind', SES_DOCS.sendEmail, 'Content must contain exactly one of Simple, Raw or Template.');
+  if (kinds !== 1)
+    return reject(
+      'BadRequestException',
+      'content-kind',
+      SES_DOCS.sendEmail,
+      'Content must contain exactly one of Simple, Raw or Template.',
+    );
   return null;
 }
 
@@ -94,10 +123,20 @@ function checkContentKind(request: SendEmailRequest): SesRejection | null {
 function checkConfigurationSet(request: SendEmailRequest, account: SesAccount): SesRejection | null {
   const name = request.ConfigurationSetName;
   if (name !== undefined && account.configurationSets && !account.configurationSets.includes(name)) {
-    return reject('NotFoundException', 'configuration-set-exists', SES_DOCS.configurationSets, `Configuration set <${name}> does not exist.`);
+    return reject(
+      'NotFoundException',
+      'configuration-set-exists',
+      SES_DOCS.configurationSets,
+      `Configuration set <${name}> does not exist.`,
+    );
   }
   if (account.requiredConfigurationSet !== undefined && name !== account.requiredConfigurationSet) {
-    return reject('BadRequestException', 'configuration-set-named', SES_DOCS.configurationSets, `maildesk rule: every send names configuration set <${account.requiredConfigurationSet}> (got ${name === undefined ? 'none' : `<${name}>`}).`);
+    return reject(
+      'BadRequestException',
+      'configuration-set-named',
+      SES_DOCS.configurationSets,
+      `maildesk rule: every send names configuration set <${account.requiredConfigurationSet}> (got ${name === undefined ? 'none' : `<${name}>`}).`,
+    );
   }
   return null;
 }
@@ -111,12 +150,28 @@ function checkFromEmailAddress(request: SendEmailRequest, account: SesAccount): 
   const from = request.FromEmailAddress;
   if (from === undefined) return null; // Raw: the From header is used (checked below)
   if (!isAscii(from)) {
-    return reject('BadRequestException', 'from-ascii', SES_DOCS.destination, 'Invalid FromEmailAddress: it must be 7-bit ASCII; write a non-ASCII sender name in MIME encoded-word syntax (RFC 2047).');
+    return reject(
+      'BadRequestException',
+      'from-ascii',
+      SES_DOCS.destination,
+      'Invalid FromEmailAddress: it must be 7-bit ASCII; write a non-ASCII sender name in MIME encoded-word syntax (RFC 2047).',
+    );
   }
   const box = parseMailbox(from);
-  if (!box) return reject('BadRequestException', 'from-syntax', SES_DOCS.sendEmail, 'Invalid FromEmailAddress: not a mailbox (display name and <address>, or an address).');
+  if (!box)
+    return reject(
+      'BadRequestException',
+      'from-syntax',
+      SES_DOCS.sendEmail,
+      'Invalid FromEmailAddress: not a mailbox (display name and <address>, or an address).',
+    );
   if (!isVerified(box.address, account)) {
-    return reject('MessageRejected', 'from-verified', SES_DOCS.identities, `Email address is not verified. The following identities failed the check: ${box.address}`);
+    return reject(
+      'MessageRejected',
+      'from-verified',
+      SES_DOCS.identities,
+      `Email address is not verified. The following identities failed the check: ${box.address}`,
+    );
   }
   return null;
 }
@@ -126,9 +181,21 @@ function checkDestination(request: SendEmailRequest): SesRejection | null {
   const d = request.Destination;
   const all = [...(d?.ToAddresses ?? []), ...(d?.CcAddresses ?? []), ...(d?.BccAddresses ?? [])];
   for (const recipient of [...all, ...(request.ReplyToAddresses ?? [])]) {
-    if (!isAscii(recipient) || !parseMailbox(recipient)) return reject('BadRequestException', 'recipient-syntax', SES_DOCS.destination, 'Illegal address: each address must be 7-bit ASCII in the form UserName@[SubDomain.]Domain.TopLevelDomain.');
+    if (!isAscii(recipient) || !parseMailbox(recipient))
+      return reject(
+        'BadRequestException',
+        'recipient-syntax',
+        SES_DOCS.destination,
+        'Illegal address: each address must be 7-bit ASCII in the form UserName@[SubDomain.]Domain.TopLevelDomain.',
+      );
   }
-  if (all.length > MAX_RECIPIENTS) return reject('MessageRejected', 'recipient-count', SES_DOCS.quotas, `Recipient count exceeds ${MAX_RECIPIENTS} (${all.length}).`);
+  if (all.length > MAX_RECIPIENTS)
+    return reject(
+      'MessageRejected',
+      'recipient-count',
+      SES_DOCS.quotas,
+      `Recipient count exceeds ${MAX_RECIPIENTS} (${all.length}).`,
+    );
   return null;
 }
 
@@ -143,39 +210,100 @@ function checkDestination(request: SendEmailRequest): SesRejection | null {
 function checkRaw(request: SendEmailRequest, account: SesAccount): SesRejection | null {
   const data = request.Content?.Raw?.Data;
   if (data === undefined) return null; // Simple or Template: nothing raw to read
-  const raw = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (raw.length === 0) return reject('BadRequestException', 'raw-empty', SES_DOCS.rawMessage, 'Raw message data is empty.');
+  const raw =
+    typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (raw.length === 0)
+    return reject('BadRequestException', 'raw-empty', SES_DOCS.rawMessage, 'Raw message data is empty.');
   const base64Size = Math.ceil(raw.length / 3) * 4;
-  if (base64Size > MAX_MESSAGE_BASE64_BYTES) return reject('MessageRejected', 'raw-size', SES_DOCS.quotas, `Message length is more than ${MAX_MESSAGE_BASE64_BYTES} bytes after base64 encoding (${base64Size}).`);
+  if (base64Size > MAX_MESSAGE_BASE64_BYTES)
+    return reject(
+      'MessageRejected',
+      'raw-size',
+      SES_DOCS.quotas,
+      `Message length is more than ${MAX_MESSAGE_BASE64_BYTES} bytes after base64 encoding (${base64Size}).`,
+    );
 
   const longLine = firstLongLine(raw);
-  if (longLine !== null) return reject('MessageRejected', 'line-length', SES_DOCS.rawMessage, `Line ${longLine} is longer than ${MAX_LINE_OCTETS} octets (RFC 5321).`);
+  if (longLine !== null)
+    return reject(
+      'MessageRejected',
+      'line-length',
+      SES_DOCS.rawMessage,
+      `Line ${longLine} is longer than ${MAX_LINE_OCTETS} octets (RFC 5321).`,
+    );
 
   const end = headerEnd(raw);
-  if (end < 0) return reject('MessageRejected', 'header-body', SES_DOCS.rawMessage, 'The message must have a header and a body separated by a blank line.');
+  if (end < 0)
+    return reject(
+      'MessageRejected',
+      'header-body',
+      SES_DOCS.rawMessage,
+      'The message must have a header and a body separated by a blank line.',
+    );
   const head = raw.subarray(0, end);
   if (head.some((b) => b > 0x7e || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d))) {
-    return reject('MessageRejected', 'header-ascii', SES_DOCS.sendRaw, 'Header fields must be 7-bit ASCII: encode non-ASCII text in MIME encoded-word syntax (RFC 2047).');
+    return reject(
+      'MessageRejected',
+      'header-ascii',
+      SES_DOCS.sendRaw,
+      'Header fields must be 7-bit ASCII: encode non-ASCII text in MIME encoded-word syntax (RFC 2047).',
+    );
   }
   const fields = headerFields(head.toString('latin1'));
-  if (fields === null) return reject('MessageRejected', 'header-syntax', SES_DOCS.rawMessage, 'A header line is neither a field (Name: value) nor a continuation.');
+  if (fields === null)
+    return reject(
+      'MessageRejected',
+      'header-syntax',
+      SES_DOCS.rawMessage,
+      'A header line is neither a field (Name: value) nor a continuation.',
+    );
 
   for (const name of ONCE_ONLY) {
     const count = fields.filter((f) => f.name === name).length;
-    if (count > 1) return reject('MessageRejected', 'header-once', SES_DOCS.headerFields, `Duplicate header '${name}'.`);
+    if (count > 1)
+      return reject('MessageRejected', 'header-once', SES_DOCS.headerFields, `Duplicate header '${name}'.`);
   }
   const from = fields.find((f) => f.name === 'from');
-  if (!from) return reject('MessageRejected', 'from-header', SES_DOCS.sendRaw, 'Missing required header \'From\'.');
+  if (!from) return reject('MessageRejected', 'from-header', SES_DOCS.sendRaw, "Missing required header 'From'.");
   const fromBox = parseMailbox(from.value);
-  if (!fromBox) return reject('MessageRejected', 'from-header-syntax', SES_DOCS.sendRaw, 'Invalid From header: not a single mailbox.');
+  if (!fromBox)
+    return reject(
+      'MessageRejected',
+      'from-header-syntax',
+      SES_DOCS.sendRaw,
+      'Invalid From header: not a single mailbox.',
+    );
   if (!isVerified(fromBox.address, account)) {
-    return reject('MessageRejected', 'from-verified', SES_DOCS.identities, `Email address is not verified. The following identities failed the check: ${fromBox.address}`);
+    return reject(
+      'MessageRejected',
+      'from-verified',
+      SES_DOCS.identities,
+      `Email address is not verified. The following identities failed the check: ${fromBox.address}`,
+    );
   }
   const d = request.Destination;
   const destinations = (d?.ToAddresses?.length ?? 0) + (d?.CcAddresses?.length ?? 0) + (d?.BccAddresses?.length ?? 0);
-  const headerRecipients = fields.filter((f) => f.name === 'to' || f.name === 'cc' || f.name === 'bcc').flatMap((f) => splitAddressList(f.value).map((p) => p.trim()).filter(Boolean));
-  if (destinations === 0 && headerRecipients.length === 0) return reject('MessageRejected', 'no-recipient', SES_DOCS.sendEmail, 'The message has no recipient (neither Destination nor a To/Cc/Bcc header).');
-  if (destinations === 0 && headerRecipients.length > MAX_RECIPIENTS) return reject('MessageRejected', 'recipient-count', SES_DOCS.quotas, `Recipient count exceeds ${MAX_RECIPIENTS} (${headerRecipients.length}).`);
+  const headerRecipients = fields
+    .filter((f) => f.name === 'to' || f.name === 'cc' || f.name === 'bcc')
+    .flatMap((f) =>
+      splitAddressList(f.value)
+        .map((p) => p.trim())
+        .filter(Boolean),
+    );
+  if (destinations === 0 && headerRecipients.length === 0)
+    return reject(
+      'MessageRejected',
+      'no-recipient',
+      SES_DOCS.sendEmail,
+      'The message has no recipient (neither Destination nor a To/Cc/Bcc header).',
+    );
+  if (destinations === 0 && headerRecipients.length > MAX_RECIPIENTS)
+    return reject(
+      'MessageRejected',
+      'recipient-count',
+      SES_DOCS.quotas,
+      `Recipient count exceeds ${MAX_RECIPIENTS} (${headerRecipients.length}).`,
+    );
   return null;
 }
 
@@ -249,7 +377,6 @@ function isPhrase(phrase: string): boolean {
   if (phrase === '') return true;
   return /^(?:[ \t]*(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+|"(?:[^"\\\r\n]|\\[\x20-\x7e\t])*"))+[ \t]*$/.test(phrase);
 }
-
 
 const isAscii = (text: string) => /^[\x20-\x7e\t]*$/.test(text);
 

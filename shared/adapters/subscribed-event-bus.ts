@@ -32,7 +32,12 @@ export class SubscribedEventBus implements EventBus {
         return;
       } catch (error) {
         if (attempt >= this.attempts) {
-          this.log.error('bus subscriber failed: gave up', { subscriber: subscriber.name, eventId: event.id, eventType: event.type, error: (error as Error).name });
+          this.log.error('bus subscriber failed: gave up', {
+            subscriber: subscriber.name,
+            eventId: event.id,
+            eventType: event.type,
+            error: (error as Error).name,
+          });
           return;
         }
         await new Promise((r) => setTimeout(r, this.backoffMs * attempt));

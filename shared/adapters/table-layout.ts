@@ -51,12 +51,17 @@ export const ticketKeyOfPk = (pk: string) => pk.slice(TICKET_PK_PREFIX.length);
  */
 const MAX_KEY_VALUE_BYTES = 512;
 export function boundedKeyValue(value: string): string {
-  return Buffer.byteLength(value, 'utf8') <= MAX_KEY_VALUE_BYTES ? value : `sha256:${createHash('sha256').update(value, 'utf8').digest('hex')}`;
+  return Buffer.byteLength(value, 'utf8') <= MAX_KEY_VALUE_BYTES
+    ? value
+    : `sha256:${createHash('sha256').update(value, 'utf8').digest('hex')}`;
 }
 
 export const keys = {
   ticket: (key: string) => ({ pk: `${TICKET_PK_PREFIX}${key}`, sk: TICKET_SK }),
-  ticketPage: (key: string, list: string, index: number) => ({ pk: `${TICKET_PK_PREFIX}${key}`, sk: `${TICKET_SK}#${list.toUpperCase()}#${String(index).padStart(5, '0')}` }),
+  ticketPage: (key: string, list: string, index: number) => ({
+    pk: `${TICKET_PK_PREFIX}${key}`,
+    sk: `${TICKET_SK}#${list.toUpperCase()}#${String(index).padStart(5, '0')}`,
+  }),
   event: (ticketKey: string | null, inboundId: string | null, at: string, id: string) => ({
     pk: ticketKey ? `TICKET#${ticketKey}` : `MAIL#${inboundId ?? id}`,
     sk: `${EVENT_SK_PREFIX}${at}#${id}`,

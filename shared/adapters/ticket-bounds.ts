@@ -34,7 +34,14 @@ export const CUT_MARK = ' [...]';
 const cut = (value: string, max: number) => (value.length > max ? value.slice(0, max) + CUT_MARK : value);
 
 /** Characters kept per ticket string; every other string of the ticket: DEFAULT_CHARS. */
-const TICKET_CHARS: Record<string, number> = { summary: 500, requester: 320, requesterName: 256, department: 256, rootMessageId: 998, lastMessageId: 998 };
+const TICKET_CHARS: Record<string, number> = {
+  summary: 500,
+  requester: 320,
+  requesterName: 256,
+  department: 256,
+  rootMessageId: 998,
+  lastMessageId: 998,
+};
 const FIELD_CHARS = 256;
 /** An attachment entry is at most ~2 KB (the parser keeps 120-character names; keys are ~170 characters). */
 const ATTACHMENT_CHARS: Record<string, number> = { filename: 255, contentType: 100, key: 300 };
@@ -44,7 +51,9 @@ const DEFAULT_CHARS = 256;
 
 /** Strings of a flat record cut at their caps; anything nested goes through the generic `fit`. */
 function fitRecord<T extends object>(record: T, caps: Record<string, number> = {}): T {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, typeof v === 'string' ? cut(v, caps[k] ?? DEFAULT_CHARS) : fit(v, k)])) as T;
+  return Object.fromEntries(
+    Object.entries(record).map(([k, v]) => [k, typeof v === 'string' ? cut(v, caps[k] ?? DEFAULT_CHARS) : fit(v, k)]),
+  ) as T;
 }
 
 /** The first participants that fit the caps; an address too long to be one is skipped. */
@@ -97,7 +106,8 @@ const canonical = (value: unknown): string =>
           .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
           .join(',')}}`
       : JSON.stringify(value ?? null);
-export const pageHash = (entries: readonly unknown[]) => createHash('sha256').update(canonical(entries)).digest('base64url').slice(0, 16);
+export const pageHash = (entries: readonly unknown[]) =>
+  createHash('sha256').update(canonical(entries)).digest('base64url').slice(0, 16);
 
 /**
  * Splits a (bounded) ticket into what its item holds and its pages: each paged list keeps the
@@ -111,13 +121,15 @@ export function splitTicket(ticket: Ticket): { inline: Ticket; pages: TicketPage
   for (const list of pagedLists) {
     const entries: readonly unknown[] = ticket[list];
     let at = 0;
-    for (let bytes = 0; at < entries.length && bytes + entryBytes(entries[at]) <= INLINE_LIST_BYTES; at++) bytes += entryBytes(entries[at]);
+    for (let bytes = 0; at < entries.length && bytes + entryBytes(entries[at]) <= INLINE_LIST_BYTES; at++)
+      bytes += entryBytes(entries[at]);
     if (at === entries.length) continue;
     (inline[list] as unknown[]) = entries.slice(0, at);
     const hashes: string[] = [];
     while (at < entries.length) {
       const start = at;
-      for (let bytes = 0; at < entries.length && (at === start || bytes + entryBytes(entries[at]) <= PAGE_BYTES); at++) bytes += entryBytes(entries[at]);
+      for (let bytes = 0; at < entries.length && (at === start || bytes + entryBytes(entries[at]) <= PAGE_BYTES); at++)
+        bytes += entryBytes(entries[at]);
       const page = entries.slice(start, at);
       const hash = pageHash(page);
       pages.push({ list, index: hashes.length, hash, entries: page });
@@ -161,7 +173,10 @@ const LONG_TEXT_FIELDS = new Set(['text', 'reason']);
 function cutText(value: string): string {
   let kept = value.length > MAX_TEXT_CHARS ? value.slice(0, MAX_TEXT_CHARS) : value;
   if (Buffer.byteLength(kept, 'utf8') > MAX_TEXT_BYTES) {
-    kept = Buffer.from(kept, 'utf8').subarray(0, MAX_TEXT_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+    kept = Buffer.from(kept, 'utf8')
+      .subarray(0, MAX_TEXT_BYTES)
+      .toString('utf8')
+      .replace(/\uFFFD$/, '');
   }
   return kept.length < value.length ? kept + CUT_MARK : value;
 }
@@ -178,12 +193,14 @@ function withinBytes(list: readonly string[], max: number): string[] {
 }
 
 export function fit<T>(value: T, field = ''): T {
-  if (typeof value === 'string') return (LONG_TEXT_FIELDS.has(field) ? cutText(value) : cut(value, MAX_STRING_CHARS)) as T;
+  if (typeof value === 'string')
+    return (LONG_TEXT_FIELDS.has(field) ? cutText(value) : cut(value, MAX_STRING_CHARS)) as T;
   if (Array.isArray(value)) {
     const entries = value.slice(0, MAX_LIST_ENTRIES).map((v) => fit(v, field));
     return (field === 'attachmentKeys' ? withinBytes(entries as string[], MAX_ATTACHMENT_KEY_BYTES) : entries) as T;
   }
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fit(v, k)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fit(v, k)])) as T;
   return value;
 }
 

@@ -1,9 +1,18 @@
 /** CreateTable for the local stack and the tests: the same layout the CDK stack deploys. */
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { DUE_INDEX, TENANT_INDEX, TABLE_KEYS } from './table-layout';
 
 /** `stream: false` only for bulk benchmark tables: DynamoDB Local slows down as stream records pile up. */
-export async function ensureTicketTable(client: DynamoDBClient, table: string, options: { stream?: boolean } = {}): Promise<void> {
+export async function ensureTicketTable(
+  client: DynamoDBClient,
+  table: string,
+  options: { stream?: boolean } = {},
+): Promise<void> {
   try {
     await client.send(
       new CreateTableCommand({
@@ -29,7 +38,9 @@ export async function ensureTicketTable(client: DynamoDBClient, table: string, o
           ],
           Projection: { ProjectionType: index.projection },
         })),
-        ...(options.stream === false ? {} : { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } }),
+        ...(options.stream === false
+          ? {}
+          : { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } }),
       }),
     );
   } catch (error) {

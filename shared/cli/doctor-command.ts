@@ -18,8 +18,20 @@
  * Read-only: it calls only Describe/Get/List APIs, and prints no secret and no mail.
  */
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeActiveReceiptRuleSetCommand, ListReceiptRuleSetsCommand, SESClient, type DescribeActiveReceiptRuleSetCommandOutput, type ReceiptRuleSetMetadata } from '@aws-sdk/client-ses';
-import { GetAccountCommand, GetEmailIdentityCommand, SESv2Client, type GetAccountCommandOutput, type GetEmailIdentityCommandOutput } from '@aws-sdk/client-sesv2';
+import {
+  DescribeActiveReceiptRuleSetCommand,
+  ListReceiptRuleSetsCommand,
+  SESClient,
+  type DescribeActiveReceiptRuleSetCommandOutput,
+  type ReceiptRuleSetMetadata,
+} from '@aws-sdk/client-ses';
+import {
+  GetAccountCommand,
+  GetEmailIdentityCommand,
+  SESv2Client,
+  type GetAccountCommandOutput,
+  type GetEmailIdentityCommandOutput,
+} from '@aws-sdk/client-sesv2';
 import { ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -31,7 +43,8 @@ import { ConfigError, loadConfig, resolveConfigPath, type MaildeskConfig } from 
 import { checkedFlags, parseFlags, type CliIo } from './io';
 import { terminalJson, terminalLine } from './terminal-text';
 
-export const DOCTOR_USAGE = 'usage: maildesk doctor [--aws] [--dns HOST[:PORT]] [--stack NAME] [--config FILE] [--json]';
+export const DOCTOR_USAGE =
+  'usage: maildesk doctor [--aws] [--dns HOST[:PORT]] [--stack NAME] [--config FILE] [--json]';
 const DEFAULT_STACK = 'Maildesk';
 
 export type Status = 'ok' | 'warn' | 'fail';
@@ -92,21 +105,40 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
   let config: MaildeskConfig;
   try {
     config = loadConfig(options.configPath);
-    findings.push(ok('config', `${options.configPath} is valid: ${config.tenants.length} tenants, ${config.engineers.length} engineers`));
+    findings.push(
+      ok(
+        'config',
+        `${options.configPath} is valid: ${config.tenants.length} tenants, ${config.engineers.length} engineers`,
+      ),
+    );
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    findings.push(fail('config', error.message, 'correct the config (docs/configuration.md); nothing else can be checked before'));
+    findings.push(
+      fail('config', error.message, 'correct the config (docs/configuration.md); nothing else can be checked before'),
+    );
     return findings;
   }
   const deployment = config.deployment;
   if (!deployment) {
     const check = 'deployment';
-    const fix = 'add a "deployment" block: {"domain": "support.example.com", "region": "eu-west-1", "alarmEmail": "ops@example.com"}';
-    findings.push(options.aws ? fail(check, 'the config has no "deployment" block', fix) : warn(check, 'no "deployment" block: fine for the local stack, cdk deploy needs one', fix));
+    const fix =
+      'add a "deployment" block: {"domain": "support.example.com", "region": "eu-west-1", "alarmEmail": "ops@example.com"}';
+    findings.push(
+      options.aws
+        ? fail(check, 'the config has no "deployment" block', fix)
+        : warn(check, 'no "deployment" block: fine for the local stack, cdk deploy needs one', fix),
+    );
   }
 
   const region = deployment?.region ?? options.environmentRegion;
-  findings.push(regionFinding(region, deployment?.region ? 'deployment.region' : 'AWS_REGION', deployment?.allowUnlistedRegion === true, options.aws || Boolean(deployment)));
+  findings.push(
+    regionFinding(
+      region,
+      deployment?.region ? 'deployment.region' : 'AWS_REGION',
+      deployment?.allowUnlistedRegion === true,
+      options.aws || Boolean(deployment),
+    ),
+  );
   if (deployment) findings.push(...addressFindings(config, deployment.domain));
 
   if (options.aws || options.dnsServer) {
@@ -133,11 +165,18 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
 function regionFinding(region: string | undefined, source: string, allowUnlisted: boolean, needed: boolean): Finding {
   if (!region) {
     const fix = 'set "deployment.region" (e.g. "eu-west-1") in the config';
-    return needed ? fail('region', 'no region in the config nor AWS_REGION', fix) : warn('region', 'no region (not needed locally)', fix);
+    return needed
+      ? fail('region', 'no region in the config nor AWS_REGION', fix)
+      : warn('region', 'no region (not needed locally)', fix);
   }
   if (SES_RECEIVING_REGIONS.includes(region)) return ok('region', `${region} (from ${source}) receives mail`);
   const detail = `${region} (from ${source}) is not on the list of regions with SES email receiving`;
-  if (allowUnlisted) return warn('region', `${detail}; allowUnlistedRegion is set`, `make sure ${region} is listed on ${SES_RECEIVING_DOC}`);
+  if (allowUnlisted)
+    return warn(
+      'region',
+      `${detail}; allowUnlistedRegion is set`,
+      `make sure ${region} is listed on ${SES_RECEIVING_DOC}`,
+    );
   return fail('region', detail, `choose one of ${SES_RECEIVING_REGIONS.join(', ')} (${SES_RECEIVING_DOC})`);
 }
 
@@ -148,16 +187,37 @@ function regionFinding(region: string | undefined, source: string, allowUnlisted
  */
 function addressFindings(config: MaildeskConfig, deskDomain: string): Finding[] {
   const tenantAddresses = new Set(config.tenants.flatMap((t) => t.addresses.map((a) => a.toLowerCase())));
-  const unreachable = (address: string) => domainOf(address) === deskDomain.toLowerCase() && !tenantAddresses.has(address.toLowerCase());
+  const unreachable = (address: string) =>
+    domainOf(address) === deskDomain.toLowerCase() && !tenantAddresses.has(address.toLowerCase());
   const fix = `use an address on another domain (a mailbox a person reads): ${deskDomain}'s MX points at SES, whose receipt rule takes only the tenant addresses`;
   const findings: Finding[] = [];
   const alarm = config.deployment?.alarmEmail;
-  if (!alarm) findings.push(warn('alarm address', 'no deployment.alarmEmail: alarms and SLA breaches reach nobody by mail', 'set "deployment.alarmEmail" to a mailbox a person reads, outside the desk domain'));
-  else if (unreachable(alarm)) findings.push(fail('alarm address', `${alarm} is on the desk domain: the subscription mail bounces, so it can never be confirmed`, fix));
+  if (!alarm)
+    findings.push(
+      warn(
+        'alarm address',
+        'no deployment.alarmEmail: alarms and SLA breaches reach nobody by mail',
+        'set "deployment.alarmEmail" to a mailbox a person reads, outside the desk domain',
+      ),
+    );
+  else if (unreachable(alarm))
+    findings.push(
+      fail(
+        'alarm address',
+        `${alarm} is on the desk domain: the subscription mail bounces, so it can never be confirmed`,
+        fix,
+      ),
+    );
   else findings.push(ok('alarm address', `${alarm} is outside the desk domain`));
   const engineers = config.engineers.filter((e) => unreachable(e.address));
   if (engineers.length) {
-    findings.push(fail('engineer addresses', `${engineers.map((e) => `${e.login} <${e.address}>`).join(', ')} on the desk domain: their copies of tickets bounce`, fix));
+    findings.push(
+      fail(
+        'engineer addresses',
+        `${engineers.map((e) => `${e.login} <${e.address}>`).join(', ')} on the desk domain: their copies of tickets bounce`,
+        fix,
+      ),
+    );
   } else {
     findings.push(ok('engineer addresses', `all ${config.engineers.length} outside the desk domain`));
   }
@@ -210,7 +270,12 @@ async function dmarcRecord(resolver: Resolver, domain: string): Promise<{ at: st
   return undefined;
 }
 
-async function dmarcFinding(resolver: Resolver, domain: string, role: 'desk' | 'engineers', who = ''): Promise<Finding> {
+async function dmarcFinding(
+  resolver: Resolver,
+  domain: string,
+  role: 'desk' | 'engineers',
+  who = '',
+): Promise<Finding> {
   const check = `dmarc ${domain}`;
   const publish = `publish "_dmarc.${domain}. TXT \\"v=DMARC1; p=none\\"" or stricter, with SPF or DKIM aligned to ${domain}`;
   let found: Awaited<ReturnType<typeof dmarcRecord>>;
@@ -221,10 +286,23 @@ async function dmarcFinding(resolver: Resolver, domain: string, role: 'desk' | '
   }
   if (!found) {
     return role === 'desk'
-      ? warn(check, `${domain} publishes no DMARC: mail forged in the desk's name is not refused`, 'publish the record of the stack output DnsDmarcRecord (docs/deploy.md, step 5)')
-      : warn(check, `${domain} (${who}) publishes no DMARC: their #commands apply only if their mail is DKIM-signed as d=${domain}`, publish);
+      ? warn(
+          check,
+          `${domain} publishes no DMARC: mail forged in the desk's name is not refused`,
+          'publish the record of the stack output DnsDmarcRecord (docs/deploy.md, step 5)',
+        )
+      : warn(
+          check,
+          `${domain} (${who}) publishes no DMARC: their #commands apply only if their mail is DKIM-signed as d=${domain}`,
+          publish,
+        );
   }
-  if (found.records.length > 1) return fail(check, `${found.records.length} DMARC records at _dmarc.${found.at}: receivers then apply none (RFC 7489 6.6.3)`, 'keep exactly one');
+  if (found.records.length > 1)
+    return fail(
+      check,
+      `${found.records.length} DMARC records at _dmarc.${found.at}: receivers then apply none (RFC 7489 6.6.3)`,
+      'keep exactly one',
+    );
   const policy = /(?:^|;)\s*p\s*=\s*(\w+)/i.exec(found.records[0]!)?.[1]?.toLowerCase() ?? '?';
   const where = found.at === domain ? '' : ` (inherited from ${found.at})`;
   return ok(check, `${role === 'engineers' ? `${who}: ` : ''}p=${policy}${where}`);
@@ -232,8 +310,13 @@ async function dmarcFinding(resolver: Resolver, domain: string, role: 'desk' | '
 
 async function engineerDmarcFindings(resolver: Resolver, config: MaildeskConfig): Promise<Finding[]> {
   const byDomain = new Map<string, string[]>();
-  for (const e of config.engineers) byDomain.set(domainOf(e.address), [...(byDomain.get(domainOf(e.address)) ?? []), e.login]);
-  return Promise.all([...byDomain].map(([domain, logins]) => dmarcFinding(resolver, domain, 'engineers', `engineers ${logins.join(', ')}`)));
+  for (const e of config.engineers)
+    byDomain.set(domainOf(e.address), [...(byDomain.get(domainOf(e.address)) ?? []), e.login]);
+  return Promise.all(
+    [...byDomain].map(([domain, logins]) =>
+      dmarcFinding(resolver, domain, 'engineers', `engineers ${logins.join(', ')}`),
+    ),
+  );
 }
 
 function portFinding(what: string, port: number): Promise<Finding> {
@@ -244,15 +327,31 @@ function portFinding(what: string, port: number): Promise<Finding> {
       socket.destroy();
       resolve(finding);
     };
-    socket.setTimeout(2000, () => done(warn(check, `127.0.0.1:${port} does not answer`, 'start the local stack: npm start')));
+    socket.setTimeout(2000, () =>
+      done(warn(check, `127.0.0.1:${port} does not answer`, 'start the local stack: npm start')),
+    );
     socket.once('connect', () => done(ok(check, `127.0.0.1:${port} answers`)));
-    socket.once('error', (error) => done(warn(check, `127.0.0.1:${port}: ${(error as NodeJS.ErrnoException).code ?? error.message}`, 'start the local stack: npm start')));
+    socket.once('error', (error) =>
+      done(
+        warn(
+          check,
+          `127.0.0.1:${port}: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
+          'start the local stack: npm start',
+        ),
+      ),
+    );
   });
 }
 
 type Deployment = NonNullable<MaildeskConfig['deployment']>;
 
-async function awsFindings(clients: DoctorClients, config: MaildeskConfig, deployment: Deployment, stackName: string, region: string): Promise<Finding[]> {
+async function awsFindings(
+  clients: DoctorClients,
+  config: MaildeskConfig,
+  deployment: Deployment,
+  stackName: string,
+  region: string,
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   let outputs: Record<string, string> = {};
   try {
@@ -263,17 +362,30 @@ async function awsFindings(clients: DoctorClients, config: MaildeskConfig, deplo
     findings.push(
       /_COMPLETE$/.test(status) && !/ROLLBACK|DELETE/.test(status)
         ? ok('stack', `${stackName} in ${region}: ${status}`)
-        : fail('stack', `${stackName} in ${region}: ${status}`, 'see the stack events in the CloudFormation console, fix, npx cdk deploy'),
+        : fail(
+            'stack',
+            `${stackName} in ${region}: ${status}`,
+            'see the stack events in the CloudFormation console, fix, npx cdk deploy',
+          ),
     );
   } catch (error) {
-    findings.push(fail('stack', `${stackName} not readable in ${region} (${errorText(error)})`, `npx cdk deploy (or --stack NAME if it has another name)`));
+    findings.push(
+      fail(
+        'stack',
+        `${stackName} not readable in ${region} (${errorText(error)})`,
+        `npx cdk deploy (or --stack NAME if it has another name)`,
+      ),
+    );
   }
   const replaced = await replacedRuleSet(clients.cloudFormation, stackName);
   findings.push(await accountFinding(clients.sesv2, region));
   findings.push(await identityFinding(clients.sesv2, deployment));
-  findings.push(...(await ruleSetFindings(clients.ses, config, outputs.ReceiptRuleSetName ?? `${stackName}-inbound`, replaced)));
+  findings.push(
+    ...(await ruleSetFindings(clients.ses, config, outputs.ReceiptRuleSetName ?? `${stackName}-inbound`, replaced)),
+  );
   if (config.telegram) findings.push(await telegramFinding(clients.ssm, config.telegram.botTokenParameter));
-  if (deployment.alarmEmail) findings.push(await subscriptionFinding(clients.sns, outputs.AlertsTopicArn, deployment.alarmEmail));
+  if (deployment.alarmEmail)
+    findings.push(await subscriptionFinding(clients.sns, outputs.AlertsTopicArn, deployment.alarmEmail));
   findings.push(...(await dlqFindings(clients.sqs, outputs)));
   return findings;
 }
@@ -287,9 +399,18 @@ async function accountFinding(sesv2: SESv2Client, region: string): Promise<Findi
   } catch (error) {
     return fail(check, `not readable (${errorText(error)})`, 'check the credentials (ses:GetAccount)');
   }
-  if (account.SendingEnabled === false) return fail(check, `sending is paused for the account in ${region}`, 'see the SES console, Account dashboard (reputation, enforcement status)');
+  if (account.SendingEnabled === false)
+    return fail(
+      check,
+      `sending is paused for the account in ${region}`,
+      'see the SES console, Account dashboard (reputation, enforcement status)',
+    );
   if (!account.ProductionAccessEnabled) {
-    return fail(check, `in the SES sandbox in ${region}: mail goes only to verified addresses, so customers get no answers`, 'request production access: aws sesv2 put-account-details --production-access-enabled ... (docs/deploy.md, 1. Prerequisites)');
+    return fail(
+      check,
+      `in the SES sandbox in ${region}: mail goes only to verified addresses, so customers get no answers`,
+      'request production access: aws sesv2 put-account-details --production-access-enabled ... (docs/deploy.md, 1. Prerequisites)',
+    );
   }
   return ok(check, `production access, sending enabled in ${region}`);
 }
@@ -302,20 +423,43 @@ async function identityFinding(sesv2: SESv2Client, deployment: Deployment): Prom
     identity = await sesv2.send(new GetEmailIdentityCommand({ EmailIdentity: domain }));
   } catch (error) {
     if (errorName(error) === 'NotFoundException') {
-      return fail(check, `${domain} is not an SES identity in this region`, deployment.existingIdentity ? 'existingIdentity is set: create and verify the identity in SES, or unset it so the stack creates it' : 'npx cdk deploy creates it');
+      return fail(
+        check,
+        `${domain} is not an SES identity in this region`,
+        deployment.existingIdentity
+          ? 'existingIdentity is set: create and verify the identity in SES, or unset it so the stack creates it'
+          : 'npx cdk deploy creates it',
+      );
     }
     return fail(check, `not readable (${errorText(error)})`, 'check the credentials (ses:GetEmailIdentity)');
   }
   const dkim = identity.DkimAttributes;
   if (dkim?.Status !== 'SUCCESS') {
-    return fail(check, `DKIM ${dkim?.Status ?? 'NOT_STARTED'}: SES does not verify or sign for ${domain} yet`, 'publish the three DKIM CNAMEs (stack outputs DnsDkimRecord1-3, or the SES console) and wait for SES to find them (up to 72 h)');
+    return fail(
+      check,
+      `DKIM ${dkim?.Status ?? 'NOT_STARTED'}: SES does not verify or sign for ${domain} yet`,
+      'publish the three DKIM CNAMEs (stack outputs DnsDkimRecord1-3, or the SES console) and wait for SES to find them (up to 72 h)',
+    );
   }
-  if (!identity.VerifiedForSendingStatus) return fail(check, 'not verified for sending', 'check the identity in the SES console');
-  if (dkim.SigningEnabled === false) return fail(check, 'DKIM verified but signing disabled: mail fails DMARC', `aws sesv2 put-email-identity-dkim-attributes --email-identity ${domain} --signing-enabled`);
+  if (!identity.VerifiedForSendingStatus)
+    return fail(check, 'not verified for sending', 'check the identity in the SES console');
+  if (dkim.SigningEnabled === false)
+    return fail(
+      check,
+      'DKIM verified but signing disabled: mail fails DMARC',
+      `aws sesv2 put-email-identity-dkim-attributes --email-identity ${domain} --signing-enabled`,
+    );
   if (!identity.ConfigurationSetName) {
-    return warn(check, 'verified, DKIM signing; no default configuration set (an adopted identity?)', `aws sesv2 put-email-identity-configuration-set-attributes --email-identity ${domain} --configuration-set-name <the stack's configuration set>`);
+    return warn(
+      check,
+      'verified, DKIM signing; no default configuration set (an adopted identity?)',
+      `aws sesv2 put-email-identity-configuration-set-attributes --email-identity ${domain} --configuration-set-name <the stack's configuration set>`,
+    );
   }
-  const origin = dkim.SigningAttributesOrigin === 'AWS_SES' ? 'Easy DKIM' : `DKIM (${dkim.SigningAttributesOrigin ?? 'unknown origin'})`;
+  const origin =
+    dkim.SigningAttributesOrigin === 'AWS_SES'
+      ? 'Easy DKIM'
+      : `DKIM (${dkim.SigningAttributesOrigin ?? 'unknown origin'})`;
   return ok(check, `verified, ${origin} signing, configuration set ${identity.ConfigurationSetName}`);
 }
 
@@ -330,7 +474,9 @@ async function replacedRuleSet(cloudFormation: CloudFormationClient, stackName: 
     let token: string | undefined;
     do {
       const page = await cloudFormation.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: token }));
-      const activation = (page.StackResourceSummaries ?? []).find((r) => r.ResourceType === 'Custom::SesActiveReceiptRuleSet');
+      const activation = (page.StackResourceSummaries ?? []).find(
+        (r) => r.ResourceType === 'Custom::SesActiveReceiptRuleSet',
+      );
       if (activation) {
         const id = activation.PhysicalResourceId ?? '';
         const at = id.indexOf(REPLACED_MARK);
@@ -344,7 +490,12 @@ async function replacedRuleSet(cloudFormation: CloudFormationClient, stackName: 
   return undefined;
 }
 
-async function ruleSetFindings(ses: SESClient, config: MaildeskConfig, ours: string, replaced: string | undefined): Promise<Finding[]> {
+async function ruleSetFindings(
+  ses: SESClient,
+  config: MaildeskConfig,
+  ours: string,
+  replaced: string | undefined,
+): Promise<Finding[]> {
   const check = 'receipt rule set';
   let active: DescribeActiveReceiptRuleSetCommandOutput;
   const others: string[] = [];
@@ -353,24 +504,49 @@ async function ruleSetFindings(ses: SESClient, config: MaildeskConfig, ours: str
     let token: string | undefined;
     do {
       const page = await ses.send(new ListReceiptRuleSetsCommand({ NextToken: token }));
-      others.push(...(page.RuleSets ?? []).map((s: ReceiptRuleSetMetadata) => s.Name ?? '').filter((n) => n && n !== ours));
+      others.push(
+        ...(page.RuleSets ?? []).map((s: ReceiptRuleSetMetadata) => s.Name ?? '').filter((n) => n && n !== ours),
+      );
       token = page.NextToken;
     } while (token);
   } catch (error) {
-    return [fail(check, `not readable (${errorText(error)})`, 'check the credentials (ses:DescribeActiveReceiptRuleSet, ses:ListReceiptRuleSets)')];
+    return [
+      fail(
+        check,
+        `not readable (${errorText(error)})`,
+        'check the credentials (ses:DescribeActiveReceiptRuleSet, ses:ListReceiptRuleSets)',
+      ),
+    ];
   }
   const activeName = active.Metadata?.Name;
-  const replacedText = replaced ? `; it replaced ${replaced} at deploy (made active again when the stack is deleted)` : '';
+  const replacedText = replaced
+    ? `; it replaced ${replaced} at deploy (made active again when the stack is deleted)`
+    : '';
   const otherText = `${replacedText}${others.length ? `; other sets here (inactive): ${others.join(', ')}` : ''}`;
   const activate = `aws ses set-active-receipt-rule-set --rule-set-name ${ours}`;
-  if (!activeName) return [fail(check, `no rule set is active: SES accepts no mail in this region${otherText}`, activate)];
+  if (!activeName)
+    return [fail(check, `no rule set is active: SES accepts no mail in this region${otherText}`, activate)];
   if (activeName !== ours) {
-    return [fail(check, `${activeName} is active, not ${ours}: the desk receives nothing${otherText}`, `move ${activeName}'s rules into one set, or ${activate} (this switches ${activeName} off)`)];
+    return [
+      fail(
+        check,
+        `${activeName} is active, not ${ours}: the desk receives nothing${otherText}`,
+        `move ${activeName}'s rules into one set, or ${activate} (this switches ${activeName} off)`,
+      ),
+    ];
   }
   const findings = [ok(check, `${ours} active${otherText}`)];
   const recipients = new Set((active.Rules ?? []).flatMap((r) => r.Recipients ?? []).map((r) => r.toLowerCase()));
   const missing = config.tenants.flatMap((t) => t.addresses).filter((a) => !recipients.has(a.toLowerCase()));
-  findings.push(missing.length ? fail('rule recipients', `${missing.join(', ')} not in the active rule: mail to them is rejected`, 'npx cdk deploy (the config changed since the last deploy)') : ok('rule recipients', 'every tenant address'));
+  findings.push(
+    missing.length
+      ? fail(
+          'rule recipients',
+          `${missing.join(', ')} not in the active rule: mail to them is rejected`,
+          'npx cdk deploy (the config changed since the last deploy)',
+        )
+      : ok('rule recipients', 'every tenant address'),
+  );
   return findings;
 }
 
@@ -380,10 +556,16 @@ async function telegramFinding(ssm: SSMClient, name: string): Promise<Finding> {
   try {
     // Not decrypted: the check needs the parameter to exist, never its value.
     const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: false }));
-    if (Parameter?.Type !== 'SecureString') return warn(check, `${name} is a ${Parameter?.Type ?? 'parameter of unknown type'}, readable in clear`, `store it again as SecureString: ${fix} --overwrite`);
+    if (Parameter?.Type !== 'SecureString')
+      return warn(
+        check,
+        `${name} is a ${Parameter?.Type ?? 'parameter of unknown type'}, readable in clear`,
+        `store it again as SecureString: ${fix} --overwrite`,
+      );
     return ok(check, `${name} exists (SecureString)`);
   } catch (error) {
-    if (errorName(error) === 'ParameterNotFound') return fail(check, `${name} does not exist: no blocking ticket reaches Telegram`, fix);
+    if (errorName(error) === 'ParameterNotFound')
+      return fail(check, `${name} does not exist: no blocking ticket reaches Telegram`, fix);
     return fail(check, `${name} not readable (${errorText(error)})`, 'check the credentials (ssm:GetParameter)');
   }
 }
@@ -403,15 +585,26 @@ async function subscriptionFinding(sns: SNSClient, topicArn: string | undefined,
   } catch (error) {
     return fail(check, `not readable (${errorText(error)})`, 'check the credentials (sns:ListSubscriptionsByTopic)');
   }
-  const mine = subscriptions.find((s) => s.Protocol === 'email' && s.Endpoint?.toLowerCase() === alarmEmail.toLowerCase());
+  const mine = subscriptions.find(
+    (s) => s.Protocol === 'email' && s.Endpoint?.toLowerCase() === alarmEmail.toLowerCase(),
+  );
   if (!mine) return fail(check, `${alarmEmail} is not subscribed to the alerts topic`, 'npx cdk deploy');
   if (mine.SubscriptionArn === 'PendingConfirmation') {
-    return fail(check, `${alarmEmail} has not confirmed: alarms reach nobody`, `open "AWS Notification - Subscription Confirmation" in ${alarmEmail}'s mailbox and confirm (the link expires after 3 days; then remove and re-add alarmEmail, or aws sns subscribe)`);
+    return fail(
+      check,
+      `${alarmEmail} has not confirmed: alarms reach nobody`,
+      `open "AWS Notification - Subscription Confirmation" in ${alarmEmail}'s mailbox and confirm (the link expires after 3 days; then remove and re-add alarmEmail, or aws sns subscribe)`,
+    );
   }
   return ok(check, `${alarmEmail} confirmed`);
 }
 
-const DLQ_OUTPUTS = { InboundDlqUrl: 'inbound', NotifyDlqUrl: 'notify', MonthlyReportDlqUrl: 'monthly-report', TelegramAlertDlqUrl: 'telegram-alert' } as const;
+const DLQ_OUTPUTS = {
+  InboundDlqUrl: 'inbound',
+  NotifyDlqUrl: 'notify',
+  MonthlyReportDlqUrl: 'monthly-report',
+  TelegramAlertDlqUrl: 'telegram-alert',
+} as const;
 
 async function dlqFindings(sqs: SQSClient, outputs: Record<string, string>): Promise<Finding[]> {
   const findings: Finding[] = [];
@@ -420,14 +613,32 @@ async function dlqFindings(sqs: SQSClient, outputs: Record<string, string>): Pro
     if (!url) continue;
     const check = `dlq ${name}`;
     try {
-      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-      const depth = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-      findings.push(depth === 0 ? ok(check, 'empty') : fail(check, `${depth} message(s): work that failed every retry`, `read them (aws sqs receive-message --queue-url ${url}), fix the cause, replay (docs/deploy.md, 7. Operate: ${name} DLQ)`));
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      const depth =
+        Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+      findings.push(
+        depth === 0
+          ? ok(check, 'empty')
+          : fail(
+              check,
+              `${depth} message(s): work that failed every retry`,
+              `read them (aws sqs receive-message --queue-url ${url}), fix the cause, replay (docs/deploy.md, 7. Operate: ${name} DLQ)`,
+            ),
+      );
     } catch (error) {
-      findings.push(fail(check, `not readable (${errorText(error)})`, 'check the credentials (sqs:GetQueueAttributes)'));
+      findings.push(
+        fail(check, `not readable (${errorText(error)})`, 'check the credentials (sqs:GetQueueAttributes)'),
+      );
     }
   }
-  if (findings.length === 0) findings.push(warn('dlq', 'no DLQ URLs in the stack outputs: depths not checked', 'npx cdk deploy'));
+  if (findings.length === 0)
+    findings.push(warn('dlq', 'no DLQ URLs in the stack outputs: depths not checked', 'npx cdk deploy'));
   return findings;
 }
 
@@ -449,15 +660,36 @@ const flagsSchema = z.object({
   aws: z.boolean().default(false),
   json: z.boolean().default(false),
   config: z.string().optional(),
-  stack: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a CloudFormation stack name').default(DEFAULT_STACK),
+  stack: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'a CloudFormation stack name')
+    .default(DEFAULT_STACK),
   dns: z
     .string()
-    .regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/, 'an IP address, optionally with :PORT (e.g. 127.0.0.1:5353)')
+    .regex(
+      /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/,
+      'an IP address, optionally with :PORT (e.g. 127.0.0.1:5353)',
+    )
     .optional(),
 });
 
-export async function runDoctorCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env, clients?: DoctorOptions['clients']): Promise<number> {
-  const { values } = parseFlags(argv, { aws: { type: 'boolean' }, json: { type: 'boolean' }, config: { type: 'string' }, stack: { type: 'string' }, dns: { type: 'string' } }, false);
+export async function runDoctorCommand(
+  argv: string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+  clients?: DoctorOptions['clients'],
+): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    {
+      aws: { type: 'boolean' },
+      json: { type: 'boolean' },
+      config: { type: 'string' },
+      stack: { type: 'string' },
+      dns: { type: 'string' },
+    },
+    false,
+  );
   const flags = checkedFlags(flagsSchema, values);
   const findings = await runDoctor({
     aws: flags.aws,

@@ -40,7 +40,8 @@ export function parseFlags<T extends ParseArgsConfig['options']>(argv: string[],
 /** The parsed flags checked against their schema; every problem as `--flag: message`, a usage error. */
 export function checkedFlags<T>(schema: z.ZodType<T>, values: unknown): T {
   const result = schema.safeParse(values);
-  if (!result.success) throw new UsageError(result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+  if (!result.success)
+    throw new UsageError(result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
   return result.data;
 }
 

@@ -36,7 +36,9 @@ import { terminalJson, terminalJsonLine } from './terminal-text';
 export const RECEIVE_USAGE =
   'usage: maildesk receive FILE.eml [--verdicts spf=PASS,dkim=PASS,dmarc=PASS,spam=PASS,virus=PASS] [--dkim-domain DOMAIN]... [--recipient ADDR]... [--config FILE]';
 
-const sesVerdict = z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED', 'NONE'] as const satisfies readonly SesVerdict[]).optional();
+const sesVerdict = z
+  .enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED', 'NONE'] as const satisfies readonly SesVerdict[])
+  .optional();
 
 /** What SES says when it says nothing of a check: GRAY for the sender checks; spam and virus scans pass. */
 export const DEFAULT_VERDICTS: Verdicts = { spf: 'GRAY', dkim: 'GRAY', dmarc: 'GRAY', spam: 'PASS', virus: 'PASS' };
@@ -46,7 +48,10 @@ const verdictsFlag = z
   .string()
   .transform((text, ctx) => {
     const out: Record<string, string> = {};
-    for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of text
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const [name, value, ...extra] = part.split('=').map((s) => s.trim());
       if (!name || value === undefined || extra.length) {
         ctx.addIssue({ code: 'custom', message: `"${part}": expected NAME=VERDICT, e.g. spf=PASS,dkim=FAIL` });
@@ -64,7 +69,10 @@ const domain = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/, 'expected a domain name, e.g. clinic-north.example');
+  .regex(
+    /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/,
+    'expected a domain name, e.g. clinic-north.example',
+  );
 
 const receiveFlags = z.object({
   verdicts: verdictsFlag.optional(),
@@ -84,7 +92,11 @@ export interface ReceiveResult {
   dkimDomains: string[];
 }
 
-export async function runReceiveCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runReceiveCommand(
+  argv: string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   // 1
   const { values, positionals } = parseFlags(argv, {
     verdicts: { type: 'string' },
@@ -102,8 +114,13 @@ export async function runReceiveCommand(argv: string[], io: CliIo, env: NodeJS.P
   // SES lists the signatures that passed; by default the one a sender's own server makes: the From's domain.
   const fromDomain = parsed.from?.address.split('@')[1]?.toLowerCase();
   const dkimDomains = verdicts.dkim === 'PASS' ? (flags['dkim-domain'] ?? (fromDomain ? [fromDomain] : [])) : [];
-  const recipients = flags.recipient ?? [...new Set([...parsed.to, ...parsed.cc].map((a) => a.address.toLowerCase()).filter((a) => isSupportAddress(config, a)))];
-  if (recipients.length === 0) throw new UsageError(`no desk address among To/Cc of ${file}: name the envelope recipient with --recipient ADDR`);
+  const recipients = flags.recipient ?? [
+    ...new Set(
+      [...parsed.to, ...parsed.cc].map((a) => a.address.toLowerCase()).filter((a) => isSupportAddress(config, a)),
+    ),
+  ];
+  if (recipients.length === 0)
+    throw new UsageError(`no desk address among To/Cc of ${file}: name the envelope recipient with --recipient ADDR`);
 
   // 2
   let localEnv: ReturnType<typeof readLocalEnv>;
@@ -113,7 +130,9 @@ export async function runReceiveCommand(argv: string[], io: CliIo, env: NodeJS.P
     throw new UsageError((error as Error).message);
   }
   const notRunning = (why: string) => {
-    io.stderr(`maildesk receive: the local stack is not running (${why}): start it with npm start, with the same MAILDESK_* environment (MAILDESK_DATA, MAILDESK_SMTP_PORT, MAILDESK_DYNAMODB_PORT, MAILDESK_TABLE)`);
+    io.stderr(
+      `maildesk receive: the local stack is not running (${why}): start it with npm start, with the same MAILDESK_* environment (MAILDESK_DATA, MAILDESK_SMTP_PORT, MAILDESK_DYNAMODB_PORT, MAILDESK_TABLE)`,
+    );
     return 1;
   };
   const greeting = await smtpGreeting(localEnv.MAILDESK_SMTP_PORT);
@@ -126,18 +145,31 @@ export async function runReceiveCommand(argv: string[], io: CliIo, env: NodeJS.P
       await store.wasReceived(id);
     } catch (error) {
       const err = error as Error & { cause?: Error };
-      if (err.name === 'ResourceNotFoundException') return notRunning(`no table ${localEnv.MAILDESK_TABLE} in DynamoDB Local on port ${localEnv.MAILDESK_DYNAMODB_PORT}`);
-      if (/ECONNREFUSED/.test(`${err.message} ${err.cause?.message ?? ''} ${String((err as { code?: string }).code)}`)) return notRunning(`nothing answers on DynamoDB Local port ${localEnv.MAILDESK_DYNAMODB_PORT}`);
+      if (err.name === 'ResourceNotFoundException')
+        return notRunning(
+          `no table ${localEnv.MAILDESK_TABLE} in DynamoDB Local on port ${localEnv.MAILDESK_DYNAMODB_PORT}`,
+        );
+      if (/ECONNREFUSED/.test(`${err.message} ${err.cause?.message ?? ''} ${String((err as { code?: string }).code)}`))
+        return notRunning(`nothing answers on DynamoDB Local port ${localEnv.MAILDESK_DYNAMODB_PORT}`);
       throw error;
     }
 
     // 3
     const mail = new FolderMailStore(paths.mail);
     const [inbound] = parseSesEvent(sesEventFor(id, recipients, verdicts));
-    await mail.put(`${INBOUND_PREFIX}${id}`, Buffer.concat([Buffer.from(localReceiptHeaders(id, verdicts, dkimDomains)), raw]));
+    await mail.put(
+      `${INBOUND_PREFIX}${id}`,
+      Buffer.concat([Buffer.from(localReceiptHeaders(id, verdicts, dkimDomains)), raw]),
+    );
 
     // 4
-    const { receiveDeps: deps } = buildDesk({ mail, tickets: store, config, calendar: BusinessCalendar.fromConfig(config), log: jsonLogger((l) => io.stderr(terminalJsonLine(l)), 'maildesk-cli') });
+    const { receiveDeps: deps } = buildDesk({
+      mail,
+      tickets: store,
+      config,
+      calendar: BusinessCalendar.fromConfig(config),
+      log: jsonLogger((l) => io.stderr(terminalJsonLine(l)), 'maildesk-cli'),
+    });
     let outcome: Outcome;
     try {
       outcome = await receiveMail(inbound!, deps);
@@ -145,9 +177,22 @@ export async function runReceiveCommand(argv: string[], io: CliIo, env: NodeJS.P
       // Kept as the stack keeps its failures: `maildesk replay --failed` hands it over again.
       await writeFile(
         join(paths.failed, `${id}.json`),
-        JSON.stringify({ reason: (error as Error).message, at: new Date().toISOString(), kind: 'inbound', mailKey: inbound!.mailKey, recipients, verdicts }, null, 2),
+        JSON.stringify(
+          {
+            reason: (error as Error).message,
+            at: new Date().toISOString(),
+            kind: 'inbound',
+            mailKey: inbound!.mailKey,
+            recipients,
+            verdicts,
+          },
+          null,
+          2,
+        ),
       );
-      io.stderr(`maildesk receive: ${(error as Error).name}: the mail is stored as ${inbound!.mailKey} and kept in failed/ (maildesk replay --failed)`);
+      io.stderr(
+        `maildesk receive: ${(error as Error).name}: the mail is stored as ${inbound!.mailKey} and kept in failed/ (maildesk replay --failed)`,
+      );
       return 1;
     }
 
@@ -180,12 +225,20 @@ function smtpGreeting(port: number, timeoutMs = 3000): Promise<{ ok: true } | { 
       else socket.destroy();
       done(result);
     };
-    socket.setTimeout(timeoutMs, () => finish({ ok: false, why: `no greeting on 127.0.0.1:${port} within ${timeoutMs} ms` }));
-    socket.on('error', (error: NodeJS.ErrnoException) => finish({ ok: false, why: `nothing answers on 127.0.0.1:${port} (${error.code ?? error.message})` }));
+    socket.setTimeout(timeoutMs, () =>
+      finish({ ok: false, why: `no greeting on 127.0.0.1:${port} within ${timeoutMs} ms` }),
+    );
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      finish({ ok: false, why: `nothing answers on 127.0.0.1:${port} (${error.code ?? error.message})` }),
+    );
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
       if (!text.includes('\n')) return;
-      finish(/^220 .*maildesk/.test(text) ? { ok: true } : { ok: false, why: `127.0.0.1:${port} is not the maildesk stack's SMTP server` });
+      finish(
+        /^220 .*maildesk/.test(text)
+          ? { ok: true }
+          : { ok: false, why: `127.0.0.1:${port} is not the maildesk stack's SMTP server` },
+      );
     });
     socket.on('end', () => finish({ ok: false, why: `127.0.0.1:${port} closed the connection` }));
   });

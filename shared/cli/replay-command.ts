@@ -21,7 +21,15 @@ import { buildDesk } from '../composition';
 import { loadConfig, resolveConfigPath } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
 import { jsonLogger } from '../log';
-import { INBOUND_PREFIX, localReceiptHeaders, parseSesEvent, sesEventFor, UNKNOWN_VERDICTS, verdictsFromStoredMail, type Verdicts } from '../adapters/ses-event';
+import {
+  INBOUND_PREFIX,
+  localReceiptHeaders,
+  parseSesEvent,
+  sesEventFor,
+  UNKNOWN_VERDICTS,
+  verdictsFromStoredMail,
+  type Verdicts,
+} from '../adapters/ses-event';
 import { FileEventBus } from '../adapters/event-bus';
 import type { TicketEvent } from '../domain/events';
 import { deliverEvent } from '../use-cases/deliver-event';
@@ -31,7 +39,8 @@ import { parseFlags, UsageError, type CliIo, readMailFile } from './io';
 import { cliMailSender, openStore } from './store-access';
 import { terminalJson, terminalJsonLine } from './terminal-text';
 
-const REPLAY_USAGE = 'usage: maildesk replay <inbound/KEY | FILE.eml [--trust-file-verdicts] | --failed> [--to ADDR]... [--aws --bucket NAME --table NAME]';
+const REPLAY_USAGE =
+  'usage: maildesk replay <inbound/KEY | FILE.eml [--trust-file-verdicts] | --failed> [--to ADDR]... [--aws --bucket NAME --table NAME]';
 
 /** Where the verdicts of a replay came from: the failure record, SES's block above the stored mail, the operator's file, or nowhere. */
 type VerdictSource = 'recorded' | 'stored' | 'file' | 'unknown';
@@ -48,7 +57,10 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
   });
   if (!values.failed && positionals.length !== 1) throw new UsageError(REPLAY_USAGE);
   const trustFile = Boolean(values['trust-file-verdicts']);
-  if (trustFile && (values.failed || positionals[0]!.startsWith(INBOUND_PREFIX))) throw new UsageError(`--trust-file-verdicts is for FILE.eml only (stored mail keeps SES's own block)\n${REPLAY_USAGE}`);
+  if (trustFile && (values.failed || positionals[0]!.startsWith(INBOUND_PREFIX)))
+    throw new UsageError(
+      `--trust-file-verdicts is for FILE.eml only (stored mail keeps SES's own block)\n${REPLAY_USAGE}`,
+    );
   const config = loadConfig(resolveConfigPath(values.config));
   const env = readLocalEnv();
   const paths = localPaths(env.MAILDESK_DATA);
@@ -73,7 +85,11 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
   });
   // SES's verdicts decide whether an engineer's #commands count: a replay uses the ones recorded with
   // the failure, else the ones SES wrote above the stored mail, else none (the mail counts as unauthenticated).
-  const replayKey = async (key: string, recipients: string[], given?: { verdicts: Verdicts; source: VerdictSource }) => {
+  const replayKey = async (
+    key: string,
+    recipients: string[],
+    given?: { verdicts: Verdicts; source: VerdictSource },
+  ) => {
     const id = key.slice(INBOUND_PREFIX.length);
     const [event] = parseSesEvent(sesEventFor(id, recipients));
     const stored = given ? null : verdictsFromStoredMail(await mail.get(key));
@@ -84,14 +100,27 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
   };
   try {
     if (values.failed) {
-      if (values.aws) throw new UsageError('--failed reads the local failed/ folder; in AWS, redrive the DLQ (see README, Operating)');
+      if (values.aws)
+        throw new UsageError(
+          '--failed reads the local failed/ folder; in AWS, redrive the DLQ (see README, Operating)',
+        );
       const files = (await readdir(paths.failed).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
       let replayed = 0;
       for (const file of files) {
-        const record = JSON.parse(await readFile(join(paths.failed, file), 'utf8')) as { kind: string; mailKey?: string; recipients?: string[]; verdicts?: Verdicts; event?: TicketEvent };
+        const record = JSON.parse(await readFile(join(paths.failed, file), 'utf8')) as {
+          kind: string;
+          mailKey?: string;
+          recipients?: string[];
+          verdicts?: Verdicts;
+          event?: TicketEvent;
+        };
         if (record.kind === 'inbound' && record.mailKey) {
           io.stderr(`replaying ${++replayed}/${files.length}: ${record.mailKey}`);
-          await replayKey(record.mailKey, record.recipients ?? [], record.verdicts ? { verdicts: record.verdicts, source: 'recorded' } : undefined);
+          await replayKey(
+            record.mailKey,
+            record.recipients ?? [],
+            record.verdicts ? { verdicts: record.verdicts, source: 'recorded' } : undefined,
+          );
         } else if (record.kind === 'event' && record.event) {
           // An outbox event the stack could not deliver: delivered again (each mail is claimed once per event and role).
           io.stderr(`replaying ${++replayed}/${files.length}: event ${record.event.id}`);
@@ -115,7 +144,10 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
       await mail.put(key, raw, 'message/rfc822');
       const verdicts = verdictsFromStoredMail(raw);
       if (!verdicts) io.stderr(`${target} starts with no SES receipt block: replayed as unauthenticated`);
-      await replayKey(key, values.to ?? [], { verdicts: verdicts ?? UNKNOWN_VERDICTS, source: verdicts ? 'file' : 'unknown' });
+      await replayKey(key, values.to ?? [], {
+        verdicts: verdicts ?? UNKNOWN_VERDICTS,
+        source: verdicts ? 'file' : 'unknown',
+      });
       return 0;
     }
     // Stored as SES would store a mail it could not authenticate: our receipt block (unknown verdicts)

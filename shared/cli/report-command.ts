@@ -68,19 +68,28 @@ export async function runReportCommand(argv: string[], io: CliIo, now = new Date
   const flags = checkedFlags(flagsSchema, values);
   const config = loadConfig(resolveConfigPath(flags.config));
   if (flags.tenant && !config.tenants.some((t) => t.id === flags.tenant)) {
-    throw new UsageError(`--tenant: unknown tenant "${flags.tenant}"; known: ${config.tenants.map((t) => t.id).join(', ')}`);
+    throw new UsageError(
+      `--tenant: unknown tenant "${flags.tenant}"; known: ${config.tenants.map((t) => t.id).join(', ')}`,
+    );
   }
   const calendar = BusinessCalendar.fromConfig(config);
   const month = flags.month ?? previousMonth(now, calendar);
   const { store, close } = openStore({ aws: Boolean(flags.aws), table: flags.table });
   const progress = progressOnStderr(io, `report sla ${month}: loading ticket history`);
   try {
-    const report = await loadSlaReport(store, config, calendar, { month, tenants: flags.tenant ? [flags.tenant] : undefined, now, onProgress: (d, t) => progress.update(d, t) });
+    const report = await loadSlaReport(store, config, calendar, {
+      month,
+      tenants: flags.tenant ? [flags.tenant] : undefined,
+      now,
+      onProgress: (d, t) => progress.update(d, t),
+    });
     progress.finish();
     if (flags.out) {
       const text = renderReport(report, flags.format);
       await writeFile(flags.out, text);
-      io.stderr(`wrote ${flags.out} (${flags.format}, ${Buffer.byteLength(text)} bytes): ${month}, ${report.tenants.map((t) => t.id).join(', ')}`);
+      io.stderr(
+        `wrote ${flags.out} (${flags.format}, ${Buffer.byteLength(text)} bytes): ${month}, ${report.tenants.map((t) => t.id).join(', ')}`,
+      );
     } else {
       // On the terminal, mail text in the report (summaries) comes without control characters.
       io.stdout(renderReport(terminalSafe(report), flags.format));
@@ -101,7 +110,6 @@ const sendSchema = z.object({
   config: z.string().min(1).optional(),
 });
 
-
 /**
  * The monthly report mail by hand: without --force it does what the timer does (sends only on the
  * first working day of the month); --force sends now, e.g. after the desk was down that day. Either
@@ -110,17 +118,33 @@ const sendSchema = z.object({
 async function runReportSend(argv: string[], io: CliIo, defaultNow: Date): Promise<number> {
   const { values } = parseFlags(
     argv,
-    { month: { type: 'string' }, force: { type: 'boolean' }, now: { type: 'string' }, aws: { type: 'boolean' }, table: { type: 'string' }, config: { type: 'string' } },
+    {
+      month: { type: 'string' },
+      force: { type: 'boolean' },
+      now: { type: 'string' },
+      aws: { type: 'boolean' },
+      table: { type: 'string' },
+      config: { type: 'string' },
+    },
     false,
   );
   const flags = checkedFlags(sendSchema, values);
-  if (flags.month && !flags.force) throw new UsageError('--month needs --force (without it the month is the previous one, sent on the first working day only)');
+  if (flags.month && !flags.force)
+    throw new UsageError(
+      '--month needs --force (without it the month is the previous one, sent on the first working day only)',
+    );
   const now = flags.now ? new Date(flags.now) : defaultNow;
   const config = loadConfig(resolveConfigPath(flags.config));
   const { store, close } = openStore({ aws: Boolean(flags.aws), table: flags.table });
   const { sender, where } = cliMailSender(Boolean(flags.aws));
   try {
-    const { reportDeps } = buildDesk({ tickets: store, sender, config, calendar: BusinessCalendar.fromConfig(config), log: jsonLogger((line) => io.stderr(line), 'maildesk-cli') });
+    const { reportDeps } = buildDesk({
+      tickets: store,
+      sender,
+      config,
+      calendar: BusinessCalendar.fromConfig(config),
+      log: jsonLogger((line) => io.stderr(line), 'maildesk-cli'),
+    });
     const result = await sendMonthlyReports(now, reportDeps, { force: flags.force, month: flags.month });
     io.stdout(terminalJson({ ...result, via: where }, 2));
     return 0;

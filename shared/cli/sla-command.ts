@@ -37,36 +37,34 @@ const prioritiesByName = new Map<string, Priority>(
 
 // An instant needs its offset: a bare local time would silently mean the server's zone.
 export const INSTANT_MESSAGE = 'expected an ISO instant with an offset, like 2026-03-02T09:30:00+03:00';
-export const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 })], { error: INSTANT_MESSAGE });
+export const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 })], {
+  error: INSTANT_MESSAGE,
+});
 
-const pauseSchema = z
-  .string()
-  .transform((s, ctx) => {
-    const parts = s.split('/');
-    const from = isoInstant.safeParse(parts[0]);
-    const to = isoInstant.safeParse(parts[1]);
-    if (parts.length !== 2 || !from.success || !to.success) {
-      ctx.addIssue({ code: 'custom', message: `expected FROM/TO, two ISO instants with offsets, got "${s}"` });
-      return z.NEVER;
-    }
-    if (Date.parse(to.data) <= Date.parse(from.data)) {
-      ctx.addIssue({ code: 'custom', message: `the pause "${s}" must end after it starts` });
-      return z.NEVER;
-    }
-    return { from: from.data, to: to.data };
-  });
+const pauseSchema = z.string().transform((s, ctx) => {
+  const parts = s.split('/');
+  const from = isoInstant.safeParse(parts[0]);
+  const to = isoInstant.safeParse(parts[1]);
+  if (parts.length !== 2 || !from.success || !to.success) {
+    ctx.addIssue({ code: 'custom', message: `expected FROM/TO, two ISO instants with offsets, got "${s}"` });
+    return z.NEVER;
+  }
+  if (Date.parse(to.data) <= Date.parse(from.data)) {
+    ctx.addIssue({ code: 'custom', message: `the pause "${s}" must end after it starts` });
+    return z.NEVER;
+  }
+  return { from: from.data, to: to.data };
+});
 
 const flagsSchema = z.object({
-  priority: z
-    .string({ message: 'is required' })
-    .transform((s, ctx) => {
-      const code = prioritiesByName.get(s.trim().toLowerCase());
-      if (!code) {
-        ctx.addIssue({ code: 'custom', message: `unknown priority "${s}"; expected one of ${priorityCodes.join(', ')}` });
-        return z.NEVER;
-      }
-      return code;
-    }),
+  priority: z.string({ message: 'is required' }).transform((s, ctx) => {
+    const code = prioritiesByName.get(s.trim().toLowerCase());
+    if (!code) {
+      ctx.addIssue({ code: 'custom', message: `unknown priority "${s}"; expected one of ${priorityCodes.join(', ')}` });
+      return z.NEVER;
+    }
+    return code;
+  }),
   created: z.string({ message: 'is required' }).pipe(isoInstant),
   config: z.string().optional(),
   pause: z.array(pauseSchema).default([]),
@@ -135,6 +133,8 @@ export function runSlaCommand(argv: string[], io: SlaCommandIo): number {
     calendar,
     sla,
   );
-  io.stdout(`${JSON.stringify({ respondBy: deadlines.respondBy, targetAt: deadlines.targetAt, dueAt: deadlines.dueAt, autoCloseAt: deadlines.autoCloseAt })}\n`);
+  io.stdout(
+    `${JSON.stringify({ respondBy: deadlines.respondBy, targetAt: deadlines.targetAt, dueAt: deadlines.dueAt, autoCloseAt: deadlines.autoCloseAt })}\n`,
+  );
   return 0;
 }

@@ -15,22 +15,34 @@ export interface StoreTarget {
 }
 
 /** The store behind the ports (the commands use TicketReader, the sweep its narrow deps...), and how to let go of it. */
-export function openStore(target: StoreTarget, env: NodeJS.ProcessEnv = process.env): { store: TicketStore; close(): void } {
+export function openStore(
+  target: StoreTarget,
+  env: NodeJS.ProcessEnv = process.env,
+): { store: TicketStore; close(): void } {
   if (target.aws) {
     const table = target.table ?? env.MAILDESK_TABLE ?? env.TABLE_NAME;
-    if (!table) throw new Error('--aws needs the table name: --table NAME or MAILDESK_TABLE (see the stack output TableName)');
+    if (!table)
+      throw new Error('--aws needs the table name: --table NAME or MAILDESK_TABLE (see the stack output TableName)');
     const client = new DynamoDBClient({});
     return { store: new DynamoTicketStore(client, table), close: () => client.destroy() };
   }
   const port = Number(env.MAILDESK_DYNAMODB_PORT ?? 8000);
   const client = localDynamoClient(`http://127.0.0.1:${port}`);
-  return { store: new DynamoTicketStore(client, target.table ?? env.MAILDESK_TABLE ?? 'maildesk'), close: () => client.destroy() };
+  return {
+    store: new DynamoTicketStore(client, target.table ?? env.MAILDESK_TABLE ?? 'maildesk'),
+    close: () => client.destroy(),
+  };
 }
 
 /** Where the CLI sends mail: SES with --aws, else the local stack's relay or outbox folder. */
-export function cliMailSender(aws: boolean, env: NodeJS.ProcessEnv = process.env): { sender: MailSender; where: string } {
-  if (aws) return { sender: new SesMailSender(new SESv2Client({}), env.SES_CONFIGURATION_SET || undefined), where: 'SES' };
-  if (env.MAILDESK_SMTP_RELAY) return { sender: new SmtpMailSender(env.MAILDESK_SMTP_RELAY), where: env.MAILDESK_SMTP_RELAY };
+export function cliMailSender(
+  aws: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): { sender: MailSender; where: string } {
+  if (aws)
+    return { sender: new SesMailSender(new SESv2Client({}), env.SES_CONFIGURATION_SET || undefined), where: 'SES' };
+  if (env.MAILDESK_SMTP_RELAY)
+    return { sender: new SmtpMailSender(env.MAILDESK_SMTP_RELAY), where: env.MAILDESK_SMTP_RELAY };
   const outbox = join(env.MAILDESK_DATA ?? '.maildesk', 'outbox');
   return { sender: new OutboxMailSender(outbox), where: outbox };
 }

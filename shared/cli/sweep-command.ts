@@ -16,15 +16,26 @@ import { terminalJson } from './terminal-text';
 
 export const SWEEP_USAGE = 'usage: maildesk sweep [--now ISO] [--dry-run] [--aws] [--table NAME] [--config FILE]';
 
-export async function runSweepCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runSweepCommand(
+  argv: string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const { values } = parseFlags(
     argv,
-    { now: { type: 'string' }, 'dry-run': { type: 'boolean' }, aws: { type: 'boolean' }, table: { type: 'string' }, config: { type: 'string' } },
+    {
+      now: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      aws: { type: 'boolean' },
+      table: { type: 'string' },
+      config: { type: 'string' },
+    },
     false,
   );
   let now = new Date();
   if (values.now !== undefined) {
-    if (!isoInstant.safeParse(values.now).success) throw new UsageError(`--now: ${INSTANT_MESSAGE}, got "${values.now}"\n${SWEEP_USAGE}`);
+    if (!isoInstant.safeParse(values.now).success)
+      throw new UsageError(`--now: ${INSTANT_MESSAGE}, got "${values.now}"\n${SWEEP_USAGE}`);
     now = new Date(values.now);
   }
   const dryRun = Boolean(values['dry-run']);
@@ -33,7 +44,12 @@ export async function runSweepCommand(argv: string[], io: CliIo, env: NodeJS.Pro
   try {
     let result: SweepResult;
     try {
-      const { sweepDeps } = buildDesk({ tickets: store, config, calendar: BusinessCalendar.fromConfig(config), log: stderrLogger(io) });
+      const { sweepDeps } = buildDesk({
+        tickets: store,
+        config,
+        calendar: BusinessCalendar.fromConfig(config),
+        log: stderrLogger(io),
+      });
       result = await sweepDeadlines(now, sweepDeps, { dryRun });
     } catch (error) {
       // Some tickets failed (each logged on stderr): still report what the sweep did.
@@ -41,7 +57,19 @@ export async function runSweepCommand(argv: string[], io: CliIo, env: NodeJS.Pro
       result = error.result;
     }
     const { acted, ...counts } = result;
-    io.stdout(terminalJson({ now: now.toISOString(), dryRun, due: counts.due, [dryRun ? 'wouldAct' : 'acted']: acted, raced: counts.raced, failed: counts.failed }, 2));
+    io.stdout(
+      terminalJson(
+        {
+          now: now.toISOString(),
+          dryRun,
+          due: counts.due,
+          [dryRun ? 'wouldAct' : 'acted']: acted,
+          raced: counts.raced,
+          failed: counts.failed,
+        },
+        2,
+      ),
+    );
     return result.failed > 0 ? 1 : 0;
   } finally {
     close();
@@ -50,6 +78,9 @@ export async function runSweepCommand(argv: string[], io: CliIo, env: NodeJS.Pro
 
 /** Problems go to stderr (one JSON line each), so ops see which ticket failed; progress stays quiet. */
 function stderrLogger(io: CliIo): Logger {
-  const write = (level: string) => (message: string, fields: object = {}) => io.stderr(terminalJson({ level, message, ...fields }));
+  const write =
+    (level: string) =>
+    (message: string, fields: object = {}) =>
+      io.stderr(terminalJson({ level, message, ...fields }));
   return { info() {}, warn: write('warn'), error: write('error'), security: write('security') };
 }

@@ -35,7 +35,8 @@ export function terminalSafe<T>(value: T, multiLine: ReadonlySet<string> = new S
     if (typeof v === 'string') return key !== null && multiLine.has(key) ? terminalText(v) : terminalLine(v);
     if (Array.isArray(v)) return v.map((item) => walk(item, key));
     // plain objects only: a Date or a Buffer stays as it is
-    if (v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item, k)]));
+    if (v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v)))
+      return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item, k)]));
     return v;
   };
   return walk(value, null) as T;

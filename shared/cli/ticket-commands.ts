@@ -57,13 +57,17 @@ export function timeLeft(ticket: Ticket, config: MaildeskConfig, calendar: Busin
   const clock = slaPolicy[ticket.priority].clock === 'calendar' ? 'calendar' : 'business';
   const overdue = dueAt.getTime() < now.getTime();
   // Time on the SLA clock: wall or business time, minus the waits for the customer in between.
-  const span = (a: number, b: number) => (clock === 'calendar' ? b - a : calendar.businessMsBetween(new Date(a), new Date(b)));
+  const span = (a: number, b: number) =>
+    clock === 'calendar' ? b - a : calendar.businessMsBetween(new Date(a), new Date(b));
   const clockMs = (a: number, b: number) =>
-    ticket.pauses.reduce((total, p) => {
-      const from = Math.max(a, Date.parse(p.from));
-      const to = Math.min(b, p.to === null ? now.getTime() : Date.parse(p.to));
-      return to > from ? total - span(from, to) : total;
-    }, span(a, b));
+    ticket.pauses.reduce(
+      (total, p) => {
+        const from = Math.max(a, Date.parse(p.from));
+        const to = Math.min(b, p.to === null ? now.getTime() : Date.parse(p.to));
+        return to > from ? total - span(from, to) : total;
+      },
+      span(a, b),
+    );
   const ms = overdue ? -clockMs(dueAt.getTime(), now.getTime()) : clockMs(now.getTime(), dueAt.getTime());
   const hoursLeft = Math.round((ms / HOUR_MS) * 10) / 10;
   return { deadline: due, hoursLeft: hoursLeft === 0 ? 0 : hoursLeft, clock, overdue, paused };
@@ -73,7 +77,15 @@ export function timeLeft(ticket: Ticket, config: MaildeskConfig, calendar: Busin
 export function localTime(iso: string | null, timeZone: string): string {
   if (!iso) return '-';
   const f: Record<string, string> = {};
-  for (const p of new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(iso))) {
+  for (const p of new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(new Date(iso))) {
     f[p.type] = p.value;
   }
   return `${f.year}-${f.month}-${f.day} ${f.hour}:${f.minute}`;
@@ -81,9 +93,39 @@ export function localTime(iso: string | null, timeZone: string): string {
 
 /** The ticket's fields in the order of the Ticket type (DynamoDB returns a map in any order), then any others. */
 const ticketFieldOrder: ReadonlyArray<keyof Ticket> = [
-  'key', 'number', 'tenant', 'requester', 'requesterName', 'cc', 'summary', 'department', 'fields', 'priority', 'status', 'statusBeforeWait',
-  'assignee', 'createdAt', 'updatedAt', 'respondedAt', 'startedAt', 'waitingSince', 'pauses', 'deferredWd', 'deadlines', 'breached',
-  'warned', 'respondOverdue', 'reminded', 'linkedTo', 'duplicateOf', 'attachments', 'rootMessageId', 'lastMessageId', 'closedAt', 'nextDue', 'version',
+  'key',
+  'number',
+  'tenant',
+  'requester',
+  'requesterName',
+  'cc',
+  'summary',
+  'department',
+  'fields',
+  'priority',
+  'status',
+  'statusBeforeWait',
+  'assignee',
+  'createdAt',
+  'updatedAt',
+  'respondedAt',
+  'startedAt',
+  'waitingSince',
+  'pauses',
+  'deferredWd',
+  'deadlines',
+  'breached',
+  'warned',
+  'respondOverdue',
+  'reminded',
+  'linkedTo',
+  'duplicateOf',
+  'attachments',
+  'rootMessageId',
+  'lastMessageId',
+  'closedAt',
+  'nextDue',
+  'version',
 ];
 export function orderedTicket(ticket: Ticket): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -120,7 +162,10 @@ export async function runTicketsList(argv: string[], io: CliIo, now = new Date()
   );
   const flags = checkedFlags(listFlags, values);
   const config = loadConfig(resolveConfigPath(flags.config));
-  if (flags.tenant && !config.tenants.some((t) => t.id === flags.tenant)) throw new UsageError(`--tenant: unknown tenant "${flags.tenant}"; known: ${config.tenants.map((t) => t.id).join(', ')}`);
+  if (flags.tenant && !config.tenants.some((t) => t.id === flags.tenant))
+    throw new UsageError(
+      `--tenant: unknown tenant "${flags.tenant}"; known: ${config.tenants.map((t) => t.id).join(', ')}`,
+    );
   const { store, close } = openStore({ aws: Boolean(flags.aws), table: flags.table });
   try {
     const calendar = BusinessCalendar.fromConfig(config);
@@ -136,10 +181,16 @@ export async function runTicketsList(argv: string[], io: CliIo, now = new Date()
       // Wall time: "what falls due in the next 4 hours", overdue included.
       rows = rows.filter((r) => r.left.deadline !== null && Date.parse(r.left.deadline) - now.getTime() <= within);
     }
-    const dueOf = (r: (typeof rows)[number]) => (r.left.deadline === null ? Number.POSITIVE_INFINITY : Date.parse(r.left.deadline));
+    const dueOf = (r: (typeof rows)[number]) =>
+      r.left.deadline === null ? Number.POSITIVE_INFINITY : Date.parse(r.left.deadline);
     rows.sort((a, b) => dueOf(a) - dueOf(b) || a.ticket.number - b.ticket.number);
     if (flags.json) {
-      io.stdout(terminalJson(rows.map(({ ticket, left }) => ({ ...orderedTicket(ticket), ...left })), 2));
+      io.stdout(
+        terminalJson(
+          rows.map(({ ticket, left }) => ({ ...orderedTicket(ticket), ...left })),
+          2,
+        ),
+      );
       return 0;
     }
     io.stdout(renderTable(rows, config, Boolean(io.isTty)));
@@ -154,12 +205,28 @@ function renderTable(rows: Array<{ ticket: Ticket; left: TimeLeft }>, config: Ma
   const paint = (code: number, s: string) => (colour ? `\u001b[${code}m${s}\u001b[0m` : s);
   const header = `${pad('KEY', 8)} ${pad('TENANT', 13)} ${pad('PRIORITY', 9)} ${pad('STATUS', 18)} ${pad('DUE', 16)} ${pad('LEFT', 13)} SUMMARY`;
   const lines = rows.map(({ ticket: t, left }) => {
-    const amount = left.hoursLeft === null ? '-' : `${left.overdue && left.hoursLeft === 0 ? '-0' : left.hoursLeft} ${left.clock === 'calendar' ? 'h' : 'bh'}${left.paused ? ' paused' : ''}`;
+    const amount =
+      left.hoursLeft === null
+        ? '-'
+        : `${left.overdue && left.hoursLeft === 0 ? '-0' : left.hoursLeft} ${left.clock === 'calendar' ? 'h' : 'bh'}${left.paused ? ' paused' : ''}`;
     const text = pad(amount, 13);
-    const shown = left.hoursLeft === null ? text : left.overdue ? paint(31, text) : left.paused ? paint(36, text) : left.hoursLeft < 4 ? paint(33, text) : text;
+    const shown =
+      left.hoursLeft === null
+        ? text
+        : left.overdue
+          ? paint(31, text)
+          : left.paused
+            ? paint(36, text)
+            : left.hoursLeft < 4
+              ? paint(33, text)
+              : text;
     return `${pad(t.key, 8)} ${pad(t.tenant, 13)} ${pad(t.priority, 9)} ${pad(t.status, 18)} ${pad(localTime(left.deadline, config.timezone), 16)} ${shown} ${t.summary}${t.breached ? paint(31, ' [breached]') : ''}`;
   });
-  return [header, ...lines, `(${rows.length} ticket${rows.length === 1 ? '' : 's'}; times in ${config.timezone}; bh = business hours)`].join('\n');
+  return [
+    header,
+    ...lines,
+    `(${rows.length} ticket${rows.length === 1 ? '' : 's'}; times in ${config.timezone}; bh = business hours)`,
+  ].join('\n');
 }
 
 export interface Participant {
@@ -178,15 +245,26 @@ export function participantsOf(ticket: Ticket, events: TicketEvent[], config: Ma
   add(config.engineers.find((e) => e.login === ticket.assignee)?.address, 'engineer');
   for (const e of events) {
     if (!e.actor.address) continue;
-    add(e.actor.address, e.actor.kind === 'engineer' || config.engineers.some((x) => x.address === e.actor.address) ? 'engineer' : 'customer');
+    add(
+      e.actor.address,
+      e.actor.kind === 'engineer' || config.engineers.some((x) => x.address === e.actor.address)
+        ? 'engineer'
+        : 'customer',
+    );
   }
   return [...out].map(([address, role]) => ({ address, role }));
 }
 
 export async function runTicketShow(argv: string[], io: CliIo, now = new Date()): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, aws: { type: 'boolean' }, table: { type: 'string' }, config: { type: 'string' } });
+  const { values, positionals } = parseFlags(argv, {
+    json: { type: 'boolean' },
+    aws: { type: 'boolean' },
+    table: { type: 'string' },
+    config: { type: 'string' },
+  });
   const key = positionals[0]?.toUpperCase();
-  if (!key || !/^[A-Z]{1,8}-\d+$/.test(key) || positionals.length > 1) throw new UsageError('usage: maildesk ticket show MG-42 [--json] [--aws]');
+  if (!key || !/^[A-Z]{1,8}-\d+$/.test(key) || positionals.length > 1)
+    throw new UsageError('usage: maildesk ticket show MG-42 [--json] [--aws]');
   const config = loadConfig(resolveConfigPath(values.config));
   const { store, close } = openStore({ aws: Boolean(values.aws), table: values.table });
   try {
@@ -213,13 +291,20 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
       attachmentKeys: e.attachmentKeys ?? [],
     }));
     if (values.json) {
-      io.stdout(terminalJson({ ...orderedTicket(ticket), dueAt: ticket.deadlines.dueAt, timeLeft: left, participants, history }, 2));
+      io.stdout(
+        terminalJson(
+          { ...orderedTicket(ticket), dueAt: ticket.deadlines.dueAt, timeLeft: left, participants, history },
+          2,
+        ),
+      );
       return 0;
     }
     const tz = config.timezone;
     const tenant = config.tenants.find((t) => t.id === ticket.tenant);
     const leftText =
-      left.hoursLeft === null ? '' : `  (${left.overdue ? 'overdue' : 'left'} ${Math.abs(left.hoursLeft)} ${left.clock === 'calendar' ? 'h' : 'bh'}${left.paused ? ', clock paused: waiting for the customer' : ''})`;
+      left.hoursLeft === null
+        ? ''
+        : `  (${left.overdue ? 'overdue' : 'left'} ${Math.abs(left.hoursLeft)} ${left.clock === 'calendar' ? 'h' : 'bh'}${left.paused ? ', clock paused: waiting for the customer' : ''})`;
     const lines = [
       `${ticket.key}  ${ticket.summary}`,
       `tenant        ${ticket.tenant}${tenant ? ` (${tenant.name})` : ''}`,
@@ -233,7 +318,9 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
       `respond by    ${localTime(ticket.deadlines.respondBy, tz)}${ticket.respondedAt ? `  (answered ${localTime(ticket.respondedAt, tz)})` : ''}`,
       `target        ${localTime(ticket.deadlines.targetAt, tz)}`,
       `due           ${localTime(left.deadline ?? ticket.deadlines.dueAt, tz)}${leftText}${ticket.breached ? '  BREACHED' : ''}`,
-      ...(ticket.deadlines.autoCloseAt && isWaiting(ticket.status) ? [`auto-close    ${localTime(ticket.deadlines.autoCloseAt, tz)}`] : []),
+      ...(ticket.deadlines.autoCloseAt && isWaiting(ticket.status)
+        ? [`auto-close    ${localTime(ticket.deadlines.autoCloseAt, tz)}`]
+        : []),
       ...(ticket.closedAt ? [`closed        ${localTime(ticket.closedAt, tz)}`] : []),
       ...(ticket.deferredWd ? [`deferred      ${ticket.deferredWd} wd`] : []),
       `fields        ${templateFieldNames.map((k) => `${k}=${ticket.fields[k] ?? '-'}`).join(' ')}`,

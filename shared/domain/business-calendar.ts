@@ -116,7 +116,9 @@ export class BusinessCalendar {
     });
   }
 
-  static fromConfig(config: Pick<MaildeskConfig, 'timezone' | 'businessHours' | 'holidays' | 'workingWeekends' | 'shortDays'>): BusinessCalendar {
+  static fromConfig(
+    config: Pick<MaildeskConfig, 'timezone' | 'businessHours' | 'holidays' | 'workingWeekends' | 'shortDays'>,
+  ): BusinessCalendar {
     return new BusinessCalendar(config);
   }
 
@@ -262,7 +264,14 @@ export class BusinessCalendar {
     for (const part of this.zoneFormat.formatToParts(new Date(whole))) {
       if (part.type !== 'literal') fields[part.type] = Number(part.value);
     }
-    const wall = Date.UTC(fields.year ?? 1970, (fields.month ?? 1) - 1, fields.day ?? 1, fields.hour ?? 0, fields.minute ?? 0, fields.second ?? 0);
+    const wall = Date.UTC(
+      fields.year ?? 1970,
+      (fields.month ?? 1) - 1,
+      fields.day ?? 1,
+      fields.hour ?? 0,
+      fields.minute ?? 0,
+      fields.second ?? 0,
+    );
     return wall - whole;
   }
 }

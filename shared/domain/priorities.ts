@@ -23,13 +23,48 @@ export interface SlaPolicy {
 }
 
 export const slaPolicy = {
-  blocking: { clock: 'calendar', startsAt: 'created', targetWd: null, deadlineWd: null, deadlineHours: 5, deferrable: false },
-  partial: { clock: 'calendar', startsAt: 'created', targetWd: null, deadlineWd: null, deadlineHours: 48, deferrable: false },
+  blocking: {
+    clock: 'calendar',
+    startsAt: 'created',
+    targetWd: null,
+    deadlineWd: null,
+    deadlineHours: 5,
+    deferrable: false,
+  },
+  partial: {
+    clock: 'calendar',
+    startsAt: 'created',
+    targetWd: null,
+    deadlineWd: null,
+    deadlineHours: 48,
+    deferrable: false,
+  },
   error: { clock: 'business', startsAt: 'created', targetWd: 3, deadlineWd: 5, deadlineHours: null, deferrable: true },
   minor: { clock: 'business', startsAt: 'created', targetWd: 3, deadlineWd: 5, deadlineHours: null, deferrable: true },
-  settings: { clock: 'business', startsAt: 'created', targetWd: 3, deadlineWd: 10, deadlineHours: null, deferrable: true },
-  feature: { clock: 'business', startsAt: 'first_in_progress', targetWd: 15, deadlineWd: null, deadlineHours: null, deferrable: true },
-  report: { clock: 'none', startsAt: 'created', targetWd: null, deadlineWd: null, deadlineHours: null, deferrable: true },
+  settings: {
+    clock: 'business',
+    startsAt: 'created',
+    targetWd: 3,
+    deadlineWd: 10,
+    deadlineHours: null,
+    deferrable: true,
+  },
+  feature: {
+    clock: 'business',
+    startsAt: 'first_in_progress',
+    targetWd: 15,
+    deadlineWd: null,
+    deadlineHours: null,
+    deferrable: true,
+  },
+  report: {
+    clock: 'none',
+    startsAt: 'created',
+    targetWd: null,
+    deadlineWd: null,
+    deadlineHours: null,
+    deferrable: true,
+  },
 } as const satisfies Record<Priority, SlaPolicy>;
 
 export const priorityNamesRu = {

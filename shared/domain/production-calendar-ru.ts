@@ -20,8 +20,7 @@ export interface ProductionCalendarYear {
   readonly shortDays: readonly string[];
 }
 
-const newYearHolidays = (year: number): string[] =>
-  [1, 2, 3, 4, 5, 6, 7, 8].map((day) => `${year}-01-0${day}`);
+const newYearHolidays = (year: number): string[] => [1, 2, 3, 4, 5, 6, 7, 8].map((day) => `${year}-01-0${day}`);
 
 export const russianProductionCalendar: readonly ProductionCalendarYear[] = [
   {

@@ -103,12 +103,18 @@ function addBusinessMs(clock: ActiveClock, ms: number, calendar: BusinessCalenda
 /** Where the SLA clock of a ticket starts; null when it has not started (feature not yet in progress). */
 function clockStart(input: SlaInput): number | null {
   const policy = slaPolicy[input.priority];
-  if (policy.startsAt === 'first_in_progress') return input.startedAt === null ? null : instant(input.startedAt, 'startedAt');
+  if (policy.startsAt === 'first_in_progress')
+    return input.startedAt === null ? null : instant(input.startedAt, 'startedAt');
   return instant(input.createdAt, 'createdAt');
 }
 
 /** The deadline's active duration and how to add it, or null when the priority has no deadline. */
-function deadlineSpan(input: SlaInput, calendar: BusinessCalendar, fraction: number, now: Date | undefined): number | null {
+function deadlineSpan(
+  input: SlaInput,
+  calendar: BusinessCalendar,
+  fraction: number,
+  now: Date | undefined,
+): number | null {
   const policy = slaPolicy[input.priority];
   const start = clockStart(input);
   if (start === null) return null;
@@ -117,7 +123,11 @@ function deadlineSpan(input: SlaInput, calendar: BusinessCalendar, fraction: num
     return addWallMs(clock, Math.round(policy.deadlineHours * HOUR_MS * fraction));
   }
   if (policy.clock === 'business' && policy.deadlineWd !== null) {
-    return addBusinessMs(clock, Math.round((policy.deadlineWd + input.deferredWd) * calendar.wdMs * fraction), calendar);
+    return addBusinessMs(
+      clock,
+      Math.round((policy.deadlineWd + input.deferredWd) * calendar.wdMs * fraction),
+      calendar,
+    );
   }
   return null;
 }
@@ -131,15 +141,28 @@ export function computeDeadlines(input: SlaInput, calendar: BusinessCalendar, sl
   let targetAt: number | null = null;
   const start = clockStart(input);
   if (policy.clock === 'business' && policy.targetWd !== null && start !== null) {
-    targetAt = addBusinessMs(activeClock(start, input.pauses, now), (policy.targetWd + input.deferredWd) * calendar.wdMs, calendar);
+    targetAt = addBusinessMs(
+      activeClock(start, input.pauses, now),
+      (policy.targetWd + input.deferredWd) * calendar.wdMs,
+      calendar,
+    );
   }
   const dueAt = deadlineSpan(input, calendar, 1, now);
 
   // Auto-close counts the wait itself, so no pause applies to it.
   const autoCloseAt =
-    input.waitingSince === null ? null : calendar.addWorkingDays(new Date(instant(input.waitingSince, 'waitingSince')), sla.autoCloseWorkingDays).getTime();
+    input.waitingSince === null
+      ? null
+      : calendar
+          .addWorkingDays(new Date(instant(input.waitingSince, 'waitingSince')), sla.autoCloseWorkingDays)
+          .getTime();
 
-  return { respondBy: toIso(respondBy), targetAt: toIso(targetAt), dueAt: toIso(dueAt), autoCloseAt: toIso(autoCloseAt) };
+  return {
+    respondBy: toIso(respondBy),
+    targetAt: toIso(targetAt),
+    dueAt: toIso(dueAt),
+    autoCloseAt: toIso(autoCloseAt),
+  };
 }
 
 /**
@@ -153,7 +176,17 @@ export function warnAt(input: SlaInput, calendar: BusinessCalendar, sla: SlaSett
 
 export type SlaTicket = Pick<
   Ticket,
-  'priority' | 'createdAt' | 'pauses' | 'startedAt' | 'deferredWd' | 'waitingSince' | 'status' | 'respondedAt' | 'warned' | 'breached' | 'reminded'
+  | 'priority'
+  | 'createdAt'
+  | 'pauses'
+  | 'startedAt'
+  | 'deferredWd'
+  | 'waitingSince'
+  | 'status'
+  | 'respondedAt'
+  | 'warned'
+  | 'breached'
+  | 'reminded'
 > &
   /** engineers were already told it was not taken into work within 72 h: that check is done */
   Partial<Pick<Ticket, 'respondOverdue'>>;
@@ -185,7 +218,10 @@ export function nextDue(ticket: SlaTicket, calendar: BusinessCalendar, sla: SlaS
       const closeAt = calendar.addWorkingDays(start, sla.autoCloseWorkingDays);
       // A reminder of 0 wd before would go out with the closing mail: none is sent.
       if (!ticket.reminded && sla.reminderWorkingDaysBefore > 0) {
-        const remindAt = calendar.addWorkingDays(start, Math.max(0, sla.autoCloseWorkingDays - sla.reminderWorkingDaysBefore));
+        const remindAt = calendar.addWorkingDays(
+          start,
+          Math.max(0, sla.autoCloseWorkingDays - sla.reminderWorkingDaysBefore),
+        );
         add('remind', remindAt.toISOString());
       }
       add('auto_close', closeAt.toISOString());
@@ -204,12 +240,20 @@ export function nextDue(ticket: SlaTicket, calendar: BusinessCalendar, sla: SlaS
     });
   }
   // Stable: on a tie the action listed first (respond, warn, breach, remind, auto_close) wins.
-  const first = pending.reduce<{ kind: DueKind; at: number } | null>((best, c) => (best === null || c.at < best.at ? c : best), null);
+  const first = pending.reduce<{ kind: DueKind; at: number } | null>(
+    (best, c) => (best === null || c.at < best.at ? c : best),
+    null,
+  );
   return first === null ? null : { kind: first.kind, at: new Date(first.at).toISOString() };
 }
 
 /** Null when `#defer n` is allowed, else a short reason. */
-export function validateDefer(priority: Priority, alreadyDeferredWd: number, n: number, sla: SlaSettings): string | null {
+export function validateDefer(
+  priority: Priority,
+  alreadyDeferredWd: number,
+  n: number,
+  sla: SlaSettings,
+): string | null {
   if (!slaPolicy[priority].deferrable) return `${priority} tickets cannot be deferred`;
   if (!Number.isInteger(n) || n < 1) return 'defer by a whole number of working days, at least 1';
   const left = sla.maxDeferWorkingDays - alreadyDeferredWd;

@@ -72,18 +72,31 @@ export const transitions = {
   closed_no_response: [],
 } as const satisfies Record<Status, readonly Status[]>;
 
-export const finalStatuses = ['closed', 'duplicate', 'infeasible', 'cancelled', 'closed_no_response'] as const satisfies readonly Status[];
+export const finalStatuses = [
+  'closed',
+  'duplicate',
+  'infeasible',
+  'cancelled',
+  'closed_no_response',
+] as const satisfies readonly Status[];
 /** The SLA clock stops while the ticket waits for the customer. */
 export const waitingStatuses = ['info_requested', 'awaiting_test'] as const satisfies readonly Status[];
 
 export const isFinal = (s: Status): boolean => (finalStatuses as readonly Status[]).includes(s);
 export const isWaiting = (s: Status): boolean => (waitingStatuses as readonly Status[]).includes(s);
 export const isStatus = (s: string): s is Status => (statusCodes as readonly string[]).includes(s);
-export const canTransition = (from: Status, to: Status): boolean => (transitions[from] as readonly Status[]).includes(to);
+export const canTransition = (from: Status, to: Status): boolean =>
+  (transitions[from] as readonly Status[]).includes(to);
 export const allowedNext = (from: Status): readonly Status[] => transitions[from];
 
 export type TemplateFieldName = 'cardNumber' | 'caseHistoryNumber' | 'login' | 'recordName' | 'buttonName';
-export const templateFieldNames: readonly TemplateFieldName[] = ['cardNumber', 'caseHistoryNumber', 'login', 'recordName', 'buttonName'];
+export const templateFieldNames: readonly TemplateFieldName[] = [
+  'cardNumber',
+  'caseHistoryNumber',
+  'login',
+  'recordName',
+  'buttonName',
+];
 export const templateFieldLabelsRu: Record<TemplateFieldName, string> = {
   cardNumber: 'Номер амбулаторной карты',
   caseHistoryNumber: 'Номер истории болезни',
@@ -168,7 +181,11 @@ export interface Ticket {
 }
 
 /** What a new ticket must be told; everything else starts empty. */
-export type NewTicket = Pick<Ticket, 'key' | 'number' | 'tenant' | 'requester' | 'summary' | 'priority' | 'createdAt' | 'rootMessageId'> & Partial<Ticket>;
+export type NewTicket = Pick<
+  Ticket,
+  'key' | 'number' | 'tenant' | 'requester' | 'summary' | 'priority' | 'createdAt' | 'rootMessageId'
+> &
+  Partial<Ticket>;
 
 /** A freshly opened ticket: status `open`, no pauses, no flags, version 1 (deadlines are the SLA engine's job). */
 export function newTicket(init: NewTicket): Ticket {

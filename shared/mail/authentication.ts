@@ -36,7 +36,8 @@ export interface SenderAuthentication {
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-export const domainOfAddress = (address: string): string => (address.slice(address.lastIndexOf('@') + 1) || '').toLowerCase();
+export const domainOfAddress = (address: string): string =>
+  (address.slice(address.lastIndexOf('@') + 1) || '').toLowerCase();
 
 /**
  * Relaxed alignment without a public-suffix list: the signing domain is the From domain or one of its
@@ -49,14 +50,20 @@ export function isAlignedDomain(fromDomain: string, signingDomain: string): bool
   return from === signer || from.endsWith(`.${signer}`);
 }
 
-export function authenticateSender(fromAddress: string, verdicts: AuthenticationVerdicts, dkimDomains: readonly string[]): SenderAuthentication {
+export function authenticateSender(
+  fromAddress: string,
+  verdicts: AuthenticationVerdicts,
+  dkimDomains: readonly string[],
+): SenderAuthentication {
   const fromDomain = domainOfAddress(fromAddress);
   const noDmarcPublished = verdicts.dmarc === 'GRAY' || verdicts.dmarc === 'NONE';
-  const aligned = verdicts.dkim === 'PASS' && noDmarcPublished && dkimDomains.some((d) => isAlignedDomain(fromDomain, d));
+  const aligned =
+    verdicts.dkim === 'PASS' && noDmarcPublished && dkimDomains.some((d) => isAlignedDomain(fromDomain, d));
   const proof: SenderProof | null = verdicts.dmarc === 'PASS' ? 'dmarc' : aligned ? 'aligned-dkim' : null;
   const failed =
     !proof &&
-    (verdicts.dmarc === 'FAIL' || (verdicts.spf !== 'PASS' && verdicts.dkim !== 'PASS' && (verdicts.spf === 'FAIL' || verdicts.dkim === 'FAIL')));
+    (verdicts.dmarc === 'FAIL' ||
+      (verdicts.spf !== 'PASS' && verdicts.dkim !== 'PASS' && (verdicts.spf === 'FAIL' || verdicts.dkim === 'FAIL')));
   return { fromDomain, proof, failed, dkimDomains: [...new Set(dkimDomains.map((d) => d.toLowerCase()))] };
 }
 
@@ -141,7 +148,19 @@ export function dkimPassDomains(authenticationResults: string): string[] {
 }
 
 /** Headers SES's S3 action puts above the received message. */
-const SES_BLOCK = new Set(['return-path', 'received', 'x-ses-spam-verdict', 'x-ses-virus-verdict', 'received-spf', 'authentication-results', 'x-ses-receipt', 'x-ses-dkim-signature', 'arc-seal', 'arc-message-signature', 'arc-authentication-results']);
+const SES_BLOCK = new Set([
+  'return-path',
+  'received',
+  'x-ses-spam-verdict',
+  'x-ses-virus-verdict',
+  'received-spf',
+  'authentication-results',
+  'x-ses-receipt',
+  'x-ses-dkim-signature',
+  'arc-seal',
+  'arc-message-signature',
+  'arc-authentication-results',
+]);
 
 export interface SesReceipt {
   /** header fields of SES's block, in order, up to and including its X-SES-RECEIPT */
@@ -158,7 +177,10 @@ export interface SesReceipt {
 export function readSesReceipt(raw: Buffer): SesReceipt | null {
   const head = raw.subarray(0, 64 * 1024).toString('latin1');
   const end = /\r?\n\r?\n/.exec(head)?.index ?? head.length;
-  const lines = head.slice(0, end).replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
+  const lines = head
+    .slice(0, end)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .split(/\r?\n/);
   const fields: SesReceipt['fields'] = [];
   let receipt = false;
   for (const line of lines) {

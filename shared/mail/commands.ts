@@ -23,7 +23,9 @@ const commandAliases: Record<CommandName, readonly string[]> = {
 };
 
 const commandByAlias = new Map<string, CommandName>(
-  (Object.entries(commandAliases) as [CommandName, readonly string[]][]).flatMap(([name, aliases]) => aliases.map((a) => [a, name] as const)),
+  (Object.entries(commandAliases) as [CommandName, readonly string[]][]).flatMap(([name, aliases]) =>
+    aliases.map((a) => [a, name] as const),
+  ),
 );
 
 /** Codes, Russian and English names of the statuses. */
@@ -59,16 +61,29 @@ const LOGIN = /^[a-z0-9._-]+$/i;
 
 type ArgResult = { ok: true; args: string[] } | { ok: false; reason: string };
 
-function describeMatch<T extends string>(kind: string, value: string, found: PrefixMatch<T>, allowed: string, label: (c: T) => string): ArgResult {
+function describeMatch<T extends string>(
+  kind: string,
+  value: string,
+  found: PrefixMatch<T>,
+  allowed: string,
+  label: (c: T) => string,
+): ArgResult {
   if (found.kind === 'match') return { ok: true, args: [found.code] };
-  if (found.kind === 'ambiguous') return { ok: false, reason: `ambiguous ${kind} "${value}": could be ${found.codes.map(label).join(', ')}; write more of the name` };
+  if (found.kind === 'ambiguous')
+    return {
+      ok: false,
+      reason: `ambiguous ${kind} "${value}": could be ${found.codes.map(label).join(', ')}; write more of the name`,
+    };
   return { ok: false, reason: `unknown ${kind} "${value}": allowed: ${allowed}` };
 }
 
 /** `<a@b>`, `Name <a@b>` or `a@b` -> `a@b`. */
 function addressIn(value: string): string | null {
   const bracketed = /<([^<>\s]+)>/.exec(value);
-  const candidate = (bracketed ? bracketed[1]! : value).replace(/^mailto:/i, '').trim().toLowerCase();
+  const candidate = (bracketed ? bracketed[1]! : value)
+    .replace(/^mailto:/i, '')
+    .trim()
+    .toLowerCase();
   return isAddress(candidate) ? candidate : null;
 }
 
@@ -79,26 +94,45 @@ function readArgs(name: CommandName, rawArg: string, prefix: string): ArgResult 
   switch (name) {
     case 'status':
       if (!arg) return { ok: false, reason: `#status needs a status; allowed: ${allowedStatuses}` };
-      return describeMatch('status', arg, matchByPrefix(arg, statusNames), allowedStatuses, (c) => `${c} (${statusNamesRu[c]})`);
+      return describeMatch(
+        'status',
+        arg,
+        matchByPrefix(arg, statusNames),
+        allowedStatuses,
+        (c) => `${c} (${statusNamesRu[c]})`,
+      );
     case 'priority':
       if (!arg) return { ok: false, reason: `#priority needs a priority; allowed: ${allowedPriorities}` };
-      return describeMatch('priority', arg, matchByPrefix(arg, priorityNames), allowedPriorities, (c) => `${c} (${priorityNamesRu[c]})`);
+      return describeMatch(
+        'priority',
+        arg,
+        matchByPrefix(arg, priorityNames),
+        allowedPriorities,
+        (c) => `${c} (${priorityNamesRu[c]})`,
+      );
     case 'assign': {
       const address = addressIn(arg);
       if (address) return { ok: true, args: [address] };
       if (LOGIN.test(arg)) return { ok: true, args: [arg.toLowerCase()] };
-      return { ok: false, reason: `#assign needs one engineer login or address, e.g. #assign petrov or #assign engineer2@team.example` };
+      return {
+        ok: false,
+        reason: `#assign needs one engineer login or address, e.g. #assign petrov or #assign engineer2@team.example`,
+      };
     }
     case 'defer': {
       // "#defer 5", "#отложить 5 рабочих дней", "#defer 5 wd"
-      const m = /^(\d{1,4})(?:\s*(?:рабоч\S*\s+)?(?:дн\S*|день|д\.?|рд|р\.д\.?|wd|working days?|days?))?$/i.exec(normaliseRu(arg));
+      const m = /^(\d{1,4})(?:\s*(?:рабоч\S*\s+)?(?:дн\S*|день|д\.?|рд|р\.д\.?|wd|working days?|days?))?$/i.exec(
+        normaliseRu(arg),
+      );
       const n = m ? Number(m[1]) : NaN;
-      if (!Number.isInteger(n) || n < 1) return { ok: false, reason: `#defer needs a positive whole number of working days, e.g. #defer 5` };
+      if (!Number.isInteger(n) || n < 1)
+        return { ok: false, reason: `#defer needs a positive whole number of working days, e.g. #defer 5` };
       return { ok: true, args: [String(n)] };
     }
     case 'duplicate': {
       const m = /^\[?\s*#?(?:([a-z]{1,8})\s*-\s*)?0*(\d{1,9})\s*\]?$/i.exec(arg);
-      if (!m) return { ok: false, reason: `#duplicate needs the key of the original ticket, e.g. #duplicate ${prefix}-12` };
+      if (!m)
+        return { ok: false, reason: `#duplicate needs the key of the original ticket, e.g. #duplicate ${prefix}-12` };
       return { ok: true, args: [`${(m[1] ?? prefix).toUpperCase()}-${Number(m[2])}`] };
     }
     case 'internal':
@@ -106,7 +140,11 @@ function readArgs(name: CommandName, rawArg: string, prefix: string): ArgResult 
       return { ok: true, args: [] };
     case 'requester': {
       const address = addressIn(arg);
-      if (!address) return { ok: false, reason: `#requester needs the customer's e-mail address, e.g. #requester name@clinic.example` };
+      if (!address)
+        return {
+          ok: false,
+          reason: `#requester needs the customer's e-mail address, e.g. #requester name@clinic.example`,
+        };
       return { ok: true, args: [address] };
     }
   }
@@ -139,7 +177,13 @@ export function readCommands(newText: string, prefix = 'MG'): CommandReading {
     else problems.push({ line, reason: result.reason });
   }
   // The rejection lists every problem; a mail of 100,000 bad `#` lines gets the first few and a count.
-  const listed = problems.length > MAX_LISTED_PROBLEMS ? [...problems.slice(0, MAX_LISTED_PROBLEMS), { line: '…', reason: `${problems.length - MAX_LISTED_PROBLEMS} more unreadable command lines` }] : problems;
+  const listed =
+    problems.length > MAX_LISTED_PROBLEMS
+      ? [
+          ...problems.slice(0, MAX_LISTED_PROBLEMS),
+          { line: '…', reason: `${problems.length - MAX_LISTED_PROBLEMS} more unreadable command lines` },
+        ]
+      : problems;
   return { commands, problems: listed, message: lines.slice(i).join('\n').trim() };
 }
 

@@ -27,7 +27,11 @@ export async function composeWithMailComposer(mail: OutgoingMail): Promise<Buffe
     inReplyTo: mail.inReplyTo ? bracket(mail.inReplyTo) : undefined,
     references: mail.references.length ? mail.references.map(bracket).join(' ') : undefined,
     headers: mail.headers,
-    attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+    attachments: mail.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: a.content,
+    })),
     textEncoding: 'base64',
   });
   return composer.compile().build();
@@ -75,7 +79,13 @@ function headerBlock(mail: OutgoingMail, now: Date): string {
   pushAddresses(lines, 'Cc', mail.cc);
   pushAddresses(lines, 'Reply-To', [mail.replyTo]);
   if (mail.inReplyTo) lines.push(fold('In-Reply-To', [` ${messageId(mail.inReplyTo)}`]));
-  if (mail.references.length > 0) lines.push(fold('References', mail.references.map((id) => ` ${messageId(id)}`)));
+  if (mail.references.length > 0)
+    lines.push(
+      fold(
+        'References',
+        mail.references.map((id) => ` ${messageId(id)}`),
+      ),
+    );
   pushText(lines, 'Subject', mail.subject);
   lines.push(fold('Message-ID', [` ${messageId(mail.messageId)}`]));
   lines.push('Content-Transfer-Encoding: base64');
@@ -120,7 +130,13 @@ function pushText(lines: string[], name: string, raw: string): void {
   if (!value.trim()) return; // MailComposer drops empty headers too
   const words = value.match(TEXT_TOKENS) ?? [];
   const plain = !/[^\t\x20-\x7e]|=\?/.test(value) && words.every((w) => w.length <= MAX_PIECE);
-  if (plain) lines.push(fold(name, words.map((w, i) => (i === 0 ? ` ${w}` : w))));
+  if (plain)
+    lines.push(
+      fold(
+        name,
+        words.map((w, i) => (i === 0 ? ` ${w}` : w)),
+      ),
+    );
   else lines.push(fold(name, encodedWords(value, LINE - name.length - 2, LINE - 1)));
 }
 
@@ -253,7 +269,6 @@ function parseAddressList(input: string): Mailbox[] {
   return splitAddressList(input).map(parseMailbox);
 }
 
-
 function parseMailbox(part: string): Mailbox {
   const text = part.trim();
   if (!text.endsWith('>')) return { name: '', address: checkedAddress(text) };
@@ -291,7 +306,8 @@ function messageId(id: string): string {
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]{1,76}$/;
 
 /** Headers we write, or MailComposer treats specially: a custom one by that name is its business. */
-const RESERVED = /^(?:from|sender|to|cc|bcc|reply-to|in-reply-to|references|subject|message-id|date|mime-version|otp-token|content-.*)$/i;
+const RESERVED =
+  /^(?:from|sender|to|cc|bcc|reply-to|in-reply-to|references|subject|message-id|date|mime-version|otp-token|content-.*)$/i;
 
 /** Written first and in the given order, as MailComposer does (it only recases the names). */
 function customHeaders(headers: Record<string, string>): string[] {

@@ -77,7 +77,8 @@ function headerEnd(raw: Buffer): number {
   return ends.length > 0 ? Math.min(...ends) : raw.length;
 }
 
-const HEADER_NAME = /^(?:message-id|from|to|cc|subject|date|mime-version|content-type|content-transfer-encoding|reply-to|sender)\s*:/i;
+const HEADER_NAME =
+  /^(?:message-id|from|to|cc|subject|date|mime-version|content-type|content-transfer-encoding|reply-to|sender)\s*:/i;
 /** How far into the body a second header block may start (lines), and how long it may be. */
 const SECOND_BLOCK_START_LINES = 3;
 const SECOND_BLOCK_SCAN = 65_536;
@@ -92,7 +93,10 @@ function withSecondHeaderBlock(raw: Buffer): Buffer {
   const end = headerEnd(raw);
   if (end >= raw.length || /^content-type\s*:/im.test(raw.subarray(0, end).toString('latin1'))) return raw;
   const bodyStart = raw[end] === 0x0d ? end + 4 : end + 2;
-  const lines = raw.subarray(bodyStart, bodyStart + SECOND_BLOCK_SCAN).toString('latin1').split('\n');
+  const lines = raw
+    .subarray(bodyStart, bodyStart + SECOND_BLOCK_SCAN)
+    .toString('latin1')
+    .split('\n');
   let offset = 0;
   for (let k = 0; k < Math.min(lines.length, SECOND_BLOCK_START_LINES); k++) {
     if (HEADER_NAME.test(lines[k]!)) {
@@ -100,7 +104,10 @@ function withSecondHeaderBlock(raw: Buffer): Buffer {
       let mimeHeader = false;
       for (let j = k; j < lines.length; j++) {
         const line = lines[j]!.replace(/\r$/, '');
-        if (line === '') return headerLines >= 3 && mimeHeader ? Buffer.concat([raw.subarray(0, end), Buffer.from('\r\n'), raw.subarray(bodyStart + offset)]) : raw;
+        if (line === '')
+          return headerLines >= 3 && mimeHeader
+            ? Buffer.concat([raw.subarray(0, end), Buffer.from('\r\n'), raw.subarray(bodyStart + offset)])
+            : raw;
         if (/^[ \t]/.test(line)) continue;
         if (!/^[!-9;-~]+\s*:/.test(line)) return raw;
         headerLines++;
@@ -157,7 +164,13 @@ const CHARSET_LANGUAGE: readonly (readonly [RegExp, string])[] = [
 
 function detectedDecoder(head: Buffer, headText: string, raw: Buffer): InstanceType<typeof TextDecoder> | null {
   // Only the lines that carry 8-bit bytes: ASCII header lines would dilute the statistics.
-  const eightBit = Buffer.from(headText.split(/\r?\n/).filter((l) => /[\x80-\xff]/.test(l)).join('\n'), 'latin1');
+  const eightBit = Buffer.from(
+    headText
+      .split(/\r?\n/)
+      .filter((l) => /[\x80-\xff]/.test(l))
+      .join('\n'),
+    'latin1',
+  );
   let candidates: { name: string; confidence: number; lang?: string }[];
   try {
     candidates = chardet.analyse(eightBit);
@@ -178,8 +191,15 @@ function detectedDecoder(head: Buffer, headText: string, raw: Buffer): InstanceT
     const decoder = decodes(top.name);
     if (decoder) return decoder;
   }
-  const partCharsets = [...raw.subarray(0, Math.min(raw.length, SCAN_LIMIT)).toString('latin1').matchAll(/charset\s*=\s*"?([a-z0-9_.:-]{2,40})/gi)].map((m) => m[1]!);
-  const languages = new Set(partCharsets.flatMap((c) => CHARSET_LANGUAGE.filter(([re]) => re.test(c)).map(([, lang]) => lang)));
+  const partCharsets = [
+    ...raw
+      .subarray(0, Math.min(raw.length, SCAN_LIMIT))
+      .toString('latin1')
+      .matchAll(/charset\s*=\s*"?([a-z0-9_.:-]{2,40})/gi),
+  ].map((m) => m[1]!);
+  const languages = new Set(
+    partCharsets.flatMap((c) => CHARSET_LANGUAGE.filter(([re]) => re.test(c)).map(([, lang]) => lang)),
+  );
   for (const candidate of candidates) {
     if (!candidate.lang || !languages.has(candidate.lang)) continue;
     const decoder = decodes(candidate.name);
@@ -190,8 +210,21 @@ function detectedDecoder(head: Buffer, headText: string, raw: Buffer): InstanceT
 
 function emptyMail(): ParsedMail {
   return {
-    messageId: null, inReplyTo: [], references: [], date: null, from: null, replyTo: [], to: [], cc: [], deliveredTo: [],
-    subject: '', text: '', html: null, headers: {}, partTypes: [], attachments: [],
+    messageId: null,
+    inReplyTo: [],
+    references: [],
+    date: null,
+    from: null,
+    replyTo: [],
+    to: [],
+    cc: [],
+    deliveredTo: [],
+    subject: '',
+    text: '',
+    html: null,
+    headers: {},
+    partTypes: [],
+    attachments: [],
   };
 }
 
@@ -262,7 +295,10 @@ function rawValue(line: string): string {
 }
 
 function oneLine(s: string): string {
-  return s.replace(/\r?\n[ \t]*/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
+  return s
+    .replace(/\r?\n[ \t]*/g, ' ')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+    .trim();
 }
 
 function normaliseNewlines(s: string): string {
@@ -423,7 +459,8 @@ function fallbackParse(raw: Buffer): ParsedMail {
     if (name === 'delivered-to' || name === 'x-original-to') delivered.push(...bareAddresses(value));
     if (!(name in headers)) headers[name] = value;
   }
-  const addresses = (value: string | undefined): MailAddress[] => bareAddresses(value ?? '').map((address) => ({ address, name: null }));
+  const addresses = (value: string | undefined): MailAddress[] =>
+    bareAddresses(value ?? '').map((address) => ({ address, name: null }));
   const contentType = (headers['content-type'] ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
   const isHtml = contentType === 'text/html';
   return {
@@ -453,9 +490,39 @@ function fallbackParse(raw: Buffer): ParsedMail {
 // `<div>`. The renderer below needs no stack, only counters.
 
 const BLOCK_TAGS = new Set([
-  'p', 'div', 'tr', 'table', 'tbody', 'thead', 'tfoot', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'pre', 'section', 'article', 'header', 'footer', 'address', 'dl', 'dt', 'dd', 'form', 'center', 'caption',
-  'figure', 'main', 'nav', 'aside', 'fieldset',
+  'p',
+  'div',
+  'tr',
+  'table',
+  'tbody',
+  'thead',
+  'tfoot',
+  'ul',
+  'ol',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'pre',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'address',
+  'dl',
+  'dt',
+  'dd',
+  'form',
+  'center',
+  'caption',
+  'figure',
+  'main',
+  'nav',
+  'aside',
+  'fieldset',
 ]);
 /** Elements whose content is not text for a reader; each becomes one space. */
 const DROP_TAGS = new Set(['script', 'style', 'head', 'title', 'noscript', 'template', 'xml', 'svg', 'object']);
@@ -463,15 +530,32 @@ const DROP_TAGS = new Set(['script', 'style', 'head', 'title', 'noscript', 'temp
 const MAX_QUOTE_DEPTH = 30;
 /** Entities rendered as nothing or as a plain space, as the desk always rendered them. */
 const ENTITY_OVERRIDES = new Map<number, string>([
-  [0xad, ''], [0x200c, ''], [0x200d, ''], [0x2002, ' '], [0x2003, ' '], [0x2009, ' '],
+  [0xad, ''],
+  [0x200c, ''],
+  [0x200d, ''],
+  [0x2002, ' '],
+  [0x2003, ' '],
+  [0x2009, ' '],
 ]);
 const RULE = '________________________________';
 
 const ignore = (): void => undefined;
 const IGNORE_TOKENS: TokenizerCallbacks = {
-  onattribdata: ignore, onattribentity: ignore, onattribend: ignore, onattribname: ignore, oncdata: ignore,
-  onclosetag: ignore, oncomment: ignore, ondeclaration: ignore, onend: ignore, onopentagend: ignore,
-  onopentagname: ignore, onprocessinginstruction: ignore, onselfclosingtag: ignore, ontext: ignore, ontextentity: ignore,
+  onattribdata: ignore,
+  onattribentity: ignore,
+  onattribend: ignore,
+  onattribname: ignore,
+  oncdata: ignore,
+  onclosetag: ignore,
+  oncomment: ignore,
+  ondeclaration: ignore,
+  onend: ignore,
+  onopentagend: ignore,
+  onopentagname: ignore,
+  onprocessinginstruction: ignore,
+  onselfclosingtag: ignore,
+  ontext: ignore,
+  ontextentity: ignore,
 };
 
 /**

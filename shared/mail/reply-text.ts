@@ -20,27 +20,57 @@
 
 /** "-----Original Message-----" in the languages clients localise it to. */
 const ORIGINAL_MESSAGE_WORDS: readonly string[] = [
-  'original message', 'forwarded message', 'reply message', // Outlook, Gmail, Yahoo (en)
-  'исходное сообщение', 'пересылаемое сообщение', 'переадресованное сообщение', 'перенаправленное сообщение', 'оригинальное сообщение', // ru
-  'ursprüngliche nachricht', 'antwort nachricht', 'weitergeleitete nachricht', // de
-  "message d'origine", 'message d’origine', 'message transféré', // fr
-  'oprindelig meddelelse', 'oprindelig besked', 'videresendt meddelelse', // da
-  'opprinnelig melding', 'videresendt melding', // no
-  'ursprungligt meddelande', 'vidarebefordrat meddelande', // sv
-  'oorspronkelijk bericht', 'doorgestuurd bericht', // nl
-  'messaggio originale', 'messaggio inoltrato', // it
-  'mensaje original', 'mensaje reenviado', 'mensagem original', 'mensagem encaminhada', // es, pt
-  'wiadomość oryginalna', 'oryginalna wiadomość', 'alkuperäinen viesti', 'původní zpráva', // pl, fi, cs
+  'original message',
+  'forwarded message',
+  'reply message', // Outlook, Gmail, Yahoo (en)
+  'исходное сообщение',
+  'пересылаемое сообщение',
+  'переадресованное сообщение',
+  'перенаправленное сообщение',
+  'оригинальное сообщение', // ru
+  'ursprüngliche nachricht',
+  'antwort nachricht',
+  'weitergeleitete nachricht', // de
+  "message d'origine",
+  'message d’origine',
+  'message transféré', // fr
+  'oprindelig meddelelse',
+  'oprindelig besked',
+  'videresendt meddelelse', // da
+  'opprinnelig melding',
+  'videresendt melding', // no
+  'ursprungligt meddelande',
+  'vidarebefordrat meddelande', // sv
+  'oorspronkelijk bericht',
+  'doorgestuurd bericht', // nl
+  'messaggio originale',
+  'messaggio inoltrato', // it
+  'mensaje original',
+  'mensaje reenviado',
+  'mensagem original',
+  'mensagem encaminhada', // es, pt
+  'wiadomość oryginalna',
+  'oryginalna wiadomość',
+  'alkuperäinen viesti',
+  'původní zpráva', // pl, fi, cs
 ];
-const SEPARATOR_RULE = new RegExp(`^\\s*[-_=*~]{2,}\\s*(?:${ORIGINAL_MESSAGE_WORDS.join('|')})\\s*[-_=*~]{2,}\\s*$`, 'iu');
-const FORWARD_INTRO = /^\s*(?:begin forwarded message|начало переадресованного сообщения|пересылаемое сообщение|anfang der weitergeleiteten nachricht|début du message réexpédié)\s*:?\s*$/i;
+const SEPARATOR_RULE = new RegExp(
+  `^\\s*[-_=*~]{2,}\\s*(?:${ORIGINAL_MESSAGE_WORDS.join('|')})\\s*[-_=*~]{2,}\\s*$`,
+  'iu',
+);
+const FORWARD_INTRO =
+  /^\s*(?:begin forwarded message|начало переадресованного сообщения|пересылаемое сообщение|anfang der weitergeleiteten nachricht|début du message réexpédié)\s*:?\s*$/i;
 
 /** Outlook's quoted header block, per language: the sender line, then the other header lines. */
 const HEADER_LABELS: readonly { lang: string; from: readonly string[]; other: readonly string[] }[] = [
   { lang: 'en', from: ['from'], other: ['sent', 'date', 'to', 'cc', 'subject', 'reply-to'] },
   { lang: 'ru', from: ['от', 'от кого'], other: ['отправлено', 'дата', 'кому', 'копия', 'тема'] },
   { lang: 'de', from: ['von'], other: ['gesendet', 'datum', 'an', 'cc', 'betreff'] },
-  { lang: 'fr', from: ['de', 'message du'], other: ['envoyé', 'envoyé le', 'date', 'à', 'a', 'cc', 'copie à', 'objet', 'sujet'] },
+  {
+    lang: 'fr',
+    from: ['de', 'message du'],
+    other: ['envoyé', 'envoyé le', 'date', 'à', 'a', 'cc', 'copie à', 'objet', 'sujet'],
+  },
   { lang: 'nl', from: ['van'], other: ['verzonden', 'datum', 'aan', 'cc', 'onderwerp'] },
   { lang: 'it', from: ['da'], other: ['inviato', 'data', 'a', 'cc', 'oggetto'] },
   { lang: 'es/pt', from: ['de'], other: ['enviado', 'enviado el', 'fecha', 'data', 'para', 'cc', 'asunto', 'assunto'] },
@@ -49,10 +79,17 @@ const HEADER_LABELS: readonly { lang: string; from: readonly string[]; other: re
   { lang: 'pl', from: ['od'], other: ['wysłano', 'wysłane', 'data', 'do', 'dw', 'temat'] },
   { lang: 'fi', from: ['lähettäjä'], other: ['lähetetty', 'päivämäärä', 'vastaanottaja', 'kopio', 'aihe'] },
 ];
-const labelAlternation = (words: readonly string[]): string => [...new Set(words)].sort((a, b) => b.length - a.length).join('|');
+const labelAlternation = (words: readonly string[]): string =>
+  [...new Set(words)].sort((a, b) => b.length - a.length).join('|');
 // `*From:*` is Outlook's plain rendering of bold; French puts a space before the colon.
-const HEADER_FROM = new RegExp(`^\\s*\\*?(?:${labelAlternation(HEADER_LABELS.flatMap((l) => l.from))})\\s*:\\*?\\s*\\S`, 'iu');
-const HEADER_OTHER = new RegExp(`^\\s*\\*?(?:${labelAlternation(HEADER_LABELS.flatMap((l) => l.other))})\\s*:\\*?`, 'iu');
+const HEADER_FROM = new RegExp(
+  `^\\s*\\*?(?:${labelAlternation(HEADER_LABELS.flatMap((l) => l.from))})\\s*:\\*?\\s*\\S`,
+  'iu',
+);
+const HEADER_OTHER = new RegExp(
+  `^\\s*\\*?(?:${labelAlternation(HEADER_LABELS.flatMap((l) => l.other))})\\s*:\\*?`,
+  'iu',
+);
 const HEADER_DATE = /^\s*\*?(?:date|дата|datum)\s*:\*?\s*\S/i;
 
 /**
@@ -60,16 +97,35 @@ const HEADER_DATE = /^\s*\*?(?:date|дата|datum)\s*:\*?\s*\S/i;
  * German forms, sits inside) an attribution line.
  */
 const WROTE_WORDS: readonly string[] = [
-  'wrote', 'writes', // en
-  'пишет', 'писал\\(?а?\\)?', 'написал\\(?а?\\)?', 'написала', // ru
-  'schrieb', 'a écrit', 'ha scritto', 'escreveu', 'escribió', 'napisał\\(?a?\\)?', 'napisała', 'kirjoitti', 'skrev', // de fr it pt es pl fi da/no/sv
-  'schreef', 'het volgende geschreven', 'đã viết', 'yazdı', 'napsal\\(?a?\\)?', // nl vi tr cs
+  'wrote',
+  'writes', // en
+  'пишет',
+  'писал\\(?а?\\)?',
+  'написал\\(?а?\\)?',
+  'написала', // ru
+  'schrieb',
+  'a écrit',
+  'ha scritto',
+  'escreveu',
+  'escribió',
+  'napisał\\(?a?\\)?',
+  'napisała',
+  'kirjoitti',
+  'skrev', // de fr it pt es pl fi da/no/sv
+  'schreef',
+  'het volgende geschreven',
+  'đã viết',
+  'yazdı',
+  'napsal\\(?a?\\)?', // nl vi tr cs
 ];
 const WROTE = `(?:${WROTE_WORDS.join('|')})`;
 /** "... wrote:" at the end (colon optional only after an English "On <date>"). */
 const WROTE_END = new RegExp(`(?<![\\p{L}])${WROTE}\\s*:$`, 'iu');
 /** Gmail no/da/sv/de/nl put the verb before the name: "<date> skrev Name <addr>:". */
-const WROTE_INSIDE = new RegExp(`(?<![\\p{L}])(?:skrev|schrieb|schreef|ha scritto|escreveu|escribió)(?![\\p{L}])`, 'iu');
+const WROTE_INSIDE = new RegExp(
+  `(?<![\\p{L}])(?:skrev|schrieb|schreef|ha scritto|escreveu|escribió)(?![\\p{L}])`,
+  'iu',
+);
 
 const MONTH_WORD =
   '(?:янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zа-яё]*\\.?';
@@ -149,7 +205,10 @@ function isListFooter(lines: readonly string[], i: number): boolean {
 function replyBeforeAttribution(line: string): string | null {
   // Capped: the split below tries each "on <day>" of the line.
   if (line.length > 400 || !/wrote\s*:\s*$/i.test(line)) return null;
-  const m = /^(.*?\S)(?:\s*-{2,}\s*|\s+)(on\s+(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d).*)$/i.exec(line);
+  const m =
+    /^(.*?\S)(?:\s*-{2,}\s*|\s+)(on\s+(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d).*)$/i.exec(
+      line,
+    );
   if (!m || attributionKind(m[2]!) !== 'strong') return null;
   return m[1]!;
 }
@@ -158,7 +217,8 @@ function cutAtHardSeparator(lines: string[]): string[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (isQuoted(line)) continue;
-    if (SEPARATOR_RULE.test(line) || FORWARD_INTRO.test(line) || isHeaderBlock(lines, i) || isListFooter(lines, i)) return lines.slice(0, i);
+    if (SEPARATOR_RULE.test(line) || FORWARD_INTRO.test(line) || isHeaderBlock(lines, i) || isListFooter(lines, i))
+      return lines.slice(0, i);
     const reply = replyBeforeAttribution(line);
     if (reply !== null) return [...lines.slice(0, i), reply];
   }
@@ -232,7 +292,8 @@ function dropAttributions(lines: string[]): string[] {
  * sentence after one that ended.
  */
 function isWrappedQuoteLine(lines: readonly string[], i: number): boolean {
-  if (i === 0 || i + 1 >= lines.length || !isQuoted(lines[i - 1]!) || !isQuoted(lines[i + 1]!) || isBlank(lines[i]!)) return false;
+  if (i === 0 || i + 1 >= lines.length || !isQuoted(lines[i - 1]!) || !isQuoted(lines[i + 1]!) || isBlank(lines[i]!))
+    return false;
   const before = lines[i - 1]!.replace(/^[\s>]+/, '').trimEnd();
   const line = lines[i]!.trim();
   return /[^<\s]\s*>$/.test(line) || /^\p{Ll}/u.test(line) || (before !== '' && !/[.?!:;)»"]$/.test(before));
@@ -262,12 +323,16 @@ const MOBILE_SIGNATURE: readonly RegExp[] = [
   /^sent from my \S.{0,40}$/i,
   /^sent from (?:mail|outlook|yahoo|gmail|samsung|my|the|typeapp|bluemail|spark|aquamail)\b.{0,40}$/i,
   /^(?:get|download) outlook for .{1,30}$/i,
-  new RegExp(`^(?:sent|envoyé|gesendet|enviado|inviato|verzonden|verstuurd|skickat|sendt|wysłane|lähetetty|odesláno)\\s+(?:from|with|via|de|à partir de|depuis|von|mit|desde|da|dal|vanaf|van|met|från|fra|med|z|ze|z mojego)\\s+.{0,40}${SENT_FROM_WHAT}.{0,40}$`, 'iu'),
+  new RegExp(
+    `^(?:sent|envoyé|gesendet|enviado|inviato|verzonden|verstuurd|skickat|sendt|wysłane|lähetetty|odesláno)\\s+(?:from|with|via|de|à partir de|depuis|von|mit|desde|da|dal|vanaf|van|met|från|fra|med|z|ze|z mojego)\\s+.{0,40}${SENT_FROM_WHAT}.{0,40}$`,
+    'iu',
+  ),
   /^von meinem \S.{0,30} gesendet$/i,
   /^(?:отправлено|послано|отправлено с моего) (?:с|со|из|через) .{0,50}(?:iphone|ipad|android|mail\.ru|почты|почта|яндекс|yandex|мобильн|смартфон|устройств|samsung|galaxy|xiaomi|huawei|honor|outlook|windows|gmail|телефона).{0,30}$/i,
   /^(?:отправлено|послано) с (?:моего )?(?:iphone|ipad|android|samsung|смартфона|телефона).{0,30}$/i,
 ];
-const CLOSING = /^(?:с уважением|с наилучшими пожеланиями|всего доброго|best regards|kind regards|regards|best wishes|thanks and regards|с уважением и благодарностью)(?=$|[\s,.!])[\s,.!]*(?:\S.{0,50})?$/i;
+const CLOSING =
+  /^(?:с уважением|с наилучшими пожеланиями|всего доброго|best regards|kind regards|regards|best wishes|thanks and regards|с уважением и благодарностью)(?=$|[\s,.!])[\s,.!]*(?:\S.{0,50})?$/i;
 
 const DASH_SIGN_OFF = /^[-–—~]\p{Lu}[\p{L}.'-]{0,30}(?: \p{Lu}[\p{L}.'-]{0,30}){0,2}$/u;
 
@@ -328,7 +393,10 @@ function finish(lines: readonly string[]): string {
 }
 
 function splitLines(text: string): string[] {
-  return text.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ').split('\n');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\u00a0/g, ' ')
+    .split('\n');
 }
 
 /** The text minus the signature (for a first mail, the rest is the request itself). */

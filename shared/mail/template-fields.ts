@@ -11,7 +11,11 @@ import type { SubjectReading } from './types';
 
 /** Lower case, ё -> е, non-breaking and repeated spaces collapsed, trimmed. Same length rules everywhere. */
 export function normaliseRu(s: string): string {
-  return s.toLowerCase().replace(/ё/g, 'е').replace(/[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+/g, ' ').trim();
+  return s
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+/g, ' ')
+    .trim();
 }
 
 /** The comparable form of a name or code: normalised, punctuation and `_`/`-` read as spaces. */
@@ -22,16 +26,23 @@ function matchKey(s: string): string {
 /** Each table's names in comparable form, computed once: an engineer's mail may hold thousands of command lines. */
 const comparableTables = new WeakMap<object, readonly (readonly [string, readonly string[]])[]>();
 
-function comparableEntries<T extends string>(table: Readonly<Record<T, readonly string[]>>): readonly (readonly [T, readonly string[]])[] {
+function comparableEntries<T extends string>(
+  table: Readonly<Record<T, readonly string[]>>,
+): readonly (readonly [T, readonly string[]])[] {
   let entries = comparableTables.get(table);
   if (!entries) {
-    entries = (Object.entries(table) as [T, readonly string[]][]).map(([code, names]) => [code, names.map(matchKey)] as const);
+    entries = (Object.entries(table) as [T, readonly string[]][]).map(
+      ([code, names]) => [code, names.map(matchKey)] as const,
+    );
     comparableTables.set(table, entries);
   }
   return entries as readonly (readonly [T, readonly string[]])[];
 }
 
-export type PrefixMatch<T extends string> = { kind: 'match'; code: T } | { kind: 'ambiguous'; codes: T[] } | { kind: 'none' };
+export type PrefixMatch<T extends string> =
+  | { kind: 'match'; code: T }
+  | { kind: 'ambiguous'; codes: T[] }
+  | { kind: 'none' };
 
 export interface PrefixMatchOptions {
   /** Also accept a value that starts with a full name followed by more words ("Блокировка - касса"). */
@@ -118,10 +129,18 @@ const NO = '(?:№|n|no\\.?|номер|ном\\.)\\s*';
 // The regulation writes "Номер амбулаторной карты пациента": whose card is part of the label, not of the value.
 const WHOSE = '(?:\\s+(?:пациент(?:а|ки)|больного|клиента))?';
 const fieldLabels: readonly FieldLabel[] = [
-  { field: 'cardNumber', pattern: new RegExp(`^${NO}(?:амбулаторн\\S*|амб\\.?|мед\\.?|медицинск\\S*)\\s*карт\\S*${WHOSE}`), strong: true },
+  {
+    field: 'cardNumber',
+    pattern: new RegExp(`^${NO}(?:амбулаторн\\S*|амб\\.?|мед\\.?|медицинск\\S*)\\s*карт\\S*${WHOSE}`),
+    strong: true,
+  },
   { field: 'cardNumber', pattern: new RegExp(`^${NO}карт(?:ы|а|очки)${WHOSE}`), strong: true },
   { field: 'cardNumber', pattern: new RegExp(`^(?:амбулаторн\\S*|амб\\.?)\\s*карт\\S*${WHOSE}`), strong: false },
-  { field: 'caseHistoryNumber', pattern: new RegExp(`^${NO}(?:истори[ийя]\\s+болезни|ист\\.?\\s*бол(?:езни|\\.)?|иб)${WHOSE}`), strong: true },
+  {
+    field: 'caseHistoryNumber',
+    pattern: new RegExp(`^${NO}(?:истори[ийя]\\s+болезни|ист\\.?\\s*бол(?:езни|\\.)?|иб)${WHOSE}`),
+    strong: true,
+  },
   { field: 'caseHistoryNumber', pattern: new RegExp(`^(?:истори[ийя]\\s+болезни|иб)${WHOSE}`), strong: false },
   { field: 'login', pattern: /^логин\s+(?:в\s+систем[еу]|пользователя|для\s+входа)/, strong: true },
   { field: 'login', pattern: /^(?:логин|login)/, strong: false },
@@ -177,7 +196,12 @@ function originalCase(original: string, normalisedValue: string): string {
 
 /** Trims, drops surrounding quotes and trailing list punctuation; placeholders like "-" or "___" are no value. */
 function cleanValue(value: string): string | null {
-  let v = value.slice(0, 1000).replace(/[\s\u00a0]+/g, ' ').trim().replace(/[;,]+$/, '').trim();
+  let v = value
+    .slice(0, 1000)
+    .replace(/[\s\u00a0]+/g, ' ')
+    .trim()
+    .replace(/[;,]+$/, '')
+    .trim();
   const quoted = /^(["«“„'])(.*)(["»”“'])$/.exec(v);
   if (quoted) v = quoted[2]!.trim();
   if (!v || /^[-–—_.…*?]+$/.test(v)) return null;
@@ -189,7 +213,13 @@ function isPriorityLine(line: string): boolean {
 }
 
 export function readTemplateFields(text: string): TemplateFields {
-  const fields: TemplateFields = { cardNumber: null, caseHistoryNumber: null, login: null, recordName: null, buttonName: null };
+  const fields: TemplateFields = {
+    cardNumber: null,
+    caseHistoryNumber: null,
+    login: null,
+    recordName: null,
+    buttonName: null,
+  };
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   for (let i = 0; i < lines.length; i++) {
     const hit = readLabel(lines[i]!);
@@ -216,7 +246,9 @@ export function readTemplateFields(text: string): TemplateFields {
 /** Priority named by a `Приоритет: ...` line (or `Priority:`), Russian names or codes. */
 export function readPriority(text: string): Priority | null {
   for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
-    const m = /^(?:приоритет|priority)(?=[\s:=\-–—]|$)\s*(?:[:=\-–—]\s*)?(.*)$/.exec(normaliseRu(line).replace(BULLET, ''));
+    const m = /^(?:приоритет|priority)(?=[\s:=\-–—]|$)\s*(?:[:=\-–—]\s*)?(.*)$/.exec(
+      normaliseRu(line).replace(BULLET, ''),
+    );
     if (!m) continue;
     const value = m[1]!.trim();
     if (!value) continue;
@@ -229,7 +261,8 @@ export function readPriority(text: string): Priority | null {
 // ---------------------------------------------------------------------------------------------
 // Subject
 
-const REPLY_PREFIX = /^\s*(?:re|fw|fwd|aw|wg|sv|antw|ответ|отв|пересл|пересылка|переслано|fwd?\s*\[\d+\]|re\s*\[\d+\]|re\s*\(\d+\))\s*(?:\[\d+\])?\s*[:：]\s*/i;
+const REPLY_PREFIX =
+  /^\s*(?:re|fw|fwd|aw|wg|sv|antw|ответ|отв|пересл|пересылка|переслано|fwd?\s*\[\d+\]|re\s*\[\d+\]|re\s*\(\d+\))\s*(?:\[\d+\])?\s*[:：]\s*/i;
 
 function stripReplyPrefixes(s: string): string {
   let out = s;
@@ -241,7 +274,10 @@ function stripReplyPrefixes(s: string): string {
   return out.trim();
 }
 
-type SubjectToken = { kind: 'text'; value: string } | { kind: 'sep'; value: string } | { kind: 'group'; open: string; inner: string; close: string };
+type SubjectToken =
+  | { kind: 'text'; value: string }
+  | { kind: 'sep'; value: string }
+  | { kind: 'group'; open: string; inner: string; close: string };
 
 const CLOSERS: Record<string, string> = { '[': ']', '(': ')', '{': '}', '【': '】' };
 
@@ -293,7 +329,10 @@ function sameDepartment(candidate: string, department: string, loose: boolean): 
   if (!loose) return false;
   const cw = c.split(' ');
   const dw = d.split(' ');
-  return cw.length === dw.length && dw.every((w, k) => cw[k]!.startsWith(stem(w)) && cw[k]!.length - w.length <= 4 && cw[k]!.length >= stem(w).length);
+  return (
+    cw.length === dw.length &&
+    dw.every((w, k) => cw[k]!.startsWith(stem(w)) && cw[k]!.length - w.length <= 4 && cw[k]!.length >= stem(w).length)
+  );
 }
 
 /** A segment naming a department: the name itself, or "отделение X" / "X отделение". */
@@ -336,7 +375,11 @@ function tidy(tokens: readonly SubjectToken[]): string {
     }
     kept.push(t);
   }
-  while (kept.length && (kept.at(-1)!.kind === 'sep' || (kept.at(-1)!.kind === 'text' && !(kept.at(-1) as { value: string }).value.trim()))) kept.pop();
+  while (
+    kept.length &&
+    (kept.at(-1)!.kind === 'sep' || (kept.at(-1)!.kind === 'text' && !(kept.at(-1) as { value: string }).value.trim()))
+  )
+    kept.pop();
   const joined = kept.map((t) => (t.kind === 'group' ? ` ${t.open}${t.inner}${t.close} ` : t.value)).join('');
   return joined
     .replace(/\s+/g, ' ')
@@ -352,7 +395,14 @@ function tidy(tokens: readonly SubjectToken[]): string {
  */
 export function readSubject(subject: string, departments: readonly string[], prefix = 'MG'): SubjectReading {
   // Capped: a real subject is short, and the bracket scan must stay cheap on hostile input.
-  const tokens = tokenise(stripReplyPrefixes(subject.slice(0, 1000).replace(/[\s\u00a0]+/g, ' ').trim()));
+  const tokens = tokenise(
+    stripReplyPrefixes(
+      subject
+        .slice(0, 1000)
+        .replace(/[\s\u00a0]+/g, ' ')
+        .trim(),
+    ),
+  );
   let ticketKey: string | null = null;
   let priority: Priority | null = null;
   let department: string | null = null;

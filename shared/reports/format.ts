@@ -24,7 +24,8 @@ export const fmtHours = (h: number | null): string => (h === null ? DASH : Strin
 
 export const fmtPercent = (p: number | null): string => (p === null ? DASH : `${Number(p.toFixed(1))}%`);
 
-export const priorityLabel = (p: SlaRow['priority']): string => (p === 'all' ? 'Итого (all)' : `${priorityNamesRu[p]} (${p})`);
+export const priorityLabel = (p: SlaRow['priority']): string =>
+  p === 'all' ? 'Итого (all)' : `${priorityNamesRu[p]} (${p})`;
 
 /** The text of each cell of a row, as every human-readable renderer shows it. */
 export function cells(row: SlaRow): Record<ColumnKey, string> {
@@ -45,14 +46,28 @@ export function cells(row: SlaRow): Record<ColumnKey, string> {
 
 /** 2026-11-25T12:00:00Z -> "25.11.2026 15:00" in the report's zone. */
 export function fmtInstant(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('ru-RU', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  return new Intl.DateTimeFormat('ru-RU', {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
     .format(new Date(iso))
     .replace(',', '');
 }
 
 /** "01.11.2026 — 30.11.2026" (the last day of the month, inclusive). */
 export function periodText(report: SlaReport): string {
-  const day = (iso: string) => new Intl.DateTimeFormat('ru-RU', { timeZone: report.timezone, day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(iso));
+  const day = (iso: string) =>
+    new Intl.DateTimeFormat('ru-RU', {
+      timeZone: report.timezone,
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+    }).format(new Date(iso));
   return `${day(report.from)} — ${day(new Date(Date.parse(report.to) - 1).toISOString())}`;
 }
 

@@ -20,7 +20,10 @@ export interface LoadHistoryOptions {
  * before the month ends, and changed since it began (every change writes `updatedAt` in the same
  * transaction as its events) or still waiting for the customer (an open pause counts).
  */
-export async function loadHistory(store: Pick<TicketStore, 'listTickets' | 'listEvents'>, options: LoadHistoryOptions): Promise<TicketHistory[]> {
+export async function loadHistory(
+  store: Pick<TicketStore, 'listTickets' | 'listEvents'>,
+  options: LoadHistoryOptions,
+): Promise<TicketHistory[]> {
   const fromMs = options.from.getTime();
   const toMs = options.to.getTime();
   const tickets = (await Promise.all(options.tenants.map((tenant) => store.listTickets({ tenant })))).flat();

@@ -2,12 +2,29 @@
  * The SLA report as one self-contained HTML page: inline CSS and inline SVG charts, no script, no
  * font or image from the network, so it opens from a mail attachment and prints on A4.
  */
-import { cells, columns, definitions, fmtInstant, fmtPercent, periodText, priorityLabel, type ColumnKey } from './format';
+import {
+  cells,
+  columns,
+  definitions,
+  fmtInstant,
+  fmtPercent,
+  periodText,
+  priorityLabel,
+  type ColumnKey,
+} from './format';
 import type { SlaReport, SlaRow } from './sla-report';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const COLOURS = { met: '#2e7d32', missed: '#c62828', opened: '#1565c0', closed: '#90a4ae', grid: '#e0e0e0', text: '#212121', muted: '#616161' };
+const COLOURS = {
+  met: '#2e7d32',
+  missed: '#c62828',
+  opened: '#1565c0',
+  closed: '#90a4ae',
+  grid: '#e0e0e0',
+  text: '#212121',
+  muted: '#616161',
+};
 
 interface Segment {
   value: number;
@@ -22,7 +39,15 @@ interface BarRow {
 }
 
 /** Horizontal bar chart: label column, bars scaled to `max`, value text after each bar. */
-function barChart(id: string, title: string, rows: BarRow[], max: number, ticks: number[], tickText: (v: number) => string, legend: Array<{ colour: string; text: string }>): string {
+function barChart(
+  id: string,
+  title: string,
+  rows: BarRow[],
+  max: number,
+  ticks: number[],
+  tickText: (v: number) => string,
+  legend: Array<{ colour: string; text: string }>,
+): string {
   const width = 760;
   const labelW = 250;
   const valueW = 90;
@@ -41,16 +66,23 @@ function barChart(id: string, title: string, rows: BarRow[], max: number, ticks:
     }
     const lines = row.lines ?? [];
     const h = lines.length * lineH + gap;
-    parts.push(`<text x="${labelW - 8}" y="${y + (lines.length * lineH) / 2 + 4}" text-anchor="end" class="label">${esc(row.label)}</text>`);
+    parts.push(
+      `<text x="${labelW - 8}" y="${y + (lines.length * lineH) / 2 + 4}" text-anchor="end" class="label">${esc(row.label)}</text>`,
+    );
     lines.forEach((line, i) => {
       let x = labelW;
       const by = y + i * lineH + 1;
       for (const s of line.segments) {
         const w = scale(s.value);
-        if (w > 0) parts.push(`<rect x="${x.toFixed(1)}" y="${by}" width="${w.toFixed(1)}" height="${lineH - 3}" fill="${s.colour}"><title>${esc(s.title)}</title></rect>`);
+        if (w > 0)
+          parts.push(
+            `<rect x="${x.toFixed(1)}" y="${by}" width="${w.toFixed(1)}" height="${lineH - 3}" fill="${s.colour}"><title>${esc(s.title)}</title></rect>`,
+          );
         x += w;
       }
-      parts.push(`<text x="${(x + 6).toFixed(1)}" y="${by + lineH - 5}" class="value" data-metric="${esc(line.metric)}">${esc(line.text)}</text>`);
+      parts.push(
+        `<text x="${(x + 6).toFixed(1)}" y="${by + lineH - 5}" class="value" data-metric="${esc(line.metric)}">${esc(line.text)}</text>`,
+      );
     });
     y += h;
   }
@@ -97,7 +129,8 @@ function metChart(report: SlaReport): string {
       });
     }
   }
-  if (rows.length === 0) return '<p class="empty">Нет заявок со сроком, исход которых определился в этом месяце (no settled tickets).</p>';
+  if (rows.length === 0)
+    return '<p class="empty">Нет заявок со сроком, исход которых определился в этом месяце (no settled tickets).</p>';
   return barChart('chart-met', 'SLA соблюдён (met %)', rows, 100, [0, 25, 50, 75, 100], (v) => `${v}%`, [
     { colour: COLOURS.met, text: 'соблюдено (met)' },
     { colour: COLOURS.missed, text: 'нарушено (missed)' },
@@ -124,8 +157,16 @@ function volumeChart(report: SlaReport): string {
         kind: 'bar',
         label: priorityLabel(r.priority),
         lines: [
-          { metric: `opened:${t.id}:${r.priority}`, text: `${r.opened}`, segments: [{ value: r.opened, colour: COLOURS.opened, title: `открыто (opened): ${r.opened}` }] },
-          { metric: `closed:${t.id}:${r.priority}`, text: `${r.closed}`, segments: [{ value: r.closed, colour: COLOURS.closed, title: `закрыто (closed): ${r.closed}` }] },
+          {
+            metric: `opened:${t.id}:${r.priority}`,
+            text: `${r.opened}`,
+            segments: [{ value: r.opened, colour: COLOURS.opened, title: `открыто (opened): ${r.opened}` }],
+          },
+          {
+            metric: `closed:${t.id}:${r.priority}`,
+            text: `${r.closed}`,
+            segments: [{ value: r.closed, colour: COLOURS.closed, title: `закрыто (closed): ${r.closed}` }],
+          },
         ],
       });
     }
@@ -213,14 +254,22 @@ export function renderHtml(report: SlaReport): string {
     .map((t) => {
       const breaches = t.breaches.length
         ? `<h3>Нарушения сроков <span class="code">breaches</span></h3><ul class="breaches">${t.breaches
-            .map((b) => `<li data-ticket="${esc(b.ticketKey)}"><b>${esc(b.ticketKey)}</b>, ${esc(priorityLabel(b.priority))}: срок ${esc(b.deadline ? fmtInstant(b.deadline, tz) : '—')}, нарушение зафиксировано ${esc(fmtInstant(b.at, tz))}</li>`)
+            .map(
+              (b) =>
+                `<li data-ticket="${esc(b.ticketKey)}"><b>${esc(b.ticketKey)}</b>, ${esc(priorityLabel(b.priority))}: срок ${esc(b.deadline ? fmtInstant(b.deadline, tz) : '—')}, нарушение зафиксировано ${esc(fmtInstant(b.at, tz))}</li>`,
+            )
             .join('')}</ul>`
         : '';
-      const rows = t.rows.length ? table(t.id, [...t.rows, t.total]) : '<p class="empty">В этом месяце по клиенту не было событий (no activity).</p>';
+      const rows = t.rows.length
+        ? table(t.id, [...t.rows, t.total])
+        : '<p class="empty">В этом месяце по клиенту не было событий (no activity).</p>';
       return `<section class="tenant" data-tenant="${esc(t.id)}"><h2>${esc(t.name)}<span class="code">${esc(t.id)}</span></h2>${rows}${breaches}</section>`;
     })
     .join('\n');
-  const all = report.tenants.length > 1 ? `<section class="tenant" data-tenant="all"><h2>Все клиенты<span class="code">all tenants</span></h2>${table('all', [report.total])}</section>` : '';
+  const all =
+    report.tenants.length > 1
+      ? `<section class="tenant" data-tenant="all"><h2>Все клиенты<span class="code">all tenants</span></h2>${table('all', [report.total])}</section>`
+      : '';
   return `<!doctype html>
 <html lang="ru">
 <head>

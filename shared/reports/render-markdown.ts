@@ -21,7 +21,10 @@ export function renderMarkdown(report: SlaReport): string {
     lines.push(...table([...t.rows, t.total]));
     if (t.breaches.length) {
       lines.push('', 'Нарушения сроков (breaches):', '');
-      for (const b of t.breaches) lines.push(`- ${b.ticketKey}, ${priorityLabel(b.priority)}: срок ${b.deadline ? fmtInstant(b.deadline, report.timezone) : '—'}, нарушение зафиксировано ${fmtInstant(b.at, report.timezone)}`);
+      for (const b of t.breaches)
+        lines.push(
+          `- ${b.ticketKey}, ${priorityLabel(b.priority)}: срок ${b.deadline ? fmtInstant(b.deadline, report.timezone) : '—'}, нарушение зафиксировано ${fmtInstant(b.at, report.timezone)}`,
+        );
     }
   }
   if (report.tenants.length > 1) lines.push('', '## Все клиенты (all tenants)', '', ...table([report.total]));

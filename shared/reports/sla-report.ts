@@ -96,7 +96,16 @@ export const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** The zone's UTC offset at an instant, in ms (local wall time minus UTC). */
 function zoneOffsetMs(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(at));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(at));
   const f: Record<string, number> = {};
   for (const p of parts) if (p.type !== 'literal') f[p.type] = Number(p.value);
   const wall = Date.UTC(f.year ?? 1970, (f.month ?? 1) - 1, f.day ?? 1, f.hour ?? 0, f.minute ?? 0, f.second ?? 0);
@@ -116,7 +125,10 @@ export function monthWindow(month: string, timeZone: string): { from: Date; to: 
   if (!m) throw new RangeError(`expected a month as YYYY-MM, got "${month}"`);
   const year = Number(m[1]);
   const mon = Number(m[2]);
-  return { from: zonedMidnight(year, mon, 1, timeZone), to: mon === 12 ? zonedMidnight(year + 1, 1, 1, timeZone) : zonedMidnight(year, mon + 1, 1, timeZone) };
+  return {
+    from: zonedMidnight(year, mon, 1, timeZone),
+    to: mon === 12 ? zonedMidnight(year + 1, 1, 1, timeZone) : zonedMidnight(year, mon + 1, 1, timeZone),
+  };
 }
 
 /** The month before the one `now` falls in, in the calendar's zone. */
@@ -153,7 +165,17 @@ interface Acc {
   autoClosed: number;
 }
 
-const emptyAcc = (): Acc => ({ opened: 0, closed: 0, breached: 0, settled: 0, met: 0, firstResponse: [], resolution: [], pausedMs: 0, autoClosed: 0 });
+const emptyAcc = (): Acc => ({
+  opened: 0,
+  closed: 0,
+  breached: 0,
+  settled: 0,
+  met: 0,
+  firstResponse: [],
+  resolution: [],
+  pausedMs: 0,
+  autoClosed: 0,
+});
 
 function merge(into: Acc, from: Acc): void {
   into.opened += from.opened;
@@ -167,12 +189,17 @@ function merge(into: Acc, from: Acc): void {
   into.autoClosed += from.autoClosed;
 }
 
-const isEmpty = (a: Acc) => a.opened + a.closed + a.breached + a.settled + a.firstResponse.length + a.pausedMs + a.autoClosed === 0;
+const isEmpty = (a: Acc) =>
+  a.opened + a.closed + a.breached + a.settled + a.firstResponse.length + a.pausedMs + a.autoClosed === 0;
 
 const stats = (hours: number[]): DurationStats => {
   const med = median(hours);
   const p90 = percentile(hours, 90);
-  return { count: hours.length, medianHours: med === null ? null : round2(med), p90Hours: p90 === null ? null : round2(p90) };
+  return {
+    count: hours.length,
+    medianHours: med === null ? null : round2(med),
+    p90Hours: p90 === null ? null : round2(p90),
+  };
 };
 
 function toRow(tenant: string, priority: Priority | 'all', a: Acc): SlaRow {
@@ -192,10 +219,17 @@ function toRow(tenant: string, priority: Priority | 'all', a: Acc): SlaRow {
   };
 }
 
-export const hasDeadline = (p: Priority): boolean => slaPolicy[p].deadlineHours !== null || slaPolicy[p].deadlineWd !== null;
+export const hasDeadline = (p: Priority): boolean =>
+  slaPolicy[p].deadlineHours !== null || slaPolicy[p].deadlineWd !== null;
 
 /** What one ticket contributes to its row. */
-function measure(h: TicketHistory, from: number, to: number, now: number, calendar: BusinessCalendar): { acc: Acc; breach: Breach | null } {
+function measure(
+  h: TicketHistory,
+  from: number,
+  to: number,
+  now: number,
+  calendar: BusinessCalendar,
+): { acc: Acc; breach: Breach | null } {
   const { ticket } = h;
   const acc = emptyAcc();
   const inMonth = (t: number | null): t is number => t !== null && t >= from && t < to;
@@ -219,7 +253,8 @@ function measure(h: TicketHistory, from: number, to: number, now: number, calend
   }
   if (inMonth(breachedAt)) acc.breached = 1;
   if (hasDeadline(ticket.priority)) {
-    const settledAt = breachedAt === null ? resolvedAt : resolvedAt === null ? breachedAt : Math.min(breachedAt, resolvedAt);
+    const settledAt =
+      breachedAt === null ? resolvedAt : resolvedAt === null ? breachedAt : Math.min(breachedAt, resolvedAt);
     if (inMonth(settledAt)) {
       acc.settled = 1;
       if (breachedAt === null || (resolvedAt !== null && resolvedAt < breachedAt)) acc.met = 1;
@@ -234,12 +269,22 @@ function measure(h: TicketHistory, from: number, to: number, now: number, calend
   const deadline = breachEvent?.data?.deadline;
   const breach =
     breachEvent && inMonth(breachedAt)
-      ? { ticketKey: ticket.key, priority: ticket.priority, at: breachEvent.at, deadline: typeof deadline === 'string' ? deadline : null }
+      ? {
+          ticketKey: ticket.key,
+          priority: ticket.priority,
+          at: breachEvent.at,
+          deadline: typeof deadline === 'string' ? deadline : null,
+        }
       : null;
   return { acc, breach };
 }
 
-export function buildSlaReport(histories: readonly TicketHistory[], config: Pick<MaildeskConfig, 'tenants' | 'timezone'>, calendar: BusinessCalendar, options: SlaReportOptions): SlaReport {
+export function buildSlaReport(
+  histories: readonly TicketHistory[],
+  config: Pick<MaildeskConfig, 'tenants' | 'timezone'>,
+  calendar: BusinessCalendar,
+  options: SlaReportOptions,
+): SlaReport {
   const { from, to } = monthWindow(options.month, config.timezone);
   const wanted = options.tenants ?? config.tenants.map((t) => t.id);
   const tenants = config.tenants.filter((t) => wanted.includes(t.id));

@@ -75,7 +75,8 @@ export async function alertTelegram(event: BusEvent, deps: TelegramDeps): Promis
   if (!telegram) return 'not-configured';
   const markers = [`telegram#${event.id}`];
   // ticket.created (blocking) and sla.escalated of one new ticket share the ticket and the instant.
-  if (kind !== 'breached') markers.push(`telegram#critical#${str(event.detail.ticketKey) ?? event.id}#${str(event.detail.at) ?? ''}`);
+  if (kind !== 'breached')
+    markers.push(`telegram#critical#${str(event.detail.ticketKey) ?? event.id}#${str(event.detail.at) ?? ''}`);
   const taken: string[] = [];
   for (const marker of markers) {
     // Already claimed: this event (or its pair) was alerted; the event's own claim stays taken.
@@ -87,7 +88,11 @@ export async function alertTelegram(event: BusEvent, deps: TelegramDeps): Promis
     const response = await (deps.fetch ?? fetch)(`${deps.apiBase ?? DEFAULT_TELEGRAM_API}/bot${token}/sendMessage`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ chat_id: telegram.chatId, text: alertText(kind, event, deps.config), disable_web_page_preview: true }),
+      body: JSON.stringify({
+        chat_id: telegram.chatId,
+        text: alertText(kind, event, deps.config),
+        disable_web_page_preview: true,
+      }),
       signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
     });
     let body: { ok?: boolean; description?: string; parameters?: { retry_after?: number } } = {};
@@ -97,9 +102,17 @@ export async function alertTelegram(event: BusEvent, deps: TelegramDeps): Promis
       // not JSON: judged by the status alone
     }
     if (!response.ok || body.ok !== true) {
-      throw new TelegramError(`Telegram sendMessage failed: HTTP ${response.status}${body.description ? ` ${body.description}` : ''}`, response.status, body.parameters?.retry_after ?? null);
+      throw new TelegramError(
+        `Telegram sendMessage failed: HTTP ${response.status}${body.description ? ` ${body.description}` : ''}`,
+        response.status,
+        body.parameters?.retry_after ?? null,
+      );
     }
-    deps.log.info('telegram alert sent', { eventId: event.id, eventType: event.type, ticketKey: str(event.detail.ticketKey) });
+    deps.log.info('telegram alert sent', {
+      eventId: event.id,
+      eventType: event.type,
+      ticketKey: str(event.detail.ticketKey),
+    });
     return 'sent';
   } catch (error) {
     for (const marker of taken) await deps.claims.release(marker);

@@ -134,7 +134,9 @@ async function withinCaps(
   const hour = event.at.slice(0, 13);
   const allowed = async (addresses: string[]) => {
     const counter = (a: string) => `autoreply#${a.toLowerCase()}#${hour}`;
-    const counts = await Promise.all(addresses.map((a) => deps.tickets.increment(counter(a), AUTO_ANSWER_COUNTER_TTL_SECONDS)));
+    const counts = await Promise.all(
+      addresses.map((a) => deps.tickets.increment(counter(a), AUTO_ANSWER_COUNTER_TTL_SECONDS)),
+    );
     return addresses.filter((_, i) => counts[i]! <= deps.config.autoReplyLimitPerHour);
   };
   const keptTo = await allowed(to);
@@ -234,8 +236,13 @@ async function sendOnce(
 /** Who gets what: roles, recipients and whether the mail answers someone (the cap); the words are outbound/'s. */
 function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, config: MaildeskConfig): Draft[] {
   const team = config.engineers.map((e) => e.address);
-  const to = (role: Role, addresses: string[], letter: Letter, autoReply = false, cc: string[] = []): Draft =>
-    ({ role, to: addresses, cc, autoReply, ...letter });
+  const to = (role: Role, addresses: string[], letter: Letter, autoReply = false, cc: string[] = []): Draft => ({
+    role,
+    to: addresses,
+    cc,
+    autoReply,
+    ...letter,
+  });
   if (!ticket) {
     // No ticket: only the polite refusal of a sender outside the tenant's allowed domains.
     if (event.type !== 'sender.refused' || !event.recipient) return [];
@@ -248,7 +255,11 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
     to('requester', [ticket.requester], write(letter), autoReply, ticket.cc);
   /** Every engineer, or every one but the one who acted. */
   const engineersBut = (letter: LetterOf, except?: string | null) =>
-    to('engineers', team.filter((a) => a !== except), write(letter));
+    to(
+      'engineers',
+      team.filter((a) => a !== except),
+      write(letter),
+    );
   /** The one person concerned (refusals, final-reply answers, notices); `autoReply` when it answers their mail. */
   const only = (address: string, letter: LetterOf, autoReply = false) =>
     to('recipient', [address], write(letter), autoReply);
@@ -274,7 +285,13 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
     case 'ticket.deferred':
       return [customers(customer.deferralMail)];
     case 'ticket.assigned':
-      return [to('engineers', team.filter((a) => a === recipient), write(engineers.assignment))];
+      return [
+        to(
+          'engineers',
+          team.filter((a) => a === recipient),
+          write(engineers.assignment),
+        ),
+      ];
     case 'ticket.final_reply':
       if (!recipient) return [];
       // An engineer wrote text to a finished ticket: nothing went to the customer; say how to go on.

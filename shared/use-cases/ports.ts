@@ -50,7 +50,10 @@ export interface DueTicket {
 }
 
 /** `feature-busy`: the change would take the tenant's feature slot, which `holder` has. */
-export type WriteResult = { ok: true } | { ok: false; reason: 'duplicate' | 'conflict' } | { ok: false; reason: 'feature-busy'; holder: string | null };
+export type WriteResult =
+  | { ok: true }
+  | { ok: false; reason: 'duplicate' | 'conflict' }
+  | { ok: false; reason: 'feature-busy'; holder: string | null };
 
 /*
  * The ticket store, split by what each use case needs (receiveMail: reader, writer, claims;

@@ -43,7 +43,8 @@ export const reportClaim = (tenant: string, month: string) => `report#${tenant}#
 export function isFirstWorkingDayOfMonth(date: string, calendar: BusinessCalendar): boolean {
   if (!calendar.isWorkingDay(date)) return false;
   const day = Number(date.slice(8, 10));
-  for (let d = 1; d < day; d++) if (calendar.isWorkingDay(`${date.slice(0, 8)}${String(d).padStart(2, '0')}`)) return false;
+  for (let d = 1; d < day; d++)
+    if (calendar.isWorkingDay(`${date.slice(0, 8)}${String(d).padStart(2, '0')}`)) return false;
   return true;
 }
 
@@ -51,7 +52,12 @@ export function isFirstWorkingDayOfMonth(date: string, calendar: BusinessCalenda
  * `messageId` defaults to a random one: the claim above, not the id, sends the report once, and an id
  * naming the tenant and month could be cited to find its way into a thread.
  */
-export function reportMail(report: SlaReport, tenant: Tenant, html: string, messageId = randomMessageId(tenant.addresses[0]!)): OutgoingMail {
+export function reportMail(
+  report: SlaReport,
+  tenant: Tenant,
+  html: string,
+  messageId = randomMessageId(tenant.addresses[0]!),
+): OutgoingMail {
   const from = tenant.addresses[0]!;
   const { subject, text } = reportLetter(report, tenant);
   return {
@@ -64,12 +70,26 @@ export function reportMail(report: SlaReport, tenant: Tenant, html: string, mess
     messageId,
     inReplyTo: null,
     references: [],
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Maildesk-Report': `sla ${report.month}` },
-    attachments: [{ filename: `sla-report-${tenant.id}-${report.month}.html`, contentType: 'text/html; charset=utf-8', content: Buffer.from(html, 'utf8') }],
+    headers: {
+      'Auto-Submitted': 'auto-generated',
+      'X-Auto-Response-Suppress': 'All',
+      'X-Maildesk-Report': `sla ${report.month}`,
+    },
+    attachments: [
+      {
+        filename: `sla-report-${tenant.id}-${report.month}.html`,
+        contentType: 'text/html; charset=utf-8',
+        content: Buffer.from(html, 'utf8'),
+      },
+    ],
   };
 }
 
-export async function sendMonthlyReports(now: Date, deps: MonthlyReportDeps, options: { force?: boolean; month?: string } = {}): Promise<MonthlyReportResult> {
+export async function sendMonthlyReports(
+  now: Date,
+  deps: MonthlyReportDeps,
+  options: { force?: boolean; month?: string } = {},
+): Promise<MonthlyReportResult> {
   const { config, calendar, log } = deps;
   const due = Boolean(options.force) || isFirstWorkingDayOfMonth(calendar.localDate(now), calendar);
   if (!due) return { due: false, month: null, sent: [], skipped: [] };
@@ -90,13 +110,22 @@ export async function sendMonthlyReports(now: Date, deps: MonthlyReportDeps, opt
       const report = await loadSlaReport(deps.tickets, config, calendar, { month, tenants: [tenant.id], now });
       await deps.sender.send(reportMail(report, tenant, renderHtml(report)));
       result.sent.push(tenant.id);
-      log.info('monthly report sent', { tenant: tenant.id, month, recipients: tenant.reportRecipients.length, opened: report.tenants[0]!.total.opened });
+      log.info('monthly report sent', {
+        tenant: tenant.id,
+        month,
+        recipients: tenant.reportRecipients.length,
+        opened: report.tenants[0]!.total.opened,
+      });
     } catch (error) {
       await deps.tickets.release(marker);
       log.error('monthly report failed: will retry', { tenant: tenant.id, month, error: (error as Error).name });
       failures.push(error as Error);
     }
   }
-  if (failures.length) throw new AggregateError(failures, `monthly report failed for ${failures.length} tenant(s); the next run retries them`);
+  if (failures.length)
+    throw new AggregateError(
+      failures,
+      `monthly report failed for ${failures.length} tenant(s); the next run retries them`,
+    );
   return result;
 }

@@ -58,7 +58,14 @@ const severity: Record<DueKind, number> = { respond: 0, warn: 1, remind: 1, brea
 
 /** Marks one action as done on the ticket, so the next due moves on: the ticket after its event. */
 function markDone(ticket: Ticket, kind: DueKind, at: string): Ticket {
-  return evolve(ticket, { id: `${ticket.key}:${kind}`, type: eventFor[kind], ticketKey: ticket.key, tenant: ticket.tenant, at, actor: { kind: 'system', address: null } });
+  return evolve(ticket, {
+    id: `${ticket.key}:${kind}`,
+    type: eventFor[kind],
+    ticketKey: ticket.key,
+    tenant: ticket.tenant,
+    at,
+    actor: { kind: 'system', address: null },
+  });
 }
 
 interface Plan {
@@ -83,7 +90,10 @@ function plan(ticket: Ticket, deps: SweepDeps, now: Date): Plan {
     due.push(next.nextDue);
     next = withDeadlines(markDone(next, next.nextDue.kind, nowIso), ctx, now);
   }
-  const top = due.reduce<NextDue | null>((best, d) => (!best || severity[d.kind] >= severity[best.kind] ? d : best), null);
+  const top = due.reduce<NextDue | null>(
+    (best, d) => (!best || severity[d.kind] >= severity[best.kind] ? d : best),
+    null,
+  );
   const reported = due.filter((d) => d === top || (d.kind === 'respond' && top?.kind !== 'auto_close'));
   return { next, reported };
 }
@@ -98,12 +108,19 @@ export class SweepIncompleteError extends Error {
     readonly result: SweepResult,
     readonly causes: Error[],
   ) {
-    super(`sweep: ${result.failed} of ${result.due} due tickets could not be handled (${causes.map((c) => c.name).join(', ')}); they stay due`, { cause: causes[0] });
+    super(
+      `sweep: ${result.failed} of ${result.due} due tickets could not be handled (${causes.map((c) => c.name).join(', ')}); they stay due`,
+      { cause: causes[0] },
+    );
     this.name = 'SweepIncompleteError';
   }
 }
 
-export async function sweepDeadlines(now: Date, deps: SweepDeps, options: { dryRun?: boolean } = {}): Promise<SweepResult> {
+export async function sweepDeadlines(
+  now: Date,
+  deps: SweepDeps,
+  options: { dryRun?: boolean } = {},
+): Promise<SweepResult> {
   const nowIso = now.toISOString();
   const candidates = await deps.tickets.findDue(nowIso);
   const result: SweepResult = { due: candidates.length, acted: [], raced: 0, failed: 0 };
@@ -114,12 +131,18 @@ export async function sweepDeadlines(now: Date, deps: SweepDeps, options: { dryR
       const ticket = await deps.tickets.getTicket(candidate.key);
       if (!ticket) continue;
       const { next, reported } = plan(ticket, deps, now);
-      const actions = reported.map((d) => ({ ticketKey: ticket.key, kind: d.kind, event: eventFor[d.kind], deadline: d.at }));
+      const actions = reported.map((d) => ({
+        ticketKey: ticket.key,
+        kind: d.kind,
+        event: eventFor[d.kind],
+        deadline: d.at,
+      }));
       if (options.dryRun) {
         result.acted.push(...actions);
         continue;
       }
-      const changed = reported.length > 0 || next.nextDue?.at !== ticket.nextDue?.at || next.nextDue?.kind !== ticket.nextDue?.kind;
+      const changed =
+        reported.length > 0 || next.nextDue?.at !== ticket.nextDue?.at || next.nextDue?.kind !== ticket.nextDue?.kind;
       if (!changed) continue;
       const events = reported.map((d) => sweepEvent(ticket, next, d, deps, now));
       const saved = await deps.tickets.saveTicket({
@@ -137,7 +160,8 @@ export async function sweepDeadlines(now: Date, deps: SweepDeps, options: { dryR
         continue;
       }
       result.acted.push(...actions);
-      if (events.length) deps.log.info('deadline acted on', { ticketKey: ticket.key, events: events.map((e) => e.type) });
+      if (events.length)
+        deps.log.info('deadline acted on', { ticketKey: ticket.key, events: events.map((e) => e.type) });
     } catch (error) {
       // One ticket the sweep cannot handle must not hold up the others; it stays due and is retried.
       result.failed++;
@@ -199,7 +223,13 @@ function describe(kind: DueKind, ticket: Ticket, next: Ticket, deps: SweepDeps, 
           ? 'Срок скоро истечёт.'
           : 'Deadline approaching.'; // not reached: a warning always has a deadline
     case 'breach':
-      return dueAt ? (ru ? `Крайний срок пропущен на ${span(new Date(dueAt), now)}.` : `Overdue by ${span(new Date(dueAt), now)}.`) : ru ? 'Срок нарушен.' : 'Deadline passed.';
+      return dueAt
+        ? ru
+          ? `Крайний срок пропущен на ${span(new Date(dueAt), now)}.`
+          : `Overdue by ${span(new Date(dueAt), now)}.`
+        : ru
+          ? 'Срок нарушен.'
+          : 'Deadline passed.';
     case 'remind':
       return ru
         ? `Ждём ответа клиента; без ответа заявка закроется ${formatInstant(next.deadlines.autoCloseAt, tz, lang) ?? '-'}.`

@@ -9,8 +9,20 @@
  * stream (a failed record is retried, later records wait), `sweep` is the schedule (next minute).
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type GetObjectCommandInput, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandInput,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
+import {
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  type GetObjectCommandInput,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -31,7 +43,13 @@ import type { Ticket } from '../../shared/domain/ticket';
 import { memoryLogger } from '../../shared/log';
 import { INBOUND_PREFIX, parseSesEvent, sesEventFor } from '../../shared/adapters/ses-event';
 import { deliverEvent, type DeliverDeps } from '../../shared/use-cases/deliver-event';
-import { receiveMail, type InboundMail, type Outcome, type ReceiveDeps, type SesVerdict } from '../../shared/use-cases/receive-mail';
+import {
+  receiveMail,
+  type InboundMail,
+  type Outcome,
+  type ReceiveDeps,
+  type SesVerdict,
+} from '../../shared/use-cases/receive-mail';
 import { sweepDeadlines, type SweepDeps, type SweepResult } from '../../shared/use-cases/sweep-deadlines';
 import { FaultInjector } from './fault-injection';
 import { exampleConfig, uniqueTable } from './harness';
@@ -79,7 +97,14 @@ export interface DirectEnv {
   deliverDeps: DeliverDeps;
   sweepDeps: SweepDeps;
   /** stores a raw mail as SES does (not through the fault middleware) and returns its SES event record */
-  putMail(raw: Buffer | string, options?: { id?: string; recipients?: string[]; verdicts?: Partial<Record<'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc', SesVerdict>> }): InboundMail;
+  putMail(
+    raw: Buffer | string,
+    options?: {
+      id?: string;
+      recipients?: string[];
+      verdicts?: Partial<Record<'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc', SesVerdict>>;
+    },
+  ): InboundMail;
   /** one inbound invocation with Lambda's async retries (1 + `retries`); the last error is rethrown */
   receive(inbound: InboundMail, retries?: number): Promise<{ outcome: Outcome; errors: Error[] }>;
   /** the stream: every event item not yet delivered, each retried up to `attempts` times */
@@ -95,9 +120,12 @@ export interface DirectEnv {
 }
 
 let idCounter = 0;
-export const newId = (prefix = 'ses') => `${prefix}${Date.now().toString(36)}${(++idCounter).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+export const newId = (prefix = 'ses') =>
+  `${prefix}${Date.now().toString(36)}${(++idCounter).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
-export async function startDirectEnv(options: { config?: MaildeskConfig; now?: Date; faults?: FaultInjector; table?: string } = {}): Promise<DirectEnv> {
+export async function startDirectEnv(
+  options: { config?: MaildeskConfig; now?: Date; faults?: FaultInjector; table?: string } = {},
+): Promise<DirectEnv> {
   const endpoint = inject('dynamoEndpoint');
   const config = options.config ?? exampleConfig();
   const faults = options.faults ?? new FaultInjector();
@@ -113,7 +141,8 @@ export async function startDirectEnv(options: { config?: MaildeskConfig; now?: D
   s3Mock.on(GetObjectCommand).callsFake(
     faults.respond('S3', 'GetObject', (input: GetObjectCommandInput) => {
       const body = bucket.get(input.Key!);
-      if (!body) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
+      if (!body)
+        throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
       return { Body: { transformToByteArray: async () => new Uint8Array(body) }, ContentLength: body.length };
     }),
   );
@@ -136,7 +165,10 @@ export async function startDirectEnv(options: { config?: MaildeskConfig; now?: D
         'SendEmail',
         strict.respond((input: SendEmailCommandInput) => {
           const raw = Buffer.from(input.Content!.Raw!.Data!);
-          const head = raw.subarray(0, Math.max(0, raw.indexOf('\r\n\r\n'))).toString('utf8').replace(/\r\n[ \t]+/g, ' ');
+          const head = raw
+            .subarray(0, Math.max(0, raw.indexOf('\r\n\r\n')))
+            .toString('utf8')
+            .replace(/\r\n[ \t]+/g, ' ');
           const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? null;
           sent.push({
             raw,
@@ -163,7 +195,10 @@ export async function startDirectEnv(options: { config?: MaildeskConfig; now?: D
         'PutEvents',
         strictBus.respond((input: PutEventsCommandInput) => {
           bus.push(...(input.Entries ?? []));
-          return { FailedEntryCount: 0, Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `eb-${bus.length}-${i}` })) };
+          return {
+            FailedEntryCount: 0,
+            Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `eb-${bus.length}-${i}` })),
+          };
         }),
       ),
     );
@@ -189,7 +224,9 @@ export async function startDirectEnv(options: { config?: MaildeskConfig; now?: D
     const out: Array<Record<string, unknown>> = [];
     let start: Record<string, never> | undefined;
     do {
-      const page = await clean.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }));
+      const page = await clean.send(
+        new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }),
+      );
       out.push(...(page.Items ?? []).map((i) => unmarshall(i)));
       start = page.LastEvaluatedKey as Record<string, never> | undefined;
     } while (start);
@@ -275,22 +312,35 @@ export async function startDirectEnv(options: { config?: MaildeskConfig; now?: D
     async integrityProblems() {
       const all = await items();
       const problems: string[] = [];
-      const tickets = new Map(all.filter((i) => i.sk === 'TICKET' && String(i.pk).startsWith('TICKET#')).map((i) => [String(i.key), i as unknown as Ticket]));
+      const tickets = new Map(
+        all
+          .filter((i) => i.sk === 'TICKET' && String(i.pk).startsWith('TICKET#'))
+          .map((i) => [String(i.key), i as unknown as Ticket]),
+      );
       const events = eventsOf(all);
       const ids = new Map<string, number>();
       for (const e of events) ids.set(e.id, (ids.get(e.id) ?? 0) + 1);
       for (const [id, n] of ids) if (n > 1) problems.push(`event ${id} written ${n} times`);
-      for (const e of events) if (e.ticketKey && !tickets.has(e.ticketKey)) problems.push(`event ${e.id} of missing ticket ${e.ticketKey}`);
+      for (const e of events)
+        if (e.ticketKey && !tickets.has(e.ticketKey)) problems.push(`event ${e.id} of missing ticket ${e.ticketKey}`);
       for (const [key, t] of tickets) {
         const created = events.filter((e) => e.ticketKey === key && e.type === 'ticket.created').length;
         if (created !== 1) problems.push(`ticket ${key} has ${created} creation events`);
-        for (const a of t.attachments) if (!bucket.has(a.key)) problems.push(`ticket ${key} lists a missing attachment ${a.key}`);
+        for (const a of t.attachments)
+          if (!bucket.has(a.key)) problems.push(`ticket ${key} lists a missing attachment ${a.key}`);
       }
       const listed = new Set([...tickets.values()].flatMap((t) => t.attachments.map((a) => a.key)));
-      for (const key of bucket.keys()) if (key.startsWith('attachments/') && !listed.has(key)) problems.push(`attachment object ${key} belongs to no ticket`);
+      for (const key of bucket.keys())
+        if (key.startsWith('attachments/') && !listed.has(key))
+          problems.push(`attachment object ${key} belongs to no ticket`);
       for (const i of all) {
         const pk = String(i.pk);
-        if ((pk.startsWith('INBOUND#') || pk.startsWith('MSGID#')) && typeof i.ticketKey === 'string' && !tickets.has(i.ticketKey)) problems.push(`${pk} points to missing ticket ${i.ticketKey}`);
+        if (
+          (pk.startsWith('INBOUND#') || pk.startsWith('MSGID#')) &&
+          typeof i.ticketKey === 'string' &&
+          !tickets.has(i.ticketKey)
+        )
+          problems.push(`${pk} points to missing ticket ${i.ticketKey}`);
       }
       return problems;
     },

@@ -20,7 +20,9 @@ async function onlyUnitTests(project: TestProject): Promise<boolean> {
     // vitest keeps the CLI's file filters on `filenamePattern` (not in its types); absent: every file runs.
     const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
     const specs = await project.vitest.globTestSpecifications(filters);
-    return specs.length > 0 && specs.every((spec) => relative(project.config.root, spec.moduleId).startsWith('test/unit/'));
+    return (
+      specs.length > 0 && specs.every((spec) => relative(project.config.root, spec.moduleId).startsWith('test/unit/'))
+    );
   } catch {
     return false;
   }

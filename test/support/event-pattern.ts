@@ -27,7 +27,9 @@ function matchesValue(rule: Json, value: Json): boolean {
     case 'exists':
       return (value !== undefined) === operand;
     case 'anything-but':
-      return value !== undefined && values.every((v) => (Array.isArray(operand) ? !operand.includes(v) : v !== operand));
+      return (
+        value !== undefined && values.every((v) => (Array.isArray(operand) ? !operand.includes(v) : v !== operand))
+      );
     default:
       throw new Error(`event pattern: operator ${operator} is not supported here`);
   }

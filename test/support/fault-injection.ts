@@ -42,7 +42,12 @@ interface MiddlewareStackLike {
   add(middleware: unknown, options: { step: 'initialize'; name: string; priority: 'high' }): void;
 }
 
-type ServiceExceptionCtor = new (options: { name: string; $fault: 'client' | 'server'; $metadata: { httpStatusCode: number }; message: string }) => Error;
+type ServiceExceptionCtor = new (options: {
+  name: string;
+  $fault: 'client' | 'server';
+  $metadata: { httpStatusCode: number };
+  message: string;
+}) => Error;
 
 const exceptionBase: Record<Service, ServiceExceptionCtor> = {
   DynamoDB: DynamoDBServiceException as unknown as ServiceExceptionCtor,
@@ -68,14 +73,23 @@ const serverErrorName: Record<Service, string> = {
 /** The error AWS (or the HTTP handler, for timeouts) would raise; marked so tests can tell it from a real one. */
 export function faultError(service: Service, kind: FaultKind, operation: string): Error {
   if (kind === 'timeout') {
-    return Object.assign(new Error(`injected: the socket timed out after the ${service} ${operation} call reached the server`), { name: 'TimeoutError', injected: true });
+    return Object.assign(
+      new Error(`injected: the socket timed out after the ${service} ${operation} call reached the server`),
+      { name: 'TimeoutError', injected: true },
+    );
   }
   const [name, status] = kind === 'throttle' ? throttleName[service] : [serverErrorName[service], 500];
-  const error = new exceptionBase[service]({ name, $fault: kind === 'throttle' ? 'client' : 'server', $metadata: { httpStatusCode: status }, message: `injected ${kind} on ${service} ${operation}` });
+  const error = new exceptionBase[service]({
+    name,
+    $fault: kind === 'throttle' ? 'client' : 'server',
+    $metadata: { httpStatusCode: status },
+    message: `injected ${kind} on ${service} ${operation}`,
+  });
   return Object.assign(error, { injected: true });
 }
 
-export const isInjected = (error: unknown): boolean => Boolean(error && typeof error === 'object' && (error as { injected?: boolean }).injected);
+export const isInjected = (error: unknown): boolean =>
+  Boolean(error && typeof error === 'object' && (error as { injected?: boolean }).injected);
 
 export class FaultInjector {
   /** every call seen, in order (the injection points) */
@@ -126,9 +140,14 @@ export class FaultInjector {
 
   /** Adds the fault middleware to a real SDK client (DynamoDBClient, S3Client, SESv2Client, EventBridgeClient). */
   attach<C extends { middlewareStack: unknown }>(client: C, service: Service): C {
-    const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) =>
-      this.intercept(service, (context.commandName ?? 'unknown').replace(/Command$/, ''), () => next(args));
-    (client.middlewareStack as MiddlewareStackLike).add(middleware, { step: 'initialize', name: 'maildeskFaultInjection', priority: 'high' });
+    const middleware =
+      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) =>
+        this.intercept(service, (context.commandName ?? 'unknown').replace(/Command$/, ''), () => next(args));
+    (client.middlewareStack as MiddlewareStackLike).add(middleware, {
+      step: 'initialize',
+      name: 'maildeskFaultInjection',
+      priority: 'high',
+    });
     return client;
   }
 

@@ -56,7 +56,11 @@ export const fixtureSpecs: Spec[] = [
     priority: 'error',
     created: '2026-11-10T10:00',
     summary: 'Ошибка печати',
-    steps: [{ at: '2026-11-10T16:00', to: 'in_progress' }, { at: '2026-11-16T18:01', breach: true }, { at: '2026-11-18T12:00', to: 'closed' }],
+    steps: [
+      { at: '2026-11-10T16:00', to: 'in_progress' },
+      { at: '2026-11-16T18:01', breach: true },
+      { at: '2026-11-18T12:00', to: 'closed' },
+    ],
   },
   // clinic-north, blocking: FR 0.5; resolution 4; met (5 h calendar deadline)
   {
@@ -65,7 +69,10 @@ export const fixtureSpecs: Spec[] = [
     priority: 'blocking',
     created: '2026-11-16T10:00',
     summary: 'Всё встало',
-    steps: [{ at: '2026-11-16T10:30', to: 'in_progress' }, { at: '2026-11-16T14:00', to: 'closed' }],
+    steps: [
+      { at: '2026-11-16T10:30', to: 'in_progress' },
+      { at: '2026-11-16T14:00', to: 'closed' },
+    ],
   },
   // clinic-north, blocking, created before opening: FR 0; breached at 14:01; resolution 10:00-16:00 = 6; not met
   {
@@ -74,7 +81,11 @@ export const fixtureSpecs: Spec[] = [
     priority: 'blocking',
     created: '2026-11-23T09:00',
     summary: 'Нет входа',
-    steps: [{ at: '2026-11-23T09:20', to: 'in_progress' }, { at: '2026-11-23T14:01', breach: true }, { at: '2026-11-23T16:00', to: 'closed' }],
+    steps: [
+      { at: '2026-11-23T09:20', to: 'in_progress' },
+      { at: '2026-11-23T14:01', breach: true },
+      { at: '2026-11-23T16:00', to: 'closed' },
+    ],
   },
   // clinic-north, minor: FR 2; waits from Nov 3 10:00, auto-closed after 10 wd (80 bh) on Nov 18 11:00;
   // paused 80; resolution 6 + 7 + 9*8 + 1 = 86; met; auto-closed
@@ -84,7 +95,11 @@ export const fixtureSpecs: Spec[] = [
     priority: 'minor',
     created: '2026-11-02T12:00',
     summary: 'Опечатка в форме',
-    steps: [{ at: '2026-11-02T14:00', to: 'in_progress' }, { at: '2026-11-03T10:00', to: 'awaiting_test' }, { at: '2026-11-18T11:00', autoClose: true }],
+    steps: [
+      { at: '2026-11-02T14:00', to: 'in_progress' },
+      { at: '2026-11-03T10:00', to: 'awaiting_test' },
+      { at: '2026-11-18T11:00', autoClose: true },
+    ],
   },
   // clinic-north, feature from October: FR in October (not counted); resolution Oct 20 10:00 -> Nov 10 17:00 = 13*8 + 7 + 7 = 118
   {
@@ -93,10 +108,20 @@ export const fixtureSpecs: Spec[] = [
     priority: 'feature',
     created: '2026-10-20T10:00',
     summary: 'Новая выгрузка',
-    steps: [{ at: '2026-10-21T10:00', to: 'in_progress' }, { at: '2026-11-10T17:00', to: 'closed' }],
+    steps: [
+      { at: '2026-10-21T10:00', to: 'in_progress' },
+      { at: '2026-11-10T17:00', to: 'closed' },
+    ],
   },
   // clinic-north, settings, created Dec 1 01:00 Moscow (Nov 30 22:00 UTC): not November
-  { number: 7, tenant: 'clinic-north', priority: 'settings', created: '2026-12-01T01:00', summary: 'Настроить шаблон', steps: [] },
+  {
+    number: 7,
+    tenant: 'clinic-north',
+    priority: 'settings',
+    created: '2026-12-01T01:00',
+    summary: 'Настроить шаблон',
+    steps: [],
+  },
   // clinic-north, settings, created Nov 1 00:30 Moscow (Oct 31 UTC): November. FR Sunday -> Mon 10:30 = 0.5;
   // deadline 10 wd = Nov 17 11:00, breached; waiting since Nov 24 10:00 to the month's end: 5*8 = 40 paused; not met
   {
@@ -105,7 +130,11 @@ export const fixtureSpecs: Spec[] = [
     priority: 'settings',
     created: '2026-11-01T00:30',
     summary: 'Права доступа',
-    steps: [{ at: '2026-11-02T10:30', to: 'in_progress' }, { at: '2026-11-17T11:01', breach: true }, { at: '2026-11-24T10:00', to: 'awaiting_test' }],
+    steps: [
+      { at: '2026-11-02T10:30', to: 'in_progress' },
+      { at: '2026-11-17T11:01', breach: true },
+      { at: '2026-11-24T10:00', to: 'awaiting_test' },
+    ],
   },
   // clinic-north, error: FR 1; resolution 8 + 2 = 10; met
   {
@@ -114,7 +143,10 @@ export const fixtureSpecs: Spec[] = [
     priority: 'error',
     created: '2026-11-19T10:00',
     summary: 'Не сохраняется запись',
-    steps: [{ at: '2026-11-19T11:00', to: 'in_progress' }, { at: '2026-11-20T12:00', to: 'closed' }],
+    steps: [
+      { at: '2026-11-19T11:00', to: 'in_progress' },
+      { at: '2026-11-20T12:00', to: 'closed' },
+    ],
   },
   // clinic-south, partial: FR 0.5; waits Nov 12 10:00-16:00 (6 paused); resolution 3 + 8 + 1 = 12; met
   {
@@ -131,7 +163,14 @@ export const fixtureSpecs: Spec[] = [
     ],
   },
   // clinic-south, error, still open at the month's end: opened only
-  { number: 11, tenant: 'clinic-south', priority: 'error', created: '2026-11-26T17:00', summary: 'Вопрос по отчёту', steps: [] },
+  {
+    number: 11,
+    tenant: 'clinic-south',
+    priority: 'error',
+    created: '2026-11-26T17:00',
+    summary: 'Вопрос по отчёту',
+    steps: [],
+  },
   // clinic-south, error, closed as a duplicate: FR = resolution = 0.5 + 0.5 = 1; met
   {
     number: 12,
@@ -148,7 +187,10 @@ export const fixtureSpecs: Spec[] = [
     priority: 'error',
     created: '2026-10-05T10:00',
     summary: 'Старая заявка',
-    steps: [{ at: '2026-10-05T11:00', to: 'in_progress' }, { at: '2026-10-06T11:00', to: 'closed' }],
+    steps: [
+      { at: '2026-10-05T11:00', to: 'in_progress' },
+      { at: '2026-10-06T11:00', to: 'closed' },
+    ],
   },
 ];
 
@@ -156,12 +198,19 @@ function requesterOf(tenant: string): string {
   return tenant === 'clinic-north' ? 'anna@clinic-north.example' : 'boris@clinic-south.example';
 }
 
-export function buildFixtureTicket(spec: Spec, config: MaildeskConfig, calendar: BusinessCalendar): { ticket: Ticket; events: TicketEvent[] } {
+export function buildFixtureTicket(
+  spec: Spec,
+  config: MaildeskConfig,
+  calendar: BusinessCalendar,
+): { ticket: Ticket; events: TicketEvent[] } {
   const key = `MG-${spec.number}`;
   const createdAt = iso(spec.created);
   const ctx = { calendar, sla: config.sla };
   const requester = requesterOf(spec.tenant);
-  const actor = (by: 'engineer' | 'requester' | 'system' = 'engineer'): Actor => ({ kind: by, address: by === 'engineer' ? ENGINEER : by === 'requester' ? requester : null });
+  const actor = (by: 'engineer' | 'requester' | 'system' = 'engineer'): Actor => ({
+    kind: by,
+    address: by === 'engineer' ? ENGINEER : by === 'requester' ? requester : null,
+  });
   let ticket: Ticket = withDeadlines(
     newTicket({
       key,
@@ -172,7 +221,10 @@ export function buildFixtureTicket(spec: Spec, config: MaildeskConfig, calendar:
       fields: { cardNumber: '123456', caseHistoryNumber: null, login: 'ivanova_a', recordName: null, buttonName: null },
       priority: spec.priority,
       createdAt,
-      attachments: spec.number === 1 ? [{ filename: 'screen.png', contentType: 'image/png', size: 2048, key: 'attachments/MG-1/screen.png' }] : [],
+      attachments:
+        spec.number === 1
+          ? [{ filename: 'screen.png', contentType: 'image/png', size: 2048, key: 'attachments/MG-1/screen.png' }]
+          : [],
       rootMessageId: `root-${spec.number}@clinic.example`,
     }),
     ctx,
@@ -198,15 +250,38 @@ export function buildFixtureTicket(spec: Spec, config: MaildeskConfig, calendar:
     if ('breach' in step) {
       const deadline = ticket.deadlines.dueAt;
       ticket = { ...ticket, breached: true, warned: true, updatedAt: at };
-      events.push({ ...base, id: `${key}:breach:${deadline}`, type: 'sla.breached' as EventType, actor: actor('system'), reason: 'overdue', data: { deadline } });
+      events.push({
+        ...base,
+        id: `${key}:breach:${deadline}`,
+        type: 'sla.breached' as EventType,
+        actor: actor('system'),
+        reason: 'overdue',
+        data: { deadline },
+      });
     } else if ('autoClose' in step) {
       const from = ticket.status;
       ticket = moveTo(ticket, 'closed_no_response', at);
-      events.push({ ...base, id, type: 'ticket.auto_closed', actor: actor('system'), from, to: 'closed_no_response', reason: 'no answer from the customer within the waiting period' });
+      events.push({
+        ...base,
+        id,
+        type: 'ticket.auto_closed',
+        actor: actor('system'),
+        from,
+        to: 'closed_no_response',
+        reason: 'no answer from the customer within the waiting period',
+      });
     } else {
       const from = ticket.status;
       ticket = moveTo(ticket, step.to, at);
-      events.push({ ...base, id, type: 'ticket.status_changed', actor: actor(step.by), from, to: step.to, ...(step.text ? { text: step.text } : {}) });
+      events.push({
+        ...base,
+        id,
+        type: 'ticket.status_changed',
+        actor: actor(step.by),
+        from,
+        to: step.to,
+        ...(step.text ? { text: step.text } : {}),
+      });
     }
     ticket = withDeadlines(ticket, ctx, new Date(at));
   });
@@ -232,7 +307,11 @@ export const FIXTURE_NOW = new Date('2026-12-01T12:00:00+03:00');
  * A fresh table on the test run's DynamoDB Local holding the fixture, and the environment the CLI
  * reads (MAILDESK_DYNAMODB_PORT, MAILDESK_TABLE) pointed at it.
  */
-export async function openFixtureTable(endpoint: string, config: MaildeskConfig, table: string): Promise<{ store: DynamoTicketStore; close(): void }> {
+export async function openFixtureTable(
+  endpoint: string,
+  config: MaildeskConfig,
+  table: string,
+): Promise<{ store: DynamoTicketStore; close(): void }> {
   const client = localDynamoClient(endpoint);
   await ensureTicketTable(client, table);
   const store = new DynamoTicketStore(client, table);

@@ -11,7 +11,8 @@ import { parseMail } from '../../shared/mail/parse-mail';
 import type { ParsedMail } from '../../shared/mail/types';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
 
-export const exampleConfig = (): MaildeskConfig => parseConfig(JSON.parse(readFileSync('maildesk.config.example.json', 'utf8')));
+export const exampleConfig = (): MaildeskConfig =>
+  parseConfig(JSON.parse(readFileSync('maildesk.config.example.json', 'utf8')));
 
 let tableCounter = 0;
 export const uniqueTable = (prefix = 't') => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++tableCounter}`;
@@ -21,7 +22,19 @@ export interface Harness {
   log: ReturnType<typeof memoryLogger>;
   /** sends a raw .eml (or built mail) through SMTP to the stack */
   sendRaw(raw: Buffer | string, envelope: { from: string; to: string[] }): Promise<void>;
-  send(mail: { from: string; to: string | string[]; cc?: string; subject: string; text?: string; html?: string; inReplyTo?: string; references?: string; messageId?: string; headers?: Record<string, string>; attachments?: Array<{ filename: string; content: Buffer | string }> }): Promise<void>;
+  send(mail: {
+    from: string;
+    to: string | string[];
+    cc?: string;
+    subject: string;
+    text?: string;
+    html?: string;
+    inReplyTo?: string;
+    references?: string;
+    messageId?: string;
+    headers?: Record<string, string>;
+    attachments?: Array<{ filename: string; content: Buffer | string }>;
+  }): Promise<void>;
   /** outbox mails written so far, parsed, oldest first */
   outbox(): Promise<Array<ParsedMail & { file: string }>>;
   /** waits until the stream is drained, then returns the mails added since the last call */
@@ -48,7 +61,9 @@ export async function startHarness(overrides: Partial<LocalStackOptions> = {}): 
   let seen = 0;
   const outbox = async () => {
     const files = (await readdir(stack.outboxDir)).filter((f) => f.endsWith('.eml')).sort();
-    return Promise.all(files.map(async (file) => ({ ...(await parseMail(await readFile(join(stack.outboxDir, file)))), file })));
+    return Promise.all(
+      files.map(async (file) => ({ ...(await parseMail(await readFile(join(stack.outboxDir, file)))), file })),
+    );
   };
   return {
     stack,

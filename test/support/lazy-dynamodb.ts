@@ -5,7 +5,11 @@
  * install (the SDK throws it as `DynamoDbLocalUnavailable`), and the tests that need no database pass.
  */
 import { connect, createServer, type Socket } from 'node:net';
-import { startDynamoDbLocal, type DynamoDbLocalOptions, type RunningDynamoDbLocal } from '../../shared/adapters/dynamodb-local';
+import {
+  startDynamoDbLocal,
+  type DynamoDbLocalOptions,
+  type RunningDynamoDbLocal,
+} from '../../shared/adapters/dynamodb-local';
 
 export interface LazyDynamoDbLocal {
   endpoint: string;
@@ -20,12 +24,16 @@ export interface LazyDynamoDbLocal {
 function unavailable(client: Socket, message: string): void {
   const body = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#DynamoDbLocalUnavailable', message });
   client.once('data', () =>
-    client.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`),
+    client.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    ),
   );
   client.resume();
 }
 
-export async function startLazyDynamoDbLocal(options: Pick<DynamoDbLocalOptions, 'env'> & { onFailure?: (message: string) => void } = {}): Promise<LazyDynamoDbLocal> {
+export async function startLazyDynamoDbLocal(
+  options: Pick<DynamoDbLocalOptions, 'env'> & { onFailure?: (message: string) => void } = {},
+): Promise<LazyDynamoDbLocal> {
   let db: Promise<RunningDynamoDbLocal> | null = null;
   let failure = '';
   const sockets = new Set<Socket>();

@@ -43,10 +43,16 @@ export type Verdicts = Partial<Record<'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc
  * With `dkimDomains` the mail is stored under SES's receipt block listing those passing DKIM signatures
  * (`dkim=pass header.i=@domain`), as SES's S3 action writes it.
  */
-export async function storeInbound(h: Harness, raw: Buffer, options: { id?: string; recipients?: string[]; verdicts?: Verdicts; dkimDomains?: string[] } = {}): Promise<InboundMail> {
+export async function storeInbound(
+  h: Harness,
+  raw: Buffer,
+  options: { id?: string; recipients?: string[]; verdicts?: Verdicts; dkimDomains?: string[] } = {},
+): Promise<InboundMail> {
   const id = options.id ?? newId();
   const inbound = parseSesEvent(sesEventFor(id, options.recipients ?? [], options.verdicts))[0]!;
-  const stored = options.dkimDomains ? Buffer.concat([Buffer.from(localReceiptHeaders(id, inbound.verdicts, options.dkimDomains)), raw]) : raw;
+  const stored = options.dkimDomains
+    ? Buffer.concat([Buffer.from(localReceiptHeaders(id, inbound.verdicts, options.dkimDomains)), raw])
+    : raw;
   await h.stack.receiveDeps.mail.put(`${INBOUND_PREFIX}${id}`, stored);
   return inbound;
 }

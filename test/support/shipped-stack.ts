@@ -29,10 +29,16 @@ export interface ShippedStack {
 }
 
 export function readCdkOut(cdkOut: string, stackName = 'Maildesk'): ShippedStack {
-  const template = JSON.parse(readFileSync(join(cdkOut, `${stackName}.template.json`), 'utf8')) as ShippedStack['template'];
-  const manifest = JSON.parse(readFileSync(join(cdkOut, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { environment?: string }> };
+  const template = JSON.parse(
+    readFileSync(join(cdkOut, `${stackName}.template.json`), 'utf8'),
+  ) as ShippedStack['template'];
+  const manifest = JSON.parse(readFileSync(join(cdkOut, 'manifest.json'), 'utf8')) as {
+    artifacts: Record<string, { environment?: string }>;
+  };
   const region = manifest.artifacts[stackName]?.environment?.split('/').at(-1) ?? '';
-  const assets = JSON.parse(readFileSync(join(cdkOut, `${stackName}.assets.json`), 'utf8')) as { files: Record<string, { source: { path: string } }> };
+  const assets = JSON.parse(readFileSync(join(cdkOut, `${stackName}.assets.json`), 'utf8')) as {
+    files: Record<string, { source: { path: string } }>;
+  };
   const resourcesOfType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
   const functions = new Map<string, ShippedFunction>();
   for (const [logicalId, fn] of resourcesOfType('AWS::Lambda::Function')) {
@@ -44,7 +50,14 @@ export function readCdkOut(cdkOut: string, stackName = 'Maildesk'): ShippedStack
     if (!asset) throw new Error(`no asset for ${logicalId}`);
     const bundleDir = join(cdkOut, asset.source.path);
     if (!existsSync(join(bundleDir, 'index.mjs'))) throw new Error(`${logicalId}: no index.mjs in ${bundleDir}`);
-    functions.set(service.replace(/^maildesk-/, ''), { logicalId, name: service.replace(/^maildesk-/, ''), bundleDir, handler: fn.Properties.Handler, environment, timeoutSeconds: fn.Properties.Timeout });
+    functions.set(service.replace(/^maildesk-/, ''), {
+      logicalId,
+      name: service.replace(/^maildesk-/, ''),
+      bundleDir,
+      handler: fn.Properties.Handler,
+      environment,
+      timeoutSeconds: fn.Properties.Timeout,
+    });
   }
   return { template, region, functions, resourcesOfType };
 }
@@ -91,8 +104,13 @@ export function invoke(fn: ShippedFunction, event: unknown, env: Record<string, 
       clearTimeout(timer);
       const logs = `${stdout}${stderr}`;
       const marker = stdout.lastIndexOf('\n@@result ');
-      if (status !== 0 || marker < 0) return reject(new Error(`${fn.name} failed (exit ${status}):\n${logs.slice(-4000)}`));
-      resolve({ result: JSON.parse(stdout.slice(marker + 10).trim()) as unknown, logs: stdout.slice(0, marker) + stderr, ms: Date.now() - started });
+      if (status !== 0 || marker < 0)
+        return reject(new Error(`${fn.name} failed (exit ${status}):\n${logs.slice(-4000)}`));
+      resolve({
+        result: JSON.parse(stdout.slice(marker + 10).trim()) as unknown,
+        logs: stdout.slice(0, marker) + stderr,
+        ms: Date.now() - started,
+      });
     });
     child.stdin.end(JSON.stringify(event));
   });

@@ -4,10 +4,20 @@
  * status); a broken entry comes back failed in Entries (FailedEntryCount), as AWS answers. For a
  * permissive aws-sdk-client-mock on PutEventsCommand: wrap its responder with `respond`.
  */
-import { EventBridgeServiceException, type PutEventsCommandInput, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
-import { checkPutEvents, type EventBridgeAccount, type EventBridgeRejection } from '../../shared/adapters/standins/eventbridge-rules';
+import {
+  EventBridgeServiceException,
+  type PutEventsCommandInput,
+  type PutEventsCommandOutput,
+} from '@aws-sdk/client-eventbridge';
+import {
+  checkPutEvents,
+  type EventBridgeAccount,
+  type EventBridgeRejection,
+} from '../../shared/adapters/standins/eventbridge-rules';
 
-export type PutEventsResponder = (input: PutEventsCommandInput) => Promise<Partial<PutEventsCommandOutput>> | Partial<PutEventsCommandOutput>;
+export type PutEventsResponder = (
+  input: PutEventsCommandInput,
+) => Promise<Partial<PutEventsCommandOutput>> | Partial<PutEventsCommandOutput>;
 
 export interface StrictEventBridge {
   /** every refusal, whole request or entry, in order */
@@ -21,11 +31,19 @@ export function strictEventBridge(account: EventBridgeAccount): StrictEventBridg
   return {
     rejections,
     respond: (inner) => async (input) => {
-      const entries = (input.Entries ?? []).map((e) => ({ ...e, Time: e.Time ? Math.floor(e.Time.getTime() / 1000) : undefined }));
+      const entries = (input.Entries ?? []).map((e) => ({
+        ...e,
+        Time: e.Time ? Math.floor(e.Time.getTime() / 1000) : undefined,
+      }));
       const verdict = checkPutEvents(entries, account);
       if (verdict.request) {
         rejections.push(verdict.request);
-        throw new EventBridgeServiceException({ name: verdict.request.name, $fault: 'client', message: verdict.request.message, $metadata: { httpStatusCode: 400 } });
+        throw new EventBridgeServiceException({
+          name: verdict.request.name,
+          $fault: 'client',
+          message: verdict.request.message,
+          $metadata: { httpStatusCode: 400 },
+        });
       }
       const passing = (input.Entries ?? []).filter((_, i) => verdict.entries[i] === null);
       const answered = passing.length > 0 ? ((await inner({ ...input, Entries: passing })).Entries ?? []) : [];

@@ -4,20 +4,36 @@
  * SES would refuse it. Replaces a permissive aws-sdk-client-mock, which accepted anything (a raw
  * Cyrillic sender name included, which SES refuses).
  */
-import { BadRequestException, MessageRejected, NotFoundException, SendEmailCommand, type SESv2Client, type SendEmailCommandInput, type SendEmailCommandOutput } from '@aws-sdk/client-sesv2';
+import {
+  BadRequestException,
+  MessageRejected,
+  NotFoundException,
+  SendEmailCommand,
+  type SESv2Client,
+  type SendEmailCommandInput,
+  type SendEmailCommandOutput,
+} from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { checkSendEmail, type SesAccount, type SesRejection } from '../../shared/adapters/ses-v2-rules';
 import type { MaildeskConfig } from '../../shared/config';
 
-export type SendEmailResponder = (input: SendEmailCommandInput) => Promise<Partial<SendEmailCommandOutput>> | Partial<SendEmailCommandOutput>;
+export type SendEmailResponder = (
+  input: SendEmailCommandInput,
+) => Promise<Partial<SendEmailCommandOutput>> | Partial<SendEmailCommandOutput>;
 
 /** The configuration set the tests' stacks name (SES_CONFIGURATION_SET). */
 export const TEST_CONFIGURATION_SET = 'maildesk-test';
 
 /** The account a deployed config has: the desk domain verified (the stack's identity), its configuration set. */
 export function accountFor(config: MaildeskConfig, configurationSet = TEST_CONFIGURATION_SET): SesAccount {
-  const domains = config.deployment ? [config.deployment.domain] : [...new Set(config.tenants.flatMap((t) => t.addresses.map((a) => a.slice(a.lastIndexOf('@') + 1))))];
-  return { verifiedIdentities: domains, configurationSets: [configurationSet], requiredConfigurationSet: configurationSet };
+  const domains = config.deployment
+    ? [config.deployment.domain]
+    : [...new Set(config.tenants.flatMap((t) => t.addresses.map((a) => a.slice(a.lastIndexOf('@') + 1))))];
+  return {
+    verifiedIdentities: domains,
+    configurationSets: [configurationSet],
+    requiredConfigurationSet: configurationSet,
+  };
 }
 
 /** The SDK exception SES answers with. */

@@ -4,7 +4,13 @@
  * the function (`aws:dynamodb`, attribute values in their wire JSON: binaries base64).
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 
 export interface LambdaStreamRecord {
   eventID: string;
@@ -24,13 +30,24 @@ export interface TableStream {
 
 /** Binaries as base64, as the Lambda event carries them (the SDK hands back Uint8Array). */
 const wireJson = (value: unknown): Record<string, unknown> =>
-  JSON.parse(JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v))) as Record<string, unknown>;
+  JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)),
+  ) as Record<string, unknown>;
 
-export async function openTableStream(dynamo: DynamoDBClient, table: string, endpoint: string, region: string): Promise<TableStream> {
+export async function openTableStream(
+  dynamo: DynamoDBClient,
+  table: string,
+  endpoint: string,
+  region: string,
+): Promise<TableStream> {
   const described = await dynamo.send(new DescribeTableCommand({ TableName: table }));
   const streamArn = described.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${table} has no stream`);
-  const streams = new DynamoDBStreamsClient({ endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const streams = new DynamoDBStreamsClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const after = new Map<string, string>();
 
   const toLambda = (record: _Record): LambdaStreamRecord => {
@@ -42,7 +59,12 @@ export async function openTableStream(dynamo: DynamoDBClient, table: string, end
       eventSource: 'aws:dynamodb',
       awsRegion: region,
       eventSourceARN: streamArn,
-      dynamodb: wireJson({ ...dynamodb, ...(ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) } : {}) }),
+      dynamodb: wireJson({
+        ...dynamodb,
+        ...(ApproximateCreationDateTime
+          ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) }
+          : {}),
+      }),
     };
   };
 
@@ -55,7 +77,16 @@ export async function openTableStream(dynamo: DynamoDBClient, table: string, end
         const last = after.get(shardId);
         let iterator = (
           await streams.send(
-            new GetShardIteratorCommand(last ? { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: last } : { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+            new GetShardIteratorCommand(
+              last
+                ? {
+                    StreamArn: streamArn,
+                    ShardId: shardId,
+                    ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+                    SequenceNumber: last,
+                  }
+                : { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' },
+            ),
           )
         ).ShardIterator;
         // An open shard always hands back a next iterator: stop at the first empty page.

@@ -24,7 +24,8 @@ const ticket = (n: number, over: Partial<Parameters<typeof newTicket>[0]> = {}):
     ...over,
   });
 
-const created = (t: Ticket, id: string): TicketEvent => ({ id, type: 'ticket.created', ticketKey: t.key, at: t.createdAt }) as TicketEvent;
+const created = (t: Ticket, id: string): TicketEvent =>
+  ({ id, type: 'ticket.created', ticketKey: t.key, at: t.createdAt }) as TicketEvent;
 
 /** `store()` gives the store under test; each case uses its own keys, so one store may serve all. */
 export function ticketStoreContract(name: string, store: () => TicketStore): void {
@@ -70,7 +71,13 @@ export function ticketStoreContract(name: string, store: () => TicketStore): voi
     it('saveTicket: written once per inbound id, on the version read; reads back with its events and lookups', async () => {
       const t = ticket(301);
       expect(await store().wasReceived('c-in-301')).toBe(false);
-      const change = { ticket: t, expectedVersion: null, events: [created(t, 'MG-301:created')], messageIds: ['c-root-301@clinic-north.example'], inboundId: 'c-in-301' };
+      const change = {
+        ticket: t,
+        expectedVersion: null,
+        events: [created(t, 'MG-301:created')],
+        messageIds: ['c-root-301@clinic-north.example'],
+        inboundId: 'c-in-301',
+      };
       expect(await store().saveTicket(change)).toEqual({ ok: true });
       expect(await store().wasReceived('c-in-301')).toBe(true);
       expect(await store().saveTicket(change)).toMatchObject({ ok: false });
@@ -79,43 +86,88 @@ export function ticketStoreContract(name: string, store: () => TicketStore): voi
       expect((await store().listEvents('MG-301')).map((e) => e.id)).toEqual(['MG-301:created']);
       // a stale version is a conflict and changes nothing
       const next = { ...moveTo(t, 'in_progress', '2026-03-02T08:00:00.000Z'), version: t.version + 1 };
-      expect(await store().saveTicket({ ticket: next, expectedVersion: t.version + 5, events: [], messageIds: [], inboundId: null })).toEqual({ ok: false, reason: 'conflict' });
+      expect(
+        await store().saveTicket({
+          ticket: next,
+          expectedVersion: t.version + 5,
+          events: [],
+          messageIds: [],
+          inboundId: null,
+        }),
+      ).toEqual({ ok: false, reason: 'conflict' });
       expect((await store().getTicket('MG-301'))?.status).toBe('open');
-      expect(await store().saveTicket({ ticket: next, expectedVersion: t.version, events: [], messageIds: [], inboundId: null })).toEqual({ ok: true });
+      expect(
+        await store().saveTicket({
+          ticket: next,
+          expectedVersion: t.version,
+          events: [],
+          messageIds: [],
+          inboundId: null,
+        }),
+      ).toEqual({ ok: true });
       expect((await store().getTicket('MG-301'))?.status).toBe('in_progress');
-      expect((await store().listTickets({ tenant: 'clinic-north', status: 'in_progress' })).map((x) => x.key)).toContain('MG-301');
-      expect((await store().listTickets({ tenant: 'clinic-north', status: 'closed' })).map((x) => x.key)).not.toContain('MG-301');
+      expect(
+        (await store().listTickets({ tenant: 'clinic-north', status: 'in_progress' })).map((x) => x.key),
+      ).toContain('MG-301');
+      expect((await store().listTickets({ tenant: 'clinic-north', status: 'closed' })).map((x) => x.key)).not.toContain(
+        'MG-301',
+      );
     });
 
     it('findDue: the key and deadline of each ticket due, none that is not due', async () => {
       const config = exampleConfig();
       const ctx = { calendar: BusinessCalendar.fromConfig(config), sla: config.sla };
       const at = new Date('2026-03-02T07:00:00Z');
-      const tickets = [401, 402].map((n) => withDeadlines(moveTo(ticket(n, { tenant: 'clinic-due' }), 'in_progress', at.toISOString()), ctx, at));
-      for (const t of tickets) expect(await store().saveTicket({ ticket: t, expectedVersion: null, events: [], messageIds: [], inboundId: null })).toEqual({ ok: true });
+      const tickets = [401, 402].map((n) =>
+        withDeadlines(moveTo(ticket(n, { tenant: 'clinic-due' }), 'in_progress', at.toISOString()), ctx, at),
+      );
+      for (const t of tickets)
+        expect(
+          await store().saveTicket({ ticket: t, expectedVersion: null, events: [], messageIds: [], inboundId: null }),
+        ).toEqual({ ok: true });
       const firstDue = tickets[0]!.nextDue!.at;
       const mine = (due: Array<{ key: string }>) => due.filter((d) => d.key === 'MG-401' || d.key === 'MG-402');
       expect(mine(await store().findDue(new Date(Date.parse(firstDue) - 60_000).toISOString()))).toEqual([]);
       const due = mine(await store().findDue(firstDue));
-      expect(due.sort((a, b) => a.key.localeCompare(b.key))).toEqual(tickets.map((t) => ({ key: t.key, dueAt: firstDue })));
+      expect(due.sort((a, b) => a.key.localeCompare(b.key))).toEqual(
+        tickets.map((t) => ({ key: t.key, dueAt: firstDue })),
+      );
     });
 
     it('the feature slot: one feature ticket of a tenant in work; given back by its holder only', async () => {
-      const feature = (n: number) => ticket(n, { tenant: 'clinic-slot', priority: 'feature', requester: `f${n}@clinic-slot.example` });
-      const started = (t: Ticket) => ({ ...moveTo(t, 'in_progress', '2026-03-02T08:00:00.000Z'), version: t.version + 1 });
+      const feature = (n: number) =>
+        ticket(n, { tenant: 'clinic-slot', priority: 'feature', requester: `f${n}@clinic-slot.example` });
+      const started = (t: Ticket) => ({
+        ...moveTo(t, 'in_progress', '2026-03-02T08:00:00.000Z'),
+        version: t.version + 1,
+      });
       const save = (t: Ticket, expectedVersion: number | null, featureSlot: 'take' | 'release' | null = null) =>
         store().saveTicket({ ticket: t, expectedVersion, events: [], messageIds: [], inboundId: null, featureSlot });
       const [a, b] = [feature(501), feature(502)];
       expect(await save(a, null)).toEqual({ ok: true });
       expect(await save(b, null)).toEqual({ ok: true });
       expect(await save(started(a), a.version, 'take')).toEqual({ ok: true });
-      expect(await save(started(b), b.version, 'take')).toEqual({ ok: false, reason: 'feature-busy', holder: 'MG-501' });
+      expect(await save(started(b), b.version, 'take')).toEqual({
+        ok: false,
+        reason: 'feature-busy',
+        holder: 'MG-501',
+      });
       expect((await store().getTicket('MG-502'))?.status).toBe('open');
       const b1 = (await store().getTicket('MG-502'))!;
       expect(await save({ ...b1, version: b1.version + 1 }, b1.version, 'release')).toEqual({ ok: true }); // not the holder: no change
-      expect(await save(started((await store().getTicket('MG-502'))!), b1.version + 1, 'take')).toEqual({ ok: false, reason: 'feature-busy', holder: 'MG-501' });
+      expect(await save(started((await store().getTicket('MG-502'))!), b1.version + 1, 'take')).toEqual({
+        ok: false,
+        reason: 'feature-busy',
+        holder: 'MG-501',
+      });
       const a1 = (await store().getTicket('MG-501'))!;
-      expect(await save({ ...moveTo(a1, 'awaiting_test', '2026-03-03T08:00:00.000Z'), version: a1.version + 1 }, a1.version, 'release')).toEqual({ ok: true });
+      expect(
+        await save(
+          { ...moveTo(a1, 'awaiting_test', '2026-03-03T08:00:00.000Z'), version: a1.version + 1 },
+          a1.version,
+          'release',
+        ),
+      ).toEqual({ ok: true });
       const b2 = (await store().getTicket('MG-502'))!;
       expect(await save(started(b2), b2.version, 'take')).toEqual({ ok: true });
     });

@@ -8,7 +8,17 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { checkPutEvents, EVENTBRIDGE_DOCS, type EventBridgeAccount } from './eventbridge-rules';
-import { json, listenLoopback, signedService, SIGV4_DOC, type ListenOptions, type Refusal, type RunningStandin, type StandinAnswer, type StandinRequest } from './http-standin';
+import {
+  json,
+  listenLoopback,
+  signedService,
+  SIGV4_DOC,
+  type ListenOptions,
+  type Refusal,
+  type RunningStandin,
+  type StandinAnswer,
+  type StandinRequest,
+} from './http-standin';
 
 export interface PutEvent {
   eventId: string;
@@ -50,17 +60,35 @@ export async function startEventBridgeStandin(options: EventBridgeStandinOptions
   const route = (request: StandinRequest): StandinAnswer => {
     const target = request.headers['x-amz-target'];
     if (request.method !== 'POST' || target !== 'AWSEvents.PutEvents') {
-      return refuse('UnknownOperationException', 'operation', EVENTBRIDGE_DOCS.putEvents, `The stand-in serves PutEvents only (${String(target)}).`);
+      return refuse(
+        'UnknownOperationException',
+        'operation',
+        EVENTBRIDGE_DOCS.putEvents,
+        `The stand-in serves PutEvents only (${String(target)}).`,
+      );
     }
-    if (signedService(request.headers) !== 'events') return refuse('MissingAuthenticationTokenException', 'sigv4', SIGV4_DOC, 'Request is missing a SigV4 signature for service events.', 403);
+    if (signedService(request.headers) !== 'events')
+      return refuse(
+        'MissingAuthenticationTokenException',
+        'sigv4',
+        SIGV4_DOC,
+        'Request is missing a SigV4 signature for service events.',
+        403,
+      );
     let wire: z.infer<typeof putEventsWire>;
     try {
       wire = putEventsWire.parse(JSON.parse(request.body.toString('utf8')));
     } catch {
-      return refuse('SerializationException', 'request-shape', EVENTBRIDGE_DOCS.putEvents, 'The request body is not a PutEvents request.');
+      return refuse(
+        'SerializationException',
+        'request-shape',
+        EVENTBRIDGE_DOCS.putEvents,
+        'The request body is not a PutEvents request.',
+      );
     }
     const verdict = checkPutEvents(wire.Entries, options.account);
-    if (verdict.request) return refuse(verdict.request.name, verdict.request.rule, verdict.request.doc, verdict.request.message);
+    if (verdict.request)
+      return refuse(verdict.request.name, verdict.request.rule, verdict.request.doc, verdict.request.message);
 
     const answers = (wire.Entries ?? []).map((entry, i) => {
       const failed = verdict.entries[i];
@@ -70,10 +98,20 @@ export async function startEventBridgeStandin(options: EventBridgeStandinOptions
       }
       const eventId = randomUUID();
       const bus = entry.EventBusName ?? 'default';
-      events.push({ eventId, bus: bus.slice(bus.lastIndexOf('/') + 1), source: entry.Source!, detailType: entry.DetailType!, detail: JSON.parse(entry.Detail!) as Record<string, unknown> });
+      events.push({
+        eventId,
+        bus: bus.slice(bus.lastIndexOf('/') + 1),
+        source: entry.Source!,
+        detailType: entry.DetailType!,
+        detail: JSON.parse(entry.Detail!) as Record<string, unknown>,
+      });
       return { EventId: eventId };
     });
-    return json(200, { FailedEntryCount: answers.filter((a) => 'ErrorCode' in a).length, Entries: answers }, { 'content-type': JSON_11 });
+    return json(
+      200,
+      { FailedEntryCount: answers.filter((a) => 'ErrorCode' in a).length, Entries: answers },
+      { 'content-type': JSON_11 },
+    );
   };
 
   const server = await listenLoopback(route, options);

@@ -44,18 +44,32 @@ export interface ListenOptions {
 }
 
 /** Starts `route` on 127.0.0.1; a route that throws answers 500 (a stand-in bug, not an AWS answer). */
-export async function listenLoopback(route: (request: StandinRequest) => Promise<StandinAnswer> | StandinAnswer, options: ListenOptions = {}): Promise<RunningStandin> {
+export async function listenLoopback(
+  route: (request: StandinRequest) => Promise<StandinAnswer> | StandinAnswer,
+  options: ListenOptions = {},
+): Promise<RunningStandin> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const request: StandinRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) };
+      const request: StandinRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       Promise.resolve()
         .then(() => route(request))
         .then(
           (answer) => write(res, answer),
-          (error: unknown) => write(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: `stand-in failure: ${(error as Error).message}` }),
+          (error: unknown) =>
+            write(res, {
+              status: 500,
+              headers: { 'content-type': 'text/plain' },
+              body: `stand-in failure: ${(error as Error).message}`,
+            }),
         );
     });
   });

@@ -5,7 +5,16 @@
  * Point a client at it with `endpoint`, or AWS_ENDPOINT_URL_S3.
  */
 import { createHash } from 'node:crypto';
-import { listenLoopback, signedService, SIGV4_DOC, type ListenOptions, type Refusal, type RunningStandin, type StandinAnswer, type StandinRequest } from './http-standin';
+import {
+  listenLoopback,
+  signedService,
+  SIGV4_DOC,
+  type ListenOptions,
+  type Refusal,
+  type RunningStandin,
+  type StandinAnswer,
+  type StandinRequest,
+} from './http-standin';
 
 export const S3_DOCS = {
   getObject: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html',
@@ -56,16 +65,36 @@ export async function startS3Standin(options: S3StandinOptions): Promise<S3Stand
   const refusals: Refusal[] = [];
   const refuse = (code: string, status: number, rule: string, doc: string, message: string): StandinAnswer => {
     refusals.push({ service: 's3', name: code, rule, message, doc });
-    return { status, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>` };
+    return {
+      status,
+      headers: { 'content-type': 'application/xml' },
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>`,
+    };
   };
 
   const route = (request: StandinRequest): StandinAnswer => {
-    if (signedService(request.headers) !== 's3') return refuse('AccessDenied', 403, 'sigv4', SIGV4_DOC, 'Request is not signed for service s3.');
+    if (signedService(request.headers) !== 's3')
+      return refuse('AccessDenied', 403, 'sigv4', SIGV4_DOC, 'Request is not signed for service s3.');
     const [, bucket = '', ...rest] = request.path.split('/');
     const key = decodeURIComponent(rest.join('/'));
-    if (!options.buckets.includes(bucket)) return refuse('NoSuchBucket', 404, 'bucket-exists', S3_DOCS.errors, `The specified bucket does not exist: ${bucket}`);
-    if (!key) return refuse('NotImplemented', 501, 'operation', S3_DOCS.errors, 'The stand-in serves object GET, HEAD and PUT only.');
-    if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return refuse('KeyTooLongError', 400, 'key-length', S3_DOCS.keys, 'Your key is too long.');
+    if (!options.buckets.includes(bucket))
+      return refuse(
+        'NoSuchBucket',
+        404,
+        'bucket-exists',
+        S3_DOCS.errors,
+        `The specified bucket does not exist: ${bucket}`,
+      );
+    if (!key)
+      return refuse(
+        'NotImplemented',
+        501,
+        'operation',
+        S3_DOCS.errors,
+        'The stand-in serves object GET, HEAD and PUT only.',
+      );
+    if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES)
+      return refuse('KeyTooLongError', 400, 'key-length', S3_DOCS.keys, 'Your key is too long.');
     const id = `${bucket}/${key}`;
     if (request.method === 'PUT') {
       const chunked = String(request.headers['content-encoding'] ?? '').includes('aws-chunked');
@@ -75,11 +104,23 @@ export async function startS3Standin(options: S3StandinOptions): Promise<S3Stand
     }
     if (request.method === 'GET' || request.method === 'HEAD') {
       const object = objects.get(id);
-      if (!object) return refuse('NoSuchKey', 404, 'key-exists', S3_DOCS.getObject, 'The specified key does not exist.');
-      const headers = { 'content-type': object.contentType ?? 'binary/octet-stream', etag: `"${createHash('md5').update(object.body).digest('hex')}"` };
-      return request.method === 'GET' ? { status: 200, headers, body: object.body } : { status: 200, headers: { ...headers } };
+      if (!object)
+        return refuse('NoSuchKey', 404, 'key-exists', S3_DOCS.getObject, 'The specified key does not exist.');
+      const headers = {
+        'content-type': object.contentType ?? 'binary/octet-stream',
+        etag: `"${createHash('md5').update(object.body).digest('hex')}"`,
+      };
+      return request.method === 'GET'
+        ? { status: 200, headers, body: object.body }
+        : { status: 200, headers: { ...headers } };
     }
-    return refuse('MethodNotAllowed', 405, 'operation', S3_DOCS.errors, `The stand-in does not serve ${request.method}.`);
+    return refuse(
+      'MethodNotAllowed',
+      405,
+      'operation',
+      S3_DOCS.errors,
+      `The stand-in does not serve ${request.method}.`,
+    );
   };
 
   const server = await listenLoopback(route, options);

@@ -14,7 +14,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { checkSendEmail, SES_DOCS, type SendEmailRequest, type SesAccount } from '../ses-v2-rules';
-import { json, listenLoopback, signedService, SIGV4_DOC, type ListenOptions, type Refusal, type RunningStandin, type StandinAnswer, type StandinRequest } from './http-standin';
+import {
+  json,
+  listenLoopback,
+  signedService,
+  SIGV4_DOC,
+  type ListenOptions,
+  type Refusal,
+  type RunningStandin,
+  type StandinAnswer,
+  type StandinRequest,
+} from './http-standin';
 
 export interface AcceptedMail {
   messageId: string;
@@ -36,7 +46,9 @@ function view(path: string, accepted: readonly AcceptedMail[]): StandinAnswer {
   const one = /^\/mail\/([A-Za-z0-9-]+)\.eml$/.exec(path);
   if (one) {
     const mail = accepted.find((m) => m.messageId === one[1]);
-    return mail ? { status: 200, headers: { 'content-type': 'message/rfc822' }, body: mail.raw } : { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such mail' };
+    return mail
+      ? { status: 200, headers: { 'content-type': 'message/rfc822' }, body: mail.raw }
+      : { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such mail' };
   }
   if (path !== '/') return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
   const rows = [...accepted]
@@ -61,7 +73,13 @@ const sendEmailWire = z.object({
   FromEmailAddress: z.string().optional(),
   Destination: z.object({ ToAddresses: addresses, CcAddresses: addresses, BccAddresses: addresses }).optional(),
   ReplyToAddresses: addresses,
-  Content: z.object({ Raw: z.object({ Data: z.string() }).optional(), Simple: z.unknown().optional(), Template: z.unknown().optional() }).optional(),
+  Content: z
+    .object({
+      Raw: z.object({ Data: z.string() }).optional(),
+      Simple: z.unknown().optional(),
+      Template: z.unknown().optional(),
+    })
+    .optional(),
   ConfigurationSetName: z.string().optional(),
 });
 
@@ -85,21 +103,45 @@ export async function startSesStandin(options: SesStandinOptions): Promise<SesSt
     if (request.method === 'GET') return view(request.path, accepted);
     if (request.method !== 'POST' || request.path !== SEND_PATH) {
       // Only SendEmail is stood in: anything else is a test's mistake, said plainly.
-      return refuse('UnknownOperationException', 404, 'operation', SES_DOCS.sendEmail, `The stand-in serves SendEmail only (${request.method} ${request.path}).`);
+      return refuse(
+        'UnknownOperationException',
+        404,
+        'operation',
+        SES_DOCS.sendEmail,
+        `The stand-in serves SendEmail only (${request.method} ${request.path}).`,
+      );
     }
-    if (signedService(request.headers) !== 'ses') return refuse('MissingAuthenticationTokenException', 403, 'sigv4', SIGV4_DOC, 'Request is missing a SigV4 signature for service ses.');
+    if (signedService(request.headers) !== 'ses')
+      return refuse(
+        'MissingAuthenticationTokenException',
+        403,
+        'sigv4',
+        SIGV4_DOC,
+        'Request is missing a SigV4 signature for service ses.',
+      );
     let wire: z.infer<typeof sendEmailWire>;
     try {
       wire = sendEmailWire.parse(JSON.parse(request.body.toString('utf8')));
     } catch {
-      return refuse('BadRequestException', 400, 'request-shape', SES_DOCS.sendEmail, 'The request body is not a SendEmail request.');
+      return refuse(
+        'BadRequestException',
+        400,
+        'request-shape',
+        SES_DOCS.sendEmail,
+        'The request body is not a SendEmail request.',
+      );
     }
     const data = wire.Content?.Raw?.Data;
-    if (data !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) return refuse('BadRequestException', 400, 'raw-base64', SES_DOCS.rawMessage, 'Raw message data is not base64.');
+    if (data !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(data))
+      return refuse('BadRequestException', 400, 'raw-base64', SES_DOCS.rawMessage, 'Raw message data is not base64.');
     const raw = data === undefined ? undefined : Buffer.from(data, 'base64');
-    const input: SendEmailRequest = { ...wire, Content: wire.Content && { ...wire.Content, Raw: raw && { Data: new Uint8Array(raw) } } };
+    const input: SendEmailRequest = {
+      ...wire,
+      Content: wire.Content && { ...wire.Content, Raw: raw && { Data: new Uint8Array(raw) } },
+    };
     const rejection = checkSendEmail(input, options.account);
-    if (rejection) return refuse(rejection.name, rejection.httpStatusCode, rejection.rule, rejection.doc, rejection.message);
+    if (rejection)
+      return refuse(rejection.name, rejection.httpStatusCode, rejection.rule, rejection.doc, rejection.message);
 
     // SES answers with its own id (the Message-ID it writes is <id>@<region>.amazonses.com).
     const messageId = `0102${randomBytes(8).toString('hex')}-${randomBytes(12).toString('hex')}-000000`;

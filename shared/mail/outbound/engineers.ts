@@ -75,8 +75,13 @@ const noteWords = { ru: 'Внутренняя заметка', en: 'Internal not
 /** ticket.internal_note: one engineer's #internal text, to the others. */
 export const internalNote: LetterOf = (event, ticket, tenant, config) => ({
   subject: subjectOf(ticket, tenant.language, noteWords[tenant.language]),
-  text: [`${event.actor.address ?? ''}:`, '', saidBy(event), '', ticketCard(ticket, tenant, config, tenant.language)]
-    .join('\n'),
+  text: [
+    `${event.actor.address ?? ''}:`,
+    '',
+    saidBy(event),
+    '',
+    ticketCard(ticket, tenant, config, tenant.language),
+  ].join('\n'),
 });
 
 const changeWords = { ru: 'Изменение', en: 'Change' };
@@ -170,7 +175,10 @@ const rejectedWords = {
 export const commandsRejected: LetterOf = (event, ticket, tenant, config) => {
   const lang = tenant.language;
   const w = rejectedWords[lang];
-  const next = allowedNext(ticket.status).map((s) => `${s} (${statusName(s, lang)})`).join(', ') || w.final;
+  const next =
+    allowedNext(ticket.status)
+      .map((s) => `${s} (${statusName(s, lang)})`)
+      .join(', ') || w.final;
   return {
     subject: subjectOf(ticket, lang, w.note),
     text: [

@@ -61,7 +61,12 @@ export const hoursPhrase = (n: number, lang: Language) =>
 
 /** "10 рабочих дней", "1 working day". */
 export const workingDaysPhrase = (n: number, lang: Language) => {
-  const unit = lang === 'ru' ? ruPlural(n, 'рабочий день', 'рабочих дня', 'рабочих дней') : n === 1 ? 'working day' : 'working days';
+  const unit =
+    lang === 'ru'
+      ? ruPlural(n, 'рабочий день', 'рабочих дня', 'рабочих дней')
+      : n === 1
+        ? 'working day'
+        : 'working days';
   return `${number(n, lang)} ${unit}`;
 };
 

@@ -111,7 +111,9 @@ function unprovenOf(event: TicketEvent): UnprovenEngineerMail {
     spf: String(data.spf ?? 'NONE'),
     dkim: String(data.dkim ?? 'NONE'),
     dmarc: String(data.dmarc ?? 'NONE'),
-    dkimDomains: String(data.dkimDomains ?? '').split(' ').filter(Boolean),
+    dkimDomains: String(data.dkimDomains ?? '')
+      .split(' ')
+      .filter(Boolean),
     commands: Number(data.commands ?? 0),
   };
 }
