@@ -11,14 +11,14 @@
  * - Per-mail ratio: each call's wall time (performance.now(); no I/O happens in these calls, so
  *   it is main-thread CPU plus GC pauses), median over the rounds, then the median over mails.
  * - Floor: `simpleParser(raw)` with mailparser's defaults (the issue's "mailparser alone"), and,
- *   stricter, with the options shared/mail/parse-mail.ts uses (it skips mailparser's
+ *   stricter, with the options shared/mail/inbound/parse-mail.ts uses (it skips mailparser's
  *   HTML->text and text->HTML work, so its floor is lower).
  */
 import { simpleParser } from 'mailparser';
 import type { MaildeskConfig } from '../shared/config';
-import { parseMail } from '../shared/mail/parse-mail';
-import { PARSER_OPTIONS } from '../shared/mail/parse-mail';
-import { readMail } from '../shared/mail/read-mail';
+import { parseMail } from '../shared/mail/inbound/parse-mail';
+import { PARSER_OPTIONS } from '../shared/mail/inbound/parse-mail';
+import { readMail } from '../shared/mail/inbound/read-mail';
 import type { CorpusMail } from './corpus';
 import { MemoryMailStore, MemoryTicketStore } from '../shared/adapters/memory';
 import { inboundFor, makePipeline, median, processMail, round } from './pipeline';

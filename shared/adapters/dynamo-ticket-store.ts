@@ -20,7 +20,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { TicketEvent } from '../domain/events';
-import { newEventNonce } from '../mail/message-ids';
+import { newEventNonce } from '../mail/outbound/message-ids';
 import { mapLimit } from '../map-limit';
 import type { Ticket } from '../domain/ticket';
 import type { DueTicket, TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';

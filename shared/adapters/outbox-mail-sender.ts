@@ -1,7 +1,7 @@
 /** Local stand-in for SES sending: one complete .eml per sent mail in a folder (the outbox). */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { composeMail } from '../mail/compose';
+import { composeMail } from '../mail/outbound/compose';
 import type { MailSender, OutgoingMail } from '../use-cases/ports';
 
 export class OutboxMailSender implements MailSender {

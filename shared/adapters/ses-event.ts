@@ -1,6 +1,6 @@
 /** The SES receipt event (Lambda action after the S3 action), checked at the edge with zod. */
 import { z } from 'zod';
-import { methodResult, readSesReceipt, type SesVerdict } from '../mail/authentication';
+import { methodResult, readSesReceipt, type SesVerdict } from '../mail/inbound/authentication';
 import type { InboundMail } from '../use-cases/receive-mail';
 
 const verdict = z

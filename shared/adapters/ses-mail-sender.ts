@@ -1,6 +1,6 @@
 /** SES v2 raw sending. SES replaces the Message-ID, so the id it returns is remembered for threading. */
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { asciiMailbox, composeMail } from '../mail/compose';
+import { asciiMailbox, composeMail } from '../mail/outbound/compose';
 import type { MailSender, OutgoingMail } from '../use-cases/ports';
 
 /** SES refuses a message with more than 50 recipients (To + Cc + Bcc): larger lists go out in several sends of the same mail. */

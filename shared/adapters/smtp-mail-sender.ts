@@ -1,6 +1,6 @@
 /** Relays outgoing mail to an SMTP host (local stack with MAILDESK_SMTP_RELAY set). */
 import { createTransport } from 'nodemailer';
-import { composeMail } from '../mail/compose';
+import { composeMail } from '../mail/outbound/compose';
 import type { MailSender, OutgoingMail } from '../use-cases/ports';
 
 export class SmtpMailSender implements MailSender {

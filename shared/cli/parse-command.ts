@@ -1,7 +1,7 @@
 /** `maildesk parse FILE.eml [--config FILE]`: how the system reads a mail, as one JSON object. */
 import { loadConfig, resolveConfigPath } from '../config';
-import { parseMail } from '../mail/parse-mail';
-import { readMail } from '../mail/read-mail';
+import { parseMail } from '../mail/inbound/parse-mail';
+import { readMail } from '../mail/inbound/read-mail';
 import { parseFlags, UsageError, type CliIo, readMailFile } from './io';
 import { terminalJson } from './terminal-text';
 

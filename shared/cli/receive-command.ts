@@ -26,7 +26,7 @@ import { buildDesk } from '../composition';
 import { isSupportAddress, loadConfig, resolveConfigPath } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
 import { jsonLogger } from '../log';
-import { parseMail } from '../mail/parse-mail';
+import { parseMail } from '../mail/inbound/parse-mail';
 import { INBOUND_PREFIX, localReceiptHeaders, parseSesEvent, sesEventFor, type Verdicts } from '../adapters/ses-event';
 import { receiveMail, type Outcome, type SesVerdict } from '../use-cases/receive-mail';
 import { checkedFlags, parseFlags, UsageError, type CliIo, readMailFile } from './io';

@@ -16,7 +16,7 @@ import {
 } from '../domain/decision';
 import { isFinal, type Attachment, type Ticket } from '../domain/ticket';
 import { holdsFeatureSlot } from '../domain/workflow';
-import type { ParsedMail } from '../mail/types';
+import type { ParsedMail } from '../mail/inbound/types';
 import type { InboundMail, ReceiveDeps } from './receive-mail';
 
 /** One mail's state across the attempts of its write. */

@@ -23,12 +23,12 @@ import { ConcurrentUpdateError } from '../domain/errors';
 import { NoTicketError, ticketAfter } from '../domain/evolve';
 import { featureSlotChange } from '../domain/workflow';
 import type { Logger } from '../log';
-import { authenticateSender, dkimDomainsFromStoredMail, type SesVerdict } from '../mail/authentication';
-import { readCommands } from '../mail/commands';
-import { parseMail } from '../mail/parse-mail';
-import { readMail } from '../mail/read-mail';
-import { readTemplateFields } from '../mail/template-fields';
-import type { MailReading, ParsedMail } from '../mail/types';
+import { authenticateSender, dkimDomainsFromStoredMail, type SesVerdict } from '../mail/inbound/authentication';
+import { readCommands } from '../mail/inbound/commands';
+import { parseMail } from '../mail/inbound/parse-mail';
+import { readMail } from '../mail/inbound/read-mail';
+import { readTemplateFields } from '../mail/inbound/template-fields';
+import type { MailReading, ParsedMail } from '../mail/inbound/types';
 import type { Claims, MailStore, TicketReader, TicketWriter } from './ports';
 import {
   findTicket,

@@ -10,8 +10,8 @@
 import type { MaildeskConfig, Tenant } from '../config';
 import type { BusinessCalendar } from '../domain/business-calendar';
 import type { Logger } from '../log';
-import { mailbox } from '../mail/compose';
-import { randomMessageId } from '../mail/message-ids';
+import { mailbox } from '../mail/outbound/compose';
+import { randomMessageId } from '../mail/outbound/message-ids';
 import { reportLetter } from '../mail/outbound/report';
 import { loadSlaReport } from '../reports/load-history';
 import { renderHtml } from '../reports/render-html';

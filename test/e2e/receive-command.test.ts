@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CliIo } from '../../shared/cli/io';
 import { runReceiveCommand, type ReceiveResult } from '../../shared/cli/receive-command';
 import type { Ticket } from '../../shared/domain/ticket';
-import { dkimDomainsFromStoredMail } from '../../shared/mail/authentication';
+import { dkimDomainsFromStoredMail } from '../../shared/mail/inbound/authentication';
 import { verdictsFromStoredMail } from '../../shared/adapters/ses-event';
 import { startHarness, type Harness } from '../support/harness';
 import { buildMail, messageId, type MailSpec } from '../support/mail-builder';

@@ -6,7 +6,7 @@
  * Week of Mon 2026-11-09 (no holidays), support hours 10:00-18:00 Europe/Moscow (UTC+3).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ParsedMail } from '../../shared/mail/types';
+import type { ParsedMail } from '../../shared/mail/inbound/types';
 import { moscowClock, sortedAddresses, startHarness, type Harness } from '../support/harness';
 
 type Mail = ParsedMail & { file: string };

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ParsedMail } from '../../shared/mail/types';
+import type { ParsedMail } from '../../shared/mail/inbound/types';
 import type { TicketStore } from '../../shared/use-cases/ports';
 import { sweepDeadlines, type SweepResult } from '../../shared/use-cases/sweep-deadlines';
 import { startHarness, type Harness } from '../support/harness';

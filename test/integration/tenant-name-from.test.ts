@@ -7,7 +7,7 @@
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MaildeskConfig } from '../../shared/config';
-import { composeMail } from '../../shared/mail/compose';
+import { composeMail } from '../../shared/mail/outbound/compose';
 import type { SlaReport } from '../../shared/reports/sla-report';
 import { reportMail } from '../../shared/use-cases/send-monthly-reports';
 import { startDirectEnv, type DirectEnv } from '../support/direct-env';

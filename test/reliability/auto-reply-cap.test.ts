@@ -9,7 +9,7 @@
  * one hour, so the hourly cap is one window.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ParsedMail } from '../../shared/mail/types';
+import type { ParsedMail } from '../../shared/mail/inbound/types';
 import { startHarness, type Harness } from '../support/harness';
 import { buildMail, messageId } from '../support/mail-builder';
 

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../shared/domain/ticket';
-import { eventMessageId } from '../../shared/mail/message-ids';
+import { eventMessageId } from '../../shared/mail/outbound/message-ids';
 import type { InboundMail } from '../../shared/use-cases/receive-mail';
 import { sentCounts, startDirectEnv, type DirectEnv } from '../support/direct-env';
 import { FAULT_KINDS, FaultInjector, type FaultKind, type InjectedFault } from '../support/fault-injection';

@@ -8,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeMail } from '../../shared/mail/compose';
+import { composeMail } from '../../shared/mail/outbound/compose';
 import type { OutgoingMail } from '../../shared/use-cases/ports';
 import { receiveMail, type InboundMail, type Outcome } from '../../shared/use-cases/receive-mail';
 import { startHarness, type Harness } from '../support/harness';

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config';
-import type { ParsedMail } from '../../shared/mail/types';
+import type { ParsedMail } from '../../shared/mail/inbound/types';
 import { exampleConfig, startHarness, type Harness } from '../support/harness';
 import { buildMail, messageId } from '../support/mail-builder';
 

@@ -7,8 +7,8 @@ import { createTransport } from 'nodemailer';
 import { inject } from 'vitest';
 import { parseConfig, type MaildeskConfig } from '../../shared/config';
 import { memoryLogger } from '../../shared/log';
-import { parseMail } from '../../shared/mail/parse-mail';
-import type { ParsedMail } from '../../shared/mail/types';
+import { parseMail } from '../../shared/mail/inbound/parse-mail';
+import type { ParsedMail } from '../../shared/mail/inbound/types';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/stack';
 
 export const exampleConfig = (): MaildeskConfig =>

@@ -3,7 +3,7 @@
  * and reading the DKIM signing domains from SES's own Authentication-Results only.
  */
 import { describe, expect, it } from 'vitest';
-import { authenticateSender, dkimDomainsFromStoredMail, dkimPassDomains, isAlignedDomain, type AuthenticationVerdicts } from '../../shared/mail/authentication';
+import { authenticateSender, dkimDomainsFromStoredMail, dkimPassDomains, isAlignedDomain, type AuthenticationVerdicts } from '../../shared/mail/inbound/authentication';
 import { localReceiptHeaders, verdictsFromStoredMail } from '../../shared/adapters/ses-event';
 
 type Row = [name: string, verdicts: AuthenticationVerdicts, dkimDomains: string[], proof: 'dmarc' | 'aligned-dkim' | null, failed: boolean];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCommands } from '../../shared/mail/commands';
+import { readCommands } from '../../shared/mail/inbound/commands';
 
 describe('readCommands', () => {
   it.each([

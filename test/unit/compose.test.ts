@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { composeMail, composeWithMailComposer, writePlainTextMail } from '../../shared/mail/compose';
-import { parseMail } from '../../shared/mail/parse-mail';
-import type { ParsedMail } from '../../shared/mail/types';
+import { composeMail, composeWithMailComposer, writePlainTextMail } from '../../shared/mail/outbound/compose';
+import { parseMail } from '../../shared/mail/inbound/parse-mail';
+import type { ParsedMail } from '../../shared/mail/inbound/types';
 import type { OutgoingMail } from '../../shared/use-cases/ports';
 
 const NOW = new Date('2026-11-25T22:47:34Z');

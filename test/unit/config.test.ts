@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ConfigError, configFromEnvironment, parseConfig } from '../../shared/config';
-import { routeTenant } from '../../shared/mail/route-tenant';
+import { routeTenant } from '../../shared/mail/inbound/route-tenant';
 
 const example = JSON.parse(readFileSync('maildesk.config.example.json', 'utf8'));
 

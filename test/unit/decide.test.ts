@@ -12,7 +12,7 @@ import { isOutboxEvent, MissingLookupError, mayJoin, mentionedKeys, opening, typ
 import type { TicketEvent } from '../../shared/domain/events';
 import { ticketAfter } from '../../shared/domain/evolve';
 import { newTicket, type Ticket } from '../../shared/domain/ticket';
-import { readCommands } from '../../shared/mail/commands';
+import { readCommands } from '../../shared/mail/inbound/commands';
 
 const config = parseConfig(JSON.parse(readFileSync('maildesk.config.example.json', 'utf8')));
 const calendar = BusinessCalendar.fromConfig(config);

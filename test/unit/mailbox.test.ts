@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { checkSendEmail } from '../../shared/adapters/ses-v2-rules';
-import { asciiMailbox, composeMail, mailbox } from '../../shared/mail/compose';
+import { asciiMailbox, composeMail, mailbox } from '../../shared/mail/outbound/compose';
 import type { OutgoingMail } from '../../shared/use-cases/ports';
 
 const ADDRESS = 'clinic-north@support.example';

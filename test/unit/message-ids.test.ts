@@ -1,6 +1,6 @@
 /** Outgoing Message-IDs (issue 12): stable per event nonce and role, opaque, 128 bits. */
 import { describe, expect, it } from 'vitest';
-import { eventMessageId, newEventNonce, randomMessageId } from '../../shared/mail/message-ids';
+import { eventMessageId, newEventNonce, randomMessageId } from '../../shared/mail/outbound/message-ids';
 
 describe('eventMessageId', () => {
   it('is the same for the same nonce and role (the send-once claim), different for another role or nonce', () => {

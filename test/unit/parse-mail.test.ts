@@ -2,10 +2,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config';
-import { htmlToText, parseMail, sanitiseFilename } from '../../shared/mail/parse-mail';
-import { readMail } from '../../shared/mail/read-mail';
-import { extractNewText } from '../../shared/mail/reply-text';
-import type { MailReading } from '../../shared/mail/types';
+import { htmlToText, parseMail, sanitiseFilename } from '../../shared/mail/inbound/parse-mail';
+import { readMail } from '../../shared/mail/inbound/read-mail';
+import { extractNewText } from '../../shared/mail/inbound/reply-text';
+import type { MailReading } from '../../shared/mail/inbound/types';
 
 const config = parseConfig(JSON.parse(readFileSync('maildesk.config.example.json', 'utf8')));
 const FIXTURES = 'test/fixtures/mail';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractNewText, stripSignature } from '../../shared/mail/reply-text';
+import { extractNewText, stripSignature } from '../../shared/mail/inbound/reply-text';
 
 /** The history every case quotes: it names both verdicts, so a leak shows up as a wrong verdict. */
 const HISTORY = ['Заявка MG-7 ожидает проверки.', 'Если всё в порядке, ответьте «Проверено, ошибок нет».', 'Если нет, ответьте «Найдена ошибка».'];
@@ -128,7 +128,7 @@ describe('stripSignature', () => {
 
 /**
  * Clients beyond the Russian and English defaults (issue 13). Each row is one client's shape;
- * the matching rule is one row of the tables in shared/mail/reply-text.ts.
+ * the matching rule is one row of the tables in shared/mail/inbound/reply-text.ts.
  */
 describe('extractNewText: clients in other languages and rarer English shapes', () => {
   const block = HISTORY.join('\n');

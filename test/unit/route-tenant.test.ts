@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config';
-import { readMail } from '../../shared/mail/read-mail';
-import { routeTenant } from '../../shared/mail/route-tenant';
-import type { ParsedMail } from '../../shared/mail/types';
+import { readMail } from '../../shared/mail/inbound/read-mail';
+import { routeTenant } from '../../shared/mail/inbound/route-tenant';
+import type { ParsedMail } from '../../shared/mail/inbound/types';
 
 const config = parseConfig(JSON.parse(readFileSync('maildesk.config.example.json', 'utf8')));
 

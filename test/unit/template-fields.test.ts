@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { matchByPrefix, normaliseRu, priorityNames, readPriority, readSubject, readTemplateFields } from '../../shared/mail/template-fields';
+import { matchByPrefix, normaliseRu, priorityNames, readPriority, readSubject, readTemplateFields } from '../../shared/mail/inbound/template-fields';
 import type { TemplateFields } from '../../shared/domain/ticket';
-import { htmlToText } from '../../shared/mail/parse-mail';
+import { htmlToText } from '../../shared/mail/inbound/parse-mail';
 
 const none: TemplateFields = { cardNumber: null, caseHistoryNumber: null, login: null, recordName: null, buttonName: null };
 const departments = ['Терапия', 'Хирургия', 'Регистратура', 'Приёмное отделение'];

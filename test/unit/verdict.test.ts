@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readVerdict } from '../../shared/mail/verdict';
-import { extractNewText } from '../../shared/mail/reply-text';
+import { readVerdict } from '../../shared/mail/inbound/verdict';
+import { extractNewText } from '../../shared/mail/inbound/reply-text';
 
 describe('readVerdict', () => {
   it.each([

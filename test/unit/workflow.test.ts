@@ -5,7 +5,7 @@ import { parseConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { newTicket, type Status, type Ticket } from '../../shared/domain/ticket';
 import { featureSlotChange, holdsFeatureSlot, moveTo, planCommands, statusAfterAnswer, withDeadlines, type CommandCheckContext, type CommandPlan } from '../../shared/domain/workflow';
-import type { EngineerCommand } from '../../shared/mail/types';
+import type { EngineerCommand } from '../../shared/mail/inbound/types';
 
 const config = parseConfig(JSON.parse(readFileSync('maildesk.config.example.json', 'utf8')));
 const calendar = BusinessCalendar.fromConfig(config);

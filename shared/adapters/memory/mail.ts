@@ -1,6 +1,6 @@
 /** The bucket and the mail sender in memory: the bench's stand-ins, and tests' where no I/O is wanted. */
 import { MailNotFoundError } from '../../domain/errors';
-import { composeMail } from '../../mail/compose';
+import { composeMail } from '../../mail/outbound/compose';
 import type { MailSender, MailStore, OutgoingMail } from '../../use-cases/ports';
 
 export class MemoryMailStore implements MailStore {

@@ -1,7 +1,7 @@
 /** The TicketStore ports in memory (bench, tests): the same conditions as DynamoTicketStore, no I/O. */
 import type { TicketEvent } from '../../domain/events';
 import type { Ticket } from '../../domain/ticket';
-import { newEventNonce } from '../../mail/message-ids';
+import { newEventNonce } from '../../mail/outbound/message-ids';
 import type { TicketFilter, TicketStore, WriteResult } from '../../use-cases/ports';
 import { boundTicket } from '../ticket-bounds';
 

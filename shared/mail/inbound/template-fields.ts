@@ -4,9 +4,9 @@
  * clinic staff write labels with or without colons, abbreviate them, number them, put the
  * value on the next line, and mail clients add their own bullets and non-breaking spaces.
  */
-import { priorityNamesEn, priorityNamesRu } from '../domain/priorities';
-import type { Priority } from '../domain/priorities';
-import type { TemplateFieldName, TemplateFields } from '../domain/ticket';
+import { priorityNamesEn, priorityNamesRu } from '../../domain/priorities';
+import type { Priority } from '../../domain/priorities';
+import type { TemplateFieldName, TemplateFields } from '../../domain/ticket';
 import type { SubjectReading } from './types';
 
 /** Lower case, ё -> е, non-breaking and repeated spaces collapsed, trimmed. Same length rules everywhere. */

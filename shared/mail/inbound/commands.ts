@@ -4,9 +4,9 @@
  * case. Every line that cannot be read becomes a problem naming what is allowed, so the
  * engineer's answer can say exactly what to fix; the use case applies nothing then.
  */
-import { priorityCodes, priorityNamesRu } from '../domain/priorities';
-import { statusCodes, statusNamesEn, statusNamesRu } from '../domain/ticket';
-import type { Status } from '../domain/ticket';
+import { priorityCodes, priorityNamesRu } from '../../domain/priorities';
+import { statusCodes, statusNamesEn, statusNamesRu } from '../../domain/ticket';
+import type { Status } from '../../domain/ticket';
 import type { CommandName, CommandProblem, CommandReading, EngineerCommand } from './types';
 import { matchByPrefix, normaliseRu, priorityNames } from './template-fields';
 import type { PrefixMatch } from './template-fields';

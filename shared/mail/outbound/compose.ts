@@ -4,9 +4,9 @@
  * streams: ~20 µs of CPU a mail instead of ~330 µs). Everything else, and any input it is not
  * sure about, goes through nodemailer's MailComposer, which stays the general writer.
  */
-import { splitAddressList } from './address-list';
+import { splitAddressList } from '../address-list';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type { OutgoingMail } from '../use-cases/ports';
+import type { OutgoingMail } from '../../use-cases/ports';
 
 const bracket = (id: string) => `<${id.replace(/^<|>$/g, '')}>`;
 

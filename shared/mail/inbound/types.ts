@@ -1,7 +1,7 @@
 /** What the system knows about one inbound mail once it is read. Only parse-mail.ts touches the MIME parser. */
-import type { Priority } from '../domain/priorities';
-import type { EngineerCommand, Verdict } from '../domain/replies';
-import type { Status, TemplateFields } from '../domain/ticket';
+import type { Priority } from '../../domain/priorities';
+import type { EngineerCommand, Verdict } from '../../domain/replies';
+import type { Status, TemplateFields } from '../../domain/ticket';
 
 export interface MailAddress {
   /** lower-cased */
@@ -41,7 +41,7 @@ export interface ParsedMail {
 }
 
 // The command and verdict types belong to the domain (the decider reads them); mail re-exports them.
-export type { CommandName, CommandProblem, CommandReading, EngineerCommand, Verdict } from '../domain/replies';
+export type { CommandName, CommandProblem, CommandReading, EngineerCommand, Verdict } from '../../domain/replies';
 
 export interface SubjectReading {
   summary: string;

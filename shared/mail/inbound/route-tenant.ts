@@ -2,7 +2,7 @@
  * Which tenant a mail is for: the one routing used by reading (`readMail`, `maildesk parse`) and by
  * the inbound use case, so the two can never disagree. Pure.
  */
-import type { MaildeskConfig, Tenant } from '../config';
+import type { MaildeskConfig, Tenant } from '../../config';
 import type { ParsedMail } from './types';
 
 /**
