@@ -136,7 +136,7 @@ export function computeDeadlines(input: SlaInput, calendar: BusinessCalendar, sl
   const policy = slaPolicy[input.priority];
   const created = instant(input.createdAt, 'createdAt');
   // The 72 h to take a ticket into work count for every priority, and stop while waiting too.
-  const respondBy = addWallMs(activeClock(created, input.pauses, now), sla.respondWithinHours * HOUR_MS);
+  const within = addWallMs(activeClock(created, input.pauses, now), sla.respondWithinHours * HOUR_MS);
 
   let targetAt: number | null = null;
   const start = clockStart(input);
@@ -148,6 +148,8 @@ export function computeDeadlines(input: SlaInput, calendar: BusinessCalendar, sl
     );
   }
   const dueAt = deadlineSpan(input, calendar, 1, now);
+  // Never "respond by" after "solve by": a ticket due in 5 h must be answered within those 5 h.
+  const respondBy = within !== null && dueAt !== null ? Math.min(within, dueAt) : within;
 
   // Auto-close counts the wait itself, so no pause applies to it.
   const autoCloseAt =
@@ -209,7 +211,9 @@ export function nextDue(ticket: SlaTicket, calendar: BusinessCalendar, sla: SlaS
   const input: SlaInput = ticket;
 
   if (ticket.status === 'open' && ticket.respondedAt === null && !ticket.respondOverdue) {
-    add('respond', computeDeadlines(input, calendar, sla, now).respondBy);
+    // A response deadline at the resolution deadline is moot: the breach is the one alarm then.
+    const { respondBy, dueAt } = computeDeadlines(input, calendar, sla, now);
+    if (respondBy !== null && (dueAt === null || respondBy < dueAt)) add('respond', respondBy);
   }
   if (isWaiting(ticket.status)) {
     const since = ticket.waitingSince ?? ticket.pauses.find((p) => p.to === null)?.from ?? null;

@@ -231,7 +231,9 @@ describe('a blocking ticket', () => {
     expect(mails.map((m) => m.subject)).toEqual(['[MG-1] Срок нарушен: Не работает регистратура']);
     // calendar clock: wall hours
     expect(mails[0]!.text).toContain('Крайний срок пропущен на 1 ч 20 мин.');
-    expect(await s.ticket('MG-1')).toMatchObject({ breached: true, warned: true, nextDue: { kind: 'respond', at: utc('2026-03-19T12:00:00') } });
+    // respond by is the 5 h deadline itself: no second alarm for it 72 h later
+    expect(await s.ticket('MG-1')).toMatchObject({ breached: true, warned: true, respondOverdue: false, nextDue: null });
+    expect((await s.ticket('MG-1')).deadlines.respondBy).toBe(utc('2026-03-16T17:00:00'));
     expect((await s.busTypes('MG-1')).filter((t) => t === 'sla.warning')).toEqual([]);
   });
 });
@@ -354,6 +356,18 @@ describe('a sweep far past several deadlines acts on the latest state only', () 
     expect(mails.map((m) => m.subject).sort()).toEqual(['[MG-2] Заявка не взята в работу за 72 часа: Ошибка в расписании', '[MG-2] Срок нарушен: Ошибка в расписании']);
     expect(await s.ticket('MG-2')).toMatchObject({ breached: true, warned: true, respondOverdue: true, nextDue: null });
     expect((await s.busTypes('MG-2')).filter((t) => t.startsWith('sla.')).sort()).toEqual(['sla.breached', 'sla.respond_overdue']);
+  });
+
+  it('a blocking ticket never taken into work, swept days later: one alarm, the breach (its respond by is its deadline)', async () => {
+    s.setClock('2026-03-16T12:00:00');
+    await s.h.send({ from: BORIS, to: DESK, subject: '[Блокировка] Не печатаются направления', text: 'Принтер молчит.', messageId: '<late-3@clinic-north.example>' });
+    await s.h.newMail();
+    expect((await s.ticket('MG-3')).deadlines).toMatchObject({ respondBy: utc('2026-03-16T17:00:00'), dueAt: utc('2026-03-16T17:00:00') });
+    expect(actedKinds([await s.sweep('2026-03-23T10:00:00')])).toEqual(['MG-3:breach']);
+    expect((await s.h.newMail()).map((m) => m.subject)).toEqual(['[MG-3] Срок нарушен: Не печатаются направления']);
+    expect(actedKinds([await s.sweep('2026-04-20T10:00:00')])).toEqual([]);
+    expect(await s.ticket('MG-3')).toMatchObject({ breached: true, respondOverdue: false, nextDue: null });
+    expect((await s.busTypes('MG-3')).filter((t) => t.startsWith('sla.')).sort()).toEqual(['sla.breached', 'sla.escalated']);
   });
 });
 

@@ -27,7 +27,7 @@ describe('maildesk sla: the contract', () => {
     {
       name: 'Russian name in any case, minute precision, a pause',
       argv: ['--priority', 'БЛОКИРОВКА', '--created', '2026-03-14T22:00+03:00', '--pause', '2026-03-14T23:00:00+03:00/2026-03-15T01:00:00+03:00'],
-      out: { respondBy: '2026-03-18T00:00:00+03:00', targetAt: null, dueAt: '2026-03-15T05:00:00+03:00', autoCloseAt: null },
+      out: { respondBy: '2026-03-15T05:00:00+03:00', targetAt: null, dueAt: '2026-03-15T05:00:00+03:00', autoCloseAt: null },
     },
     {
       name: 'two pauses, given in Z',

@@ -88,14 +88,14 @@ describe('computeDeadlines', () => {
       out: { respondBy: '2026-03-19T10:00:00+03:00', targetAt: '2026-03-25T18:00:00+03:00', dueAt: '2026-03-27T18:00:00+03:00', autoCloseAt: null },
     },
     {
-      name: 'blocking: 5 h of wall time, a 2 h pause moves it, night and weekend count',
+      name: 'blocking: 5 h of wall time, a 2 h pause moves it, night and weekend count; respond by no later than that',
       in: input({ priority: 'blocking', createdAt: '2026-03-14T22:00:00+03:00', pauses: [{ from: '2026-03-14T23:00:00+03:00', to: '2026-03-15T01:00:00+03:00' }] }),
-      out: { respondBy: '2026-03-18T00:00:00+03:00', targetAt: null, dueAt: '2026-03-15T05:00:00+03:00', autoCloseAt: null },
+      out: { respondBy: '2026-03-15T05:00:00+03:00', targetAt: null, dueAt: '2026-03-15T05:00:00+03:00', autoCloseAt: null },
     },
     {
-      name: 'partial: 48 h of wall time',
+      name: 'partial: 48 h of wall time, within the 72 h to respond',
       in: input({ priority: 'partial', createdAt: '2026-03-13T17:00:00Z' }),
-      out: { respondBy: '2026-03-16T17:00:00Z', targetAt: null, dueAt: '2026-03-15T17:00:00Z', autoCloseAt: null },
+      out: { respondBy: '2026-03-15T17:00:00Z', targetAt: null, dueAt: '2026-03-15T17:00:00Z', autoCloseAt: null },
     },
     {
       name: 'feature: 15 wd from the first in_progress, no deadline',
@@ -136,7 +136,9 @@ describe('computeDeadlines', () => {
     const asBlocking = computeDeadlines(input({ priority: 'blocking' }), calendar, sla);
     expect(asError.dueAt).toBe(iso('2026-03-20T18:00:00+03:00'));
     expect(asBlocking.dueAt).toBe(iso('2026-03-16T15:00:00+03:00'));
-    expect(asBlocking.respondBy).toBe(asError.respondBy);
+    // the 72 h to respond hold for error; blocking must be answered within its 5 h
+    expect(asError.respondBy).toBe(iso('2026-03-19T10:00:00+03:00'));
+    expect(asBlocking.respondBy).toBe(asBlocking.dueAt);
   });
 
   it('an open pause ends at now; without now it never ends and what it delays is unknown', () => {
