@@ -1,18 +1,37 @@
 /**
  * `maildesk sweep [--now ISO] [--dry-run] [--aws] [--table T] [--config FILE]`: one SLA sweep at a
  * given time, for tests and for ops. With --dry-run nothing is written: it prints what would fire.
- * Prints JSON {now, dryRun, due, acted | wouldAct, raced, failed}. Exit codes: 0 done, 1 some
- * tickets could not be handled, 2 bad flags or config.
+ * Prints JSON {now, timezone, utcOffset, dryRun, due, acted | wouldAct, raced, failed}; times are the
+ * desk's wall time with the offset (config `timezone`), and each action names its time: respondBy,
+ * warningAt, deadline, remindAt or autoCloseAt. Exit codes: 0 done, 1 some tickets could not be
+ * handled, 2 bad flags or config.
  */
 import { buildDesk } from '../composition';
 import { loadConfig, resolveConfigPath } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
+import type { DueKind } from '../domain/ticket';
 import type { Logger } from '../log';
-import { sweepDeadlines, SweepIncompleteError, type SweepResult } from '../use-cases/sweep-deadlines';
+import { sweepDeadlines, SweepIncompleteError, type SweepAction, type SweepResult } from '../use-cases/sweep-deadlines';
 import { parseFlags, UsageError, type CliIo } from './io';
 import { INSTANT_MESSAGE, isoInstant } from './sla-command';
 import { openStore } from './store-access';
 import { terminalJson } from './terminal-text';
+import { zonedIso, zoneOffset } from './zone-time';
+
+/** What the time of each kind of action is, as the output names it. */
+const timeName: Record<DueKind, string> = {
+  respond: 'respondBy',
+  warn: 'warningAt',
+  breach: 'deadline',
+  remind: 'remindAt',
+  auto_close: 'autoCloseAt',
+};
+
+/** One action as printed: its time under the name of what it is, in the desk's zone. */
+export function describeAction(action: SweepAction, timeZone: string): Record<string, string> {
+  const { deadline, ...rest } = action;
+  return { ...rest, [timeName[action.kind]]: zonedIso(new Date(deadline), timeZone) };
+}
 
 export const SWEEP_USAGE = 'usage: maildesk sweep [--now ISO] [--dry-run] [--aws] [--table NAME] [--config FILE]';
 
@@ -60,10 +79,12 @@ export async function runSweepCommand(
     io.stdout(
       terminalJson(
         {
-          now: now.toISOString(),
+          now: zonedIso(now, config.timezone),
+          timezone: config.timezone,
+          utcOffset: zoneOffset(now, config.timezone),
           dryRun,
           due: counts.due,
-          [dryRun ? 'wouldAct' : 'acted']: acted,
+          [dryRun ? 'wouldAct' : 'acted']: acted.map((a) => describeAction(a, config.timezone)),
           raced: counts.raced,
           failed: counts.failed,
         },

@@ -4,6 +4,9 @@
  * usage error (exit 2, one clear line, no stack trace).
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../shared/cli/io';
 import { runSweepCommand } from '../../shared/cli/sweep-command';
@@ -47,12 +50,15 @@ describe('maildesk sweep', () => {
     const r = await sweep('--now', '2026-03-16T18:30:00+03:00', '--dry-run');
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
-    // blocking MG-2 (13:00): past its warning (17:00) and its deadline (18:00): the breach only
+    // blocking MG-2 (13:00): past its warning (17:00) and its deadline (18:00): the breach only;
+    // times in the desk's zone (Moscow wall time with its offset), each named for what it is
     expect(r.json).toEqual({
-      now: utc('2026-03-16T18:30:00'),
+      now: '2026-03-16T18:30:00+03:00',
+      timezone: 'Europe/Moscow',
+      utcOffset: '+03:00',
       dryRun: true,
       due: 1,
-      wouldAct: [{ ticketKey: 'MG-2', kind: 'breach', event: 'sla.breached', deadline: utc('2026-03-16T18:00:00') }],
+      wouldAct: [{ ticketKey: 'MG-2', kind: 'breach', event: 'sla.breached', deadline: '2026-03-16T18:00:00+03:00' }],
       raced: 0,
       failed: 0,
     });
@@ -66,6 +72,24 @@ describe('maildesk sweep', () => {
     const acts = (r.json.wouldAct as Array<{ ticketKey: string; kind: string }>).map((a) => `${a.ticketKey}:${a.kind}`).sort();
     expect(acts).toEqual(['MG-1:breach', 'MG-1:respond', 'MG-2:breach', 'MG-2:respond']);
     expect(r.json.due).toBe(2);
+    // an instant given in UTC is printed in the desk's zone; every time says what it is
+    expect(r.json.now).toBe('2026-03-30T10:00:00+03:00');
+    const mg1 = (r.json.wouldAct as Array<Record<string, string>>).filter((a) => a.ticketKey === 'MG-1');
+    expect(mg1.find((a) => a.kind === 'respond')).toEqual({ ticketKey: 'MG-1', kind: 'respond', event: 'sla.respond_overdue', respondBy: '2026-03-19T12:00:00+03:00' });
+    expect(Object.keys(mg1.find((a) => a.kind === 'breach')!)).toEqual(['ticketKey', 'kind', 'event', 'deadline']);
+  });
+
+  it('a dry run in a desk on another zone prints that zone, e.g. Berlin in summer time', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'maildesk-sweep-zone-'));
+    const config = JSON.parse(await readFile('maildesk.config.example.json', 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, 'berlin.json'), JSON.stringify({ ...config, timezone: 'Europe/Berlin' }));
+    const r = await sweep('--now', '2026-03-30T07:00Z', '--dry-run', '--config', join(dir, 'berlin.json'));
+    await rm(dir, { recursive: true, force: true });
+    expect(r.json).toMatchObject({ now: '2026-03-30T09:00:00+02:00', timezone: 'Europe/Berlin', utcOffset: '+02:00' });
+    for (const a of r.json.wouldAct as Array<Record<string, string>>) {
+      const time = Object.entries(a).find(([k]) => !['ticketKey', 'kind', 'event'].includes(k))!;
+      expect(time[1]).toMatch(/^2026-03-\d\dT\d\d:\d\d:00\+0[12]:00$/);
+    }
   });
 
   it('without --dry-run it acts once; run again, nothing more', async () => {
