@@ -23,8 +23,11 @@
  */
 import type { ParsedMail } from './types';
 
-const AUTO_REPLY_SUBJECT =
-  /^\s*(?:automatic reply|auto(?:matic)?[- ]?response|auto[- ]?reply|autoreply|out of (?:the )?office|abwesenheitsnotiz|автоответ|автоматический ответ|нет на месте|вне офиса)\s*:/i;
+const AUTO_REPLY_SUBJECT = new RegExp(
+  '^\\s*(?:automatic reply|auto(?:matic)?[- ]?response|auto[- ]?reply|autoreply|out of (?:the )?office|' +
+    'abwesenheitsnotiz|автоответ|автоматический ответ|нет на месте|вне офиса)\\s*:',
+  'i',
+);
 const BULK_PRECEDENCE = new Set(['bulk', 'list', 'junk', 'auto_reply', 'auto-reply']);
 
 /** The first token of a header value, lower-cased and restricted to a safe alphabet for logs. */

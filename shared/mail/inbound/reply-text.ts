@@ -12,134 +12,23 @@
  * becomes a paragraph break); 4 cut at the signature (RFC 3676, client signatures in many
  * languages, a closing or a "-Name" sign-off with only short lines after it).
  */
-
-/**
- * The clients' shapes as data: adding a client is one row in one of these tables plus one
- * fixture in test/fixtures/mail (and its row in test/unit/reply-text.test.ts).
- */
-
-/** "-----Original Message-----" in the languages clients localise it to. */
-const ORIGINAL_MESSAGE_WORDS: readonly string[] = [
-  'original message',
-  'forwarded message',
-  'reply message', // Outlook, Gmail, Yahoo (en)
-  'исходное сообщение',
-  'пересылаемое сообщение',
-  'переадресованное сообщение',
-  'перенаправленное сообщение',
-  'оригинальное сообщение', // ru
-  'ursprüngliche nachricht',
-  'antwort nachricht',
-  'weitergeleitete nachricht', // de
-  "message d'origine",
-  'message d’origine',
-  'message transféré', // fr
-  'oprindelig meddelelse',
-  'oprindelig besked',
-  'videresendt meddelelse', // da
-  'opprinnelig melding',
-  'videresendt melding', // no
-  'ursprungligt meddelande',
-  'vidarebefordrat meddelande', // sv
-  'oorspronkelijk bericht',
-  'doorgestuurd bericht', // nl
-  'messaggio originale',
-  'messaggio inoltrato', // it
-  'mensaje original',
-  'mensaje reenviado',
-  'mensagem original',
-  'mensagem encaminhada', // es, pt
-  'wiadomość oryginalna',
-  'oryginalna wiadomość',
-  'alkuperäinen viesti',
-  'původní zpráva', // pl, fi, cs
-];
-const SEPARATOR_RULE = new RegExp(
-  `^\\s*[-_=*~]{2,}\\s*(?:${ORIGINAL_MESSAGE_WORDS.join('|')})\\s*[-_=*~]{2,}\\s*$`,
-  'iu',
-);
-const FORWARD_INTRO =
-  /^\s*(?:begin forwarded message|начало переадресованного сообщения|пересылаемое сообщение|anfang der weitergeleiteten nachricht|début du message réexpédié)\s*:?\s*$/i;
-
-/** Outlook's quoted header block, per language: the sender line, then the other header lines. */
-const HEADER_LABELS: readonly { lang: string; from: readonly string[]; other: readonly string[] }[] = [
-  { lang: 'en', from: ['from'], other: ['sent', 'date', 'to', 'cc', 'subject', 'reply-to'] },
-  { lang: 'ru', from: ['от', 'от кого'], other: ['отправлено', 'дата', 'кому', 'копия', 'тема'] },
-  { lang: 'de', from: ['von'], other: ['gesendet', 'datum', 'an', 'cc', 'betreff'] },
-  {
-    lang: 'fr',
-    from: ['de', 'message du'],
-    other: ['envoyé', 'envoyé le', 'date', 'à', 'a', 'cc', 'copie à', 'objet', 'sujet'],
-  },
-  { lang: 'nl', from: ['van'], other: ['verzonden', 'datum', 'aan', 'cc', 'onderwerp'] },
-  { lang: 'it', from: ['da'], other: ['inviato', 'data', 'a', 'cc', 'oggetto'] },
-  { lang: 'es/pt', from: ['de'], other: ['enviado', 'enviado el', 'fecha', 'data', 'para', 'cc', 'asunto', 'assunto'] },
-  { lang: 'da/no', from: ['fra'], other: ['sendt', 'dato', 'til', 'cc', 'emne'] },
-  { lang: 'sv', from: ['från'], other: ['skickat', 'datum', 'till', 'kopia', 'ämne'] },
-  { lang: 'pl', from: ['od'], other: ['wysłano', 'wysłane', 'data', 'do', 'dw', 'temat'] },
-  { lang: 'fi', from: ['lähettäjä'], other: ['lähetetty', 'päivämäärä', 'vastaanottaja', 'kopio', 'aihe'] },
-];
-const labelAlternation = (words: readonly string[]): string =>
-  [...new Set(words)].sort((a, b) => b.length - a.length).join('|');
-// `*From:*` is Outlook's plain rendering of bold; French puts a space before the colon.
-const HEADER_FROM = new RegExp(
-  `^\\s*\\*?(?:${labelAlternation(HEADER_LABELS.flatMap((l) => l.from))})\\s*:\\*?\\s*\\S`,
-  'iu',
-);
-const HEADER_OTHER = new RegExp(
-  `^\\s*\\*?(?:${labelAlternation(HEADER_LABELS.flatMap((l) => l.other))})\\s*:\\*?`,
-  'iu',
-);
-const HEADER_DATE = /^\s*\*?(?:date|дата|datum)\s*:\*?\s*\S/i;
-
-/**
- * The verb of "<someone> wrote:" per language, as it ends (or, in Gmail's Nordic, Dutch and
- * German forms, sits inside) an attribution line.
- */
-const WROTE_WORDS: readonly string[] = [
-  'wrote',
-  'writes', // en
-  'пишет',
-  'писал\\(?а?\\)?',
-  'написал\\(?а?\\)?',
-  'написала', // ru
-  'schrieb',
-  'a écrit',
-  'ha scritto',
-  'escreveu',
-  'escribió',
-  'napisał\\(?a?\\)?',
-  'napisała',
-  'kirjoitti',
-  'skrev', // de fr it pt es pl fi da/no/sv
-  'schreef',
-  'het volgende geschreven',
-  'đã viết',
-  'yazdı',
-  'napsal\\(?a?\\)?', // nl vi tr cs
-];
-const WROTE = `(?:${WROTE_WORDS.join('|')})`;
-/** "... wrote:" at the end (colon optional only after an English "On <date>"). */
-const WROTE_END = new RegExp(`(?<![\\p{L}])${WROTE}\\s*:$`, 'iu');
-/** Gmail no/da/sv/de/nl put the verb before the name: "<date> skrev Name <addr>:". */
-const WROTE_INSIDE = new RegExp(
-  `(?<![\\p{L}])(?:skrev|schrieb|schreef|ha scritto|escreveu|escribió)(?![\\p{L}])`,
-  'iu',
-);
-
-const MONTH_WORD =
-  '(?:янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zа-яё]*\\.?';
-const DATE = new RegExp(
-  `(?:\\b\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4}\\b|\\d{1,2}\\.?\\s+${MONTH_WORD},?\\s+\\d{2,4}|${MONTH_WORD}\\s+\\d{1,2},?\\s+\\d{4}|\\b\\d{1,2}[.-]\\p{L}{3,12}\\.?[.-]\\d{4}\\b)`,
-  'iu',
-);
-// Finnish and Yandex write "16.05" as well as "16:05".
-const TIME = /\b\d{1,2}[:.]\d{2}\b/;
-/** A year alone dates an attribution that also names its verb ("Dnia 2 listopada 2026 ... napisał(a):"). */
-const YEAR = /\b(?:19|20)\d{2}\b/;
-const ENGLISH_ON = /^(?:-{2,}\s*)?on\s.*\d/i;
-/** Old Gmail: "2026/11/2 Name <address>" above a quote, no verb, no colon. */
-const DATE_NAME_ADDRESS = /^\d{4}\/\d{1,2}\/\d{1,2}\s.{1,100}<[^<>\s]+@[^<>\s]+>$/;
+import {
+  DATE,
+  DATE_NAME_ADDRESS,
+  ENGLISH_ON,
+  FORWARD_INTRO,
+  HEADER_DATE,
+  HEADER_FROM,
+  HEADER_OTHER,
+  REPLY_THEN_ENGLISH_ON,
+  SEPARATOR_RULE,
+  TIME,
+  WROTE_BETWEEN_RULES,
+  WROTE_END,
+  WROTE_INSIDE,
+  YEAR,
+} from './reply-shapes';
+import { signatureStart } from './signature';
 
 /** How sure a candidate attribution is: a strong one cuts unmarked history; a weak one needs '>' lines after it. */
 type AttributionKind = 'strong' | 'weak' | null;
@@ -149,7 +38,7 @@ function attributionKind(line: string): AttributionKind {
   const s = line.trim().replace(/\s+/g, ' ');
   if (s.length < 8 || s.length > 300) return null;
   // Zoho, Android, some webmails: "---- On <date> Name wrote ----", "---- Name wrote ----".
-  if (new RegExp(`^-{2,}.{1,250}(?<![\\p{L}])${WROTE}\\s*:?\\s*-{2,}$`, 'iu').test(s)) return 'strong';
+  if (WROTE_BETWEEN_RULES.test(s)) return 'strong';
   if (DATE_NAME_ADDRESS.test(s)) return 'weak';
   const onDate = ENGLISH_ON.test(s);
   // English clients: Gmail, Thunderbird, Apple Mail: "On <date>, <name> wrote:" (or "sent:"; Zoho drops the colon).
@@ -205,10 +94,7 @@ function isListFooter(lines: readonly string[], i: number): boolean {
 function replyBeforeAttribution(line: string): string | null {
   // Capped: the split below tries each "on <day>" of the line.
   if (line.length > 400 || !/wrote\s*:\s*$/i.test(line)) return null;
-  const m =
-    /^(.*?\S)(?:\s*-{2,}\s*|\s+)(on\s+(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d).*)$/i.exec(
-      line,
-    );
+  const m = REPLY_THEN_ENGLISH_ON.exec(line);
   if (!m || attributionKind(m[2]!) !== 'strong') return null;
   return m[1]!;
 }
@@ -313,69 +199,6 @@ function dropQuoted(lines: string[]): string[] {
     out.push(line);
   }
   return out;
-}
-
-/** The device or app a client signature names: one of these must appear, so prose is not cut. */
-const SENT_FROM_WHAT =
-  '(?:iphone|ipad|android|outlook|typeapp|bluemail|spark|aquamail|samsung|galaxy|xiaomi|huawei|honor|blackberry|windows|gmail|yahoo|mail\\.ru|почт|яндекс|yandex|смартфон|телефон|мобильн|устройств)';
-/** Client signatures, one row per phrasing ("Sent from ...", localised); each is the whole line, up to an optional <link>. */
-const MOBILE_SIGNATURE: readonly RegExp[] = [
-  /^sent from my \S.{0,40}$/i,
-  /^sent from (?:mail|outlook|yahoo|gmail|samsung|my|the|typeapp|bluemail|spark|aquamail)\b.{0,40}$/i,
-  /^(?:get|download) outlook for .{1,30}$/i,
-  new RegExp(
-    `^(?:sent|envoyé|gesendet|enviado|inviato|verzonden|verstuurd|skickat|sendt|wysłane|lähetetty|odesláno)\\s+(?:from|with|via|de|à partir de|depuis|von|mit|desde|da|dal|vanaf|van|met|från|fra|med|z|ze|z mojego)\\s+.{0,40}${SENT_FROM_WHAT}.{0,40}$`,
-    'iu',
-  ),
-  /^von meinem \S.{0,30} gesendet$/i,
-  /^(?:отправлено|послано|отправлено с моего) (?:с|со|из|через) .{0,50}(?:iphone|ipad|android|mail\.ru|почты|почта|яндекс|yandex|мобильн|смартфон|устройств|samsung|galaxy|xiaomi|huawei|honor|outlook|windows|gmail|телефона).{0,30}$/i,
-  /^(?:отправлено|послано) с (?:моего )?(?:iphone|ipad|android|samsung|смартфона|телефона).{0,30}$/i,
-];
-const CLOSING =
-  /^(?:с уважением|с наилучшими пожеланиями|всего доброго|best regards|kind regards|regards|best wishes|thanks and regards|с уважением и благодарностью)(?=$|[\s,.!])[\s,.!]*(?:\S.{0,50})?$/i;
-
-const DASH_SIGN_OFF = /^[-–—~]\p{Lu}[\p{L}.'-]{0,30}(?: \p{Lu}[\p{L}.'-]{0,30}){0,2}$/u;
-
-const SIGNATURE_TAIL_LINES = 6;
-const SIGNATURE_LINE_LENGTH = 70;
-
-/** "Sent from TypeApp<http://...>" -> "Sent from TypeApp"; found by lastIndexOf so a long line costs one pass. */
-function withoutTrailingLink(t: string): string {
-  const open = t.lastIndexOf('<');
-  return open >= 0 && /^<(?:https?|mailto):[^<>\s]{1,200}>$/i.test(t.slice(open)) ? t.slice(0, open).trimEnd() : t;
-}
-
-/** Where the signature starts, or -1. */
-function signatureStart(lines: readonly string[]): number {
-  // A closing starts a signature only when what follows is a few short lines (name, role,
-  // phone). Which lines qualify is read once from the end, so 50,000 "Regards" lines cost
-  // one pass, not one pass each: `shortTail` is the first index from which the rest of the
-  // mail is at most 6 non-blank lines, all short.
-  let shortTail = lines.length;
-  let tailLines = 0;
-  for (let j = lines.length - 1; j >= 0; j--) {
-    const t = lines[j]!.trim();
-    if (t === '') {
-      shortTail = j;
-      continue;
-    }
-    if (t.length > SIGNATURE_LINE_LENGTH || ++tailLines > SIGNATURE_TAIL_LINES) break;
-    shortTail = j;
-  }
-  let lastLine = lines.length - 1;
-  while (lastLine >= 0 && lines[lastLine]!.trim() === '') lastLine--;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    // RFC 3676 delimiter "-- " (also without the trailing space, as many clients send it).
-    if (line.startsWith('--') && line.slice(2).trim() === '') return i;
-    // "Sent from TypeApp<http://...>": the app's link is part of the signature line.
-    const t = withoutTrailingLink(line.trim());
-    if (t.length <= 80 && MOBILE_SIGNATURE.some((re) => re.test(t))) return i;
-    if (t.length <= 60 && i + 1 >= shortTail && CLOSING.test(t)) return i;
-    // "-Anna Smirnova" as the last line: a sign-off, as a closing is ("- Петров" with a space is a list item).
-    if (i === lastLine && DASH_SIGN_OFF.test(t) && !/^\s*[-–—]/.test(lines[i - 1] ?? '')) return i;
-  }
-  return -1;
 }
 
 function trimTrailingRules(lines: string[]): string[] {
