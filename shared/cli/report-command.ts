@@ -1,5 +1,6 @@
 /**
- * `maildesk report sla --month 2026-11 [--tenant T] [--format md|csv|html|json] [--out FILE] [--aws]`
+ * `maildesk report sla [--month 2026-11] [--tenant T] [--format md|csv|html|json] [--out FILE] [--aws]`:
+ *   without --month, the current month (in the desk's zone) to date, and it says so first
  * `maildesk report send [--month 2026-11] [--force] [--now ISO] [--aws]`: the monthly report mail by hand
  */
 import { writeFile } from 'node:fs/promises';
@@ -13,7 +14,8 @@ import { loadSlaReport } from '../reports/load-history';
 import { renderCsv } from '../reports/render-csv';
 import { renderHtml } from '../reports/render-html';
 import { renderMarkdown } from '../reports/render-markdown';
-import { MONTH_PATTERN, previousMonth, type SlaReport } from '../reports/sla-report';
+import { monthTitle } from '../reports/format';
+import { MONTH_PATTERN, type SlaReport } from '../reports/sla-report';
 import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
 import { progressOnStderr } from './progress';
 import { terminalJson, terminalSafe } from './terminal-text';
@@ -73,7 +75,8 @@ export async function runReportCommand(argv: string[], io: CliIo, now = new Date
     );
   }
   const calendar = BusinessCalendar.fromConfig(config);
-  const month = flags.month ?? previousMonth(now, calendar);
+  // The month `now` falls in, in the desk's zone: what a person asking "how are we doing" means.
+  const month = flags.month ?? calendar.localDate(now).slice(0, 7);
   const { store, close } = openStore({ aws: Boolean(flags.aws), table: flags.table });
   const progress = progressOnStderr(io, `report sla ${month}: loading ticket history`);
   try {
@@ -84,6 +87,8 @@ export async function runReportCommand(argv: string[], io: CliIo, now = new Date
       onProgress: (d, t) => progress.update(d, t),
     });
     progress.finish();
+    // Said first (stderr, so csv and json stay clean): which month, and up to when.
+    if (!flags.month) io.stderr(`report sla: ${monthTitle(report)}, ${report.timezone}`);
     if (flags.out) {
       const text = renderReport(report, flags.format);
       await writeFile(flags.out, text);

@@ -59,7 +59,10 @@ export function fmtInstant(iso: string, timeZone: string): string {
     .replace(',', '');
 }
 
-/** "01.11.2026 — 30.11.2026" (the last day of the month, inclusive). */
+/** The month is not over when the report is made: it covers the month to date. */
+export const isMonthToDate = (report: SlaReport): boolean => Date.parse(report.generatedAt) < Date.parse(report.to);
+
+/** "01.11.2026 — 30.11.2026" (the last day of the month, inclusive; today's date for a month to date). */
 export function periodText(report: SlaReport): string {
   const day = (iso: string) =>
     new Intl.DateTimeFormat('ru-RU', {
@@ -68,7 +71,14 @@ export function periodText(report: SlaReport): string {
       month: '2-digit',
       year: 'numeric',
     }).format(new Date(iso));
-  return `${day(report.from)} — ${day(new Date(Date.parse(report.to) - 1).toISOString())}`;
+  const last = isMonthToDate(report) ? report.generatedAt : new Date(Date.parse(report.to) - 1).toISOString();
+  return `${day(report.from)} — ${day(last)}`;
+}
+
+/** The title's tail: the month, and for a month to date the instant it reports up to. */
+export function monthTitle(report: SlaReport): string {
+  if (!isMonthToDate(report)) return report.month;
+  return `${report.month}, с начала месяца по ${fmtInstant(report.generatedAt, report.timezone)} (month to date)`;
 }
 
 export const definitions: string[] = [

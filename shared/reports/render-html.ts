@@ -8,6 +8,7 @@ import {
   definitions,
   fmtInstant,
   fmtPercent,
+  monthTitle,
   periodText,
   priorityLabel,
   type ColumnKey,
@@ -280,7 +281,7 @@ export function renderHtml(report: SlaReport): string {
 </head>
 <body>
 <header>
-<h1>${esc(heading)}Отчёт о соблюдении SLA<span class="code">SLA compliance report ${esc(report.month)}</span></h1>
+<h1>${esc(heading)}Отчёт о соблюдении SLA<span class="code">SLA compliance report ${esc(monthTitle(report))}</span></h1>
 <p class="meta">Период (period): <span id="period">${esc(periodText(report))}</span>, ${esc(tz)}. Время в рабочих часах (business hours). Сформирован (generated): ${esc(fmtInstant(report.generatedAt, tz))}.</p>
 </header>
 ${kpis(report.tenants.length === 1 ? report.tenants[0]!.total : report.total)}

@@ -1,5 +1,5 @@
 /** The SLA report as Markdown: one table per tenant, then the breaches and the definitions. */
-import { cells, columns, definitions, fmtInstant, periodText, priorityLabel } from './format';
+import { cells, columns, definitions, fmtInstant, monthTitle, periodText, priorityLabel } from './format';
 import type { SlaReport, SlaRow } from './sla-report';
 
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -12,7 +12,7 @@ function table(rows: SlaRow[]): string[] {
 
 export function renderMarkdown(report: SlaReport): string {
   const lines: string[] = [
-    `# Отчёт о соблюдении SLA (SLA compliance report) — ${report.month}`,
+    `# Отчёт о соблюдении SLA (SLA compliance report) — ${monthTitle(report)}`,
     '',
     `Период (period): ${periodText(report)}, ${report.timezone}. Время — в рабочих часах (bh). Сформирован (generated): ${fmtInstant(report.generatedAt, report.timezone)}.`,
   ];

@@ -126,9 +126,35 @@ describe('report sla: figures from the event history', () => {
     });
   });
 
-  it('defaults to the previous month in the config zone', async () => {
-    const r = JSON.parse(await report('--format', 'json')) as SlaReport;
-    expect(r.month).toBe('2026-11');
+  it('without --month reports the current month in the config zone to date, and says so first', async () => {
+    // Nov 30 22:30 UTC is Dec 1 01:30 in Moscow: December to date, which holds MG-7 (created Dec 1 01:00)
+    const { io, out } = collector();
+    expect(await runReportCommand(['sla', '--format', 'json', ...CONFIG], io, new Date('2026-11-30T22:30:00Z'))).toBe(0);
+    const r = JSON.parse(out.stdout) as SlaReport;
+    expect(r.month).toBe('2026-12');
+    expect(r.total.opened).toBe(1);
+    expect(out.stderr).toBe('report sla: 2026-12, с начала месяца по 01.12.2026 01:30 (month to date), Europe/Moscow');
+  });
+
+  it('a month to date has the same figures as the month, and its Markdown says up to when in its first line', async () => {
+    const lastMinute = new Date('2026-11-30T23:59:00+03:00');
+    const run = async (...argv: string[]) => {
+      const { io, out } = collector();
+      expect(await runReportCommand(['sla', ...argv, ...CONFIG], io, lastMinute)).toBe(0);
+      return out;
+    };
+    const toDate = await run('--format', 'json');
+    const whole = await run('--month', '2026-11', '--format', 'json');
+    expect(whole.stderr).toBe('');
+    expect((JSON.parse(toDate.stdout) as SlaReport).tenants).toEqual((JSON.parse(whole.stdout) as SlaReport).tenants);
+    const md = (await run()).stdout.split('\n');
+    expect(md[0]).toBe('# Отчёт о соблюдении SLA (SLA compliance report) — 2026-11, с начала месяца по 30.11.2026 23:59 (month to date)');
+    expect(md[2]).toMatch(/^Период \(period\): 01\.11\.2026 — 30\.11\.2026, Europe\/Moscow\./);
+    // mid-month: the period ends today, not on the 30th
+    const { io, out } = collector();
+    expect(await runReportCommand(['sla', '--format', 'html', ...CONFIG], io, new Date('2026-11-20T12:00:00+03:00'))).toBe(0);
+    expect(out.stdout).toContain('<span id="period">01.11.2026 — 20.11.2026</span>');
+    expect(out.stdout).toContain('SLA compliance report 2026-11, с начала месяца по 20.11.2026 12:00 (month to date)</span></h1>');
   });
 
   it('renders the same figures as Markdown', async () => {
