@@ -20,7 +20,6 @@ const pendingSplit = {
   /** files over MAX_LINES */
   length: [
     'shared/adapters/dynamo-ticket-store.ts', // issue 15: split in progress
-    'shared/adapters/ses-v2-rules.ts', // issue 15: split in progress
     'shared/config.ts', // issue 15: split in progress
     'shared/reports/sla-report.ts', // issue 15: split in progress
   ],
@@ -47,7 +46,6 @@ const pendingSplit = {
     'shared/adapters/dynamo-ticket-store.ts', // issue 15: split in progress
     'shared/adapters/dynamodb-local.ts', // issue 15: split in progress
     'shared/adapters/ses-mail-sender.ts', // issue 15: split in progress
-    'shared/adapters/ses-v2-rules.ts', // issue 15: split in progress
     'shared/adapters/standins/eventbridge-rules.ts', // issue 15: split in progress
     'shared/adapters/standins/s3-standin.ts', // issue 15: split in progress
     'shared/adapters/standins/ses-v2-standin.ts', // issue 15: split in progress
