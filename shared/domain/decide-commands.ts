@@ -94,6 +94,11 @@ export function decideCommands(
       recipient: address,
       data: { assignee: plan.assignee },
     });
+  } else if (!ticket.assignee && path?.includes('in_progress')) {
+    // Taking an unassigned ticket into work makes the engineer who took it responsible (`taken`: the
+    // others are told who took it; the engineer needs no "assigned to you" about their own step).
+    const taker = policy.engineers.find((e) => e.address === sender.engineerAddress)?.login;
+    if (taker) events.push({ ...base('assigned'), type: 'ticket.assigned', data: { assignee: taker, taken: true } });
   }
   if (path) {
     // Closing as duplicate/infeasible/cancelled: the engineer's text is the reason given to the customer.

@@ -285,6 +285,8 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
     case 'ticket.deferred':
       return [customers(customer.deferralMail)];
     case 'ticket.assigned':
+      // An engineer who took the ticket into work needs no "assigned to you": the others hear who took it.
+      if (event.data?.taken) return [engineersBut(engineers.assignment, event.actor.address)];
       return [
         to(
           'engineers',

@@ -133,7 +133,7 @@ describe('forged engineer mail (DKIM and SPF FAIL)', () => {
     });
     await h.stack.receiveDeps.mail.put('inbound/spf-pass-1', raw);
     const [inbound] = parseSesEvent(sesEventFor('spf-pass-1', [NORTH], { spf: 'PASS', dkim: 'FAIL', dmarc: 'PASS' }));
-    expect(await receiveMail(inbound!, h.stack.receiveDeps)).toEqual({ kind: 'updated', ticketKey: key, events: ['ticket.status_changed'] });
+    expect(await receiveMail(inbound!, h.stack.receiveDeps)).toEqual({ kind: 'updated', ticketKey: key, events: ['ticket.assigned', 'ticket.status_changed'] });
     await h.newMail();
     expect((await ticketOf(key)).status).toBe('in_progress');
   });
@@ -264,7 +264,8 @@ describe('replies racing each other', () => {
     expect(comments.map((e) => e.text).sort()).toEqual([...texts].sort());
     expect(all.filter((e) => e.type === 'ticket.internal_note')).toHaveLength(1);
     expect(all.filter((e) => e.type === 'ticket.priority_changed')).toHaveLength(1);
-    expect(all.filter((e) => e.type === 'ticket.assigned')).toHaveLength(1);
+    // ivanov took it into work (assigned to him), then #assign petrov
+    expect(all.filter((e) => e.type === 'ticket.assigned').map((e) => e.data?.assignee)).toEqual(['ivanov', 'petrov']);
 
     // each comment forwarded once; the priority change mailed to the requester once
     expect(mails.filter((m) => m.subject.startsWith(`[${key}] Ответ клиента`))).toHaveLength(20);
@@ -291,6 +292,23 @@ describe('engineer commands', () => {
     expect(customer.text).toContain('В работе');
     expect(customer.text).not.toContain('провайдер');
     expect((await ticketOf(key)).status).toBe('in_progress');
+  });
+
+  it('#статус в работе on an unassigned ticket assigns it to the engineer; the customer and the others hear who took it', async () => {
+    setClock('2026-11-17T12:10:00');
+    const { key } = await open('taken@clinic-north.example', 'Не печатается талон', 'Талон не печатается.');
+    const mails = await engineer(key, '#статус в работе\nСмотрим.', PETROV);
+    expect(await ticketOf(key)).toMatchObject({ status: 'in_progress', assignee: 'petrov' });
+    const customer = only(mails, 'taken@clinic-north.example');
+    expect(customer.text).toContain('Ответственный специалист: Engineer Two.');
+    expect(customer.text).toContain('Смотрим.');
+    // the other engineer is told who took it; the one who took it gets no "assigned to you"
+    expect(only(mails, IVANOV).subject).toBe(`[${key}] Взята в работу: Engineer Two (petrov): Не печатается талон`);
+    expect(to(mails, PETROV)).toEqual([]);
+    // a second engineer's #status in_progress later leaves the assignee as it is
+    await engineer(key, '#status info_requested\nКакой принтер?', IVANOV);
+    await engineer(key, '#status in_progress', IVANOV);
+    expect((await ticketOf(key)).assignee).toBe('petrov');
   });
 
   it('plain text from an engineer goes to the customer from the tenant address', async () => {

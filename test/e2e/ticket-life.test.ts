@@ -172,18 +172,20 @@ describe('one ticket, from the first mail to the explanation after closing', () 
     expect(back.text).toContain('Статус заявки MG-1: Открыто.');
   });
 
-  it('4 engineer "#status in_progress" (by the subject tag only): the customer is told work started', async () => {
+  it('4 engineer "#status in_progress" (by the subject tag only): the customer is told work started and by whom', async () => {
     setClock('2026-11-10T12:00:00');
     await h.send({ from: PETROV, to: DESK, subject: 'Re: [MG-1] Не печатается направление на анализы', text: '#статус в работе\nСпасибо, воспроизвели, исправляем.' });
     const mails = await h.newMail();
-    expect(mails).toHaveLength(1);
+    // the customer, and the other engineer told who took the ticket
+    expect(mails).toHaveLength(2);
     const m = mailTo(mails, ANNA);
+    expect(m.text).toContain('Ответственный специалист: Engineer Two.');
     expectCustomerMail(m, 'auto-generated');
     expect(m.text).toContain('Статус заявки MG-1: В работе.');
     expect(m.text).toContain('Спасибо, воспроизвели, исправляем.');
     expect(m.text).toContain('Крайний срок решения: 16.11.2026 18:00 (Europe/Moscow)');
     const t = await ticket();
-    expect(t).toMatchObject({ status: 'in_progress', startedAt: utc('2026-11-10T12:00:00') });
+    expect(t).toMatchObject({ status: 'in_progress', startedAt: utc('2026-11-10T12:00:00'), assignee: 'petrov' });
   });
 
   it('5 engineer "#status awaiting_test": the customer is told what to check and how to answer, the clock stops again', async () => {

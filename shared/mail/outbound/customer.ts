@@ -9,6 +9,7 @@ import { statusExplanation } from './status-explanation';
 import {
   customerSubject,
   deadlineLines,
+  engineerName,
   fieldLines,
   formatInstant,
   politeText,
@@ -71,8 +72,8 @@ export const acknowledgement: LetterOf = (_event, ticket, tenant, config) => {
 export const answer: LetterOf = (event, ticket, tenant) => toCustomer(ticket, tenant, [saidBy(event)]);
 
 const statusWords = {
-  ru: { status: 'Статус заявки', original: 'Основная заявка', reason: 'Причина' },
-  en: { status: 'Ticket status', original: 'Original ticket', reason: 'Reason' },
+  ru: { status: 'Статус заявки', original: 'Основная заявка', reason: 'Причина', engineer: 'Ответственный специалист' },
+  en: { status: 'Ticket status', original: 'Original ticket', reason: 'Reason', engineer: 'Engineer in charge' },
 };
 
 /** ticket.status_changed: the new status, what it means, and the deadline while the clock runs. */
@@ -90,6 +91,10 @@ export const statusMail: LetterOf = (event, ticket, tenant, config) => {
       : event.from === 'bug_found'
         ? [explain('bug_found')]
         : [explain(to)]),
+    // Who took it into work (the assignee an engineer's #status in_progress made, or #assign).
+    ...(to === 'in_progress' && ticket.assignee
+      ? [`${w.engineer}: ${engineerName(config, ticket.assignee, false)}.`]
+      : []),
     ...(to === 'duplicate' && ticket.duplicateOf ? [`${w.original}: ${ticket.duplicateOf}`] : []),
     ...(event.reason && !byCustomer ? ['', `${w.reason}: ${event.reason}`] : []),
     ...(!byCustomer && event.text?.trim() ? ['', event.text.trim()] : []),

@@ -8,6 +8,7 @@ import { allowedNext } from '../../domain/ticket';
 import {
   attachmentLines,
   commandHelp,
+  engineerName,
   hoursPhrase,
   saidBy,
   statusName,
@@ -103,13 +104,20 @@ export const statusChange: LetterOf = (event, ticket, tenant, config) => {
   };
 };
 
-const assignedWords = { ru: 'Назначено вам', en: 'Assigned to you' };
+const assignedWords = {
+  ru: { assigned: 'Назначено вам', taken: (who: string) => `Взята в работу: ${who}` },
+  en: { assigned: 'Assigned to you', taken: (who: string) => `Taken into work by ${who}` },
+};
 
-/** ticket.assigned: to the engineer now responsible. */
-export const assignment: LetterOf = (_event, ticket, tenant, config) => ({
-  subject: subjectOf(ticket, tenant.language, assignedWords[tenant.language]),
-  text: ticketCard(ticket, tenant, config, tenant.language),
-});
+/** ticket.assigned: to the engineer now responsible, or (taken into work) to the others, naming who took it. */
+export const assignment: LetterOf = (event, ticket, tenant, config) => {
+  const w = assignedWords[tenant.language];
+  const who = engineerName(config, String(event.data?.assignee ?? ticket.assignee ?? ''));
+  return {
+    subject: subjectOf(ticket, tenant.language, event.data?.taken ? w.taken(who) : w.assigned),
+    text: ticketCard(ticket, tenant, config, tenant.language),
+  };
+};
 
 const autoClosedWords = { ru: 'Закрыта автоматически', en: 'Closed automatically' };
 

@@ -27,6 +27,13 @@ export interface Letter {
 /** One letter: the event, its ticket, the tenant and the config in; subject and text out. */
 export type LetterOf = (event: TicketEvent, ticket: Ticket, tenant: Tenant, config: MaildeskConfig) => Letter;
 
+/** An engineer by name: "Engineer Two (petrov)" for colleagues, "Engineer Two" for customers; the login without one. */
+export function engineerName(config: MaildeskConfig, login: string, withLogin = true): string {
+  const name = config.engineers.find((e) => e.login === login)?.name;
+  if (!name) return login;
+  return withLogin ? `${name} (${login})` : name;
+}
+
 /** What a person wrote with the event, if anything (answers and internal notes always carry it). */
 export const saidBy = (event: TicketEvent) => event.text?.trim() ?? '';
 
