@@ -7,6 +7,8 @@ const usage = `maildesk <command>
   parse FILE.eml [--config FILE]                 how a mail is read (JSON)
   sla --priority P --created ISO [...]            deadlines of a ticket (JSON)
   tickets list [--tenant T] [--status S] [--priority P] [--breached] [--due-within 4h] [--all] [--json] [--aws]
+  tickets list --ignored [--last N] [--json] [--aws]   the last mails the desk ignored, with reasons (= log)
+  log [--last N] [--json] [--aws]                 the same: where did my mail go
   ticket show MG-42 [--json] [--aws]
   report sla [--month 2026-11] [--tenant T] [--format md|csv|html|json] [--out FILE] [--aws]
   report send [--force --month 2026-11] [--now ISO] [--aws]   the monthly report mail (as the timer does)
@@ -58,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
     case 'tickets':
       if (sub === 'list') return (await import('../shared/cli/ticket-commands')).runTicketsList(rest, processIo);
       throw new UsageError('usage: maildesk tickets list [...]');
+    case 'log':
+      return (await import('../shared/cli/ignored-command')).runIgnoredList(argv.slice(1), processIo);
     case 'ticket':
       if (sub === 'show') return (await import('../shared/cli/ticket-commands')).runTicketShow(rest, processIo);
       throw new UsageError('usage: maildesk ticket show MG-42 [--json]');

@@ -23,7 +23,8 @@ import type { TicketEvent } from '../domain/events';
 import { newEventNonce } from '../mail/outbound/message-ids';
 import { mapLimit } from '../map-limit';
 import type { Ticket } from '../domain/ticket';
-import type { DueTicket, TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';
+import type { DueTicket, IgnoredMail, TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';
+import { putIgnoredMail, queryIgnoredMail } from './dynamo-ignored-mail';
 import {
   DUE_INDEX,
   DUE_SHARDS,
@@ -482,6 +483,14 @@ export class DynamoTicketStore implements TicketStore {
         await new Promise((r) => setTimeout(r, 50 * attempt));
       }
     }
+  }
+
+  async recordIgnored(mail: IgnoredMail): Promise<void> {
+    await putIgnoredMail(this.doc, this.table, mail);
+  }
+
+  async listIgnored(until: string, limit: number): Promise<IgnoredMail[]> {
+    return queryIgnoredMail(this.doc, this.table, until, limit);
   }
 
   async increment(counter: string, ttlSeconds: number): Promise<number> {

@@ -12,6 +12,7 @@
  * claim           CLAIM#<marker>         CLAIM                     ttl, token (the owner)
  * rate counter    COUNT#<name>           COUNT                     n, ttl
  * feature slot    FEATURE#<tenant>       FEATURE                   holders (string set: the feature ticket in work)
+ * ignored mail    IGNORED#<yyyy-mm-dd>   <at>#<inboundId>          reason, from, to, subject, mailKey (trimmed); ttl
  *
  * A ticket item stays under 64 KB whatever its history (ticket-bounds.ts): strings are capped,
  * participants (cc, the first 50) and links too, attachments listed at 1,000 (the rest stay in the
@@ -72,6 +73,13 @@ export const keys = {
   claim: (marker: string) => ({ pk: `CLAIM#${boundedKeyValue(marker)}`, sk: 'CLAIM' }),
   count: (name: string) => ({ pk: `COUNT#${boundedKeyValue(name)}`, sk: 'COUNT' }),
   featureSlot: (tenant: string) => ({ pk: `FEATURE#${tenant}`, sk: 'FEATURE' }),
+  /** One partition per UTC day: the log is read day by day, newest first (ignored-mail.ts). */
+  ignoredMail: (at: string, inboundId: string) => ({
+    pk: ignoredMailPartition(at),
+    sk: `${at}#${boundedKeyValue(inboundId)}`,
+  }),
 };
+
+export const ignoredMailPartition = (at: string) => `IGNORED#${at.slice(0, 10)}`;
 
 export const dueShard = (ticketNumber: number) => `DUE#${ticketNumber % DUE_SHARDS}`;

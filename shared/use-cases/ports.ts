@@ -139,5 +139,36 @@ export interface RateCounters {
   increment(counter: string, ttlSeconds: number): Promise<number>;
 }
 
+/**
+ * A mail the desk accepted (SES does) and then acted on in no way, with its reason, so nobody wonders
+ * where it went. Bounded: no body, the sender, recipients and subject trimmed (ignored-mail.ts).
+ */
+export interface IgnoredMail {
+  at: string;
+  inboundId: string;
+  /** receiveMail's reason: `unknown-tenant`, `auto-generated:<kind>`, `loop:own-address`, `spam`... */
+  reason: string;
+  from: string | null;
+  /** envelope recipients (the first few) */
+  to: string[];
+  subject: string | null;
+  /** the raw mail's key in the bucket: `maildesk replay <key>` runs it again */
+  mailKey: string;
+}
+
+/** The log of ignored mail: kept 30 days (IGNORED_MAIL_DAYS), read newest first. */
+export interface IgnoredMailLog {
+  recordIgnored(mail: IgnoredMail): Promise<void>;
+  /** The last `limit` ignored mails at or before `until` (ISO) within the days kept, newest first. */
+  listIgnored(until: string, limit: number): Promise<IgnoredMail[]>;
+}
+
 /** Every port of the store together: what the adapters (DynamoDB, memory) implement. */
-export interface TicketStore extends TicketReader, TicketWriter, DueIndex, SendOnceClaims, Claims, RateCounters {}
+export interface TicketStore
+  extends TicketReader,
+    TicketWriter,
+    DueIndex,
+    SendOnceClaims,
+    Claims,
+    RateCounters,
+    IgnoredMailLog {}

@@ -134,6 +134,44 @@ export function ticketStoreContract(name: string, store: () => TicketStore): voi
       );
     });
 
+    it('the ignored-mail log: newest first within 30 days, each mail once, every entry bounded', async () => {
+      const entry = (inboundId: string, at: string, reason = 'unknown-tenant') => ({
+        at,
+        inboundId,
+        reason,
+        from: 'someone@elsewhere.example',
+        to: ['nobody@support.example'],
+        subject: 'Где моё письмо?',
+        mailKey: `inbound/${inboundId}`,
+      });
+      await store().recordIgnored(entry('c-ign-1', '2031-05-10T09:00:00.000Z'));
+      await store().recordIgnored(entry('c-ign-2', '2031-05-10T09:05:00.000Z', 'loop:own-address'));
+      await store().recordIgnored(entry('c-ign-3', '2031-05-09T23:59:00.000Z')); // the day before
+      await store().recordIgnored(entry('c-ign-old', '2031-04-01T00:00:00.000Z')); // 39 days before
+      await store().recordIgnored(entry('c-ign-2', '2031-05-10T09:06:00.000Z', 'loop:own-address')); // delivered twice
+      await store().recordIgnored(entry('c-ign-later', '2031-05-10T10:00:01.000Z')); // after `until`
+      const until = '2031-05-10T10:00:00.000Z';
+      const ids = async (limit: number) => (await store().listIgnored(until, limit)).map((m) => m.inboundId);
+      expect(await ids(10)).toEqual(['c-ign-2', 'c-ign-1', 'c-ign-3']);
+      expect(await ids(2)).toEqual(['c-ign-2', 'c-ign-1']);
+      expect((await store().listIgnored(until, 1))[0]).toEqual(
+        entry('c-ign-2', '2031-05-10T09:06:00.000Z', 'loop:own-address'),
+      );
+      // 1 MB of subject and 40 recipients: DynamoDB refuses items over 400 KB, the log keeps a few hundred bytes
+      const huge = {
+        ...entry('c-ign-huge', '2031-06-01T08:00:00.000Z', 'spam'),
+        from: null,
+        subject: 'Я'.repeat(500_000),
+        to: Array.from({ length: 40 }, (_, i) => `r${i}@clinic-north.example`),
+      };
+      await store().recordIgnored(huge);
+      const [kept] = await store().listIgnored(huge.at, 5);
+      expect(kept).toMatchObject({ inboundId: 'c-ign-huge', reason: 'spam', from: null });
+      expect(kept!.to).toEqual(huge.to.slice(0, 5));
+      expect(kept!.subject!.length).toBeLessThanOrEqual(200);
+      expect(kept!.subject!.startsWith('ЯЯЯ')).toBe(true);
+    });
+
     it('the feature slot: one feature ticket of a tenant in work; given back by its holder only', async () => {
       const feature = (n: number) =>
         ticket(n, { tenant: 'clinic-slot', priority: 'feature', requester: `f${n}@clinic-slot.example` });

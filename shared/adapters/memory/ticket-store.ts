@@ -2,7 +2,8 @@
 import type { TicketEvent } from '../../domain/events';
 import type { Ticket } from '../../domain/ticket';
 import { newEventNonce } from '../../mail/outbound/message-ids';
-import type { TicketFilter, TicketStore, WriteResult } from '../../use-cases/ports';
+import type { IgnoredMail, TicketFilter, TicketStore, WriteResult } from '../../use-cases/ports';
+import { boundIgnoredMail, newestIgnored } from '../ignored-mail';
 import { boundTicket } from '../ticket-bounds';
 
 /** Like DynamoTicketStore's eventItem: an event gets its Message-ID nonce when first written. */
@@ -19,6 +20,7 @@ export class MemoryTicketStore implements TicketStore {
   private readonly claims = new Map<string, string>();
   private readonly counts = new Map<string, number>();
   private readonly featureSlots = new Map<string, string>();
+  private readonly ignored: IgnoredMail[] = [];
 
   async nextTicketNumber() {
     return ++this.counter;
@@ -106,6 +108,12 @@ export class MemoryTicketStore implements TicketStore {
     const id = messageId.toLowerCase();
     this.messageIds.delete(id);
     this.claims.delete(`MSGID#${id}`);
+  }
+  async recordIgnored(mail: IgnoredMail) {
+    this.ignored.push(boundIgnoredMail(mail));
+  }
+  async listIgnored(until: string, limit: number) {
+    return newestIgnored(this.ignored, until, limit);
   }
   async increment(counter: string) {
     const n = (this.counts.get(counter) ?? 0) + 1;
