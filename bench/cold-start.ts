@@ -27,7 +27,8 @@ import { median, quantile, round } from './pipeline';
 
 /** Copy of ESM_REQUIRE_BANNER in infra/constructs/functions.ts, used when that module cannot be loaded. */
 const FALLBACK_BANNER =
-  "import { createRequire as __maildeskCreateRequire } from 'node:module'; const require = __maildeskCreateRequire(import.meta.url);";
+  "import { createRequire as __maildeskCreateRequire } from 'node:module'; const require = " +
+  '__maildeskCreateRequire(import.meta.url);';
 
 /** The CDK bundling (infra/constructs/functions.ts `bundling`) as esbuild options. */
 export async function cdkBundlingOptions(
@@ -79,9 +80,12 @@ const packageOf = (spec: string) =>
     .join('/');
 
 /**
- * `import { a, b as c } from 'lib'`, `import d from 'lib'`, `import * as n from 'lib'` in our own files (type imports skipped),
- * of the packages that reach the function's bundle: functions/wiring.ts imports every SDK client, and a function's bundle
- * keeps only those of the adapters it names (esbuild drops the rest), so the libraries-only bundle must not hold the others.
+ * `import { a, b as c } from 'lib'`, `import d from 'lib'`, `import * as n from 'lib'` in our own files (type imports
+ * skipped),
+ * of the packages that reach the function's bundle: functions/wiring.ts imports every SDK client, and a function's
+ * bundle
+ * keeps only those of the adapters it names (esbuild drops the rest), so the libraries-only bundle must not hold the
+ * others.
  */
 export function libraryImports(root: string, metafile: Metafile): Map<string, Set<string>> {
   const bundled = new Set(
@@ -248,9 +252,13 @@ export async function measureColdStart(o: {
     [
       // BENCH_COUNT_DATE_FORMATS: count Intl.DateTimeFormat constructions during the import (untimed run)
       'let formats = 0;',
-      'if (process.env.BENCH_COUNT_DATE_FORMATS) Intl.DateTimeFormat = new Proxy(Intl.DateTimeFormat, { construct(target, args) { formats++; return Reflect.construct(target, args); }, apply(target, self, args) { formats++; return Reflect.apply(target, self, args); } });',
+      'if (process.env.BENCH_COUNT_DATE_FORMATS) Intl.DateTimeFormat = new Proxy(Intl.DateTimeFormat, { ' +
+        'construct(target, args) { formats++; return Reflect.construct(target, args); }, apply(target, self, args) { ' +
+        'formats++; return Reflect.apply(target, self, args); } });',
       'const t = performance.now();',
-      "if (process.env.BENCH_INTL_ZONE) new Intl.DateTimeFormat('en-US', { timeZone: process.env.BENCH_INTL_ZONE, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).format(0);",
+      "if (process.env.BENCH_INTL_ZONE) new Intl.DateTimeFormat('en-US', { timeZone: process.env.BENCH_INTL_ZONE, " +
+        "hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', " +
+        "second: 'numeric' }).format(0);",
       "if (process.argv[2]) await import(new URL(process.argv[2], 'file://' + process.cwd() + '/').href);",
       'const importMs = performance.now() - t;',
       'const cpu = process.cpuUsage();',

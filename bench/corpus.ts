@@ -296,7 +296,10 @@ function htmlOf(draft: Draft, rand: Rand): string {
     rand() < 0.5
       ? '<style><!-- p.MsoNormal {margin:0cm; font-size:11.0pt; font-family:"Calibri",sans-serif;} --></style>'
       : '';
-  return `<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">${style}</head><body lang="RU"><div class="WordSection1">\n${paragraphs}\n${table}\n${tail}</div></body></html>`;
+  return (
+    `<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">${style}</head><body ` +
+    `lang="RU"><div class="WordSection1">\n${paragraphs}\n${table}\n${tail}</div></body></html>`
+  );
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -312,18 +315,33 @@ function quoteHistory(
   switch (shape) {
     case 0: // Gmail ru
       return {
-        text: `\n\n${when.slice(0, 10)} ${when.slice(11)}, ${original.person.name} <${original.person.address}>:\n${quoted.map((l) => `> ${l}`).join('\n')}`,
-        htmlQuote: `<div class="gmail_quote">${when}, ${escapeHtml(original.person.name)} &lt;${original.person.address}&gt;:<br><blockquote class="gmail_quote">${quoted.map(escapeHtml).join('<br>')}</blockquote></div>`,
+        text:
+          `\n\n${when.slice(0, 10)} ${when.slice(11)}, ${original.person.name} ` +
+          `<${original.person.address}>:\n${quoted.map((l) => `> ${l}`).join('\n')}`,
+        htmlQuote:
+          `<div class="gmail_quote">${when}, ${escapeHtml(original.person.name)} ` +
+          `&lt;${original.person.address}&gt;:<br><blockquote ` +
+          `class="gmail_quote">${quoted.map(escapeHtml).join('<br>')}</blockquote></div>`,
       };
     case 1: // Outlook ru
       return {
-        text: `\n\n________________________________\nОт: ${original.person.name} <${original.person.address}>\nОтправлено: ${when}\nКому: ${original.tenant.address}\nТема: ${original.subject}\n\n${original.text}`,
-        htmlQuote: `<hr><div id="divRplyFwdMsg"><b>От:</b> ${escapeHtml(original.person.name)}<br><b>Отправлено:</b> ${when}<br><b>Кому:</b> ${original.tenant.address}<br><b>Тема:</b> ${escapeHtml(original.subject)}</div><div>${quoted.map(escapeHtml).join('<br>')}</div>`,
+        text:
+          `\n\n________________________________\nОт: ${original.person.name} ` +
+          `<${original.person.address}>\nОтправлено: ${when}\nКому: ${original.tenant.address}\nТема: ` +
+          `${original.subject}\n\n${original.text}`,
+        htmlQuote:
+          `<hr><div id="divRplyFwdMsg"><b>От:</b> ${escapeHtml(original.person.name)}<br><b>Отправлено:</b> ` +
+          `${when}<br><b>Кому:</b> ${original.tenant.address}<br><b>Тема:</b> ` +
+          `${escapeHtml(original.subject)}</div><div>${quoted.map(escapeHtml).join('<br>')}</div>`,
       };
     default: // ----- Original Message -----
       return {
-        text: `\n\n-----Original Message-----\nFrom: ${original.person.address}\nSent: ${when}\nSubject: ${original.subject}\n\n${quoted.map((l) => `> ${l}`).join('\n')}`,
-        htmlQuote: `<div>-----Original Message-----<br>From: ${original.person.address}<br>Sent: ${when}</div><blockquote>${quoted.map(escapeHtml).join('<br>')}</blockquote>`,
+        text:
+          `\n\n-----Original Message-----\nFrom: ${original.person.address}\nSent: ${when}\nSubject: ` +
+          `${original.subject}\n\n${quoted.map((l) => `> ${l}`).join('\n')}`,
+        htmlQuote:
+          `<div>-----Original Message-----<br>From: ${original.person.address}<br>Sent: ` +
+          `${when}</div><blockquote>${quoted.map(escapeHtml).join('<br>')}</blockquote>`,
       };
   }
 }

@@ -29,5 +29,6 @@ await writeFile(join(out, 'index.tsv'), `${rows.join('\n')}\n`);
 const stats = corpusStats(corpus);
 await writeFile(join(out, 'stats.json'), `${JSON.stringify({ profile: profile.name, ...stats }, null, 2)}\n`);
 console.log(
-  `corpus (${profile.name}, seed ${profile.seed}): ${stats.mails} mails, ${(stats.bytes / 1024 / 1024).toFixed(1)} MB -> ${out}`,
+  `corpus (${profile.name}, seed ${profile.seed}): ${stats.mails} mails, ${(stats.bytes / 1024 / 1024).toFixed(1)} ` +
+    `MB -> ${out}`,
 );

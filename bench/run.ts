@@ -58,7 +58,8 @@ async function main(): Promise<number> {
   const corpus = await generateCorpus(corpusOptions(profile));
   const stats = corpusStats(corpus);
   log(
-    `corpus: ${stats.mails} mails, ${(stats.bytes / 1024 / 1024).toFixed(1)} MB, ${stats.withAttachment} with attachments (${stats.with10MB} of 10 MB)`,
+    `corpus: ${stats.mails} mails, ${(stats.bytes / 1024 / 1024).toFixed(1)} MB, ${stats.withAttachment} with ` +
+      `attachments (${stats.with10MB} of 10 MB)`,
   );
 
   let ingest: IngestRun[] = [];
@@ -113,7 +114,8 @@ async function main(): Promise<number> {
       });
       ingest.push(run);
       log(
-        `ingest c=${concurrency}: new ${run.newTickets.mailsPerSecond}/s p50 ${run.newTickets.p50Ms} ms, replies ${run.replies.mailsPerSecond}/s p50 ${run.replies.p50Ms} ms, check ${run.check.ok ? 'ok' : 'FAILED'}`,
+        `ingest c=${concurrency}: new ${run.newTickets.mailsPerSecond}/s p50 ${run.newTickets.p50Ms} ms, replies ` +
+          `${run.replies.mailsPerSecond}/s p50 ${run.replies.p50Ms} ms, check ${run.check.ok ? 'ok' : 'FAILED'}`,
       );
       if (!run.check.ok) throw new CheckFailed(`ingest c=${concurrency}: ${run.check.problems.join('; ')}`);
     }
@@ -129,7 +131,8 @@ async function main(): Promise<number> {
       });
       ingest.push(run);
       log(
-        `ingest in memory c=${concurrency}: new ${run.newTickets.mailsPerSecond}/s p50 ${run.newTickets.p50Ms} ms, replies ${run.replies.mailsPerSecond}/s, check ${run.check.ok ? 'ok' : 'FAILED'}`,
+        `ingest in memory c=${concurrency}: new ${run.newTickets.mailsPerSecond}/s p50 ${run.newTickets.p50Ms} ms, ` +
+          `replies ${run.replies.mailsPerSecond}/s, check ${run.check.ok ? 'ok' : 'FAILED'}`,
       );
       if (!run.check.ok) throw new CheckFailed(`ingest in memory c=${concurrency}: ${run.check.problems.join('; ')}`);
     }
@@ -146,7 +149,8 @@ async function main(): Promise<number> {
       }),
     );
     log(
-      `store cost: new ticket ${storeCost.newTicket.wcu.mean} WCU, reply ${storeCost.reply.wcu.mean} WCU, command ${storeCost.engineerCommand.wcu.mean} WCU, empty sweep ${storeCost.emptySweep.rcuPerShard} RCU/shard`,
+      `store cost: new ticket ${storeCost.newTicket.wcu.mean} WCU, reply ${storeCost.reply.wcu.mean} WCU, command ` +
+        `${storeCost.engineerCommand.wcu.mean} WCU, empty sweep ${storeCost.emptySweep.rcuPerShard} RCU/shard`,
     );
   }
   if (wants('sweep')) {
@@ -170,7 +174,8 @@ async function main(): Promise<number> {
     };
     floor = await measureFloor(config, floorCorpus.newMails, floorCorpus.replies, profile.floor.rounds);
     log(
-      `floor: median ratio ${floor.all.medianRatio} (strict ${floor.all.medianRatioStrict}), CPU ratio ${floor.cpu.ratio} (strict ${floor.cpu.ratioStrict})`,
+      `floor: median ratio ${floor.all.medianRatio} (strict ${floor.all.medianRatioStrict}), CPU ratio ` +
+        `${floor.cpu.ratio} (strict ${floor.cpu.ratioStrict})`,
     );
   }
 

@@ -111,7 +111,8 @@ export async function measureStoreCost(o: {
       const outcome = await receiveMail(inboundFor(m, id), p.receiveDeps);
       if (!expected.includes(outcome.kind))
         throw new Error(
-          `store cost: ${m.id} gave ${JSON.stringify(outcome)}, expected ${expected.join('/')}: no figure from a broken pipeline`,
+          `store cost: ${m.id} gave ${JSON.stringify(outcome)}, expected ${expected.join('/')}: no figure from a ` +
+            `broken pipeline`,
         );
       const inbound = o.meter.take();
       for (const event of p.store.take(id)) await deliverEvent(event, p.deliverDeps);

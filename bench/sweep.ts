@@ -97,7 +97,8 @@ export async function measureSweepPoint(o: {
   const ctx = { calendar: BusinessCalendar.fromConfig(o.config), sla: o.config.sla };
   const nowIso = o.now.toISOString();
   const at = (msAgo: number) => new Date(o.now.getTime() - msAgo).toISOString();
-  // Due: opened 5 days (plus up to an hour) ago and never taken into work (respond-by passed). Not due: opened within the
+  // Due: opened 5 days (plus up to an hour) ago and never taken into work (respond-by passed). Not due: opened within
+  // the
   // last 24 hours, each at its own second, so deadlines differ as real ones do (DynamoDB Local also
   // writes a GSI full of one repeated sort key several times slower).
   const variant = (createdAt: string) =>
@@ -177,7 +178,8 @@ export async function measureSweep(o: {
     const point = await measureSweepPoint({ ...o, template, stored, now });
     points.push(point);
     o.onProgress?.(
-      `sweep ${stored} stored: wrote in ${point.writeSeconds} s, due query ${point.queryMs} ms / ${point.queryRcu} RCU, sweep ${point.sweepMs} ms / ${point.sweepRcu} RCU`,
+      `sweep ${stored} stored: wrote in ${point.writeSeconds} s, due query ${point.queryMs} ms / ${point.queryRcu} ` +
+        `RCU, sweep ${point.sweepMs} ms / ${point.sweepRcu} RCU`,
     );
   }
   const first = points[0]!;

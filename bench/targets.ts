@@ -51,12 +51,20 @@ const list = (o: Record<string, number>) =>
     .join(', ');
 
 const HOW_WRITES_ARE_KEPT_DOWN =
-  'Each mail notify sends is one conditional put of its Message-ID item, which is both the send-once claim and the lookup that threads replies to it; the `due` index projects keys only (the sweep reads the ticket itself), so a ticket write adds one small index entry there, not a second copy of the ticket.';
+  'Each mail notify sends is one conditional put of its Message-ID item, which is both the send-once claim and the ' +
+  'lookup that threads replies to it; the `due` index projects keys only (the sweep reads the ticket itself), so a ' +
+  'ticket write adds one small index entry there, not a second copy of the ticket.';
 
 /** Where the units of one kind of mail go, from its measured parts, when it is over the target. */
 function whereTheUnitsGo(m: KindCost, gsiUnits: number): string {
   const transaction = m.wcuByOperation.TransactWriteItems ?? 0;
-  return `Most units are inbound's transaction (${fmt(transaction)}): TransactWriteItems bills 2 WCU per KB of every item, the ticket, its \`byTenant\` copy (${fmt(gsiUnits)} units on the indexes in all: \`byTenant\` projects the whole ticket for listings) and the event, which carries the mail's text for the notification. Large mails push the mean: the text could be kept in the bucket only and the event carry its key, at the price of one S3 read per notification.`;
+  return (
+    `Most units are inbound's transaction (${fmt(transaction)}): TransactWriteItems bills 2 WCU per KB of every ` +
+    `item, the ticket, its \`byTenant\` copy (${fmt(gsiUnits)} units on the indexes in all: \`byTenant\` projects ` +
+    `the whole ticket for listings) and the event, which carries the mail's text for the notification. Large mails ` +
+    `push the mean: the text could be kept in the bucket only and the event carry its key, at the price of one S3 ` +
+    `read per notification.`
+  );
 }
 
 export function evaluateTargets(r: Results): Target[] {
@@ -69,14 +77,30 @@ export function evaluateTargets(r: Results): Target[] {
       id: 'floor',
       name: '2 Floor ratio',
       target: '<= 1.5 (pipeline CPU per mail / mailparser alone)',
-      measured: `median per mail ${fmt(f.all.medianRatio, 2)}x, CPU per mail averaged ${fmt(f.cpu.ratio, 2)}x (vs mailparser with our options: ${fmt(f.all.medianRatioStrict, 2)}x / ${fmt(f.cpu.ratioStrict, 2)}x); with attachments ${fmt(f.withAttachments.medianRatio, 2)}x`,
+      measured:
+        `median per mail ${fmt(f.all.medianRatio, 2)}x, CPU per mail averaged ${fmt(f.cpu.ratio, 2)}x (vs ` +
+        `mailparser with our options: ${fmt(f.all.medianRatioStrict, 2)}x / ${fmt(f.cpu.ratioStrict, 2)}x); with ` +
+        `attachments ${fmt(f.withAttachments.medianRatio, 2)}x`,
       met,
       reason: met
-        ? `inbound alone (receiveMail) ${fmt(f.all.medianReceiveRatio, 2)}x; typical mail without attachments: mailparser ${fmt(a.mailparserDefaultMs, 2)} ms, our pipeline ${fmt(a.pipelineMs, 2)} ms = receiveMail ${fmt(a.receiveMs, 2)} ms + deliverEvent ${fmt(a.deliverMs, 2)} ms, of which ${fmt(a.composeMs, 2)} ms writes the acknowledgement and the engineers' copy (compose.ts writes text-only mail directly; MailComposer only for mail with attachments)`
-        : `typical mail without attachments: mailparser ${fmt(a.mailparserDefaultMs, 2)} ms; our pipeline ${fmt(a.pipelineMs, 2)} ms = receiveMail ${fmt(a.receiveMs, 2)} ms (${fmt(a.medianReceiveRatio, 2)}x the floor: parse with our options ${fmt(a.parseMailMs, 2)} ms, reading ${fmt(a.parseAndReadMs - a.parseMailMs, 2)} ms, ticket + SLA + log the rest) + deliverEvent ${fmt(a.deliverMs, 2)} ms, of which ${fmt(a.composeMs, 2)} ms writes the outgoing MIME. Attachment mails are at ${fmt(f.withAttachments.medianRatio, 2)}x: there parsing dominates.`,
+        ? `inbound alone (receiveMail) ${fmt(f.all.medianReceiveRatio, 2)}x; typical mail without attachments: ` +
+          `mailparser ${fmt(a.mailparserDefaultMs, 2)} ms, our pipeline ${fmt(a.pipelineMs, 2)} ms = receiveMail ` +
+          `${fmt(a.receiveMs, 2)} ms + deliverEvent ${fmt(a.deliverMs, 2)} ms, of which ${fmt(a.composeMs, 2)} ms ` +
+          `writes the acknowledgement and the engineers' copy (compose.ts writes text-only mail directly; ` +
+          `MailComposer only for mail with attachments)`
+        : `typical mail without attachments: mailparser ${fmt(a.mailparserDefaultMs, 2)} ms; our pipeline ` +
+          `${fmt(a.pipelineMs, 2)} ms = receiveMail ${fmt(a.receiveMs, 2)} ms (${fmt(a.medianReceiveRatio, 2)}x ` +
+          `the floor: parse with our options ${fmt(a.parseMailMs, 2)} ms, reading ` +
+          `${fmt(a.parseAndReadMs - a.parseMailMs, 2)} ms, ticket + SLA + log the rest) + deliverEvent ` +
+          `${fmt(a.deliverMs, 2)} ms, of which ${fmt(a.composeMs, 2)} ms writes the outgoing MIME. Attachment ` +
+          `mails are at ${fmt(f.withAttachments.medianRatio, 2)}x: there parsing dominates.`,
       toMeet: met
         ? ''
-        : `Above the parse, per typical mail: reading ${fmt(a.parseAndReadMs - a.parseMailMs, 2)} ms (template fields, quotes, verdicts), ticket + deadlines + log ${fmt(a.receiveMs - a.parseAndReadMs, 2)} ms, notify ${fmt(a.deliverMs, 2)} ms. The figures move with the machine's load (a median of ${f.rounds} rounds): rerun on a quiet machine before trimming code; then the reading (regular expressions per line of the template) is the largest part of our own.`,
+        : `Above the parse, per typical mail: reading ${fmt(a.parseAndReadMs - a.parseMailMs, 2)} ms (template ` +
+          `fields, quotes, verdicts), ticket + deadlines + log ${fmt(a.receiveMs - a.parseAndReadMs, 2)} ms, ` +
+          `notify ${fmt(a.deliverMs, 2)} ms. The figures move with the machine's load (a median of ${f.rounds} ` +
+          `rounds): rerun on a quiet machine before trimming code; then the reading (regular expressions per line ` +
+          `of the template) is the largest part of our own.`,
     });
   }
   const c = r.storeCost;
@@ -88,7 +112,9 @@ export function evaluateTargets(r: Results): Target[] {
         id,
         name,
         target: `<= ${limit} WCU`,
-        measured: `${fmt(cost.wcu.mean)} WCU mean (p50 ${cost.wcu.p50}, max ${cost.wcu.max}); inbound ${fmt(cost.inboundWcu)} + notify ${fmt(cost.notifyWcu)}; ${fmt(cost.rcu.mean)} RCU`,
+        measured:
+          `${fmt(cost.wcu.mean)} WCU mean (p50 ${cost.wcu.p50}, max ${cost.wcu.max}); inbound ` +
+          `${fmt(cost.inboundWcu)} + notify ${fmt(cost.notifyWcu)}; ${fmt(cost.rcu.mean)} RCU`,
         met,
         reason: `By operation: ${list(cost.wcuByOperation)}; ${reasonEnd}`,
         toMeet: met ? '' : whereTheUnitsGo(cost, gsiUnits),
@@ -102,7 +128,8 @@ export function evaluateTargets(r: Results): Target[] {
         '3 Store cost: new ticket',
         created,
         16,
-        `by table/index (read and write): ${list(created.capacityByTarget)}. The mean is over mails of every size: p50 ${created.wcu.p50}. ${HOW_WRITES_ARE_KEPT_DOWN}`,
+        `by table/index (read and write): ${list(created.capacityByTarget)}. The mean is over mails of every size: ` +
+          `p50 ${created.wcu.p50}. ${HOW_WRITES_ARE_KEPT_DOWN}`,
       ),
       wcuTarget(
         'wcu-reply',
@@ -116,9 +143,13 @@ export function evaluateTargets(r: Results): Target[] {
       id: 'wcu-command',
       name: '3 Store cost: engineer command',
       target: 'reported (no target)',
-      measured: `${fmt(c.engineerCommand.wcu.mean)} WCU mean (p50 ${c.engineerCommand.wcu.p50}, max ${c.engineerCommand.wcu.max}); ${fmt(c.engineerCommand.rcu.mean)} RCU`,
+      measured:
+        `${fmt(c.engineerCommand.wcu.mean)} WCU mean (p50 ${c.engineerCommand.wcu.p50}, max ` +
+        `${c.engineerCommand.wcu.max}); ${fmt(c.engineerCommand.rcu.mean)} RCU`,
       met: null,
-      reason: `by operation: ${list(c.engineerCommand.wcuByOperation)}; by table/index: ${list(c.engineerCommand.capacityByTarget)}`,
+      reason:
+        `by operation: ${list(c.engineerCommand.wcuByOperation)}; by table/index: ` +
+        `${list(c.engineerCommand.capacityByTarget)}`,
       toMeet: '',
     });
     const sweepMet = c.emptySweep.rcuPerShard <= 1;
@@ -126,10 +157,14 @@ export function evaluateTargets(r: Results): Target[] {
       id: 'rcu-sweep',
       name: '3 Store cost: sweep with nothing due',
       target: '<= 1 RCU per shard',
-      measured: `${fmt(c.emptySweep.rcu)} RCU for ${c.emptySweep.shards} shards (${c.emptySweep.queries} queries), ${fmt(c.emptySweep.rcuPerShard, 2)} per shard`,
+      measured:
+        `${fmt(c.emptySweep.rcu)} RCU for ${c.emptySweep.shards} shards (${c.emptySweep.queries} queries), ` +
+        `${fmt(c.emptySweep.rcuPerShard, 2)} per shard`,
       met: sweepMet,
       reason:
-        'DynamoDB Local reports 0 for a query that returns nothing; DynamoDB itself bills a query at least 0.5 RCU (eventually consistent, as every GSI query is), so on AWS an empty sweep is 4 x 0.5 = 2 RCU: 0.5 per shard, still within the target.',
+        'DynamoDB Local reports 0 for a query that returns nothing; DynamoDB itself bills a query at least 0.5 RCU ' +
+        '(eventually consistent, as every GSI query is), so on AWS an empty sweep is 4 x 0.5 = 2 RCU: 0.5 per ' +
+        'shard, still within the target.',
       toMeet: '',
     });
   }
@@ -142,11 +177,15 @@ export function evaluateTargets(r: Results): Target[] {
       id: 'sweep',
       name: '4 Sweep scaling',
       target: `${s.ratio.stored} ratio <= 1.5 for time and RCU`,
-      measured: `time x${fmt(s.ratio.sweepTime, 2)} (${first.sweepMs} -> ${last.sweepMs} ms), RCU x${fmt(s.ratio.sweepRcu, 2)} (${first.sweepRcu} -> ${last.sweepRcu}); due query alone x${fmt(s.ratio.queryTime, 2)} time, x${fmt(s.ratio.queryRcu, 2)} RCU`,
+      measured:
+        `time x${fmt(s.ratio.sweepTime, 2)} (${first.sweepMs} -> ${last.sweepMs} ms), RCU ` +
+        `x${fmt(s.ratio.sweepRcu, 2)} (${first.sweepRcu} -> ${last.sweepRcu}); due query alone ` +
+        `x${fmt(s.ratio.queryTime, 2)} time, x${fmt(s.ratio.queryRcu, 2)} RCU`,
       met,
       reason: met
         ? 'the sparse `due` index is read only for what is due; stored tickets add nothing'
-        : `the due query itself scales x${fmt(s.ratio.queryTime, 2)}; the sweep's time is the ${first.due} reload+write pairs against DynamoDB Local, so machine noise moves it`,
+        : `the due query itself scales x${fmt(s.ratio.queryTime, 2)}; the sweep's time is the ${first.due} ` +
+          `reload+write pairs against DynamoDB Local, so machine noise moves it`,
       toMeet: met
         ? ''
         : 'rerun on a quiet machine (ratio of two noisy times); the RCU ratio is the deterministic figure',
@@ -167,14 +206,21 @@ export function evaluateTargets(r: Results): Target[] {
       measured: cs.functions
         .map(
           (fn) =>
-            `${fn.name} ${pct(fn.ourShareCpu)} CPU (${fmt(fn.initCpuMs, 0)} vs ${fmt(fn.libsInitCpuMs, 0)} ms; paired by round ${pct(fn.pairedShareCpu)}), ${pct(fn.ourShare)} wall`,
+            `${fn.name} ${pct(fn.ourShareCpu)} CPU (${fmt(fn.initCpuMs, 0)} vs ${fmt(fn.libsInitCpuMs, 0)} ms; ` +
+            `paired by round ${pct(fn.pairedShareCpu)}), ${pct(fn.ourShare)} wall`,
         )
         .join('; '),
       met,
       reason:
-        `Judged on CPU time of the init (median of ${cs.rounds} fresh processes each, as deployed with --enable-source-maps), and met only when the per-round pairs (function and libraries run back to back) agree; wall time is shown too but on a shared machine it measures the neighbours as well. The samples scatter by ±${fmt(Math.max(...cs.functions.map((fn) => fn.initCpuMadMs)), 0)} ms (median absolute deviation), so shares within ~10 points of each other are not distinguishable. ` +
+        `Judged on CPU time of the init (median of ${cs.rounds} fresh processes each, as deployed with ` +
+        `--enable-source-maps), and met only when the per-round pairs (function and libraries run back to back) ` +
+        `agree; wall time is shown too but on a shared machine it measures the neighbours as well. The samples ` +
+        `scatter by ±${fmt(Math.max(...cs.functions.map((fn) => fn.initCpuMadMs)), 0)} ms (median absolute ` +
+        `deviation), so shares within ~10 points of each other are not distinguishable. ` +
         (met
-          ? `The config is not validated again at init (synth did) and its schema is built on first use; what remains is the SDK clients, the zod check of the environment and, where deadlines are computed, the business calendar.`
+          ? `The config is not validated again at init (synth did) and its schema is built on first use; what ` +
+            `remains is the SDK clients, the zod check of the environment and, where deadlines are computed, the ` +
+            `business calendar.`
           : `Worst: ${worst.name}, ${fmt(worst.initCpuMs, 0)} ms CPU against ${fmt(worst.libsInitCpuMs, 0)} ms for its libraries alone. What runs at init that the libraries-only bundle does not: the SDK clients constructed at module scope, the zod check of the environment variables and, in ${
               cs.functions
                 .filter((fn) => fn.formatsDatesAtInit)
@@ -199,7 +245,8 @@ export function evaluateTargets(r: Results): Target[] {
         m.points
           .map(
             (p) =>
-              `${p.mailMb} MB mail: ${p.pipelineMb} MB peak (mailparser alone ${p.mailparserMb}, code + file ${p.baselineMb})`,
+              `${p.mailMb} MB mail: ${p.pipelineMb} MB peak (mailparser alone ${p.mailparserMb}, code + file ` +
+              `${p.baselineMb})`,
           )
           .join('; ') + (inbound ? `; stack: inbound ${inbound} MB` : ''),
       met,
@@ -230,14 +277,17 @@ export function evaluateTargets(r: Results): Target[] {
     met:
       rt && newRows.length ? newRows.every((row) => row.throughputRatio !== null && row.throughputRatio >= 20) : null,
     reason: rt
-      ? `${rt.version}, measured ${rt.date.slice(0, 10)} on this machine by bench/peer-rt.sh; maildesk figures from this run.` +
+      ? `${rt.version}, measured ${rt.date.slice(0, 10)} on this machine by bench/peer-rt.sh; maildesk figures ` +
+        `from this run.` +
         (newRows.some((row) => (row.throughputRatio ?? 0) < 20)
           ? ` On one box maildesk's end-to-end rate is bounded by DynamoDB Local (${newRows.map((row) => `${fmt(row.maildeskDynamoCpuMsPerMail, 0)} ms of Java CPU per new ticket at c=${row.concurrency}`).join(', ')}) and the AWS SDK's CPU per call (${newRows.map((row) => fmt(row.maildeskNodeCpuMsPerMail, 0)).join('/')} ms of Node CPU per mail, most of it SDK and HTTP: the in-memory rows show our code's own cost), against RT's ${newRows.map((row) => fmt(row.rtCpuMsPerMail, 0)).join('/')} ms of server CPU.`
           : '')
       : '',
     toMeet:
       rt && newRows.some((row) => (row.throughputRatio ?? 0) < 20)
-        ? "Our own code clears it (in-memory column). End to end it needs a store that does not share the cores: DynamoDB proper, where the writes are a managed service's CPU and each mail is its own Lambda; on one box, DynamoDB Local cannot get there."
+        ? 'Our own code clears it (in-memory column). End to end it needs a store that does not share the cores: ' +
+          "DynamoDB proper, where the writes are a managed service's CPU and each mail is its own Lambda; on one " +
+          'box, DynamoDB Local cannot get there.'
         : '',
   });
   return out;

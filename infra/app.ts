@@ -41,7 +41,8 @@ try {
 }
 // Said on every synth: the CDK CLI falls back to us-east-1 when no profile names a region.
 process.stderr.write(
-  `maildesk: region ${region.region} (from ${region.source === 'deployment.region' ? 'deployment.region' : 'the CDK environment'})\n`,
+  `maildesk: region ${region.region} (from ` +
+    `${region.source === 'deployment.region' ? 'deployment.region' : 'the CDK environment'})\n`,
 );
 
 const app = new App();

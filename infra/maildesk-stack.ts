@@ -37,7 +37,8 @@ export function requireDeployment(config: MaildeskConfig, source = 'config'): De
   if (!config.deployment) {
     throw new ConfigError(
       `${source} has no "deployment" block, which cdk deploy needs:\n` +
-        `  deployment: {"domain": "support.example.com", "hostedZoneId"?: "Z...", "alarmEmail"?: "ops@example.com", "rawMailRetentionDays"?: 365, "region"?: "eu-west-1"}`,
+        `  deployment: {"domain": "support.example.com", "hostedZoneId"?: "Z...", "alarmEmail"?: ` +
+        `"ops@example.com", "rawMailRetentionDays"?: 365, "region"?: "eu-west-1"}`,
     );
   }
   return config.deployment;
@@ -75,14 +76,16 @@ export class MaildeskStack extends Stack {
     const recipients = tenantAddresses(config);
     if (recipients.length > MAX_RECIPIENTS_PER_RULE) {
       throw new ConfigError(
-        `${props.configSource ?? 'config'} is invalid:\n  tenants: ${recipients.length} support addresses; one SES receipt rule takes at most ${MAX_RECIPIENTS_PER_RULE}`,
+        `${props.configSource ?? 'config'} is invalid:\n  tenants: ${recipients.length} support addresses; one SES ` +
+          `receipt rule takes at most ${MAX_RECIPIENTS_PER_RULE}`,
       );
     }
     const foreign = recipients.filter((a) => !a.endsWith(`@${deployment.domain}`));
     if (foreign.length) {
       Annotations.of(this).addWarningV2(
         'maildesk:addressOutsideDomain',
-        `${foreign.join(', ')} not in ${deployment.domain}: SES receives them only if their domain is verified in SES ` +
+        `${foreign.join(', ')} not in ${deployment.domain}: SES receives them only if their domain is verified in ` +
+          `SES ` +
           `and its MX points to SES; otherwise forward them to an address in ${deployment.domain} (README, Deploy).`,
       );
     }
@@ -147,7 +150,8 @@ export class MaildeskStack extends Stack {
     new CfnOutput(this, 'MonthlyReportLogGroup', { value: this.functions.logGroups['monthly-report'].logGroupName });
     new CfnOutput(this, 'MonthlyReportFunctionName', {
       description:
-        'Invoke with {"force": true, "month": "YYYY-MM"} to send a month\'s reports by hand (still once per tenant and month)',
+        'Invoke with {"force": true, "month": "YYYY-MM"} to send a month\'s reports by hand (still once per tenant ' +
+        'and month)',
       value: this.functions.monthlyReport.functionName,
     });
     if (this.functions.telegramAlert) {
@@ -171,7 +175,8 @@ export class MaildeskStack extends Stack {
     }
     if (deployment.region && deployment.region !== this.region) {
       throw new ConfigError(
-        `${source}: deployment.region is ${deployment.region} but the stack's environment is ${this.region}; make them one.`,
+        `${source}: deployment.region is ${deployment.region} but the stack's environment is ${this.region}; make ` +
+          `them one.`,
       );
     }
     requireReceivingRegion(this.region, deployment.allowUnlistedRegion ?? false, source);

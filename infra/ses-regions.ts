@@ -46,7 +46,8 @@ export function chooseRegion(
   if (configRegion) return { region: configRegion, source: 'deployment.region' };
   if (environmentRegion) return { region: environmentRegion, source: 'CDK environment' };
   throw new ConfigError(
-    `${source}: no AWS region. Set "deployment.region" (for example "eu-west-1") in the config, or the CDK environment's region ` +
+    `${source}: no AWS region. Set "deployment.region" (for example "eu-west-1") in the config, or the CDK ` +
+      `environment's region ` +
       `(AWS_REGION, or a profile with a region): maildesk does not pick one for you.`,
   );
 }

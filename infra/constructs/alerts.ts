@@ -98,7 +98,8 @@ export class Alerts extends Construct {
     const message = events.RuleTargetInput.fromText(
       [
         `maildesk ${events.EventField.detailType}: ticket ${events.EventField.fromPath('$.detail.ticketKey')}`,
-        `tenant ${events.EventField.fromPath('$.detail.tenant')}, priority ${events.EventField.fromPath('$.detail.priority')},`,
+        `tenant ${events.EventField.fromPath('$.detail.tenant')}, priority ` +
+          `${events.EventField.fromPath('$.detail.priority')},`,
         `status ${events.EventField.fromPath('$.detail.status')}, due ${events.EventField.fromPath('$.detail.dueAt')}`,
         `(event ${events.EventField.fromPath('$.detail.id')} at ${events.EventField.time})`,
       ].join(' '),
@@ -165,7 +166,8 @@ export class Alerts extends Construct {
     );
     this.alarm(
       'NotifyIteratorAge',
-      `maildesk notify: outbox events older than ${MAX_NOTIFY_ITERATOR_AGE.toMinutes()} minutes are waiting on the stream`,
+      `maildesk notify: outbox events older than ${MAX_NOTIFY_ITERATOR_AGE.toMinutes()} minutes are waiting on the ` +
+        `stream`,
       fns.notify.metric('IteratorAge', { statistic: 'Maximum', period }),
       MAX_NOTIFY_ITERATOR_AGE.toMilliseconds(),
     );

@@ -47,9 +47,11 @@ export interface MailIdentityProps {
  */
 export function existingIdentitySetup(domain: string, configurationSetName: string): string[] {
   return [
-    `aws sesv2 put-email-identity-dkim-signing-attributes --email-identity ${domain} --signing-attributes-origin AWS_SES --signing-attributes NextSigningKeyLength=RSA_2048_BIT`,
+    `aws sesv2 put-email-identity-dkim-signing-attributes --email-identity ${domain} --signing-attributes-origin ` +
+      `AWS_SES --signing-attributes NextSigningKeyLength=RSA_2048_BIT`,
     `aws sesv2 put-email-identity-dkim-attributes --email-identity ${domain} --signing-enabled`,
-    `aws sesv2 put-email-identity-configuration-set-attributes --email-identity ${domain} --configuration-set-name ${configurationSetName}`,
+    `aws sesv2 put-email-identity-configuration-set-attributes --email-identity ${domain} --configuration-set-name ` +
+      `${configurationSetName}`,
     `aws sesv2 put-email-identity-feedback-attributes --email-identity ${domain} --no-email-forwarding-enabled`,
   ];
 }
@@ -119,7 +121,9 @@ export class MailIdentity extends Construct {
     if (!created) {
       existingIdentitySetup(props.domain, this.configurationSet.configurationSetName).forEach((command, i, all) => {
         new CfnOutput(stack, `ExistingIdentitySetup${i + 1}`, {
-          description: `The adopted identity ${props.domain} is not managed by CloudFormation: run this once (${i + 1} of ${all.length}), then check with maildesk doctor --aws`,
+          description:
+            `The adopted identity ${props.domain} is not managed by CloudFormation: run this once (${i + 1} of ` +
+            `${all.length}), then check with maildesk doctor --aws`,
           value: command,
         });
       });

@@ -24,7 +24,8 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
   // cdk-nag names a bucket-ARN-based resource `<LogicalId.Arn>/prefix*`.
   const objects = (prefix: string) => `Resource::<${bucketArn['Fn::GetAtt'][0]}.Arn>/${prefix}*`;
   const prefixReason = (what: string) =>
-    `Object-key prefix, not a wildcard over resources: ${what}. Keys below the prefix are SES message ids and ticket keys, unknown at deploy time.`;
+    `Object-key prefix, not a wildcard over resources: ${what}. Keys below the prefix are SES message ids and ` +
+    `ticket keys, unknown at deploy time.`;
 
   return [
     // Runtime: pinned Node.js 22 on every function, including the inline activation function
@@ -61,7 +62,9 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
       .map(({ queue, of }) => ({
         scope: queue,
         id: 'AwsSolutions-SQS3',
-        reason: `This queue IS a dead-letter queue (${of}); a DLQ of a DLQ would only move the problem, and an alarm fires on its first message.`,
+        reason:
+          `This queue IS a dead-letter queue (${of}); a DLQ of a DLQ would only move the problem, and an alarm ` +
+          `fires on its first message.`,
       })),
 
     // inbound: reads raw mail under inbound/, writes attachments/ and failed/.
@@ -86,8 +89,10 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
       scope: fns.roles.notify,
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'dynamodb:ListStreams only (added by the DynamoDB event source): ListStreams has no resource type in IAM, so Resource must be "*". ' +
-        "The stream-read actions (DescribeStream, GetRecords, GetShardIterator) are limited to this table's stream ARN.",
+        'dynamodb:ListStreams only (added by the DynamoDB event source): ListStreams has no resource type in IAM, ' +
+        'so Resource must be "*". ' +
+        "The stream-read actions (DescribeStream, GetRecords, GetShardIterator) are limited to this table's stream " +
+        'ARN.',
     },
 
     // Receipt rule set activation: classic SES actions without resource-level permissions.
@@ -95,8 +100,10 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
       scope: stack.inboundMail.activationFunction.role!,
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'ses:SetActiveReceiptRuleSet and ses:DescribeActiveReceiptRuleSet only: these classic SES actions define no resource type ' +
-        'in IAM (Service Authorization Reference, Amazon SES), so Resource must be "*". The function runs only as this stack\'s custom resource.',
+        'ses:SetActiveReceiptRuleSet and ses:DescribeActiveReceiptRuleSet only: these classic SES actions define ' +
+        'no resource type ' +
+        'in IAM (Service Authorization Reference, Amazon SES), so Resource must be "*". The function runs only as ' +
+        "this stack's custom resource.",
     },
   ];
 }

@@ -39,7 +39,9 @@ export interface DynamoDbLocalOptions {
 
 /** What to do when Java is missing or too old: one sentence, shown by `npm start` and the tests. */
 export const JAVA_HINT =
-  'install Java 17 or newer (a headless runtime is enough: Debian/Ubuntu `sudo apt-get install openjdk-17-jre-headless`, Fedora `sudo dnf install java-17-openjdk-headless`, macOS `brew install openjdk@17`) so that `java` is on PATH';
+  'install Java 17 or newer (a headless runtime is enough: Debian/Ubuntu `sudo apt-get install ' +
+  'openjdk-17-jre-headless`, Fedora `sudo dnf install java-17-openjdk-headless`, macOS `brew install openjdk@17`) ' +
+  'so that `java` is on PATH';
 
 /** Why DynamoDB Local could not start; `reason` lets callers and tests tell the cases apart. */
 export class DynamoDbLocalError extends Error {
@@ -121,7 +123,8 @@ async function portInUse(port: number, setting: string | undefined): Promise<Dyn
   const change = setting ? `set ${setting} to a free port` : 'pick a free port';
   return new DynamoDbLocalError(
     'port-in-use',
-    `DynamoDB Local cannot use port ${port} on 127.0.0.1: it is in use, and ${description} answered there; ${change} (or stop that program)`,
+    `DynamoDB Local cannot use port ${port} on 127.0.0.1: it is in use, and ${description} answered there; ` +
+      `${change} (or stop that program)`,
   );
 }
 
@@ -139,7 +142,9 @@ function launchFiles() {
   };
 }
 
-/** Java's own words for "too old to run this": a pre-11 java cannot run a source file, an 11-16 one cannot load the jar. */
+/**
+ * Java's own words for "too old to run this": a pre-11 java cannot run a source file, an 11-16 one cannot load the jar.
+ */
 const TOO_OLD =
   /UnsupportedClassVersionError|class file version|Could not find or load main class .*\.java|Unrecognized option/;
 
@@ -212,14 +217,16 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
         fail(
           new DynamoDbLocalError(
             'java-too-old',
-            `DynamoDB Local needs Java 17 or newer, and the \`java\` on PATH is older (see \`java -version\`): ${JAVA_HINT}`,
+            `DynamoDB Local needs Java 17 or newer, and the \`java\` on PATH is older (see \`java -version\`): ` +
+              `${JAVA_HINT}`,
           ),
         );
       else
         fail(
           new DynamoDbLocalError(
             'failed',
-            `DynamoDB Local exited (${signal ?? `code ${code}`}) before it was ready${stderr ? `: ${printable(stderr, 400)}` : ''}`,
+            `DynamoDB Local exited (${signal ?? `code ${code}`}) before it was ` +
+              `ready${stderr ? `: ${printable(stderr, 400)}` : ''}`,
           ),
         );
     });

@@ -3,7 +3,10 @@ import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { asciiMailbox, composeMail } from '../mail/outbound/compose';
 import type { MailSender, OutgoingMail } from '../use-cases/ports';
 
-/** SES refuses a message with more than 50 recipients (To + Cc + Bcc): larger lists go out in several sends of the same mail. */
+/**
+ * SES refuses a message with more than 50 recipients (To + Cc + Bcc): larger lists go out in several sends of the same
+ * mail.
+ */
 export const SES_MAX_RECIPIENTS = 50;
 
 export class SesMailSender implements MailSender {

@@ -140,7 +140,10 @@ export function splitTicket(ticket: Ticket): { inline: Ticket; pages: TicketPage
   return { inline, pages, manifest };
 }
 
-/** The ticket with its pages put back, or null when a page is missing or is not the one the manifest names (a torn read). */
+/**
+ * The ticket with its pages put back, or null when a page is missing or is not the one the manifest names (a torn
+ * read).
+ */
 export function joinTicket(inline: Ticket, manifest: PageManifest, pages: readonly TicketPage[]): Ticket | null {
   const ticket: Ticket = { ...inline };
   for (const list of pagedLists) {

@@ -34,7 +34,8 @@ import { openStore } from './store-access';
 import { terminalJson, terminalJsonLine } from './terminal-text';
 
 export const RECEIVE_USAGE =
-  'usage: maildesk receive FILE.eml [--verdicts spf=PASS,dkim=PASS,dmarc=PASS,spam=PASS,virus=PASS] [--dkim-domain DOMAIN]... [--recipient ADDR]... [--config FILE]';
+  'usage: maildesk receive FILE.eml [--verdicts spf=PASS,dkim=PASS,dmarc=PASS,spam=PASS,virus=PASS] [--dkim-domain ' +
+  'DOMAIN]... [--recipient ADDR]... [--config FILE]';
 
 const sesVerdict = z
   .enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED', 'NONE'] as const satisfies readonly SesVerdict[])
@@ -131,7 +132,8 @@ export async function runReceiveCommand(
   }
   const notRunning = (why: string) => {
     io.stderr(
-      `maildesk receive: the local stack is not running (${why}): start it with npm start, with the same MAILDESK_* environment (MAILDESK_DATA, MAILDESK_SMTP_PORT, MAILDESK_DYNAMODB_PORT, MAILDESK_TABLE)`,
+      `maildesk receive: the local stack is not running (${why}): start it with npm start, with the same ` +
+        `MAILDESK_* environment (MAILDESK_DATA, MAILDESK_SMTP_PORT, MAILDESK_DYNAMODB_PORT, MAILDESK_TABLE)`,
     );
     return 1;
   };
@@ -191,7 +193,8 @@ export async function runReceiveCommand(
         ),
       );
       io.stderr(
-        `maildesk receive: ${(error as Error).name}: the mail is stored as ${inbound!.mailKey} and kept in failed/ (maildesk replay --failed)`,
+        `maildesk receive: ${(error as Error).name}: the mail is stored as ${inbound!.mailKey} and kept in failed/ ` +
+          `(maildesk replay --failed)`,
       );
       return 1;
     }

@@ -1,7 +1,8 @@
 /**
  * `maildesk replay <inbound/KEY | FILE.eml | --failed>`: runs a stored raw mail (or every failure
- * the local stack kept: inbound mail and undelivered outbox events) through the same use cases again. Idempotent: the inbound id of a key is
- * its SES id, and a file's id is its content hash, so a replay never doubles a ticket or comment.
+ * the local stack kept: inbound mail and undelivered outbox events) through the same use cases again.
+ * Idempotent: the inbound id of a key is its SES id, and a file's id is its content hash, so a replay
+ * never doubles a ticket or comment.
  * SES's DKIM/SPF/DMARC verdicts travel with the failure record or above the stored mail; a mail
  * without them is replayed as unauthenticated (an engineer's #commands there are a plain comment).
  * A FILE.eml comes from elsewhere: whatever SES-like block is written at its top was written by
@@ -40,9 +41,13 @@ import { cliMailSender, openStore } from './store-access';
 import { terminalJson, terminalJsonLine } from './terminal-text';
 
 const REPLAY_USAGE =
-  'usage: maildesk replay <inbound/KEY | FILE.eml [--trust-file-verdicts] | --failed> [--to ADDR]... [--aws --bucket NAME --table NAME]';
+  'usage: maildesk replay <inbound/KEY | FILE.eml [--trust-file-verdicts] | --failed> [--to ADDR]... [--aws ' +
+  '--bucket NAME --table NAME]';
 
-/** Where the verdicts of a replay came from: the failure record, SES's block above the stored mail, the operator's file, or nowhere. */
+/**
+ * Where the verdicts of a replay came from: the failure record, SES's block above the stored mail, the operator's file,
+ * or nowhere.
+ */
 type VerdictSource = 'recorded' | 'stored' | 'file' | 'unknown';
 
 export async function runReplayCommand(argv: string[], io: CliIo): Promise<number> {
@@ -122,7 +127,8 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
             record.verdicts ? { verdicts: record.verdicts, source: 'recorded' } : undefined,
           );
         } else if (record.kind === 'event' && record.event) {
-          // An outbox event the stack could not deliver: delivered again (each mail is claimed once per event and role).
+          // An outbox event the stack could not deliver: delivered again (each mail is claimed once per event and
+          // role).
           io.stderr(`replaying ${++replayed}/${files.length}: event ${record.event.id}`);
           const delivery = await deliverEvent(record.event, deliverDeps);
           io.stdout(terminalJson({ event: record.event.id, delivery }));

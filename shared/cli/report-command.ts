@@ -93,7 +93,8 @@ export async function runReportCommand(argv: string[], io: CliIo, now = new Date
       const text = renderReport(report, flags.format);
       await writeFile(flags.out, text);
       io.stderr(
-        `wrote ${flags.out} (${flags.format}, ${Buffer.byteLength(text)} bytes): ${month}, ${report.tenants.map((t) => t.id).join(', ')}`,
+        `wrote ${flags.out} (${flags.format}, ${Buffer.byteLength(text)} bytes): ${month}, ` +
+          `${report.tenants.map((t) => t.id).join(', ')}`,
       );
     } else {
       // On the terminal, mail text in the report (summaries) comes without control characters.

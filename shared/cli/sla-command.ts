@@ -22,7 +22,8 @@ export interface SlaCommandIo {
 }
 
 export const SLA_USAGE =
-  'usage: maildesk sla --priority P --created ISO [--config FILE] [--pause ISO/ISO]... [--started ISO] [--waiting-since ISO]\n' +
+  'usage: maildesk sla --priority P --created ISO [--config FILE] [--pause ISO/ISO]... [--started ISO] ' +
+  '[--waiting-since ISO]\n' +
   `  P: ${priorityCodes.join(', ')} (or the Russian name)\n` +
   '  ISO: an instant with its offset, e.g. 2026-03-02T09:30:00+03:00 or 2026-03-02T06:30:00Z\n';
 

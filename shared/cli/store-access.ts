@@ -14,7 +14,9 @@ export interface StoreTarget {
   table?: string;
 }
 
-/** The store behind the ports (the commands use TicketReader, the sweep its narrow deps...), and how to let go of it. */
+/**
+ * The store behind the ports (the commands use TicketReader, the sweep its narrow deps...), and how to let go of it.
+ */
 export function openStore(
   target: StoreTarget,
   env: NodeJS.ProcessEnv = process.env,

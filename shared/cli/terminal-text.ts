@@ -21,7 +21,9 @@ export function terminalText(text: string): string {
   return text.replace(UNSAFE, '');
 }
 
-/** A one-line field (summary, name, address, filename, reason): as terminalText, and line breaks and tabs become spaces. */
+/**
+ * A one-line field (summary, name, address, filename, reason): as terminalText, and line breaks and tabs become spaces.
+ */
 export function terminalLine(text: string): string {
   return terminalText(text).replace(/[\n\t]/g, ' ');
 }

@@ -262,7 +262,10 @@ export function validateDefer(
   if (!Number.isInteger(n) || n < 1) return 'defer by a whole number of working days, at least 1';
   const left = sla.maxDeferWorkingDays - alreadyDeferredWd;
   if (n > left) {
-    return `at most ${sla.maxDeferWorkingDays} wd in total; ${alreadyDeferredWd} already deferred, ${Math.max(0, left)} left`;
+    return (
+      `at most ${sla.maxDeferWorkingDays} wd in total; ${alreadyDeferredWd} already deferred, ` +
+      `${Math.max(0, left)} left`
+    );
   }
   return null;
 }

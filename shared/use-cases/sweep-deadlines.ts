@@ -109,7 +109,8 @@ export class SweepIncompleteError extends Error {
     readonly causes: Error[],
   ) {
     super(
-      `sweep: ${result.failed} of ${result.due} due tickets could not be handled (${causes.map((c) => c.name).join(', ')}); they stay due`,
+      `sweep: ${result.failed} of ${result.due} due tickets could not be handled ` +
+        `(${causes.map((c) => c.name).join(', ')}); they stay due`,
       { cause: causes[0] },
     );
     this.name = 'SweepIncompleteError';
@@ -212,8 +213,10 @@ function describe(kind: DueKind, ticket: Ticket, next: Ticket, deps: SweepDeps, 
   switch (kind) {
     case 'respond':
       return ru
-        ? `Заявка не взята в работу за ${deps.config.sla.respondWithinHours} ч (срок был ${formatInstant(next.deadlines.respondBy, tz, lang) ?? '-'}).`
-        : `Not taken into work within ${deps.config.sla.respondWithinHours} h (due ${formatInstant(next.deadlines.respondBy, tz, lang) ?? '-'}).`;
+        ? `Заявка не взята в работу за ${deps.config.sla.respondWithinHours} ч (срок был ` +
+            `${formatInstant(next.deadlines.respondBy, tz, lang) ?? '-'}).`
+        : `Not taken into work within ${deps.config.sla.respondWithinHours} h (due ` +
+            `${formatInstant(next.deadlines.respondBy, tz, lang) ?? '-'}).`;
     case 'warn':
       return dueAt
         ? ru
@@ -232,11 +235,15 @@ function describe(kind: DueKind, ticket: Ticket, next: Ticket, deps: SweepDeps, 
           : 'Deadline passed.';
     case 'remind':
       return ru
-        ? `Ждём ответа клиента; без ответа заявка закроется ${formatInstant(next.deadlines.autoCloseAt, tz, lang) ?? '-'}.`
-        : `Waiting for the customer; without an answer it closes ${formatInstant(next.deadlines.autoCloseAt, tz, lang) ?? '-'}.`;
+        ? `Ждём ответа клиента; без ответа заявка закроется ` +
+            `${formatInstant(next.deadlines.autoCloseAt, tz, lang) ?? '-'}.`
+        : `Waiting for the customer; without an answer it closes ` +
+            `${formatInstant(next.deadlines.autoCloseAt, tz, lang) ?? '-'}.`;
     case 'auto_close':
       return ru
-        ? `Нет ответа клиента ${deps.config.sla.autoCloseWorkingDays} раб. дн. с ${formatInstant(ticket.waitingSince, tz, lang) ?? '-'}.`
-        : `No answer from the customer for ${deps.config.sla.autoCloseWorkingDays} working days since ${formatInstant(ticket.waitingSince, tz, lang) ?? '-'}.`;
+        ? `Нет ответа клиента ${deps.config.sla.autoCloseWorkingDays} раб. дн. с ` +
+            `${formatInstant(ticket.waitingSince, tz, lang) ?? '-'}.`
+        : `No answer from the customer for ${deps.config.sla.autoCloseWorkingDays} working days since ` +
+            `${formatInstant(ticket.waitingSince, tz, lang) ?? '-'}.`;
   }
 }

@@ -91,7 +91,8 @@ export function checkPutEvents(
         'ValidationException',
         'entry-count',
         EVENTBRIDGE_DOCS.putEvents,
-        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES} (got ${list.length}).`,
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length ` +
+          `between 1 and ${MAX_ENTRIES} (got ${list.length}).`,
       ),
     );
   }
@@ -177,7 +178,8 @@ function checkEntry(entry: PutEventsEntry, account: EventBridgeAccount): EventBr
       'InvalidArgument',
       'bus-named',
       EVENTBRIDGE_DOCS.entry,
-      `maildesk rule: every entry names bus ${account.requiredBus} (got ${busOf(entry.EventBusName)}); the default bus has none of the stack's rules.`,
+      `maildesk rule: every entry names bus ${account.requiredBus} (got ${busOf(entry.EventBusName)}); the default ` +
+        `bus has none of the stack's rules.`,
     );
   }
   return null;

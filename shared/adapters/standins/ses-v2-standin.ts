@@ -55,7 +55,9 @@ function view(path: string, accepted: readonly AcceptedMail[]): StandinAnswer {
     .reverse()
     .map((m) => `<li><a href="/mail/${m.messageId}.eml">${m.messageId}</a> to ${html(m.destinations.join(', '))}</li>`)
     .join('\n');
-  const body = `<!doctype html><meta charset="utf-8"><title>maildesk: mail sent through local SES</title><h1>${accepted.length} mail(s) sent</h1><ul>\n${rows}\n</ul>`;
+  const body =
+    `<!doctype html><meta charset="utf-8"><title>maildesk: mail sent through local ` +
+    `SES</title><h1>${accepted.length} mail(s) sent</h1><ul>\n${rows}\n</ul>`;
   return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body };
 }
 
