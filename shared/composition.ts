@@ -11,7 +11,10 @@
 import type { MaildeskConfig } from './config';
 import type { BusinessCalendar } from './domain/business-calendar';
 import type { Logger } from './log';
+import { TelegramBotApi } from './adapters/telegram-bot-api';
 import type { TelegramDeps } from './use-cases/alert-telegram';
+import type { ClinicGroupDeps } from './use-cases/post-to-clinic-group';
+import type { TelegramUpdateDeps } from './use-cases/receive-telegram-update';
 import type { DeliverDeps } from './use-cases/deliver-event';
 import type { EventBus, MailSender, MailStore, TicketStore } from './use-cases/ports';
 import type { ReceiveDeps } from './use-cases/receive-mail';
@@ -22,6 +25,8 @@ export interface TelegramAdapter {
   /** the bot token: SSM Parameter Store in AWS, MAILDESK_TELEGRAM_TOKEN locally */
   token: () => Promise<string>;
   apiBase?: string;
+  /** the webhook's secret token (the clinics' groups bridge): SSM in AWS, MAILDESK_TELEGRAM_WEBHOOK_SECRET locally */
+  webhookSecret?: () => Promise<string>;
 }
 
 /** What the use cases run on; any of them may be a getter that makes the adapter on first use. */
@@ -48,6 +53,8 @@ export interface Desk {
   readonly sweepDeps: SweepDeps;
   readonly reportDeps: MonthlyReportDeps;
   readonly alertDeps: TelegramDeps;
+  readonly groupPostDeps: ClinicGroupDeps;
+  readonly telegramUpdateDeps: TelegramUpdateDeps;
 }
 
 /** A use case needed an adapter its caller did not give (a wiring mistake, not a runtime condition). */
@@ -96,6 +103,8 @@ export function buildDesk(adapters: DeskAdapters): Desk {
   const calendar = () => need('calendar');
   const config = () => adapters.config;
   const log = () => adapters.log;
+  let bot: TelegramBotApi | undefined;
+  const chat = () => (bot ??= new TelegramBotApi(need('telegram')));
   return lazyObject<Desk>({
     receiveDeps: () =>
       lazyObject<ReceiveDeps>({
@@ -129,6 +138,18 @@ export function buildDesk(adapters: DeskAdapters): Desk {
         config,
         token: () => need('telegram').token,
         apiBase: () => adapters.telegram?.apiBase,
+        log,
+      }),
+    groupPostDeps: () => lazyObject<ClinicGroupDeps>({ tickets: () => need('tickets'), chat, config, log }),
+    telegramUpdateDeps: () =>
+      lazyObject<TelegramUpdateDeps>({
+        tickets: () => need('tickets'),
+        chat,
+        webhookSecret: () =>
+          need('telegram').webhookSecret ?? (() => Promise.reject(new MissingAdapterError('webhook secret'))),
+        config,
+        calendar,
+        now: () => adapters.now ?? systemClock,
         log,
       }),
   });

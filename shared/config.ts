@@ -29,11 +29,18 @@ function buildConfigSchema() {
     .transform((s) => s.toLowerCase());
 
   const engineerSchema = z.union([
-    address.transform((addr) => ({ login: addr.split('@')[0]!, address: addr, name: undefined as string | undefined })),
+    address.transform((addr) => ({
+      login: addr.split('@')[0]!,
+      address: addr,
+      name: undefined as string | undefined,
+      telegramUserId: undefined as number | undefined,
+    })),
     z.strictObject({
       login: z.string().regex(/^[a-z0-9._-]+$/i, 'expected a login of letters, digits, dot, dash or underscore'),
       address,
       name: z.string().min(1).optional(),
+      /** the engineer's Telegram user id: their `#commands` in a clinic's group count */
+      telegramUserId: z.number().int().positive().optional(),
     }),
   ]);
 
@@ -45,6 +52,18 @@ function buildConfigSchema() {
     language: z.enum(['ru', 'en']).default('ru'),
     allowedSenderDomains: z.array(domainName).optional(),
     reportRecipients: z.array(address).default([]),
+    /** the clinic's Telegram group (a negative id like -1001234567890): blocking tickets are worked there */
+    telegram: z
+      .strictObject({
+        chatId: z.union([
+          z.number().int(),
+          z
+            .string()
+            .regex(/^-?\d+$/, 'expected a chat id')
+            .transform(Number),
+        ]),
+      })
+      .optional(),
   });
 
   return z
@@ -147,6 +166,17 @@ function buildConfigSchema() {
             message: `${addr} is both an engineer and a support address of "${tenantId}"`,
           });
       }
+      const chats = new Set<number>();
+      cfg.tenants.forEach((tenant, i) => {
+        const chat = tenant.telegram?.chatId;
+        if (chat !== undefined && chats.has(chat))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tenants', i, 'telegram', 'chatId'],
+            message: `duplicate chat ${chat}`,
+          });
+        if (chat !== undefined) chats.add(chat);
+      });
       const logins = new Set<string>();
       cfg.engineers.forEach((e, i) => {
         if (logins.has(e.login))
@@ -156,6 +186,17 @@ function buildConfigSchema() {
             message: `duplicate engineer login "${e.login}"`,
           });
         logins.add(e.login);
+      });
+      const telegramUsers = new Set<number>();
+      cfg.engineers.forEach((e, i) => {
+        if (e.telegramUserId === undefined) return;
+        if (telegramUsers.has(e.telegramUserId))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['engineers', i, 'telegramUserId'],
+            message: `duplicate Telegram user ${e.telegramUserId}`,
+          });
+        telegramUsers.add(e.telegramUserId);
       });
     });
 }

@@ -14,6 +14,13 @@ export const localEnvSchema = z.object({
     .optional(),
   MAILDESK_SWEEP_SECONDS: z.coerce.number().min(0).default(60),
   MAILDESK_TABLE: z.string().min(3).default('maildesk'),
+  /** the Telegram webhook (clinics' groups bridge) on 127.0.0.1 */
+  MAILDESK_HTTP_PORT: port.default(8025),
+  /** Telegram's secret_token: 1-256 of A-Z a-z 0-9 _ - */
+  MAILDESK_TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 letters, digits, _ or - (Telegram secret_token)')
+    .optional(),
 });
 export type LocalEnv = z.output<typeof localEnvSchema>;
 

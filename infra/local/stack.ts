@@ -40,6 +40,7 @@ import { sweepDeadlines, type SweepDeps } from '../../shared/use-cases/sweep-dea
 import { SubscribedEventBus } from '../../shared/adapters/subscribed-event-bus';
 import { alertTelegram } from '../../shared/use-cases/alert-telegram';
 import { sendMonthlyReports } from '../../shared/use-cases/send-monthly-reports';
+import { telegramBridge } from './telegram-webhook-server';
 
 export const LOCAL_TABLE = 'maildesk';
 
@@ -67,7 +68,7 @@ export interface LocalStackOptions {
   /** how often to check whether the monthly SLA reports are due (also once at start); 0 turns it off. Default 60. */
   monthlyReportCheckMinutes?: number;
   /** Telegram alerts when the config has `telegram`: token default env MAILDESK_TELEGRAM_TOKEN, apiBase default env MAILDESK_TELEGRAM_API_BASE, else api.telegram.org */
-  telegram?: { token?: string; apiBase?: string };
+  telegram?: { token?: string; apiBase?: string; webhookSecret?: string; httpPort?: number };
 }
 
 export interface LocalStack {
@@ -78,6 +79,8 @@ export interface LocalStack {
   outboxDir: string;
   /** the local SES v2 endpoint mail goes through, when `sesEndpoint` is on */
   sesEndpoint?: string;
+  /** the Telegram webhook's URL on 127.0.0.1, when the clinics' groups bridge is on */
+  telegramWebhook?: string;
   client: DynamoDBClient;
   store: DynamoTicketStore;
   receiveDeps: ReceiveDeps;
@@ -179,6 +182,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ? {
           token: async () => telegramToken,
           apiBase: options.telegram?.apiBase ?? process.env.MAILDESK_TELEGRAM_API_BASE,
+          webhookSecret: async () =>
+            options.telegram?.webhookSecret ?? process.env.MAILDESK_TELEGRAM_WEBHOOK_SECRET ?? '',
         }
       : undefined,
     config,
@@ -188,6 +193,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   if (config.telegram && telegramToken)
     subscribers.push({ name: 'telegram', handle: (e) => alertTelegram(e, desk.alertDeps) });
+  const bridge =
+    telegramToken && config.tenants.some((t) => t.telegram)
+      ? await telegramBridge(options, desk, log).catch(failStart)
+      : null;
+  if (bridge) subscribers.push(bridge.subscriber);
   const { receiveDeps, deliverDeps, sweepDeps, reportDeps } = desk;
   const outcomes: Outcome[] = [];
 
@@ -252,6 +262,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   undoStart.push(() => new Promise<void>((done) => smtp.close(() => done())));
   const address = smtp.server.address();
   const smtpPort = typeof address === 'object' && address ? address.port : options.smtpPort;
+  const webhook = bridge ? await bridge.listen().catch(failStart) : null;
+  if (webhook) undoStart.push(() => webhook.close());
 
   // Outbound: poll the table's stream, as Lambda's event source mapping would.
   const streams = new DynamoDBStreamsClient({
@@ -388,6 +400,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dataDir: paths.root,
     outboxDir: paths.outbox,
     sesEndpoint: ses?.standin.endpoint,
+    telegramWebhook: webhook?.url,
     client,
     store,
     receiveDeps,
@@ -407,6 +420,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (reportTimer) clearInterval(reportTimer);
       await reportRun;
       await new Promise<void>((done) => smtp.close(() => done()));
+      await webhook?.close();
       await polling;
       streams.destroy();
       client.destroy();

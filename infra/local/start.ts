@@ -21,11 +21,18 @@ async function main(): Promise<void> {
     // Outgoing mail through the SES v2 adapter to a strict local endpoint, as on AWS; it writes the outbox.
     sesEndpoint: true,
     sweepEverySeconds: env.MAILDESK_SWEEP_SECONDS,
+    telegram: { httpPort: env.MAILDESK_HTTP_PORT, webhookSecret: env.MAILDESK_TELEGRAM_WEBHOOK_SECRET },
     log,
   });
   const tenants = config.tenants.map((t) => t.addresses.join(',')).join(' ');
+  const listeners = [
+    `smtp=127.0.0.1:${stack.smtpPort}`,
+    `dynamodb=${stack.dynamoEndpoint}`,
+    ...(stack.sesEndpoint ? [`ses=${stack.sesEndpoint}`] : []),
+    ...(stack.telegramWebhook ? [`telegram=${stack.telegramWebhook}`] : []),
+  ];
   process.stdout.write(
-    `maildesk ready smtp=127.0.0.1:${stack.smtpPort} dynamodb=${stack.dynamoEndpoint}${stack.sesEndpoint ? ` ses=${stack.sesEndpoint}` : ''} config=${configPath} outbox=${stack.outboxDir} tenants=${tenants}\n`,
+    `maildesk ready ${listeners.join(' ')} config=${configPath} outbox=${stack.outboxDir} tenants=${tenants}\n`,
   );
   let stopping = false;
   const stop = async (signal: string) => {

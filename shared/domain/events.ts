@@ -10,6 +10,7 @@ export const eventTypes = [
   'ticket.commented', // customer wrote: forwarded to engineers
   'ticket.answered', // engineer wrote to the customer
   'ticket.internal_note',
+  'ticket.group_comment', // written in the clinic's Telegram group (data.via telegram, role, author)
   'ticket.status_changed',
   'ticket.priority_changed',
   'ticket.assigned',

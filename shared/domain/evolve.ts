@@ -55,6 +55,7 @@ export function evolve(ticket: Ticket | null, event: DecidedEvent): Ticket {
     case 'ticket.commented':
     case 'ticket.answered':
     case 'ticket.internal_note':
+    case 'ticket.group_comment':
     case 'ticket.final_reply':
     case 'command.rejected':
     case 'sender.refused':

@@ -17,13 +17,15 @@ import type { Logger } from '../log';
 import { mailbox } from '../mail/outbound/compose';
 import { eventMessageId } from '../mail/outbound/message-ids';
 import * as customer from '../mail/outbound/customer';
+import { groupCommentCopy } from '../mail/outbound/clinic-group';
 import * as engineers from '../mail/outbound/engineers';
 import type { Letter, LetterOf } from '../mail/outbound/parts';
 import { unauthenticatedNotice } from '../mail/outbound/unauthenticated';
+import { groupSummaryLines } from './group-summary';
 import type { BusEvent, EventBus, MailSender, OutgoingMail, RateCounters, SendOnceClaims, TicketReader } from './ports';
 
 export interface DeliverDeps {
-  tickets: Pick<TicketReader, 'getTicket'> & SendOnceClaims & RateCounters;
+  tickets: Pick<TicketReader, 'getTicket' | 'listEvents'> & SendOnceClaims & RateCounters;
   sender: MailSender;
   bus: EventBus;
   config: MaildeskConfig;
@@ -70,6 +72,10 @@ export async function deliverEvent(event: TicketEvent, deps: DeliverDeps): Promi
 
   // Intermediate steps of one mail (verified on the way to deploying) are history, not news.
   const drafts = event.data?.silent ? [] : draftMails(event, ticket, tenant, config);
+  // What the clinic's Telegram group said since the requester's last letter goes into the next one.
+  const toRequester = drafts.filter((d) => d.role === 'requester');
+  const group = toRequester.length ? await groupSummaryLines(event, tenant, tickets, config) : [];
+  for (const draft of group.length ? toRequester : []) draft.text = `${draft.text}\n\n${group.join('\n')}`;
   const delivery: Delivery = { sent: [], skipped: [] };
   for (const draft of drafts) {
     const outcome = await sendOnce(event, ticket, tenant, draft, deps);
@@ -274,6 +280,8 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
       return [customers(customer.answer)];
     case 'ticket.internal_note':
       return [engineersBut(engineers.internalNote, event.actor.address)];
+    case 'ticket.group_comment':
+      return [engineersBut(groupCommentCopy, event.actor.address)];
     case 'ticket.status_changed': {
       const byCustomer = event.actor.kind === 'requester';
       // Engineers hear of changes they did not make themselves: verdicts and the system's.
@@ -302,6 +310,8 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
     case 'ticket.auto_closed':
       return [customers(customer.autoClosedNotice), engineersBut(engineers.autoClosed)];
     case 'command.rejected':
+      // Commands written in the clinic's Telegram group were answered there.
+      if (event.data?.via === 'telegram') return [];
       return event.actor.address ? [to('actor', [event.actor.address], write(engineers.commandsRejected))] : [];
     case 'engineer.unauthenticated':
       // To the engineer's address in the config (never the mail's own From or Reply-To); capped like any auto-reply.

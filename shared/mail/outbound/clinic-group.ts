@@ -1,0 +1,136 @@
+/**
+ * What the bot posts in a clinic's Telegram group, in the clinic's language: the ticket's key,
+ * priority, summary, status and deadline (in the desk's time zone), and the bot's answers to commands.
+ * Never a template field value or mail text: the group is not the place for patient data (card and
+ * case numbers), whatever the mail carried.
+ */
+import type { MaildeskConfig, Tenant } from '../../config';
+import type { TicketEvent } from '../../domain/events';
+import type { Status, Ticket } from '../../domain/ticket';
+import {
+  formatInstant,
+  type Language,
+  type LetterOf,
+  priorityName,
+  saidBy,
+  statusName,
+  subjectOf,
+  ticketCard,
+} from './parts';
+
+export type GroupPostKind = 'opened' | 'status' | 'escalated' | 'breached';
+
+const words = {
+  ru: {
+    head: {
+      opened: '🔴 Блокирующая заявка',
+      status: '🔄 Статус изменён',
+      escalated: '🔴 Критическая заявка',
+      breached: '⏰ Срок нарушен',
+    },
+    priority: 'Приоритет',
+    summary: 'Тема',
+    status: 'Статус',
+    due: 'Крайний срок',
+    hint: 'Ответьте на это сообщение (или укажите номер заявки), чтобы добавить комментарий к заявке.',
+    applied: (key: string) => `✅ ${key}: команды применены.`,
+    rejected: (key: string) => `❌ ${key}: команды не применены, заявка не изменена:`,
+    notEngineer: (key: string) => `ℹ️ ${key}: комментарий записан; команды принимаются только от инженеров поддержки.`,
+  },
+  en: {
+    head: {
+      opened: '🔴 Blocking ticket',
+      status: '🔄 Status changed',
+      escalated: '🔴 Critical ticket',
+      breached: '⏰ Deadline breached',
+    },
+    priority: 'Priority',
+    summary: 'Summary',
+    status: 'Status',
+    due: 'Deadline',
+    hint: 'Reply to this message (or name the ticket key) to add a comment to the ticket.',
+    applied: (key: string) => `✅ ${key}: commands applied.`,
+    rejected: (key: string) => `❌ ${key}: commands not applied, the ticket is unchanged:`,
+    notEngineer: (key: string) => `ℹ️ ${key}: comment recorded; commands count only from support engineers.`,
+  },
+} satisfies Record<Language, unknown>;
+
+/** A ticket post: key, priority, summary, status, deadline; `status` is the one the event moved to. */
+export function groupPost(
+  kind: GroupPostKind,
+  ticket: Ticket,
+  status: Status,
+  tenant: Tenant,
+  config: MaildeskConfig,
+): string {
+  const lang = tenant.language;
+  const w = words[lang];
+  const due = formatInstant(ticket.deadlines.dueAt, config.timezone, lang);
+  return [
+    `${w.head[kind]} ${ticket.key}`,
+    `${w.priority}: ${priorityName(ticket.priority, lang)}`,
+    `${w.summary}: ${ticket.summary}`,
+    `${w.status}: ${statusName(status, lang)}`,
+    ...(due ? [`${w.due}: ${due}`] : []),
+    '',
+    w.hint,
+  ].join('\n');
+}
+
+/** The bot's answer to a group message that carried `#command` lines. */
+export function commandAnswer(
+  outcome: 'applied' | 'rejected' | 'not-engineer',
+  key: string,
+  tenant: Tenant,
+  problems?: string,
+): string {
+  const w = words[tenant.language];
+  if (outcome === 'applied') return w.applied(key);
+  if (outcome === 'not-engineer') return w.notEngineer(key);
+  return [w.rejected(key), problems ?? ''].join('\n').trim();
+}
+
+const copyWords = {
+  ru: { note: 'Комментарий в группе Telegram', engineer: 'инженер', clinic: 'сторона клиники' },
+  en: { note: 'Comment in the Telegram group', engineer: 'engineer', clinic: "the clinic's side" },
+} satisfies Record<Language, unknown>;
+
+const roleOf = (event: TicketEvent, lang: Language) =>
+  copyWords[lang][event.data?.role === 'engineer' ? 'engineer' : 'clinic'];
+
+/** ticket.group_comment: the engineers' copy of what was written in the clinic's group, with its author. */
+export const groupCommentCopy: LetterOf = (event, ticket, tenant, config) => {
+  const lang = tenant.language;
+  const author = typeof event.data?.author === 'string' ? event.data.author : '-';
+  return {
+    subject: subjectOf(ticket, lang, copyWords[lang].note),
+    text: [
+      `${author} (${roleOf(event, lang)}, Telegram):`,
+      '',
+      saidBy(event),
+      '',
+      ticketCard(ticket, tenant, config, lang),
+    ].join('\n'),
+  };
+};
+
+const summaryWords = {
+  ru: { head: 'Что обсуждалось в группе Telegram по этой заявке:', engineer: 'Инженер', clinic: 'Клиника' },
+  en: { head: 'What was discussed in the Telegram group about this ticket:', engineer: 'Engineer', clinic: 'Clinic' },
+} satisfies Record<Language, unknown>;
+
+/**
+ * The requester's summary of the group's comments since their last letter: time and role of each
+ * author (no Telegram names), and what was written. Empty when the group said nothing.
+ */
+export function groupSummary(comments: readonly TicketEvent[], config: MaildeskConfig, lang: Language): string[] {
+  if (comments.length === 0) return [];
+  const w = summaryWords[lang];
+  return [
+    w.head,
+    ...comments.map((c) => {
+      const when = formatInstant(c.at, config.timezone, lang) ?? c.at;
+      return `- ${when}, ${c.data?.role === 'engineer' ? w.engineer : w.clinic}: ${saidBy(c).replace(/\s+/g, ' ')}`;
+    }),
+  ];
+}
