@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_DOCUMENTATION_REQUIRED_FOR } from './domain/documentation';
+import { priorityCodes } from './domain/priorities';
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -52,6 +54,8 @@ function buildConfigSchema() {
     language: z.enum(['ru', 'en']).default('ru'),
     allowedSenderDomains: z.array(domainName).optional(),
     reportRecipients: z.array(address).default([]),
+    /** The clinic's support contract: without an active one its tickets get no SLA (support-contract.ts). */
+    support: z.strictObject({ active: z.boolean().default(true), until: isoDate.optional() }).default({ active: true }),
     /** the clinic's Telegram group (a negative id like -1001234567890): blocking tickets are worked there */
     telegram: z
       .strictObject({
@@ -106,6 +110,8 @@ function buildConfigSchema() {
         }),
       /** Cap on automatic answers per sender address per hour (loops, mail bombs). */
       autoReplyLimitPerHour: z.number().int().min(1).default(10),
+      /** Priorities whose tickets change code: they close only with a knowledge-base link (`#doc URL`). */
+      documentationRequiredFor: z.array(z.enum(priorityCodes)).default([...DEFAULT_DOCUMENTATION_REQUIRED_FOR]),
       /** Where links to a ticket point in engineer mails (optional web UI or mail search). */
       ticketLinkBase: z.url().optional(),
       telegram: z.strictObject({ chatId: z.string().min(1), botTokenParameter: z.string().min(1) }).optional(),

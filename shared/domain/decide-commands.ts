@@ -21,6 +21,8 @@ function check(
     config: { engineers: [...policy.engineers], sla: policy.sla.sla },
     otherActiveFeature: featureHolder,
     duplicateTargetExists: (key) => policy.known.duplicateTargets.has(key),
+    documentationRequiredFor: policy.documentationRequiredFor,
+    language: policy.tenant.language,
   });
 }
 
@@ -100,6 +102,11 @@ export function decideCommands(
     const taker = policy.engineers.find((e) => e.address === sender.engineerAddress)?.login;
     if (taker) events.push({ ...base('assigned'), type: 'ticket.assigned', data: { assignee: taker, taken: true } });
   }
+  // Each new knowledge-base link is one event: the ticket's record of what documents the change.
+  const known = new Set(ticket.documentation ?? []);
+  const links = [...new Set(plan.docs)].filter((url) => !known.has(url));
+  for (const [i, url] of links.entries())
+    events.push({ ...base(`doc-${i}`), type: 'ticket.documented', data: { url } });
   if (path) {
     // Closing as duplicate/infeasible/cancelled: the engineer's text is the reason given to the customer.
     const ending = plan.status === 'duplicate' || plan.status === 'infeasible' || plan.status === 'cancelled';
@@ -117,8 +124,10 @@ export function decideCommands(
       ...(!messageDelivered ? { text: message } : {}),
     });
     messageDelivered = true;
-    // Raised to blocking/partial: the engineers are alerted at once, as for a new critical ticket.
-    if (isCritical(plan.priority) && !isCritical(ticket.priority) && !isFinal(statusAfter)) {
+    // Raised to blocking/partial: the engineers are alerted at once, as for a new critical ticket
+    // (not outside a support contract: no SLA applies there).
+    const escalates = isCritical(plan.priority) && !isCritical(ticket.priority) && !ticket.outsideContract;
+    if (escalates && !isFinal(statusAfter)) {
       events.push({
         ...base('escalated'),
         type: 'sla.escalated',

@@ -28,6 +28,7 @@ import {
   type Sender,
 } from './decision';
 import { DEFAULT_PRIORITY, isCritical } from './priorities';
+import { coveredBySupport } from './support-contract';
 import { isFinal, type Status, type Ticket } from './ticket';
 import { statusAfterAnswer } from './workflow';
 
@@ -74,6 +75,8 @@ function decideOpening(mail: InboundReading, sender: Sender, now: Date, policy: 
     : [...new Set(mail.addressed)].filter((a) => !excluded.has(a) && !policy.isDeskAddress(a));
   const priority = mail.priority ?? DEFAULT_PRIORITY;
   const linkedTo = [...known.linked];
+  // Without an active support contract the ticket is opened and acknowledged, with no SLA at all.
+  const outsideContract = !coveredBySupport(tenant.support, policy.sla.calendar.localDate(now));
   const received: MailReceived = {
     type: 'mail.received',
     at,
@@ -92,11 +95,13 @@ function decideOpening(mail: InboundReading, sender: Sender, now: Date, policy: 
       linkedTo,
       attachments: mail.attachments,
       rootMessageId: mail.messageId ?? `${mail.inboundId}@inbound.maildesk`,
+      ...(outsideContract ? { outsideContract } : {}),
     },
   };
   const data = {
     ...(mail.ticketKey && !linkedTo.includes(mail.ticketKey) ? { mentionsUnknown: mail.ticketKey } : {}),
     ...unauthenticatedMark(sender),
+    ...(outsideContract ? { outsideContract } : {}),
   };
   const events: DecidedEvent[] = [
     received,
@@ -116,7 +121,7 @@ function decideOpening(mail: InboundReading, sender: Sender, now: Date, policy: 
     },
     ...unprovenEngineerNotice(mail, sender, key, tenant.id, at),
   ];
-  if (isCritical(priority)) {
+  if (isCritical(priority) && !outsideContract) {
     events.push({
       id: eventId(mail.inboundId, 'escalated'),
       type: 'sla.escalated',

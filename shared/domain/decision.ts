@@ -8,6 +8,7 @@ import type { Actor, TicketEvent } from './events';
 import type { Priority } from './priorities';
 import type { CommandReading, Verdict } from './replies';
 import type { Attachment, NewTicket, TemplateFields, Ticket } from './ticket';
+import type { SupportContract } from './support-contract';
 import type { SlaContext } from './workflow';
 
 /** One inbound mail as the rules see it: read by shared/mail, its attachments already stored. */
@@ -72,7 +73,15 @@ export interface DecisionPolicy {
   sla: SlaContext;
   /** one of the desk's own addresses (never a participant) */
   isDeskAddress: (address: string) => boolean;
-  tenant: { id: string; allowedSenderDomains?: readonly string[] };
+  tenant: {
+    id: string;
+    allowedSenderDomains?: readonly string[];
+    language?: 'ru' | 'en';
+    /** the clinic's support contract (absent: covered) */
+    support?: SupportContract;
+  };
+  /** priorities that close only with a knowledge-base link (config; documentation.ts has the default) */
+  documentationRequiredFor?: readonly Priority[];
   /** looked up in the store before deciding */
   known: {
     /** the number and key a new ticket gets (null when the mail opens none) */

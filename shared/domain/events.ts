@@ -15,6 +15,7 @@ export const eventTypes = [
   'ticket.priority_changed',
   'ticket.assigned',
   'ticket.deferred',
+  'ticket.documented', // a knowledge-base link recorded (#doc): the documentation gate's evidence
   'ticket.final_reply', // reply to a ticket in a final state: one explanation
   'ticket.auto_closed',
   'command.rejected', // engineer's commands were invalid: nothing applied, engineer told why

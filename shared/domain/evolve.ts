@@ -3,6 +3,7 @@
  * evolve over the events decide returned, then the deadlines recomputed (ticketAfter). Pure.
  */
 import type { DecidedEvent, Decision } from './decision';
+import { documentationOf, withDocumentation } from './documentation';
 import { newTicket, type Ticket } from './ticket';
 import { moveTo, withDeadlines, type SlaContext } from './workflow';
 
@@ -39,6 +40,10 @@ export function evolve(ticket: Ticket | null, event: DecidedEvent): Ticket {
     case 'ticket.deferred':
       return typeof event.data?.days === 'number'
         ? { ...ticket, deferredWd: ticket.deferredWd + event.data.days }
+        : ticket;
+    case 'ticket.documented':
+      return typeof event.data?.url === 'string'
+        ? { ...ticket, documentation: withDocumentation(documentationOf(ticket), event.data.url) }
         : ticket;
     case 'ticket.auto_closed':
       return moveTo(ticket, 'closed_no_response', event.at);

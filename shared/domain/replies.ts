@@ -6,7 +6,7 @@
 /** The customer's verdict while the ticket awaits testing: "Проверено, ошибок нет" / "Найдена ошибка". */
 export type Verdict = 'accepted' | 'rejected';
 
-export type CommandName = 'status' | 'priority' | 'assign' | 'defer' | 'duplicate' | 'internal' | 'requester';
+export type CommandName = 'status' | 'priority' | 'assign' | 'defer' | 'duplicate' | 'internal' | 'requester' | 'doc';
 
 export interface EngineerCommand {
   name: CommandName;

@@ -171,6 +171,10 @@ export interface Ticket {
   reminded: boolean;
   linkedTo: string[];
   duplicateOf: string | null;
+  /** knowledge-base links recorded with `#doc` (documentation.ts); absent on tickets stored before the gate */
+  documentation?: string[];
+  /** opened while the clinic had no active support contract: no SLA (support-contract.ts); absent = covered */
+  outsideContract?: boolean;
   attachments: Attachment[];
   /** Message-ID of the customer's first mail, and the newest one in the thread (for In-Reply-To). */
   rootMessageId: string;

@@ -4,6 +4,7 @@
  */
 import type { MaildeskConfig } from '../config';
 import type { BusinessCalendar } from './business-calendar';
+import { closingWithoutDocumentation, DEFAULT_DOCUMENTATION_REQUIRED_FOR, documentationOf } from './documentation';
 import { isPriority, priorityNamesRu, type Priority } from './priorities';
 import type { EngineerCommand } from './replies';
 import { computeDeadlines, nextDue, validateDefer } from './sla-policy';
@@ -32,8 +33,12 @@ export function slaView(ticket: Ticket): Ticket {
   return ticket.clockStart ? { ...ticket, createdAt: ticket.clockStart } : ticket;
 }
 
+const NO_DEADLINES = { respondBy: null, targetAt: null, dueAt: null, autoCloseAt: null } as const;
+
 /** Deadlines and the next scheduled action, recomputed from the ticket's history (clock start, pauses, defers). */
 export function withDeadlines(ticket: Ticket, ctx: SlaContext, now: Date): Ticket {
+  // Outside a support contract no SLA applies: no deadline, warning, breach, reminder or auto-close.
+  if (ticket.outsideContract) return { ...ticket, deadlines: { ...NO_DEADLINES }, nextDue: null };
   const view = slaView(ticket);
   const deadlines = computeDeadlines(view, ctx.calendar, ctx.sla, now);
   return { ...ticket, deadlines, nextDue: nextDue(view, ctx.calendar, ctx.sla, now) };
@@ -141,6 +146,8 @@ export interface CommandPlan {
   duplicateOf: string | null;
   internal: boolean;
   requester: string | null;
+  /** knowledge-base links given with `#doc` (repeatable) */
+  docs: string[];
 }
 
 export interface CommandCheckContext {
@@ -149,6 +156,10 @@ export interface CommandCheckContext {
   otherActiveFeature: string | null;
   /** whether the duplicate target exists in the same tenant */
   duplicateTargetExists: (key: string) => boolean;
+  /** priorities that close only with a knowledge-base link (config documentationRequiredFor) */
+  documentationRequiredFor?: readonly Priority[];
+  /** the tenant's language: the words of the documentation gate's refusal */
+  language?: 'ru' | 'en';
 }
 
 const describeStatuses = (list: readonly Status[]) =>
@@ -169,12 +180,14 @@ export function planCommands(
     duplicateOf: null,
     internal: false,
     requester: null,
+    docs: [],
   };
   const seen = new Set<string>();
   for (const command of commands) {
     const arg = command.args[0] ?? '';
     // Two different values for one setting: which one was meant is a guess, so none is applied.
-    if (seen.has(command.name) && command.name !== 'internal' && command.name !== 'defer') {
+    const repeatable = command.name === 'internal' || command.name === 'defer' || command.name === 'doc';
+    if (seen.has(command.name) && !repeatable) {
       problems.push(`#${command.name} given more than once; write it once`);
       continue;
     }
@@ -226,6 +239,9 @@ export function planCommands(
         if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(arg)) problems.push(`#requester ${arg}: expected an e-mail address`);
         else plan.requester = arg.toLowerCase();
         break;
+      case 'doc':
+        plan.docs.push(arg);
+        break;
     }
   }
   const priority = plan.priority ?? ticket.priority;
@@ -239,6 +255,14 @@ export function planCommands(
     const holder = `another feature ticket of this client, ${ctx.otherActiveFeature}`;
     problems.push(`${what}: ${holder}, is in work and not yet accepted; the customer must accept it first`);
   }
+  const undocumented = closingWithoutDocumentation(
+    path ? (path.at(-1) ?? null) : null,
+    priority,
+    documentationOf(ticket).length + plan.docs.length,
+    ctx.documentationRequiredFor ?? DEFAULT_DOCUMENTATION_REQUIRED_FOR,
+    ctx.language ?? 'ru',
+  );
+  if (undocumented) problems.push(undocumented);
   if (plan.duplicateOf && plan.status !== 'duplicate')
     problems.push(`#duplicate conflicts with #status ${plan.status}`);
   if (plan.deferWd !== null) {

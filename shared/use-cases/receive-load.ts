@@ -88,6 +88,7 @@ export function policyOf(ctx: MailInWork, known: Partial<DecisionPolicy['known']
     sla: { calendar, sla: config.sla },
     isDeskAddress: (address) => isSupportAddress(config, address),
     tenant: ctx.tenant,
+    documentationRequiredFor: config.documentationRequiredFor,
     known: { newTicket: null, linked: [], duplicateTargets: new Set(), featureHolder: ctx.featureHolder, ...known },
   };
 }

@@ -26,6 +26,7 @@ const changes: Array<[string, Partial<Ticket>, DecidedEvent, Partial<Ticket>]> =
   ['ticket.priority_changed: new priority, warning and breach ahead again', { warned: true, breached: true }, event('ticket.priority_changed', { priority: 'blocking', previousPriority: 'error' }), { priority: 'blocking', warned: false, breached: false }],
   ['ticket.assigned', {}, event('ticket.assigned', { data: { assignee: 'petrov' } }), { assignee: 'petrov' }],
   ['ticket.deferred adds up', { deferredWd: 4 }, event('ticket.deferred', { data: { days: 5 } }), { deferredWd: 9 }],
+  ['ticket.documented adds the knowledge-base link', { documentation: ['https://kb.example/a'] }, event('ticket.documented', { data: { url: 'https://kb.example/b' } }), { documentation: ['https://kb.example/a', 'https://kb.example/b'] }],
   ['ticket.auto_closed', { status: 'awaiting_test', pauses: [{ from: '2026-11-01T07:00:00.000Z', to: null }], waitingSince: '2026-11-01T07:00:00.000Z' }, event('ticket.auto_closed'), { status: 'closed_no_response', closedAt: AT, pauses: [{ from: '2026-11-01T07:00:00.000Z', to: AT }] }],
   ['sla.respond_overdue', {}, event('sla.respond_overdue'), { respondOverdue: true }],
   ['sla.warning', {}, event('sla.warning'), { warned: true }],

@@ -35,7 +35,7 @@ const ctx = (over: Partial<CommandCheckContext> = {}): CommandCheckContext => ({
   duplicateTargetExists: (key) => key === 'MG-3',
   ...over,
 });
-const noPlan: CommandPlan = { status: null, priority: null, assignee: null, deferWd: null, duplicateOf: null, internal: false, requester: null };
+const noPlan: CommandPlan = { status: null, priority: null, assignee: null, deferWd: null, duplicateOf: null, internal: false, requester: null, docs: [] };
 
 describe('planCommands: each command', () => {
   it.each<[string, Partial<Ticket>, EngineerCommand[], Partial<CommandPlan>]>([

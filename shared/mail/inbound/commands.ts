@@ -4,6 +4,7 @@
  * case. Every line that cannot be read becomes a problem naming what is allowed, so the
  * engineer's answer can say exactly what to fix; the use case applies nothing then.
  */
+import { documentationUrl } from '../../domain/documentation';
 import { priorityCodes, priorityNamesRu } from '../../domain/priorities';
 import { statusCodes, statusNamesEn, statusNamesRu } from '../../domain/ticket';
 import type { Status } from '../../domain/ticket';
@@ -20,6 +21,7 @@ const commandAliases: Record<CommandName, readonly string[]> = {
   duplicate: ['duplicate', 'дубликат', 'дубль'],
   internal: ['internal', 'внутреннее', 'внутренний', 'внутренняя'],
   requester: ['requester', 'заявитель'],
+  doc: ['doc', 'документация'],
 };
 
 const commandByAlias = new Map<string, CommandName>(
@@ -138,6 +140,13 @@ function readArgs(name: CommandName, rawArg: string, prefix: string): ArgResult 
     case 'internal':
       if (arg) return { ok: false, reason: `#internal takes no arguments; write the note below the command lines` };
       return { ok: true, args: [] };
+    case 'doc': {
+      // The knowledge-base article, as the engineer wrote it: <https://...> or a bare address.
+      const url = documentationUrl(arg.replace(/^<(.*)>$/, '$1'));
+      if (!url)
+        return { ok: false, reason: `#doc needs the link to the article, e.g. #doc https://kb.example/${prefix}-12` };
+      return { ok: true, args: [url] };
+    }
     case 'requester': {
       const address = addressIn(arg);
       if (!address)

@@ -3,9 +3,11 @@
  * subject so the customer's mail client keeps one thread; what happened is the first line instead.
  */
 import type { Tenant } from '../../config';
+import { documentationOf } from '../../domain/documentation';
 import type { TicketEvent } from '../../domain/events';
 import { isFinal, isWaiting, type Ticket } from '../../domain/ticket';
 import { statusExplanation } from './status-explanation';
+import { contractNote } from './support-contract';
 import {
   customerSubject,
   deadlineLines,
@@ -60,6 +62,7 @@ export const acknowledgement: LetterOf = (_event, ticket, tenant, config) => {
     ...(ticket.department ? [`${w.department}: ${ticket.department}`] : []),
     `${w.priority}: ${priorityName(ticket.priority, lang)}`,
     ...deadlineLines(ticket, config.timezone, lang),
+    ...contractNote(ticket, lang),
     ...(present.length ? ['', w.received, ...present.map((l) => `  ${l}`)] : []),
     ...(missing.length ? ['', w.missing, ...missing.map((l) => `  - ${l}`)] : []),
     ...(ticket.linkedTo.length ? ['', `${w.linked}: ${ticket.linkedTo.join(', ')}`] : []),
@@ -74,6 +77,12 @@ export const answer: LetterOf = (event, ticket, tenant) => toCustomer(ticket, te
 const statusWords = {
   ru: { status: 'Статус заявки', original: 'Основная заявка', reason: 'Причина', engineer: 'Ответственный специалист' },
   en: { status: 'Ticket status', original: 'Original ticket', reason: 'Reason', engineer: 'Engineer in charge' },
+};
+
+/** The closing mail of a code change names where it is documented (the links of `#doc`). */
+const documentationWords = {
+  ru: 'Описание изменений в базе знаний',
+  en: 'The change is documented in the knowledge base',
 };
 
 /** ticket.status_changed: the new status, what it means, and the deadline while the clock runs. */
@@ -96,6 +105,9 @@ export const statusMail: LetterOf = (event, ticket, tenant, config) => {
       ? [`${w.engineer}: ${engineerName(config, ticket.assignee, false)}.`]
       : []),
     ...(to === 'duplicate' && ticket.duplicateOf ? [`${w.original}: ${ticket.duplicateOf}`] : []),
+    ...(to === 'closed' && documentationOf(ticket).length
+      ? ['', `${documentationWords[lang]}:`, ...documentationOf(ticket).map((url) => `  ${url}`)]
+      : []),
     ...(event.reason && !byCustomer ? ['', `${w.reason}: ${event.reason}`] : []),
     ...(!byCustomer && event.text?.trim() ? ['', event.text.trim()] : []),
     // No deadline to announce while the clock stands (waiting) or once the ticket is finished.

@@ -17,6 +17,7 @@ import {
   type Language,
   type LetterOf,
 } from './parts';
+import { contractMark, contractSubjectMark } from './support-contract';
 import { unauthenticatedWarning } from './unauthenticated';
 
 /** A mail that did not prove its From: the engineers' copy says so first. */
@@ -33,9 +34,15 @@ export const newTicket: LetterOf = (event, ticket, tenant, config) => {
   const lang = tenant.language;
   const w = newTicketWords[lang];
   return {
-    subject: subjectOf(ticket, lang, isCritical(ticket.priority) ? w.urgent : w.plain),
+    // Outside a support contract nothing is urgent by the regulation: marked instead, in subject and text.
+    subject: subjectOf(
+      ticket,
+      lang,
+      (isCritical(ticket.priority) && !ticket.outsideContract ? w.urgent : w.plain) + contractSubjectMark(ticket, lang),
+    ),
     text: [
       ...warningOf(event, lang),
+      ...contractMark(ticket, lang),
       ticketCard(ticket, tenant, config, lang),
       '',
       w.text,

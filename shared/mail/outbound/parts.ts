@@ -15,6 +15,7 @@ import {
   type TemplateFieldName,
   type Ticket,
 } from '../../domain/ticket';
+import { outsideContractDeadline } from './support-contract';
 
 export type Language = 'ru' | 'en';
 
@@ -120,6 +121,7 @@ const deadlineWords = {
 
 export function deadlineLines(ticket: Ticket, timeZone: string, lang: Language): string[] {
   const w = deadlineWords[lang];
+  if (ticket.outsideContract) return [outsideContractDeadline(lang)];
   const lines: string[] = [];
   const due = formatInstant(ticket.deadlines.dueAt, timeZone, lang);
   const target = formatInstant(ticket.deadlines.targetAt, timeZone, lang);
