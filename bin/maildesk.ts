@@ -19,6 +19,9 @@ const usage = `maildesk <command>
          [--dkim-domain DOMAIN]... [--recipient ADDR]...
                                                   hand one mail to the running local stack as SES would (JSON line)
   doctor [--aws] [--dns HOST[:PORT]] [--stack NAME] [--json]   pre-flight and health check: ok/warn/fail + fix
+  reply FILE.eml --from ADDR (--text TEXT | --text-file FILE) [--cc ADDR]... [--smtp HOST:PORT]
+                                                  answer a mail as a mail client does; sent to the local stack (SMTP)
+  outbox [--last N] [--ticket MG-1] [--dir DIR] [--json]   the local stack's sent mail, decoded, newest last
 
 The local stack's DynamoDB Local is used unless --aws (then --table or MAILDESK_TABLE).`;
 
@@ -57,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../shared/cli/doctor-command')).runDoctorCommand(argv.slice(1), processIo);
     case 'receive':
       return (await import('../shared/cli/receive-command')).runReceiveCommand(argv.slice(1), processIo);
+    case 'reply':
+      return (await import('../shared/cli/reply-command')).runReplyCommand(argv.slice(1), processIo);
+    case 'outbox':
+      return (await import('../shared/cli/outbox-command')).runOutboxCommand(argv.slice(1), processIo);
     case 'tickets':
       if (sub === 'list') return (await import('../shared/cli/ticket-commands')).runTicketsList(rest, processIo);
       throw new UsageError('usage: maildesk tickets list [...]');

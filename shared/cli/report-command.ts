@@ -47,8 +47,11 @@ export function renderReport(report: SlaReport, format: ReportFormat): string {
   }
 }
 
-const usage = `usage: maildesk report sla [--month YYYY-MM] [--tenant T] [--format md|csv|html|json] [--out FILE] [--aws] [--table T] [--config FILE]
-       maildesk report send [--month YYYY-MM] [--force] [--now ISO] [--aws] [--table T] [--config FILE]`;
+const usage = [
+  'usage: maildesk report sla [--month YYYY-MM] [--tenant T] [--format md|csv|html|json] [--out FILE] [--aws]',
+  '                           [--table T] [--config FILE]',
+  '       maildesk report send [--month YYYY-MM] [--force] [--now ISO] [--aws] [--table T] [--config FILE]',
+].join('\n');
 
 export async function runReportCommand(argv: string[], io: CliIo, now = new Date()): Promise<number> {
   const [sub, ...rest] = argv;

@@ -65,7 +65,7 @@ describe('maildesk CLI output through a pipe', () => {
 });
 
 describe('maildesk <command> --help', () => {
-  it.each(['parse', 'sla', 'sweep', 'replay', 'receive', 'doctor', 'tickets list', 'ticket show', 'report sla', 'report send', 'report'])(
+  it.each(['parse', 'sla', 'sweep', 'replay', 'receive', 'doctor', 'tickets list', 'ticket show', 'report sla', 'report send', 'report', 'reply', 'outbox'])(
     '%s answers --help with its usage and exit 0',
     (command) => {
       const words = command.split(' ');

@@ -5,7 +5,8 @@
  */
 import { simpleParser } from 'mailparser';
 import type { ParsedMail as MimeMail } from 'mailparser';
-import { fallbackParse, emptyMail } from './fallback-parse';
+import { bodyText } from './body-text';
+import { emptyMail, fallbackParse } from './fallback-parse';
 import {
   addressList,
   deliveredTo,
@@ -17,7 +18,6 @@ import {
   oneLine,
   senderOf,
 } from './header-values';
-import { htmlToText } from './html-to-text';
 import { cutBeforeBoundary, partTypes, toAttachment } from './mime-parts';
 import { utf8Headers, withSecondHeaderBlock } from './raw-headers';
 import type { ParsedMail } from './types';
@@ -72,7 +72,7 @@ function fromMime(mime: MimeMail, raw: Buffer): ParsedMail {
   const headers = headerMap(mime.headerLines, mime.headers);
   const html = typeof mime.html === 'string' ? mime.html : null;
   const plain = typeof mime.text === 'string' ? mime.text : '';
-  const text = normaliseNewlines(plain.trim() === '' && html !== null ? htmlToText(html) : plain);
+  const text = normaliseNewlines(bodyText(plain, html));
   const replyTo = addressList(mime.replyTo);
   const from = senderOf(mime.from, mime.headerLines, replyTo);
   return {
