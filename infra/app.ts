@@ -12,11 +12,15 @@
  *
  * The region is `deployment.region`, else the CDK environment's; with neither, synth stops
  * (never a silent us-east-1), and a region without SES receiving is refused (infra/ses-regions.ts).
+ *
+ * It says which config file it builds from, and refuses the shipped example (or any config on
+ * `.example` names) unless `--context allowExample=true` (infra/example-guard.ts).
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, loadConfig, resolveConfigPath, type MaildeskConfig } from '../shared/config';
 import { MaildeskStack, requireDeployment } from './maildesk-stack';
+import { ALLOW_EXAMPLE_CONTEXT, allowsExample, exampleConfigReasons, exampleRefusal } from './example-guard';
 import { chooseRegion, type ChosenRegion } from './ses-regions';
 
 export const DEFAULT_STACK_NAME = 'Maildesk';
@@ -32,6 +36,8 @@ function fail(error: unknown): never {
 let config: MaildeskConfig;
 let region: ChosenRegion;
 const configPath = resolveConfigPath();
+// Said on every synth and deploy: which file the desk is built from.
+process.stderr.write(`maildesk: config ${configPath}\n`);
 try {
   config = loadConfig(configPath);
   const deployment = requireDeployment(config, configPath);
@@ -46,6 +52,17 @@ process.stderr.write(
 );
 
 const app = new App();
+// The shipped sample (or any config on .example names) is refused unless asked for by name.
+const exampleReasons = exampleConfigReasons(config, configPath);
+if (exampleReasons.length > 0) {
+  if (!allowsExample(app.node.tryGetContext(ALLOW_EXAMPLE_CONTEXT))) {
+    process.stderr.write(`\nmaildesk: ${exampleRefusal(configPath, exampleReasons)}\n\n`);
+    process.exit(1);
+  }
+  process.stderr.write(
+    `maildesk: the example config, synthesized by request (${ALLOW_EXAMPLE_CONTEXT}): never deploy it\n`,
+  );
+}
 try {
   new MaildeskStack(app, app.node.tryGetContext('stackName') ?? DEFAULT_STACK_NAME, {
     config,

@@ -82,7 +82,7 @@ describe('infra/app.ts (what `cdk synth` runs)', () => {
       return spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['infra/app.ts'], {
         cwd: ROOT,
         encoding: 'utf8',
-        env: { ...clean, MAILDESK_CONFIG: join(dir, 'config.json'), CDK_OUTDIR: join(dir, 'out'), CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] }), ...env },
+        env: { ...clean, MAILDESK_CONFIG: join(dir, 'config.json'), CDK_OUTDIR: join(dir, 'out'), CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], allowExample: true }), ...env },
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -70,7 +70,8 @@ async function synthesize(work: string): Promise<string> {
     AWS_EC2_METADATA_DISABLED: 'true',
     CI: 'true',
   };
-  const synth = await run(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--no-notices', '--output', cdkOut], env);
+  // The example's .example names: synthesized by request (infra/example-guard.ts), as `npm run synth` does.
+  const synth = await run(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--no-notices', '--context', 'allowExample=true', '--output', cdkOut], env);
   if (synth.status !== 0) throw new Error(`cdk synth failed:\n${synth.output}`);
   return cdkOut;
 }

@@ -902,7 +902,7 @@ describe('`npx cdk synth` offline, with real esbuild bundling', () => {
           CI: 'true',
         };
         const cdkOut = join(out, 'cdk.out');
-        const run = spawnSync(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--no-notices', '--output', cdkOut], { cwd: ROOT, env, encoding: 'utf8' });
+        const run = spawnSync(join(ROOT, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--no-notices', '--context', 'allowExample=true', '--output', cdkOut], { cwd: ROOT, env, encoding: 'utf8' });
         expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
 
         const tpl = JSON.parse(readFileSync(join(cdkOut, 'Maildesk.template.json'), 'utf8')) as { Resources: Record<string, Json> };
