@@ -15,8 +15,9 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { jsonLogger } from '../shared/log';
-import { sesEventFor, parseSesEvent } from '../shared/adapters/ses-event';
-import type { MailStore } from '../shared/use-cases/ports';
+import { INBOUND_PREFIX, sesEventFor, parseSesEvent } from '../shared/adapters/ses-event';
+import { MailNotFoundError } from '../shared/domain/errors';
+import type { FileLink, MailStore } from '../shared/use-cases/ports';
 import { MemoryTicketStore } from '../shared/adapters/memory';
 import { exampleConfig, makePipeline, processMail } from './pipeline';
 
@@ -34,12 +35,17 @@ function peakRssMb(): number {
 
 const afterLoadRssMb = peakRssMb();
 
+/** The one raw mail, read from its file; attachments are not kept (put stores nothing). */
 class FileBackedStore implements MailStore {
-  async get(): Promise<Buffer> {
+  async get(key: string): Promise<Buffer> {
+    if (!key.startsWith(INBOUND_PREFIX)) throw new MailNotFoundError(key);
     const bytes = new Uint8Array(await readFile(file!));
     return Buffer.from(bytes);
   }
   async put(): Promise<void> {}
+  async link(key: string): Promise<FileLink> {
+    return { url: key, expiresAt: null };
+  }
 }
 
 const t0 = performance.now();

@@ -120,6 +120,7 @@ export function buildDesk(adapters: DeskAdapters): Desk {
         tickets: () => need('tickets'),
         sender: () => need('sender'),
         bus: () => need('bus'),
+        mail: () => need('mail'),
         config,
         log,
       }),

@@ -18,6 +18,14 @@ function isTimeZone(tz: string): boolean {
 }
 
 /**
+ * SES v2 takes at most 40 MB per message after base64 encoding
+ * (https://docs.aws.amazon.com/ses/latest/dg/quotas.html), that is 30 MB of raw MIME; files in the
+ * MIME are base64 as well (4/3, and CRLF every 76 characters): 30 * 3/4 * 76/78 = 21.9 MB of files,
+ * 21 leaving room for the text and the parts' headers.
+ */
+export const MAX_ENGINEER_ATTACHMENT_MB = 21;
+
+/**
  * Built on first use, not at import: a Lambda runs with the config `cdk synth` validated (see
  * configFromEnvironment), so building zod's schema at its cold start would be wasted work.
  */
@@ -112,6 +120,16 @@ function buildConfigSchema() {
       autoReplyLimitPerHour: z.number().int().min(1).default(10),
       /** Priorities whose tickets change code: they close only with a knowledge-base link (`#doc URL`). */
       documentationRequiredFor: z.array(z.enum(priorityCodes)).default([...DEFAULT_DOCUMENTATION_REQUIRED_FOR]),
+      /** Customer files carried by one engineers' mail, in MB; the rest go as links (0: links only). */
+      engineerAttachmentLimitMb: z
+        .number()
+        .min(0)
+        .max(
+          MAX_ENGINEER_ATTACHMENT_MB,
+          `at most ${MAX_ENGINEER_ATTACHMENT_MB} MB: SES v2 takes 40 MB per message after base64 encoding, ` +
+            `and files inside a mail are base64 too, so a 40 MB mail carries about ${MAX_ENGINEER_ATTACHMENT_MB} MB of files`,
+        )
+        .default(10),
       /** Where links to a ticket point in engineer mails (optional web UI or mail search). */
       ticketLinkBase: z.url().optional(),
       telegram: z.strictObject({ chatId: z.string().min(1), botTokenParameter: z.string().min(1) }).optional(),

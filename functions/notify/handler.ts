@@ -3,10 +3,16 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deliverStreamBatch } from '../../shared/adapters/stream-records';
 import type { TicketEvent } from '../../shared/domain/events';
 import { deliverEvent } from '../../shared/use-cases/deliver-event';
-import { dynamoTickets, eventBridgeBus, lambdaDesk } from '../wiring';
+import { dynamoTickets, eventBridgeBus, lambdaDesk, s3Mail } from '../wiring';
 import { sesSender } from '../ses-sender';
 
-const { desk, log } = lambdaDesk('maildesk-notify', { tickets: dynamoTickets, sender: sesSender, bus: eventBridgeBus });
+// mail: the customers' files for the engineers' copy (read, or presigned when over the limit)
+const { desk, log } = lambdaDesk('maildesk-notify', {
+  tickets: dynamoTickets,
+  sender: sesSender,
+  bus: eventBridgeBus,
+  mail: s3Mail,
+});
 
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const deliver = (outbox: TicketEvent) => deliverEvent(outbox, desk.deliverDeps);

@@ -280,8 +280,16 @@ export class MaildeskFunctions extends Construct {
         filters: [lambda.FilterCriteria.filter(NOTIFY_STREAM_FILTER)],
       }),
     );
-    // No S3: notify writes mail from the ticket item alone (attachments are listed by key, never
-    // read), so its role reads no raw mail or attachment (patient data) at all.
+    // The engineers' copy carries the customer's files (or presigned links to them, signed by this
+    // role): it reads attachments/ only, never the raw mail under inbound/, and writes nothing.
+    notify.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadAttachments',
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects(`${MAIL_PREFIXES.attachments}*`)],
+      }),
+    );
+    notify.role.addToPolicy(listBucket(bucket));
     notify.role.addToPolicy(sendMail(props.identityArn, props.configurationSetArn));
     notify.role.addToPolicy(putEvents(props.bus));
 

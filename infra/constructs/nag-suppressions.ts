@@ -84,7 +84,14 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
       reason: prefixReason('PutObject of mail that could not be processed under failed/'),
     },
 
-    // notify: no S3; the stream read needs ListStreams.
+    // notify: reads the customers' files under attachments/ for the engineers' copy; the stream read needs ListStreams.
+    {
+      scope: fns.roles.notify,
+      id: `AwsSolutions-IAM5[${objects('attachments/')}]`,
+      reason: prefixReason(
+        "GetObject (and presigned links) of the customers' files under attachments/<inboundId>/, never inbound/",
+      ),
+    },
     {
       scope: fns.roles.notify,
       id: 'AwsSolutions-IAM5[Resource::*]',

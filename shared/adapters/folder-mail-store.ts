@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { MailNotFoundError } from '../domain/errors';
-import type { MailStore } from '../use-cases/ports';
+import type { FileLink, MailStore } from '../use-cases/ports';
 
 export class FolderMailStore implements MailStore {
   private readonly root: string;
@@ -30,5 +30,10 @@ export class FolderMailStore implements MailStore {
     const path = this.path(key);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, body);
+  }
+
+  /** The file's own path on this machine: it lasts as long as the data folder, so it has no expiry. */
+  async link(key: string): Promise<FileLink> {
+    return { url: this.path(key), expiresAt: null };
   }
 }

@@ -2,7 +2,8 @@
  * deliverEvent: one outbox event in, its mails and bus events out.
  * 1 load the ticket the event belongs to (current state: deadlines as they are now)
  * 2 decide who is told: requester (+Cc), engineers, or the one sender concerned
- * 3 for each mail: record its Message-ID once (the claim), send, remember SES's Message-ID
+ * 3 for each mail: record its Message-ID once (the claim), send, remember SES's Message-ID; the
+ *   engineers' copy of a mail with files carries them (engineer-files.ts), never the customer's
  * 4 publish the event on the bus (consumers dedupe by event id)
  * The stream delivers at least once; the claims make each mail go out once. A failed send
  * releases its claim and rethrows, so the retry sends it; once SES has the mail nothing releases
@@ -22,12 +23,27 @@ import * as engineers from '../mail/outbound/engineers';
 import type { Letter, LetterOf } from '../mail/outbound/parts';
 import { unauthenticatedNotice } from '../mail/outbound/unauthenticated';
 import { groupSummaryLines } from './group-summary';
-import type { BusEvent, EventBus, MailSender, OutgoingMail, RateCounters, SendOnceClaims, TicketReader } from './ports';
+import { AUTO_ANSWER_MAX_CC, withinCaps } from './auto-answer-caps';
+import { busEvent, busTypes } from './bus-events';
+import { type EngineerFiles, engineerFiles } from './engineer-files';
+import type {
+  EventBus,
+  MailSender,
+  MailStore,
+  OutgoingMail,
+  RateCounters,
+  SendOnceClaims,
+  TicketReader,
+} from './ports';
+
+export { AUTO_ANSWER_MAX_CC };
 
 export interface DeliverDeps {
   tickets: Pick<TicketReader, 'getTicket' | 'listEvents'> & SendOnceClaims & RateCounters;
   sender: MailSender;
   bus: EventBus;
+  /** the customers' files, read (or linked) for the engineers' copy */
+  mail: Pick<MailStore, 'get' | 'link'>;
   config: MaildeskConfig;
   log: Logger;
 }
@@ -46,19 +62,9 @@ interface Draft extends Letter {
   cc: string[];
   /** automatic answers to an inbound mail count against the per-sender hourly cap */
   autoReply: boolean;
+  /** the customer's files (engineers' copies only) */
+  attachments?: OutgoingMail['attachments'];
 }
-
-/** Events that go on the EventBridge bus (others are internal). */
-const busTypes = new Set<TicketEvent['type']>([
-  'ticket.created',
-  'ticket.status_changed',
-  'ticket.priority_changed',
-  'ticket.auto_closed',
-  'sla.escalated',
-  'sla.warning',
-  'sla.breached',
-  'sla.respond_overdue',
-]);
 
 export async function deliverEvent(event: TicketEvent, deps: DeliverDeps): Promise<Delivery> {
   const { config, tickets } = deps;
@@ -71,7 +77,9 @@ export async function deliverEvent(event: TicketEvent, deps: DeliverDeps): Promi
   if (event.ticketKey && !ticket) throw new TicketNotFoundError(event.ticketKey);
 
   // Intermediate steps of one mail (verified on the way to deploying) are history, not news.
-  const drafts = event.data?.silent ? [] : draftMails(event, ticket, tenant, config);
+  const silent = Boolean(event.data?.silent);
+  const files = ticket && !silent && bringsFiles(event) ? await engineerFiles(event, ticket, deps) : NO_FILES;
+  const drafts = silent ? [] : draftMails(event, ticket, tenant, config, files);
   // What the clinic's Telegram group said since the requester's last letter goes into the next one.
   const toRequester = drafts.filter((d) => d.role === 'requester');
   const group = toRequester.length ? await groupSummaryLines(event, tenant, tickets, config) : [];
@@ -86,23 +94,10 @@ export async function deliverEvent(event: TicketEvent, deps: DeliverDeps): Promi
   return delivery;
 }
 
-function busEvent(event: TicketEvent, ticket: Ticket | null): BusEvent {
-  // Keys, codes and times only: no bodies or field values leave the table.
-  return {
-    type: event.type,
-    id: event.id,
-    detail: {
-      ticketKey: event.ticketKey,
-      tenant: event.tenant,
-      at: event.at,
-      priority: ticket?.priority ?? event.priority ?? null,
-      status: ticket?.status ?? null,
-      from: event.from ?? null,
-      to: event.to ?? null,
-      dueAt: ticket?.deadlines.dueAt ?? null,
-    },
-  };
-}
+const NO_FILES: EngineerFiles = { attached: [], listed: [] };
+/** Events whose engineers' copy carries the customer's files. */
+const bringsFiles = (event: TicketEvent) =>
+  (event.type === 'ticket.created' || event.type === 'ticket.commented') && Boolean(event.attachmentKeys?.length);
 
 const domainOf = (address: string) => address.split('@')[1] ?? 'maildesk.local';
 const safeId = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 150);
@@ -116,55 +111,12 @@ const safeId = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 150)
 const messageIdOf = (event: TicketEvent, role: Role, from: string) =>
   event.nonce ? eventMessageId(event.nonce, role, from) : `${safeId(event.id)}.${role}@${domainOf(from)}`;
 
-/** An automatic answer goes to its sender and at most this many Cc: no spam cannon from one inbound mail. */
-export const AUTO_ANSWER_MAX_CC = 10;
-const AUTO_ANSWER_COUNTER_TTL_SECONDS = 2 * 3600;
-
 /**
  * Answers to an inbound mail (acknowledgements, refusals, "already finished") are sent because
  * someone wrote, so whoever can forge a From could aim them: they reach few, and every address
  * they reach counts against its own hourly cap.
  */
 const answersMail = (draft: Draft) => draft.autoReply || draft.role === 'recipient';
-
-/**
- * Counts each address of an automatic answer against its hourly cap; addresses over it are dropped.
- * The senders are counted first: if none of them may be answered, the Cc are not counted at all.
- */
-async function withinCaps(
-  to: string[],
-  cc: string[],
-  event: TicketEvent,
-  deps: DeliverDeps,
-): Promise<{ to: string[]; cc: string[] } | null> {
-  const hour = event.at.slice(0, 13);
-  const allowed = async (addresses: string[]) => {
-    const counter = (a: string) => `autoreply#${a.toLowerCase()}#${hour}`;
-    const counts = await Promise.all(
-      addresses.map((a) => deps.tickets.increment(counter(a), AUTO_ANSWER_COUNTER_TTL_SECONDS)),
-    );
-    return addresses.filter((_, i) => counts[i]! <= deps.config.autoReplyLimitPerHour);
-  };
-  const keptTo = await allowed(to);
-  const fields = { eventId: event.id, ticketKey: event.ticketKey, limit: deps.config.autoReplyLimitPerHour };
-  if (keptTo.length === 0) {
-    deps.log.warn('auto-reply cap reached: not answering', fields);
-    return null;
-  }
-  const bounded = cc.slice(0, AUTO_ANSWER_MAX_CC);
-  const keptCc = await allowed(bounded);
-  if (keptTo.length < to.length || keptCc.length < cc.length) {
-    // counts only: addresses are personal data
-    deps.log.warn('automatic answer narrowed', {
-      ...fields,
-      ccGiven: cc.length,
-      ccBound: AUTO_ANSWER_MAX_CC,
-      ccCapped: bounded.length - keptCc.length,
-      toCapped: to.length - keptTo.length,
-    });
-  }
-  return { to: keptTo, cc: keptCc };
-}
 
 async function sendOnce(
   event: TicketEvent,
@@ -217,7 +169,7 @@ async function sendOnce(
         'X-Maildesk-Event': event.type,
         ...(event.ticketKey ? { 'X-Maildesk-Ticket': event.ticketKey } : {}),
       },
-      attachments: [],
+      attachments: draft.role === 'engineers' ? (draft.attachments ?? []) : [],
     };
     ({ providerMessageId } = await deps.sender.send(mail));
   } catch (error) {
@@ -240,7 +192,13 @@ async function sendOnce(
 }
 
 /** Who gets what: roles, recipients and whether the mail answers someone (the cap); the words are outbound/'s. */
-function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, config: MaildeskConfig): Draft[] {
+function draftMails(
+  event: TicketEvent,
+  ticket: Ticket | null,
+  tenant: Tenant,
+  config: MaildeskConfig,
+  files: EngineerFiles,
+): Draft[] {
   const team = config.engineers.map((e) => e.address);
   const to = (role: Role, addresses: string[], letter: Letter, autoReply = false, cc: string[] = []): Draft => ({
     role,
@@ -266,6 +224,11 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
       team.filter((a) => a !== except),
       write(letter),
     );
+  /** The engineers' copy of what a customer sent: the letter lists the files, the mail carries those that fit. */
+  const withFiles = (letter: engineers.FilesLetter, except?: string | null): Draft => ({
+    ...engineersBut((...args) => letter(...args, files.listed), except),
+    attachments: files.attached,
+  });
   /** The one person concerned (refusals, final-reply answers, notices); `autoReply` when it answers their mail. */
   const only = (address: string, letter: LetterOf, autoReply = false) =>
     to('recipient', [address], write(letter), autoReply);
@@ -273,9 +236,9 @@ function draftMails(event: TicketEvent, ticket: Ticket | null, tenant: Tenant, c
   const { recipient } = event;
   switch (event.type) {
     case 'ticket.created':
-      return [customers(customer.acknowledgement, true), engineersBut(engineers.newTicket)];
+      return [customers(customer.acknowledgement, true), withFiles(engineers.newTicket)];
     case 'ticket.commented':
-      return [engineersBut(engineers.customerReply, event.actor.address)];
+      return [withFiles(engineers.customerReply, event.actor.address)];
     case 'ticket.answered':
       return [customers(customer.answer)];
     case 'ticket.internal_note':

@@ -7,6 +7,18 @@ export interface MailStore {
   /** Raw bytes stored under `key`; throws MailNotFoundError when absent. */
   get(key: string): Promise<Buffer>;
   put(key: string, body: Buffer, contentType?: string): Promise<void>;
+  /**
+   * Where an engineer can fetch the object at `key` without access to the store: an S3 presigned
+   * GET URL (valid `validForSeconds`, or less when the signing credentials expire sooner), locally
+   * the file's path. `filename` names the download.
+   */
+  link(key: string, options: { validForSeconds: number; filename?: string }): Promise<FileLink>;
+}
+
+/** A link to one stored file; `expiresAt` (ISO) is when it stops working, null when it does not expire. */
+export interface FileLink {
+  url: string;
+  expiresAt: string | null;
 }
 
 export interface OutgoingMail {

@@ -673,10 +673,15 @@ describe('IAM: least privilege', () => {
     expect(st.flatMap(actionsOf)).not.toContain('s3:PutObject');
   });
 
-  it('notify: no S3 at all (it never reads the raw mail or attachments: a leaked role reads no patient data)', () => {
+  it('notify: reads attachments/ only (the engineers\' copy carries the files), never the raw mail; writes nothing to S3', () => {
     const st = statementsOf(stack.functions.roles.notify);
-    expect(st.flatMap(actionsOf).filter((a) => a.startsWith('s3:'))).toEqual([]);
-    expect(JSON.stringify(st)).not.toContain(id(stack.rawMail.bucket));
+    const bucketArn = { 'Fn::GetAtt': [id(stack.rawMail.bucket), 'Arn'] };
+    const s3Statements = st.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    expect(s3Statements).toEqual([
+      expect.objectContaining({ Sid: 'ReadAttachments', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [bucketArn, '/attachments/*']] } }),
+      expect.objectContaining({ Action: 's3:ListBucket', Resource: bucketArn }),
+    ]);
+    expect(JSON.stringify(st)).not.toContain('/inbound/');
   });
 
   it('sla-sweep: queries only the due index and writes the table; no S3, no SES, no bus (notify publishes its outbox events)', () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig, type MaildeskConfig, type Tenant } from '../../shared/config';
 import type { TicketEvent } from '../../shared/domain/events';
 import { newTicket as openTicket, type Ticket } from '../../shared/domain/ticket';
+import { MemoryMailStore } from '../../shared/adapters/memory';
 import { memoryLogger } from '../../shared/log';
 import * as customer from '../../shared/mail/outbound/customer';
 import * as engineers from '../../shared/mail/outbound/engineers';
@@ -66,8 +67,9 @@ interface Row {
   letter: LetterOf;
   event: TicketEvent;
   ticket?: Ticket;
-  ru: { subject: string; lines: string[] };
-  en: { subject: string; lines: string[] };
+  /** `absent`: what the text must not hold (a bucket key in the engineers' copy) */
+  ru: { subject: string; lines: string[]; absent?: string[] };
+  en: { subject: string; lines: string[]; absent?: string[] };
 }
 
 const subject = (note: string | null) => `[MG-7] ${note ? `${note}: ` : ''}Не сохраняется протокол`;
@@ -141,8 +143,8 @@ const rows: Row[] = [
     name: 'new ticket (engineers)',
     letter: engineers.newTicket,
     event: event('ticket.created', { text: 'Кнопка не работает', attachmentKeys: ['att/1'], data: { unauthenticated: true } }),
-    ru: { subject: subject('СРОЧНО, новая заявка'), lines: ['⚠ Отправитель не подтверждён', 'Текст обращения:\n\nКнопка не работает', '  - screen.png (3 КБ) att/1', '#duplicate MG-n'] },
-    en: { subject: subject('URGENT, new ticket'), lines: ['⚠ Sender not authenticated', 'Request text:\n\nКнопка не работает', '  - screen.png (3 KB) att/1', '#duplicate MG-n'] },
+    ru: { subject: subject('СРОЧНО, новая заявка'), lines: ['⚠ Отправитель не подтверждён', 'Текст обращения:\n\nКнопка не работает', '  - screen.png (3 КБ)', '#duplicate MG-n'], absent: ['att/1'] },
+    en: { subject: subject('URGENT, new ticket'), lines: ['⚠ Sender not authenticated', 'Request text:\n\nКнопка не работает', '  - screen.png (3 KB)', '#duplicate MG-n'], absent: ['att/1'] },
   },
   {
     name: 'customer reply',
@@ -238,6 +240,7 @@ describe('letters: subject and key lines, per language', () => {
         const letter = row.letter(row.event, row.ticket ?? full, tenantOf(config, lang), config);
         expect(letter.subject).toBe(row[lang].subject);
         for (const line of row[lang].lines) expect(letter.text).toContain(line);
+        for (const text of row[lang].absent ?? []) expect(letter.text).not.toContain(text);
         // the other language's wording does not leak in
         const other = lang === 'ru' ? row.en : row.ru;
         if (other.subject !== row[lang].subject) expect(letter.subject).not.toBe(other.subject);
@@ -385,6 +388,7 @@ function deliveryDeps(cfg: MaildeskConfig, ticket: Ticket): DeliverDeps & { sent
     tickets: store as unknown as DeliverDeps['tickets'],
     sender: { send: async (mail) => (sent.push(mail), { providerMessageId: null }) },
     bus: { publish: async () => undefined },
+    mail: new MemoryMailStore(),
     config: cfg,
     log: memoryLogger(),
   };

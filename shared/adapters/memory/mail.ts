@@ -1,7 +1,7 @@
 /** The bucket and the mail sender in memory: the bench's stand-ins, and tests' where no I/O is wanted. */
 import { MailNotFoundError } from '../../domain/errors';
 import { composeMail } from '../../mail/outbound/compose';
-import type { MailSender, MailStore, OutgoingMail } from '../../use-cases/ports';
+import type { FileLink, MailSender, MailStore, OutgoingMail } from '../../use-cases/ports';
 
 export class MemoryMailStore implements MailStore {
   readonly objects = new Map<string, Buffer>();
@@ -12,6 +12,10 @@ export class MemoryMailStore implements MailStore {
   }
   async put(key: string, body: Buffer): Promise<void> {
     this.objects.set(key, body);
+  }
+  /** A name, not a place: nothing outside this process can open it. */
+  async link(key: string): Promise<FileLink> {
+    return { url: `memory://${key}`, expiresAt: null };
   }
 }
 

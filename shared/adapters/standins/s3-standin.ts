@@ -2,6 +2,7 @@
  * A minimal strict S3 endpoint for the objects maildesk touches: GetObject, PutObject (and HEAD),
  * path-style (`/<bucket>/<key>`: the SDK uses path style for an IP-address endpoint), objects in
  * memory. Errors in S3's XML shape (`<Error><Code>`), so the SDK throws NoSuchKey / NoSuchBucket.
+ * A presigned GET (query-string SigV4: a link in an engineers' mail) is served until it expires.
  * Point a client at it with `endpoint`, or AWS_ENDPOINT_URL_S3.
  */
 import { createHash } from 'node:crypto';
@@ -21,6 +22,7 @@ export const S3_DOCS = {
   putObject: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html',
   keys: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html',
   errors: 'https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html',
+  presigned: 'https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html',
 } as const;
 
 /** object-keys: a key is at most 1,024 bytes of UTF-8. */
@@ -41,7 +43,16 @@ export interface S3Standin extends RunningStandin {
 
 export interface S3StandinOptions extends ListenOptions {
   buckets: readonly string[];
+  /** the stand-in's clock, for presigned URLs' expiry (default: the system clock) */
+  now?: () => Date;
 }
+
+/** sigv4-query-string-auth: X-Amz-Expires is 1 to 604,800 seconds (7 days). */
+export const MAX_PRESIGNED_EXPIRES = 604_800;
+
+/** X-Amz-Date `20261203T101500Z` as a Date. */
+const amzDate = (text: string) =>
+  new Date(text.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
 
 const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -72,8 +83,33 @@ export async function startS3Standin(options: S3StandinOptions): Promise<S3Stand
     };
   };
 
+  const now = options.now ?? (() => new Date());
+  /** A presigned GET: signed for s3 in the query, not expired; null when the request is not presigned. */
+  const presignedRefusal = (query: URLSearchParams): StandinAnswer | null => {
+    const scope = /^[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/.exec(query.get('X-Amz-Credential') ?? '');
+    if (query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || scope?.[1] !== 's3' || !query.get('X-Amz-Signature'))
+      return refuse('AccessDenied', 403, 'sigv4', S3_DOCS.presigned, 'Query-string authentication is incomplete.');
+    const expires = Number(query.get('X-Amz-Expires'));
+    if (!Number.isInteger(expires) || expires < 1 || expires > MAX_PRESIGNED_EXPIRES)
+      return refuse(
+        'AuthorizationQueryParametersError',
+        400,
+        'presigned-expires',
+        S3_DOCS.presigned,
+        'X-Amz-Expires must be less than a week (in seconds) that is 604800.',
+      );
+    const signed = amzDate(query.get('X-Amz-Date') ?? '');
+    if (Number.isNaN(signed.getTime()) || now().getTime() > signed.getTime() + expires * 1000)
+      return refuse('AccessDenied', 403, 'presigned-expired', S3_DOCS.presigned, 'Request has expired');
+    return null;
+  };
+
   const route = (request: StandinRequest): StandinAnswer => {
-    if (signedService(request.headers) !== 's3')
+    const presigned = request.method === 'GET' && request.query.has('X-Amz-Signature');
+    if (presigned) {
+      const refusal = presignedRefusal(request.query);
+      if (refusal) return refusal;
+    } else if (signedService(request.headers) !== 's3')
       return refuse('AccessDenied', 403, 'sigv4', SIGV4_DOC, 'Request is not signed for service s3.');
     const [, bucket = '', ...rest] = request.path.split('/');
     const key = decodeURIComponent(rest.join('/'));
@@ -106,9 +142,11 @@ export async function startS3Standin(options: S3StandinOptions): Promise<S3Stand
       const object = objects.get(id);
       if (!object)
         return refuse('NoSuchKey', 404, 'key-exists', S3_DOCS.getObject, 'The specified key does not exist.');
+      const disposition = request.query.get('response-content-disposition');
       const headers = {
         'content-type': object.contentType ?? 'binary/octet-stream',
         etag: `"${createHash('md5').update(object.body).digest('hex')}"`,
+        ...(disposition ? { 'content-disposition': disposition } : {}),
       };
       return request.method === 'GET'
         ? { status: 200, headers, body: object.body }

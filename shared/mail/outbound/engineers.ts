@@ -6,7 +6,6 @@ import type { TicketEvent } from '../../domain/events';
 import { isCritical } from '../../domain/priorities';
 import { allowedNext } from '../../domain/ticket';
 import {
-  attachmentLines,
   commandHelp,
   engineerName,
   hoursPhrase,
@@ -15,22 +14,30 @@ import {
   subjectOf,
   ticketCard,
   type Language,
+  type Letter,
   type LetterOf,
 } from './parts';
 import { contractMark, contractSubjectMark } from './support-contract';
+import { type EngineerFile, fileLines, listedFiles } from './attachment-list';
 import { unauthenticatedWarning } from './unauthenticated';
 
 /** A mail that did not prove its From: the engineers' copy says so first. */
 const warningOf = (event: TicketEvent, lang: Language) =>
   event.data?.unauthenticated ? [unauthenticatedWarning(lang), ''] : [];
 
+/** A letter that lists the customer's files: LetterOf, and how each file goes. */
+export type FilesLetter = (...args: [...Parameters<LetterOf>, files?: readonly EngineerFile[]]) => Letter;
+
 const newTicketWords = {
   ru: { urgent: 'СРОЧНО, новая заявка', plain: 'Новая заявка', text: 'Текст обращения:' },
   en: { urgent: 'URGENT, new ticket', plain: 'New ticket', text: 'Request text:' },
 };
 
-/** ticket.created: the card, the customer's text and attachments; critical ones are marked urgent. */
-export const newTicket: LetterOf = (event, ticket, tenant, config) => {
+/**
+ * ticket.created: the card, the customer's text and files; critical ones are marked urgent. `files`:
+ * how deliverEvent sends each file (attached or linked); without it, names and sizes only.
+ */
+export const newTicket: FilesLetter = (event, ticket, tenant, config, files) => {
   const lang = tenant.language;
   const w = newTicketWords[lang];
   return {
@@ -49,7 +56,7 @@ export const newTicket: LetterOf = (event, ticket, tenant, config) => {
       '',
       event.text?.trim() || '-',
       '',
-      ...attachmentLines(ticket, event.attachmentKeys, lang),
+      ...fileLines(files ?? listedFiles(ticket.attachments, event.attachmentKeys), config, lang),
       '',
       commandHelp(config, lang),
     ].join('\n'),
@@ -58,8 +65,8 @@ export const newTicket: LetterOf = (event, ticket, tenant, config) => {
 
 const replyWords = { ru: { note: 'Ответ клиента', from: 'От' }, en: { note: 'Customer reply', from: 'From' } };
 
-/** ticket.commented: what the customer (or a Cc) wrote. */
-export const customerReply: LetterOf = (event, ticket, tenant, config) => {
+/** ticket.commented: what the customer (or a Cc) wrote, and the files the reply brought. */
+export const customerReply: FilesLetter = (event, ticket, tenant, config, files) => {
   const lang = tenant.language;
   const w = replyWords[lang];
   return {
@@ -71,7 +78,7 @@ export const customerReply: LetterOf = (event, ticket, tenant, config) => {
       `${w.from}: ${event.actor.address ?? '-'}`,
       saidBy(event),
       '',
-      ...attachmentLines(ticket, event.attachmentKeys, lang),
+      ...fileLines(files ?? listedFiles(ticket.attachments, event.attachmentKeys), config, lang),
       '',
       commandHelp(config, lang),
     ].join('\n'),

@@ -207,16 +207,6 @@ export function ticketCard(ticket: Ticket, tenant: Tenant, config: MaildeskConfi
   ].join('\n');
 }
 
-const attachmentWords = { ru: { heading: 'Вложения:', kb: 'КБ' }, en: { heading: 'Attachments:', kb: 'KB' } };
-
-/** The attachments of one mail (its keys) or of the whole ticket. */
-export function attachmentLines(ticket: Ticket, keys: readonly string[] | undefined, lang: Language): string[] {
-  const w = attachmentWords[lang];
-  const listed = ticket.attachments.filter((a) => !keys || keys.includes(a.key));
-  if (listed.length === 0) return [];
-  return [w.heading, ...listed.map((a) => `  - ${a.filename} (${Math.ceil(a.size / 1024)} ${w.kb}) ${a.key}`)];
-}
-
 /** The commands engineers may put at the top of a reply; the key example uses the configured prefix. */
 const commandHelpWords = {
   ru: (prefix: string) =>
