@@ -90,13 +90,15 @@ export async function runReportCommand(argv: string[], io: CliIo, now = new Date
       onProgress: (d, t) => progress.update(d, t),
     });
     progress.finish();
-    // Said first (stderr, so csv and json stay clean): which month, and up to when.
-    if (!flags.month) io.stderr(`report sla: ${monthTitle(report)}, ${report.timezone}`);
+    // Which month, and up to when: Markdown and HTML say it in their title; CSV and JSON stay data,
+    // so it is said first on stderr (and --out says it in its line).
+    const plain = flags.format === 'csv' || flags.format === 'json';
+    if (!flags.month && plain && !flags.out) io.stderr(`report sla: ${monthTitle(report)}, ${report.timezone}`);
     if (flags.out) {
       const text = renderReport(report, flags.format);
       await writeFile(flags.out, text);
       io.stderr(
-        `wrote ${flags.out} (${flags.format}, ${Buffer.byteLength(text)} bytes): ${month}, ` +
+        `wrote ${flags.out} (${flags.format}, ${Buffer.byteLength(text)} bytes): ${monthTitle(report)}, ` +
           `${report.tenants.map((t) => t.id).join(', ')}`,
       );
     } else {

@@ -147,7 +147,9 @@ describe('report sla: figures from the event history', () => {
     const whole = await run('--month', '2026-11', '--format', 'json');
     expect(whole.stderr).toBe('');
     expect((JSON.parse(toDate.stdout) as SlaReport).tenants).toEqual((JSON.parse(whole.stdout) as SlaReport).tenants);
-    const md = (await run()).stdout.split('\n');
+    const mdRun = await run();
+    expect(mdRun.stderr).toBe(''); // the title says it: not twice on the terminal
+    const md = mdRun.stdout.split('\n');
     expect(md[0]).toBe('# Отчёт о соблюдении SLA (SLA compliance report) — 2026-11, с начала месяца по 30.11.2026 23:59 (month to date)');
     expect(md[2]).toMatch(/^Период \(period\): 01\.11\.2026 — 30\.11\.2026, Europe\/Moscow\./);
     // mid-month: the period ends today, not on the 30th
