@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loadConfig, resolveConfigPath, type MaildeskConfig } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
 import { priorityCodes, priorityNamesRu } from '../domain/priorities';
+import { documentationOf } from '../domain/documentation';
 import { isFinal, isWaiting, statusCodes, statusNamesRu, templateFieldNames, type Ticket } from '../domain/ticket';
 import { runIgnoredList } from './ignored-command';
 import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
@@ -96,7 +97,7 @@ function renderTable(rows: Array<{ ticket: Ticket; left: TimeLeft }>, config: Ma
   if (rows.length === 0) return 'no tickets match';
   const paint = (code: number, s: string) => (colour ? `\u001b[${code}m${s}\u001b[0m` : s);
   const header = `${pad('KEY', 8)} ${pad('TENANT', 13)} ${pad('PRIORITY', 9)} ${pad('STATUS', 18)} ${pad('DUE', 16)} ${pad('LEFT', 13)} SUMMARY`;
-  const lines = rows.map(({ ticket: t, left }) => {
+  const line = ({ ticket: t, left }: (typeof rows)[number]) => {
     const amount =
       left.hoursLeft === null
         ? '-'
@@ -113,12 +114,24 @@ function renderTable(rows: Array<{ ticket: Ticket; left: TimeLeft }>, config: Ma
               ? paint(33, text)
               : text;
     return `${pad(t.key, 8)} ${pad(t.tenant, 13)} ${pad(t.priority, 9)} ${pad(t.status, 18)} ${pad(localTime(left.deadline, config.timezone), 16)} ${shown} ${t.summary}${t.breached ? paint(31, ' [breached]') : ''}`;
-  });
+  };
+  // Tickets of clinics without a support contract have no SLA: listed apart, after the others.
+  const outside = rows.filter((r) => r.ticket.outsideContract);
   return [
     header,
-    ...lines,
+    ...rows.filter((r) => !r.ticket.outsideContract).map(line),
+    ...(outside.length ? ['', 'outside the support contract (no SLA):', ...outside.map(line)] : []),
     `(${rows.length} ticket${rows.length === 1 ? '' : 's'}; times in ${config.timezone}; bh = business hours)`,
   ].join('\n');
+}
+
+/** The knowledge-base links of a ticket, and whether its priority needs one to close (the documentation gate). */
+function documentationLines(ticket: Ticket, config: MaildeskConfig): string[] {
+  const links = documentationOf(ticket);
+  if (links.length) return links.map((url, i) => `${i ? ' '.repeat(14) : 'documentation '}${url}`);
+  return config.documentationRequiredFor.includes(ticket.priority)
+    ? ['documentation none yet: #doc URL before closing']
+    : [];
 }
 
 export async function runTicketShow(argv: string[], io: CliIo, now = new Date()): Promise<number> {
@@ -152,7 +165,8 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
       actorKind: e.actor.kind,
       from: e.from ?? null,
       to: e.to ?? null,
-      text: e.text ?? null,
+      // a #doc link is the event's whole content
+      text: e.text ?? (typeof e.data?.url === 'string' ? e.data.url : null),
       reason: e.reason ?? null,
       attachmentKeys: e.attachmentKeys ?? [],
     }));
@@ -192,6 +206,8 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
       `fields        ${templateFieldNames.map((k) => `${k}=${ticket.fields[k] ?? '-'}`).join(' ')}`,
       ...(ticket.linkedTo.length ? [`linked        ${ticket.linkedTo.join(', ')}`] : []),
       ...(ticket.duplicateOf ? [`duplicate of  ${ticket.duplicateOf}`] : []),
+      ...documentationLines(ticket, config),
+      ...(ticket.outsideContract ? ['contract      outside the support contract: no SLA or auto-close'] : []),
       ...ticket.attachments.map((a) => `attachment    ${a.filename} (${a.size} B) ${a.key}`),
       '',
       `history (${tz})`,

@@ -29,7 +29,9 @@ export interface TimeLeft {
  * have no time left.
  */
 export function timeLeft(ticket: Ticket, config: MaildeskConfig, calendar: BusinessCalendar, now: Date): TimeLeft {
-  if (isFinal(ticket.status)) return { deadline: null, hoursLeft: null, clock: null, overdue: false, paused: false };
+  // Finished, or outside a support contract (no SLA at all): no time left to show.
+  if (isFinal(ticket.status) || ticket.outsideContract)
+    return { deadline: null, hoursLeft: null, clock: null, overdue: false, paused: false };
   const deadlines = computeDeadlines(ticket, calendar, config.sla, now);
   const due = deadlines.dueAt ?? deadlines.targetAt;
   const paused = isWaiting(ticket.status);

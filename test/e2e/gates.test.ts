@@ -6,11 +6,16 @@
  * - a clinic with `support.active: false` gets its ticket opened and acknowledged with the contract
  *   note, the engineers' copy is marked, and no deadline, escalation or sweep action follows.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { CliIo } from '../../shared/cli/io';
+import { runTicketShow, runTicketsList } from '../../shared/cli/ticket-commands';
 import type { MaildeskConfig } from '../../shared/config';
 import type { ParsedMail } from '../../shared/mail/inbound/types';
 import { sweepDeadlines } from '../../shared/use-cases/sweep-deadlines';
-import { exampleConfig, moscowClock, startHarness, type Harness } from '../support/harness';
+import { exampleConfig, moscowClock, startHarness, uniqueTable, type Harness } from '../support/harness';
 
 type Mail = ParsedMail & { file: string };
 
@@ -33,8 +38,9 @@ function config(): MaildeskConfig {
 }
 
 let h: Harness;
+const table = uniqueTable('gates');
 beforeAll(async () => {
-  h = await startHarness({ now: clock.now, config: config() });
+  h = await startHarness({ now: clock.now, config: config(), table });
 });
 afterAll(async () => h?.close());
 
@@ -116,5 +122,47 @@ describe('a clinic without a support contract (support.active: false)', () => {
     const result = await sweepDeadlines(new Date('2026-12-20T10:00:00+03:00'), h.stack.sweepDeps);
     expect(result.acted.filter((a) => a.ticketKey === 'MG-2')).toEqual([]);
     expect(await h.newMail()).toEqual([]);
+  });
+});
+
+describe('the CLI shows both', () => {
+  /** The CLI against this stack's table, with this test's config written to a file (as an operator's would be). */
+  async function cli(command: typeof runTicketShow, argv: string[]): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'maildesk-gates-'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config()));
+    let out = '';
+    const io: CliIo = { stdout: (t) => void (out += t), stderr: () => {}, isTty: false };
+    const env = process.env.MAILDESK_DYNAMODB_PORT;
+    process.env.MAILDESK_DYNAMODB_PORT = new URL(inject('dynamoEndpoint')).port;
+    try {
+      expect(await command([...argv, '--table', table, '--config', join(dir, 'config.json')], io, clock.now())).toBe(0);
+    } finally {
+      if (env === undefined) delete process.env.MAILDESK_DYNAMODB_PORT;
+      else process.env.MAILDESK_DYNAMODB_PORT = env;
+    }
+    return out;
+  }
+
+  it('ticket show: the knowledge-base link, in the details and the history', async () => {
+    const out = await cli(runTicketShow, ['MG-1']);
+    expect(out).toContain(`documentation ${KB}`);
+    expect(out).toMatch(new RegExp(`ticket\\.documented  engineer1@team\\.example\\n\\s+${KB.replace(/[./]/g, '\\$&')}`));
+    expect(out).not.toContain('contract');
+  });
+
+  it('ticket show: outside the support contract, no deadline', async () => {
+    const out = await cli(runTicketShow, ['MG-2']);
+    expect(out).toContain('contract      outside the support contract: no SLA or auto-close');
+    expect(out).toMatch(/^due {11}-$/m);
+  });
+
+  it('tickets list: the clinic without a contract apart, after the others', async () => {
+    await h.send({ from: ANNA, to: NORTH, subject: 'Не печатается направление', text: 'Ошибка при печати.' });
+    await h.newMail();
+    const lines = (await cli(runTicketsList, [])).split('\n');
+    const apart = lines.indexOf('outside the support contract (no SLA):');
+    expect(apart).toBeGreaterThan(0);
+    expect(lines.slice(1, apart).map((l) => l.split(' ')[0])).toEqual(['MG-3', '']);
+    expect(lines[apart + 1]).toMatch(/^MG-2 +clinic-south +blocking +open /);
   });
 });
