@@ -281,8 +281,10 @@ function draftNew(rand: Rand, index: number): Draft {
 
 function htmlOf(draft: Draft, rand: Rand): string {
   const [body, ...rest] = draft.text.split('\n\n');
+  const row = ([label, value]: readonly [string, string]) =>
+    `<tr><td><p class="MsoNormal"><b>${label}:</b></p></td><td><p class="MsoNormal">${value}</p></td></tr>`;
   const table = draft.fields.length
-    ? `<table border="0" cellpadding="0"><tbody>${draft.fields.map(([l, v]) => `<tr><td><p class="MsoNormal"><b>${l}:</b></p></td><td><p class="MsoNormal">${v}</p></td></tr>`).join('')}</tbody></table>`
+    ? `<table border="0" cellpadding="0"><tbody>${draft.fields.map(row).join('')}</tbody></table>`
     : '';
   const paragraphs = (body ?? '')
     .split('\n')

@@ -89,13 +89,11 @@ export function renderMarkdown(r: RunResults): string {
     `- **Versions**: ${Object.entries(r.versions)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
-    `- **Corpus** (bench/corpus.ts, seed ${r.corpus.seed}, sha256 ${r.corpus.digest.slice(0, 12)}): ${r.corpus.mails} mails, ${(r.corpus.bytes / 1024 / 1024).toFixed(1)} MB: ${r.corpus.newTickets} new-ticket mails, ${r.corpus.replies} customer replies with quoted history, ${r.corpus.commands} engineer #command replies; charsets ${Object.entries(
-      r.corpus.charsets,
-    )
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}; ${Object.entries(r.corpus.formats)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}; ${r.corpus.withAttachment} with a 0.2-10 MB attachment, ${r.corpus.with10MB} of them 10 MB`,
+    `- **Corpus** (bench/corpus.ts, seed ${r.corpus.seed}, sha256 ${r.corpus.digest.slice(0, 12)}): ` +
+      `${r.corpus.mails} mails, ${(r.corpus.bytes / 1024 / 1024).toFixed(1)} MB: ${r.corpus.newTickets} ` +
+      `new-ticket mails, ${r.corpus.replies} customer replies with quoted history, ${r.corpus.commands} engineer ` +
+      `#command replies; charsets ${counts(r.corpus.charsets)}; ${counts(r.corpus.formats)}; ` +
+      `${r.corpus.withAttachment} with a 0.2-10 MB attachment, ${r.corpus.with10MB} of them 10 MB`,
     '',
     '## Targets',
     '',
@@ -162,7 +160,7 @@ export function renderMarkdown(r: RunResults): string {
         ),
       ),
       '',
-      `Checked before any figure counts: ${r.ingest.map((run) => `c=${run.concurrency} ${run.store === 'dynamodb' ? 'DynamoDB Local' : 'in memory'}: ${run.check.ticketsCreated}/${run.check.newMails} tickets created and ${run.check.ticketsInTable} in the table, ${run.check.repliesCommented}/${run.check.replies} replies commented on the right ticket (${run.check.commentEventsInTable} comment events in the table), ${run.check.acknowledgements} acknowledgements`).join('; ')}.`,
+      `Checked before any figure counts: ${r.ingest.map(ingestCheck).join('; ')}.`,
       '',
     );
   }
@@ -463,11 +461,51 @@ export function renderMarkdown(r: RunResults): string {
   return `${out.join('\n')}\n`;
 }
 
-const NOTES = `## Notes on method and choices
+const NOTES =
+  [
+    '## Notes on method and choices',
+    '',
+    "- **What is local here and what is not.** DynamoDB Local is AWS's own emulator (Java, SQLite " +
+      'underneath): it serialises writes and costs milliseconds of CPU per call, so ingest throughput on ' +
+      "one machine is bounded by it and by the AWS SDK's CPU per call, not by the use cases. On AWS each " +
+      "inbound mail is its own Lambda invocation and DynamoDB's latency is a few milliseconds with no CPU " +
+      'on our side; throughput there scales with concurrency. The local figures are the honest comparison ' +
+      "with a classic helpdesk on the same box; the capacity units are DynamoDB's billing model as DynamoDB " +
+      'Local computes it.',
+    '- **Events are delivered by the bench, not by a stream poller**: the events of each successful write ' +
+      'are taken from the store call (bench/pipeline.ts, CapturingStore) and handed to deliverEvent at ' +
+      'once, so latency has no poll interval in it. The events are the same items the stream would carry.',
+    '- **Cold start: what runs at init, and lazy loading.** At module scope each handler constructs its ' +
+      'SDK clients, checks its environment variables with zod and, where it computes deadlines, builds the ' +
+      "business calendar (whose time-zone formatter makes Node load ICU's data); the libraries-only bundle " +
+      'does none of that, so that work is what "our code adds". The config is not validated again at init: ' +
+      "`cdk synth` validated it and compiled zod's output into the bundle, and the zod schema is built only " +
+      'when a config is parsed (CLI, local stack, synth). The handlers keep static imports and construct at ' +
+      'init, by choice: every invocation of these single-purpose functions needs its libraries and clients ' +
+      '(inbound always parses, notify always composes and sends, the sweep always queries), so a lazy ' +
+      '`import()` or a client made on first use would only move the cost from the init phase to the first ' +
+      'invocation (Lambda bills the init phase too), making the first request slower instead of the init. ' +
+      'The one exception is monthly-report: its schedule fires daily (so nearly every run is a cold start) ' +
+      'and a report is due on one day a month, so it makes its DynamoDB and SES clients only when a report ' +
+      'is due; on the other days that work is not done at all (test/integration/monthly-reports.test.ts ' +
+      "checks that a day without a report touches neither). The same holds for ICU's data: deferring the " +
+      "calendar's formatter would move its cost to the first deadline computed, not remove it.",
+    '- **Memory size**: Lambda gives CPU in proportion to memory (1,769 MB = one vCPU); the inbound ' +
+      "function's size is set for the largest mail SES accepts with room for GC, not for speed; parsing a " +
+      '40 MB mail is a matter of seconds even at a fraction of a vCPU.',
+    '- **Noise**: the machine is shared (see the load average above). Latency percentiles and ingest ' +
+      'throughput move with it; capacity units, bundle sizes, ratios of CPU time and peak RSS barely do.',
+  ].join('\n') + '\n';
 
-- **What is local here and what is not.** DynamoDB Local is AWS's own emulator (Java, SQLite underneath): it serialises writes and costs milliseconds of CPU per call, so ingest throughput on one machine is bounded by it and by the AWS SDK's CPU per call, not by the use cases. On AWS each inbound mail is its own Lambda invocation and DynamoDB's latency is a few milliseconds with no CPU on our side; throughput there scales with concurrency. The local figures are the honest comparison with a classic helpdesk on the same box; the capacity units are DynamoDB's billing model as DynamoDB Local computes it.
-- **Events are delivered by the bench, not by a stream poller**: the events of each successful write are taken from the store call (bench/pipeline.ts, CapturingStore) and handed to deliverEvent at once, so latency has no poll interval in it. The events are the same items the stream would carry.
-- **Cold start: what runs at init, and lazy loading.** At module scope each handler constructs its SDK clients, checks its environment variables with zod and, where it computes deadlines, builds the business calendar (whose time-zone formatter makes Node load ICU's data); the libraries-only bundle does none of that, so that work is what "our code adds". The config is not validated again at init: \`cdk synth\` validated it and compiled zod's output into the bundle, and the zod schema is built only when a config is parsed (CLI, local stack, synth). The handlers keep static imports and construct at init, by choice: every invocation of these single-purpose functions needs its libraries and clients (inbound always parses, notify always composes and sends, the sweep always queries), so a lazy \`import()\` or a client made on first use would only move the cost from the init phase to the first invocation (Lambda bills the init phase too), making the first request slower instead of the init. The one exception is monthly-report: its schedule fires daily (so nearly every run is a cold start) and a report is due on one day a month, so it makes its DynamoDB and SES clients only when a report is due; on the other days that work is not done at all (test/integration/monthly-reports.test.ts checks that a day without a report touches neither). The same holds for ICU's data: deferring the calendar's formatter would move its cost to the first deadline computed, not remove it.
-- **Memory size**: Lambda gives CPU in proportion to memory (1,769 MB = one vCPU); the inbound function's size is set for the largest mail SES accepts with room for GC, not for speed; parsing a 40 MB mail is a matter of seconds even at a fraction of a vCPU.
-- **Noise**: the machine is shared (see the load average above). Latency percentiles and ingest throughput move with it; capacity units, bundle sizes, ratios of CPU time and peak RSS barely do.
-`;
+/** `{ utf8: 3, koi8: 1 }` -> `utf8 3, koi8 1` */
+const counts = (table: Record<string, number>) =>
+  Object.entries(table)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+
+/** What one ingest run checked before its figures count. */
+const ingestCheck = (run: IngestRun) =>
+  `c=${run.concurrency} ${run.store === 'dynamodb' ? 'DynamoDB Local' : 'in memory'}: ` +
+  `${run.check.ticketsCreated}/${run.check.newMails} tickets created and ${run.check.ticketsInTable} in the table, ` +
+  `${run.check.repliesCommented}/${run.check.replies} replies commented on the right ticket ` +
+  `(${run.check.commentEventsInTable} comment events in the table), ${run.check.acknowledgements} acknowledgements`;

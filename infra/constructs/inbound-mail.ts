@@ -36,7 +36,8 @@ export const MAX_RECIPIENTS_PER_RULE = 100;
 
 export function receiptRuleArn(scope: Construct, ruleSetName: string, ruleName: string): string {
   const stack = Stack.of(scope);
-  return `arn:${stack.partition}:ses:${stack.region}:${stack.account}:receipt-rule-set/${ruleSetName}:receipt-rule/${ruleName}`;
+  const ruleSet = `arn:${stack.partition}:ses:${stack.region}:${stack.account}:receipt-rule-set/${ruleSetName}`;
+  return `${ruleSet}:receipt-rule/${ruleName}`;
 }
 
 /** S3 action whose bucket-policy statement is limited to this account AND this receipt rule. */
@@ -99,7 +100,11 @@ class InvokeFunction implements ses.IReceiptRuleAction {
  * test/infra/activate-rule-set.test.ts runs this exact string with the real SDK against a strict SES double.
  */
 export const ACTIVATE_RULE_SET_SOURCE = String.raw`
-const { SESClient, SetActiveReceiptRuleSetCommand, DescribeActiveReceiptRuleSetCommand } = require('@aws-sdk/client-ses');
+const {
+  SESClient,
+  SetActiveReceiptRuleSetCommand,
+  DescribeActiveReceiptRuleSetCommand,
+} = require('@aws-sdk/client-ses');
 const ses = new SESClient({});
 
 // The physical id is what CloudFormation hands back on update and delete: it carries the set this
@@ -123,7 +128,11 @@ async function respond(event, status, physicalId, reason, data) {
     LogicalResourceId: event.LogicalResourceId,
     Data: data || {},
   });
-  const res = await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) } });
+  const res = await fetch(event.ResponseURL, {
+    method: 'PUT',
+    body,
+    headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) },
+  });
   if (!res.ok) throw new Error('CloudFormation did not take the response: HTTP ' + res.status);
 }
 
@@ -145,9 +154,10 @@ async function activate(event, name, replaceAllowed) {
     action = 'activated';
   } else if (!replaceAllowed) {
     throw new Error(
-      'receipt rule set ' + active + ' is active in this account and region, and only one can be: activating ' + name +
-        ' would stop its mail. Move its rules into ' + name + ' or another set by hand, or set "deployment.replaceActiveRuleSet": true ' +
-        '(maildesk then restores ' + active + ' when this stack is deleted or rolled back).',
+      'receipt rule set ' + active + ' is active in this account and region, and only one can be: activating ' +
+        name + ' would stop its mail. Move its rules into ' + name + ' or another set by hand, or set ' +
+        '"deployment.replaceActiveRuleSet": true (maildesk then restores ' + active +
+        ' when this stack is deleted or rolled back).',
     );
   } else {
     await ses.send(new SetActiveReceiptRuleSetCommand({ RuleSetName: name }));
@@ -157,7 +167,12 @@ async function activate(event, name, replaceAllowed) {
   // An update keeps its physical id whenever the set keeps its name: a new id would make
   // CloudFormation delete the "old" resource afterwards, and that delete would switch mail off.
   if (event.RequestType === 'Update' && before.name === name) {
-    if (replaced) action += ' (not restored on delete: ' + (before.replaced ? before.replaced + ' is, the set replaced first' : 'this resource replaced nothing when created') + ')';
+    if (replaced) {
+      const restored = before.replaced
+        ? before.replaced + ' is, the set replaced first'
+        : 'this resource replaced nothing when created';
+      action += ' (not restored on delete: ' + restored + ')';
+    }
     return { physicalId: event.PhysicalResourceId, replaced: before.replaced, action };
   }
   const remembered = replaced || before.replaced;
@@ -169,15 +184,16 @@ async function release(event) {
   const mine = parsePhysicalId(event.PhysicalResourceId);
   const name = mine.name || (event.ResourceProperties && event.ResourceProperties.RuleSetName);
   const active = await activeRuleSet();
-  if (!active || active !== name) return { physicalId: event.PhysicalResourceId, replaced: mine.replaced, action: 'left alone (active: ' + (active || 'none') + ')' };
+  const outcome = (action) => ({ physicalId: event.PhysicalResourceId, replaced: mine.replaced, action });
+  if (!active || active !== name) return outcome('left alone (active: ' + (active || 'none') + ')');
   if (mine.replaced) {
     try {
       await ses.send(new SetActiveReceiptRuleSetCommand({ RuleSetName: mine.replaced }));
-      return { physicalId: event.PhysicalResourceId, replaced: mine.replaced, action: 'deactivated, restored ' + mine.replaced };
+      return outcome('deactivated, restored ' + mine.replaced);
     } catch (error) {
       if (!error || error.name !== 'RuleSetDoesNotExistException') throw error;
       await ses.send(new SetActiveReceiptRuleSetCommand({}));
-      return { physicalId: event.PhysicalResourceId, replaced: mine.replaced, action: 'deactivated; ' + mine.replaced + ', which it had replaced, no longer exists' };
+      return outcome('deactivated; ' + mine.replaced + ', which it had replaced, no longer exists');
     }
   }
   await ses.send(new SetActiveReceiptRuleSetCommand({})); // no name = no set active
@@ -194,12 +210,29 @@ exports.handler = async (event) => {
     if (!name) throw new Error('RuleSetName is required');
     const result = event.RequestType === 'Delete' ? await release(event) : await activate(event, name, replaceAllowed);
     physicalId = result.physicalId;
-    console.log(JSON.stringify({ level: 'INFO', message: 'receipt rule set ' + result.action, requestType: event.RequestType, ruleSet: name, replaced: result.replaced }));
+    console.log(
+      JSON.stringify({
+        level: 'INFO',
+        message: 'receipt rule set ' + result.action,
+        requestType: event.RequestType,
+        ruleSet: name,
+        replaced: result.replaced,
+      }),
+    );
     const data = result.replaced ? { RuleSetName: name, ReplacedRuleSet: result.replaced } : { RuleSetName: name };
-    await respond(event, 'SUCCESS', physicalId, ('receipt rule set ' + name + ' ' + result.action).slice(0, 1000), data);
+    const reason = ('receipt rule set ' + name + ' ' + result.action).slice(0, 1000);
+    await respond(event, 'SUCCESS', physicalId, reason, data);
   } catch (error) {
     const message = String((error && error.message) || error);
-    console.log(JSON.stringify({ level: 'ERROR', message: 'receipt rule set change failed', requestType: event.RequestType, ruleSet: name, error: message }));
+    console.log(
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'receipt rule set change failed',
+        requestType: event.RequestType,
+        ruleSet: name,
+        error: message,
+      }),
+    );
     await respond(event, 'FAILED', physicalId, message.slice(0, 1000));
   }
 };
@@ -226,7 +259,8 @@ export class InboundMail extends Construct {
     if (props.recipients.length === 0) throw new Error('maildesk: no tenant addresses to receive mail for');
     if (props.recipients.length > MAX_RECIPIENTS_PER_RULE) {
       throw new Error(
-        `maildesk: ${props.recipients.length} tenant addresses, but an SES receipt rule takes at most ${MAX_RECIPIENTS_PER_RULE} recipients`,
+        `maildesk: ${props.recipients.length} tenant addresses, but an SES receipt rule takes at most ` +
+          `${MAX_RECIPIENTS_PER_RULE} recipients`,
       );
     }
     const ruleSetName = `${Stack.of(this).stackName}-inbound`;
@@ -271,7 +305,8 @@ export class InboundMail extends Construct {
     );
     this.activationFunction = new lambda.Function(this, 'ActivateFunction', {
       description:
-        'maildesk: make the receipt rule set active (never over another set unless allowed); on delete restore what it replaced',
+        'maildesk: make the receipt rule set active (never over another set unless allowed); on delete restore ' +
+        'what it replaced',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',

@@ -135,7 +135,12 @@ export function runSlaCommand(argv: string[], io: SlaCommandIo): number {
     sla,
   );
   io.stdout(
-    `${JSON.stringify({ respondBy: deadlines.respondBy, targetAt: deadlines.targetAt, dueAt: deadlines.dueAt, autoCloseAt: deadlines.autoCloseAt })}\n`,
+    `${JSON.stringify({
+      respondBy: deadlines.respondBy,
+      targetAt: deadlines.targetAt,
+      dueAt: deadlines.dueAt,
+      autoCloseAt: deadlines.autoCloseAt,
+    })}\n`,
   );
   return 0;
 }

@@ -157,7 +157,8 @@ export async function startSesStandin(options: SesStandinOptions): Promise<SesSt
     };
     accepted.push(mail);
     if (options.folder && raw) {
-      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(++sequence).padStart(5, '0')}-${messageId}.eml`;
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const name = `${stamp}-${String(++sequence).padStart(5, '0')}-${messageId}.eml`;
       await writeFile(join(options.folder, name), raw);
     }
     return json(200, { MessageId: messageId });
