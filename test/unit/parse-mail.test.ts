@@ -134,6 +134,7 @@ const expected: Record<string, Partial<MailReading>> = {
   'reply-typeapp.eml': { ...thread, newText: 'Больше не повторяется, можно переносить.', verdict: 'accepted' },
   'reply-outlook-android-de.eml': { ...thread, newText: 'Ничего не изменилось, ошибка та же.', verdict: 'rejected' },
   'reply-date-header-block.eml': { ...thread, newText: 'Проверено, ошибок нет. Спасибо!', verdict: 'accepted' },
+  'reply-gmx-de.eml': { ...thread, newText: 'Проверено, ошибок нет. Направление печатается со штрихкодом.', verdict: 'accepted' },
   'engineer-commands.eml': {
     ...thread,
     from: 'engineer1@team.example',

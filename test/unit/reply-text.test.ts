@@ -148,6 +148,9 @@ describe('extractNewText: clients in other languages and rarer English shapes', 
     ['-----Reply Message-----', `${NEW}\n\n-----Reply Message-----\n${block}`],
     ['-----Oprindelig meddelelse-----', `${NEW}\n\n-----Oprindelig meddelelse-----\n${block}`],
     ['-------- Oprindelig besked --------', `${NEW}\n\n-------- Oprindelig besked --------\n${block}`],
+    ['GMX / web.de "----- Original Nachricht ----"', `${NEW}\n\n----- Original Nachricht ----\n${block}`],
+    ['Thunderbird de "-------- Original-Nachricht --------"', `${NEW}\n\n-------- Original-Nachricht --------\n${block}`],
+    ['GMX separator above its header block', `${NEW}\n\n\n----- Original Nachricht ----\nVon:     Support <clinic-north@support.example>\nAn:      anna@clinic-north.example\nDatum:   02.11.2026 16:05\nBetreff: [MG-7]\n\n${block}`],
     ['Gmail de', `${NEW}\n\nAm Mo., 2. Nov. 2026 um 16:05 Uhr schrieb Support <clinic-north@support.example>:\n\n${q()}`],
     ['Gmail fr', `${NEW}\n\nLe lun. 2 nov. 2026 à 16:05, Support <clinic-north@support.example> a écrit :\n\n${q()}`],
     ['Gmail pl "napisał(a)"', `${NEW}\n\nDnia 2 listopada 2026 16:05 Support <clinic-north@support.example> napisał(a):\n\n${block}`],
@@ -191,6 +194,11 @@ describe('extractNewText: clients in other languages and rarer English shapes', 
     ['second line shares the attribution', `Проверено.\nОшибок нет--- On Mon, Nov 2, 2026 at 4:05 PM, clinic-north@support.example wrote:\n${q()}`, 'Проверено.\nОшибок нет'],
   ])('keeps the reply that shares a line with the attribution: %s', (_shape, text, want) => {
     expect(extractNewText(text)).toBe(want);
+  });
+
+  it('leaves no new text for a forward with nothing written above the separator', () => {
+    const text = `----- Original Nachricht ----\nVon:     Support <clinic-north@support.example>\nAn:      anna@clinic-north.example\nDatum:   02.11.2026 16:05\nBetreff: [MG-7]\n\n${HISTORY.join('\n')}`;
+    expect(extractNewText(text)).toBe('');
   });
 
   it('does not cut at prose that mentions a date and "wrote" or a header word', () => {

@@ -16,7 +16,9 @@ const ORIGINAL_MESSAGE_WORDS: readonly string[] = [
   'оригинальное сообщение', // ru
   'ursprüngliche nachricht',
   'antwort nachricht',
-  'weitergeleitete nachricht', // de
+  'weitergeleitete nachricht',
+  'original nachricht', // de: GMX, web.de
+  'original-nachricht', // de: Thunderbird
   "message d'origine",
   'message d’origine',
   'message transféré', // fr
