@@ -127,7 +127,8 @@ function buildConfigSchema() {
         .max(
           MAX_ENGINEER_ATTACHMENT_MB,
           `at most ${MAX_ENGINEER_ATTACHMENT_MB} MB: SES v2 takes 40 MB per message after base64 encoding, ` +
-            `and files inside a mail are base64 too, so a 40 MB mail carries about ${MAX_ENGINEER_ATTACHMENT_MB} MB of files`,
+            `and files inside a mail are base64 too, so a 40 MB mail carries about ${MAX_ENGINEER_ATTACHMENT_MB} ` +
+            `MB of files`,
         )
         .default(10),
       /** Where links to a ticket point in engineer mails (optional web UI or mail search). */
@@ -142,12 +143,18 @@ function buildConfigSchema() {
             .optional(),
           alarmEmail: address.optional(),
           rawMailRetentionDays: z.number().int().min(1).default(365),
-          /** Region of the stack; must be one where SES receives mail. Defaults to the CDK environment's (never a silent us-east-1). */
+          /**
+           * Region of the stack; must be one where SES receives mail. Defaults to the CDK environment's (never a silent
+           * us-east-1).
+           */
           region: z
             .string()
             .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1')
             .optional(),
-          /** Synth refuses a region not on the list of SES receiving regions (infra/ses-regions.ts); true for a region AWS added since. */
+          /**
+           * Synth refuses a region not on the list of SES receiving regions (infra/ses-regions.ts); true for a region
+           * AWS added since.
+           */
           allowUnlistedRegion: z.boolean().optional(),
           /**
            * Only one SES receipt rule set can be active per account and region: true lets deploy

@@ -80,7 +80,9 @@ export class DynamoTicketStore implements TicketStore {
     }
   }
 
-  /** The ticket of `item` with its pages (from `pages`), remembering which pages it had; null when they do not match. */
+  /**
+   * The ticket of `item` with its pages (from `pages`), remembering which pages it had; null when they do not match.
+   */
   private joined(item: Record<string, unknown>, pages: readonly Record<string, unknown>[]): Ticket | null {
     const manifest = (item[PAGES_ATTRIBUTE] ?? {}) as PageManifest;
     const ticket = joinTicket(
@@ -121,7 +123,10 @@ export class DynamoTicketStore implements TicketStore {
     return (result.Item[PAGES_ATTRIBUTE] ?? {}) as PageManifest;
   }
 
-  /** One BatchGetItem for the first ids (a mail may carry thousands in References); the first known id in the given order wins. */
+  /**
+   * One BatchGetItem for the first ids (a mail may carry thousands in References); the first known id in the given
+   * order wins.
+   */
   async findByMessageIds(ids: readonly string[]): Promise<string | null> {
     const wanted = [...new Map(ids.map((id) => [keys.messageId(id).pk, id])).keys()].slice(0, MAX_THREAD_LOOKUPS);
     if (wanted.length === 0) return null;

@@ -3,10 +3,13 @@
  * local stack's CreateTable and the CDK stack.
  *
  * item            pk                     sk                        other keys
- * ticket          TICKET#MG-42           TICKET                    gsi1pk TENANT#<id>, gsi1sk <createdAt>#MG-42; duePk DUE#<shard>, dueAt; listPages (when paged)
- * ticket page     TICKET#MG-42           TICKET#<LIST>#<00000>     list, index, hash, entries: the rest of a long list (ATTACHMENTS, PAUSES)
+ * ticket          TICKET#MG-42           TICKET                    gsi1pk TENANT#<id>, gsi1sk <createdAt>#MG-42;
+ *                                                                  duePk DUE#<shard>, dueAt; listPages (when paged)
+ * ticket page     TICKET#MG-42           TICKET#<LIST>#<00000>     list, index, hash, entries: the rest of a long
+ *                                                                  list (ATTACHMENTS, PAUSES)
  * event (outbox)  TICKET#MG-42           EVENT#<at>#<eventId>      (MAIL#<inboundId> when there is no ticket)
- * Message-ID      MSGID#<message-id>     MSGID                     ticketKey (null for a mail without a ticket); token when it is an outgoing mail's send-once claim
+ * Message-ID      MSGID#<message-id>     MSGID                     ticketKey (null for a mail without a ticket);
+ *                                                                  token when it is an outgoing mail's send-once claim
  * inbound marker  INBOUND#<sesMessageId> INBOUND                   ticketKey, at
  * counter         COUNTER                TICKET                    n
  * claim           CLAIM#<marker>         CLAIM                     ttl, token (the owner)

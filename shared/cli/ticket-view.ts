@@ -15,7 +15,10 @@ export const HOUR_MS = 3_600_000;
 export interface TimeLeft {
   /** the deadline in force now (dueAt, else the target); moves while the ticket waits for the customer */
   deadline: string | null;
-  /** hours left on the ticket's own SLA clock (business hours, or wall hours for blocking/partial), waits for the customer excluded; negative when overdue */
+  /**
+   * hours left on the ticket's own SLA clock (business hours, or wall hours for blocking/partial), waits for the
+   * customer excluded; negative when overdue
+   */
   hoursLeft: number | null;
   clock: 'business' | 'calendar' | null;
   overdue: boolean;

@@ -157,7 +157,10 @@ export interface Ticket {
    * being overdue at once (null, or absent on tickets stored before this field: `createdAt`).
    */
   clockStart?: string | null;
-  /** First time the ticket left `open` (responded) and first `in_progress` since creation or the last reopening (feature clock start). */
+  /**
+   * First time the ticket left `open` (responded) and first `in_progress` since creation or the last reopening (feature
+   * clock start).
+   */
   respondedAt: string | null;
   startedAt: string | null;
   waitingSince: string | null;

@@ -26,16 +26,11 @@ const pendingSplit = {
   width: [
     'infra/constructs/functions.ts', // issue 15: split in progress
     'infra/local/stack.ts', // issue 15: split in progress
-    'shared/adapters/dynamo-ticket-store.ts', // issue 15: split in progress
-    'shared/adapters/standins/s3-standin.ts', // issue 15: split in progress
-    'shared/adapters/table-layout.ts', // issue 15: split in progress
     'shared/cli/ticket-commands.ts', // issue 15: split in progress
-    'shared/cli/ticket-view.ts', // issue 15: split in progress
-    'shared/config.ts', // issue 15: split in progress
-    'shared/domain/ticket.ts', // issue 15: split in progress
     'shared/mail/outbound/compose.ts', // issue 15: split in progress
     'shared/mail/outbound/mime-headers.ts', // issue 15: split in progress
     'shared/reports/format.ts', // issue 15: split in progress
+    'shared/reports/gates-report.ts', // issue 15: split in progress
     'shared/reports/render-html.ts', // issue 15: split in progress
     'shared/reports/render-markdown.ts', // issue 15: split in progress
     'shared/use-cases/clinic-group-ports.ts', // issue 15: split in progress

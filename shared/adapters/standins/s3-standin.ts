@@ -79,7 +79,9 @@ export async function startS3Standin(options: S3StandinOptions): Promise<S3Stand
     return {
       status,
       headers: { 'content-type': 'application/xml' },
-      body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>`,
+      body:
+        '<?xml version="1.0" encoding="UTF-8"?>\n' +
+        `<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>`,
     };
   };
 
