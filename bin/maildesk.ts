@@ -18,6 +18,7 @@ const usage = `maildesk <command>
   receive FILE.eml [--verdicts spf=PASS,dkim=PASS,dmarc=PASS,spam=PASS,virus=PASS]
          [--dkim-domain DOMAIN]... [--recipient ADDR]...
                                                   hand one mail to the running local stack as SES would (JSON line)
+  telegram set-webhook --url URL [--aws]          register the clinics' groups webhook with Telegram
   doctor [--aws] [--dns HOST[:PORT]] [--stack NAME] [--json]   pre-flight and health check: ok/warn/fail + fix
   reply FILE.eml --from ADDR (--text TEXT | --text-file FILE) [--cc ADDR]... [--smtp HOST:PORT]
                                                   answer a mail as a mail client does; sent to the local stack (SMTP)
@@ -74,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError('usage: maildesk ticket show MG-42 [--json]');
     case 'report':
       return (await import('../shared/cli/report-command')).runReportCommand(argv.slice(1), processIo);
+    case 'telegram':
+      return (await import('../shared/cli/telegram-command')).runTelegramCommand(argv.slice(1), processIo);
     case undefined:
     case 'help':
     case '--help':

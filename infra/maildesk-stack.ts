@@ -23,6 +23,7 @@ import { MaildeskFunctions, type FunctionName } from './constructs/functions';
 import { InboundMail, MAX_RECIPIENTS_PER_RULE } from './constructs/inbound-mail';
 import { applyNagSuppressions } from './constructs/nag-suppressions';
 import { RawMailBucket } from './constructs/raw-mail-bucket';
+import { TelegramBridge, bridgeWanted } from './constructs/telegram-bridge';
 import { TicketTable } from './constructs/ticket-table';
 import { requireReceivingRegion } from './ses-regions';
 
@@ -157,6 +158,22 @@ export class MaildeskStack extends Stack {
     if (this.functions.telegramAlert) {
       new CfnOutput(this, 'TelegramAlertDlqUrl', { value: this.functions.telegramAlertDlq!.queueUrl });
       new CfnOutput(this, 'TelegramAlertLogGroup', { value: this.functions.logGroups['telegram-alert']!.logGroupName });
+    }
+
+    // The clinics' Telegram groups (tenants[].telegram): the webhook's function URL and the group poster.
+    if (bridgeWanted(config)) {
+      const bridge = new TelegramBridge(this, 'TelegramBridge', {
+        config,
+        projectRoot,
+        entries: props.entries as Record<string, string> | undefined,
+        tickets: this.tickets,
+        bus: this.bus,
+        logRetention: LOG_RETENTION,
+      });
+      new CfnOutput(this, 'TelegramWebhookUrl', {
+        description: 'Register it with: maildesk telegram set-webhook --aws --url <this URL>',
+        value: bridge.webhookUrl.url,
+      });
     }
 
     applyNagSuppressions(this);
