@@ -192,7 +192,7 @@ describe('invalid commands: nothing applied, one answer to the engineer saying w
     expect(addresses(answer.to)).toEqual([IVANOV]);
     expect(answer.from?.address).toBe(NORTH);
     expect(answer.subject).toMatch(new RegExp(`^\\[${key}\\] Команды не выполнены: Неверно считается остаток`));
-    expect(answer.text).toContain('Ни одна команда из вашего письма не применена');
+    expect(answer.text).toContain('Команды из вашего письма не выполнены: они выполняются только все вместе');
     for (const text of expected) expect(answer.text).toContain(text);
     expect(answer.text).toContain(`Текущий статус: ${before.status} (`);
     expect(answer.text).toContain('Текст вашего письма клиенту не отправлен.');
@@ -374,7 +374,7 @@ describe('engineer commands', () => {
     expect(t.deadlines.dueAt).toBe(utc('2026-11-27T18:00:00')); // 10 wd from creation
     let m = only(mails, 'prio@clinic-north.example');
     expect(m.subject).toBe(`[${key}] Медленно работает поиск`);
-    expect(m.text).toContain('Дополнительные настройки (был: Ошибка работы)');
+    expect(m.text).toContain('Дополнительные настройки (прежний: Ошибка работы)');
     expect(m.text).toContain('Крайний срок решения: 27.11.2026 18:00 (Europe/Moscow)');
 
     mails = await engineer(key, '#приоритет блок\nПоиск не работает совсем, поднимаем приоритет.');

@@ -127,7 +127,7 @@ describe('one ticket, from the first mail to the explanation after closing', () 
     expect(question.references).not.toContain(engineerCopy.messageId);
     expect(question.text).toContain('Статус заявки MG-1: Запрошена дополнительная информация.');
     expect(question.text).toContain('Уточните, пожалуйста, на каком принтере печатаете и какой номер направления.');
-    expect(question.text).toContain('срок решения приостановлен');
+    expect(question.text).toContain('Пока мы ждём, срок решения не идёт.');
     expect(question.text).not.toContain('#status');
     expect(question.text).not.toContain('Новая заявка'); // the quoted copy stays out
 
@@ -164,7 +164,7 @@ describe('one ticket, from the first mail to the explanation after closing', () 
     ].sort());
     const answer = toEngineers.find((m) => m.subject.includes('Ответ клиента'))!;
     expect(answer.text).toContain('Принтер HP в кабинете 12, направление № 5531.');
-    expect(answer.text).not.toContain('срок решения приостановлен'); // the quote is not forwarded
+    expect(answer.text).not.toContain('срок решения не идёт'); // the quote is not forwarded
     expect(answer.replyTo.map((a) => a.address)).toEqual([DESK]);
     expect(answer.inReplyTo).toEqual([(await h.stack.store.listEvents('MG-1')).find((e) => e.type === 'ticket.commented')!.messageId]);
     const back = mailTo(mails, ANNA);
@@ -221,7 +221,7 @@ describe('one ticket, from the first mail to the explanation after closing', () 
     const verdictMail = (await h.stack.store.listEvents('MG-1')).filter((e) => e.type === 'ticket.commented').at(-1)!;
     expect(m.inReplyTo).toEqual([verdictMail.messageId]);
     expect(m.text).toContain('Статус заявки MG-1: В работе.');
-    expect(m.text).toContain('замечание передано специалисту');
+    expect(m.text).toContain('Мы передали ваше замечание специалисту и вернули заявку в работу.');
     const forwarded = mails.find((x) => x.subject.includes('Ответ клиента'))!;
     expect(forwarded.text).toContain('Найдена ошибка: на второй странице направление всё ещё пустое.');
     expect(mails.some((x) => x.subject.includes('Ожидание тестирования клиентом -> Найдена ошибка'))).toBe(false); // the intermediate step is silent
@@ -252,7 +252,7 @@ describe('one ticket, from the first mail to the explanation after closing', () 
     const m = mailTo(mails, ANNA);
     expectCustomerMail(m, 'auto-replied');
     expect(m.text).toContain('Статус заявки MG-1: Перенос на основную среду.');
-    expect(m.text).toContain('Спасибо за проверку!');
+    expect(m.text).toContain('Спасибо за проверку: вы подтвердили, что ошибок нет.');
     expect(mails.filter((x) => x.to.some((a) => a.address === ANNA))).toHaveLength(1);
     // the engineers learn the verdict: the comment and the move, threaded to the customer's mail
     const toEngineers = mails.filter((x) => addresses(x.to).join() === [IVANOV, PETROV].join());

@@ -307,7 +307,7 @@ describe('awaiting test without an answer: reminder 3 wd before, auto-close afte
     const customer = only(mails, ANNA);
     expect(customer.subject).toBe('[MG-1] Не печатается направление');
     expect(customer.headers['x-maildesk-event']).toBe('ticket.auto_closed');
-    expect(customer.text).toContain('Заявка закрыта, так как мы не получили ответа.');
+    expect(customer.text).toContain('Заявка MG-1 закрыта: мы не получили от вас ответа.');
     const engineers = only(mails, IVANOV);
     engineerMail(engineers);
     expect(engineers.subject).toBe('[MG-1] Закрыта автоматически: Не печатается направление');

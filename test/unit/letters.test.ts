@@ -100,43 +100,43 @@ const rows: Row[] = [
     name: 'status mail (information requested)',
     letter: customer.statusMail,
     event: event('ticket.status_changed', { from: 'in_progress', to: 'info_requested', text: 'Какой браузер?' }),
-    ru: { subject: subject(null), lines: ['Пока мы ждём ответа, срок решения приостановлен. Без ответа заявка будет закрыта автоматически через 10 рабочих дней.', 'Какой браузер?'] },
+    ru: { subject: subject(null), lines: ['Пока мы ждём, срок решения не идёт. Без ответа заявка будет закрыта автоматически через 10 рабочих дней.', 'Какой браузер?'] },
     en: { subject: subject(null), lines: ['The deadline is paused while we wait. Without an answer the request closes automatically in 10 working days.', 'Какой браузер?'] },
   },
   {
     name: 'priority changed',
     letter: customer.priorityMail,
     event: event('ticket.priority_changed', { previousPriority: 'error' }),
-    ru: { subject: subject(null), lines: ['Приоритет заявки MG-7: Блокировка (был: Ошибка работы).'] },
+    ru: { subject: subject(null), lines: ['Приоритет заявки MG-7: Блокировка (прежний: Ошибка работы).'] },
     en: { subject: subject(null), lines: ['Priority of MG-7: Blocking (was: Malfunction).'] },
   },
   {
     name: 'deferred',
     letter: customer.deferralMail,
     event: event('ticket.deferred', { data: { days: 3 } }),
-    ru: { subject: subject(null), lines: ['Срок решения заявки MG-7 перенесён на 3 раб. дн.'] },
-    en: { subject: subject(null), lines: ['The deadline of MG-7 moved by 3 working days.'] },
+    ru: { subject: subject(null), lines: ['Срок решения заявки MG-7 перенесён на 3 рабочих дня.'] },
+    en: { subject: subject(null), lines: ['The deadline of MG-7 has been moved by 3 working days.'] },
   },
   {
     name: 'reminder',
     letter: customer.reminder,
     event: event('sla.reminder', { actor: { kind: 'system', address: null } }),
-    ru: { subject: subject(null), lines: ['По заявке MG-7 мы ждём вашего ответа (статус: Ожидание тестирования клиентом). Если ответа не будет, заявка закроется автоматически 30.03.2026 15:00 (Europe/Moscow).'] },
-    en: { subject: subject(null), lines: ['We are waiting for your answer on MG-7 (Awaiting customer testing). Without one it closes automatically 30/03/2026 15:00 (Europe/Moscow).'] },
+    ru: { subject: subject(null), lines: ['По заявке MG-7 мы ждём вашего ответа (статус: Ожидание тестирования клиентом). Если вы не ответите, заявка закроется автоматически 30.03.2026 15:00 (Europe/Moscow).'] },
+    en: { subject: subject(null), lines: ['We are waiting for your answer on MG-7 (Awaiting customer testing). Without one it closes automatically on 30/03/2026 15:00 (Europe/Moscow).'] },
   },
   {
     name: 'auto-closed (customer)',
     letter: customer.autoClosedNotice,
     event: event('ticket.auto_closed', { actor: { kind: 'system', address: null } }),
-    ru: { subject: subject(null), lines: ['Заявка закрыта, так как мы не получили ответа.'] },
-    en: { subject: subject(null), lines: ['Closed because we received no answer.'] },
+    ru: { subject: subject(null), lines: ['Заявка MG-7 закрыта: мы не получили от вас ответа.'] },
+    en: { subject: subject(null), lines: ['MG-7 has been closed because we received no answer.'] },
   },
   {
     name: 'finished ticket (customer)',
     letter: customer.finishedTicketNotice,
     event: event('ticket.final_reply', { recipient: 'anna@north.example' }),
     ticket: { ...full, status: 'closed' },
-    ru: { subject: subject(null), lines: ['Заявка MG-7 уже завершена (статус: Закрыто), поэтому ваше письмо не изменило её.'] },
+    ru: { subject: subject(null), lines: ['Заявка MG-7 уже завершена (статус: Закрыто), поэтому ваше письмо её не изменило.'] },
     en: { subject: subject(null), lines: ['Ticket MG-7 is already finished (Closed), so your mail changed nothing.'] },
   },
   {
@@ -258,8 +258,8 @@ describe('letters: subject and key lines, per language', () => {
   });
 
   it.each([
-    ['ru', 'Отчёт SLA за март 2026: Клиника Север', ['Открыто заявок: 12', 'Сроки соблюдены: 80% (8/9)', 'Первый ответ, медиана: 1.5 раб. ч', 'Решение, медиана: — раб. ч']],
-    ['en', 'SLA report for March 2026: East Clinic', ['Tickets opened: 12', 'Deadlines met: 80% (8/9)', 'First response, median: 1.5 business h', 'Resolution, median: — business h']],
+    ['ru', 'Отчёт SLA за март 2026: Клиника Север', ['Открыто заявок: 12', 'Сроки соблюдены: 80% (8/9)', 'Медиана в рабочих часах: первый ответ — 1,5; решение — —.']],
+    ['en', 'SLA report for March 2026: East Clinic', ['Tickets opened: 12', 'Deadlines met: 80% (8/9)', 'Median in business hours: first response 1.5; resolution —.']],
   ] as const)('monthly report (%s)', (lang, subjectLine, lines) => {
     const letter = reportLetter({ month: '2026-03', tenants: [{ total: reportTotal(80) }] } as unknown as SlaReport, tenantOf(config, lang));
     expect(letter.subject).toBe(subjectLine);

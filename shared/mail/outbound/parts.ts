@@ -17,7 +17,9 @@ import {
 } from '../../domain/ticket';
 import { outsideContractDeadline } from './support-contract';
 
-export type Language = 'ru' | 'en';
+import { type Language, wordsOf } from './wording';
+
+export type { Language };
 
 /** What a letter function returns; who receives it is deliverEvent's business. */
 export interface Letter {
@@ -51,32 +53,11 @@ export const statusName = (s: Status, lang: Language) => (lang === 'en' ? status
 export const fieldLabel = (f: TemplateFieldName, lang: Language) =>
   lang === 'en' ? fieldLabelsEn[f] : templateFieldLabelsRu[f];
 
-/** Russian plural: one (1, 21), few (2-4, 22-24), many (0, 5-20, 25...); a fraction takes `few` ("0,5 часа"). */
-function ruPlural(n: number, one: string, few: string, many: string): string {
-  if (!Number.isInteger(n)) return few;
-  const mod10 = n % 10;
-  const mod100 = n % 100;
-  if (mod10 === 1 && mod100 !== 11) return one;
-  if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) return few;
-  return many;
-}
-
-const number = (n: number, lang: Language) => (lang === 'ru' ? String(n).replace('.', ',') : String(n));
-
 /** "72 часа", "1 hour": a count of calendar hours from the config, in words of the language. */
-export const hoursPhrase = (n: number, lang: Language) =>
-  `${number(n, lang)} ${lang === 'ru' ? ruPlural(n, 'час', 'часа', 'часов') : n === 1 ? 'hour' : 'hours'}`;
+export const hoursPhrase = (n: number, lang: Language) => wordsOf(lang).hours(n);
 
 /** "10 рабочих дней", "1 working day". */
-export const workingDaysPhrase = (n: number, lang: Language) => {
-  const unit =
-    lang === 'ru'
-      ? ruPlural(n, 'рабочий день', 'рабочих дня', 'рабочих дней')
-      : n === 1
-        ? 'working day'
-        : 'working days';
-  return `${number(n, lang)} ${unit}`;
-};
+export const workingDaysPhrase = (n: number, lang: Language) => wordsOf(lang).workingDays(n);
 
 /**
  * Building an Intl.DateTimeFormat costs ~0.15 ms (bench: a quarter of notify's CPU per ticket);
@@ -90,7 +71,7 @@ export function formatInstant(iso: string | null, timeZone: string, lang: Langua
   const cacheKey = `${lang}|${timeZone}`;
   let format = instantFormats.get(cacheKey);
   if (!format) {
-    format = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', {
+    format = new Intl.DateTimeFormat(wordsOf(lang).locale, {
       timeZone,
       day: '2-digit',
       month: '2-digit',
@@ -104,23 +85,8 @@ export function formatInstant(iso: string | null, timeZone: string, lang: Langua
   return `${format.format(new Date(iso)).replace(',', '')} (${timeZone})`;
 }
 
-const deadlineWords = {
-  ru: {
-    target: 'Плановый срок',
-    due: 'Крайний срок решения',
-    feature: 'Срок будет назначен, когда задача будет взята в работу.',
-    none: 'Срок для этого типа обращений не устанавливается.',
-  },
-  en: {
-    target: 'Target',
-    due: 'Deadline',
-    feature: 'The deadline is set when work starts.',
-    none: 'No deadline applies to this kind of request.',
-  },
-};
-
 export function deadlineLines(ticket: Ticket, timeZone: string, lang: Language): string[] {
-  const w = deadlineWords[lang];
+  const w = wordsOf(lang).deadlines;
   if (ticket.outsideContract) return [outsideContractDeadline(lang)];
   const lines: string[] = [];
   const due = formatInstant(ticket.deadlines.dueAt, timeZone, lang);
@@ -142,18 +108,21 @@ export function fieldLines(ticket: Ticket, lang: Language): { present: string[];
   return { present, missing };
 }
 
-const greetingWords = { ru: 'Здравствуйте!', en: 'Hello,' };
-export const greeting = (lang: Language) => greetingWords[lang];
+export const greeting = (lang: Language) => wordsOf(lang).greeting;
 
-export const signature = (tenantName: string, lang: Language) =>
-  lang === 'ru'
-    ? `--\nСлужба технической поддержки\n${tenantName}\n` +
-      'Это письмо отправлено автоматически; чтобы ответить, просто ответьте на него.'
-    : `--\nSupport desk\n${tenantName}\nThis mail was sent automatically; reply to it to answer.`;
+/**
+ * `reply`: a reply to this letter reaches the ticket and the letter does not say so itself. `plain`:
+ * the letter says how to answer already (so the footer does not repeat it), or a reply would not reach
+ * an open ticket (finished tickets, refusals).
+ */
+export type Footer = 'reply' | 'plain';
 
-/** A letter to a person: greeting, the lines, the signature. */
-export const politeText = (lines: readonly string[], tenant: Tenant, lang: Language) =>
-  [greeting(lang), '', ...lines, '', signature(tenant.name, lang)].join('\n');
+export const signature = (tenantName: string, lang: Language, footer: Footer = 'plain') =>
+  `${wordsOf(lang).signature(tenantName)}\n${wordsOf(lang).footer[footer]}`;
+
+/** A letter to a person: greeting, the lines, the signature with the footer that fits the letter. */
+export const politeText = (lines: readonly string[], tenant: Tenant, lang: Language, footer: Footer = 'plain') =>
+  [greeting(lang), '', ...lines, '', signature(tenant.name, lang, footer)].join('\n');
 
 /**
  * Engineers' subjects say what happened (`[MG-42] Ответ клиента: ...`). The customer's subject is
@@ -162,36 +131,13 @@ export const politeText = (lines: readonly string[], tenant: Tenant, lang: Langu
  * happened is the first line of the body instead.
  */
 export function subjectOf(ticket: Ticket, lang: Language, note?: string): string {
-  return `[${ticket.key}] ${note ? `${note}: ` : ''}${ticket.summary || (lang === 'ru' ? 'Без темы' : 'No subject')}`;
+  return `[${ticket.key}] ${note ? `${note}: ` : ''}${ticket.summary || wordsOf(lang).noSubject}`;
 }
 export const customerSubject = (ticket: Ticket, lang: Language) => subjectOf(ticket, lang);
 
-const cardWords = {
-  ru: {
-    ticket: 'Заявка',
-    tenant: 'Клиент',
-    requester: 'Заявитель',
-    cc: 'Копия',
-    department: 'Подразделение',
-    priority: 'Приоритет',
-    status: 'Статус',
-    link: 'Ссылка',
-  },
-  en: {
-    ticket: 'Ticket',
-    tenant: 'Tenant',
-    requester: 'Requester',
-    cc: 'Cc',
-    department: 'Department',
-    priority: 'Priority',
-    status: 'Status',
-    link: 'Link',
-  },
-};
-
 /** The ticket as engineers see it at the foot of every mail to them. */
 export function ticketCard(ticket: Ticket, tenant: Tenant, config: MaildeskConfig, lang: Language): string {
-  const w = cardWords[lang];
+  const w = wordsOf(lang).team.card;
   const { present } = fieldLines(ticket, lang);
   return [
     `${w.ticket}: ${ticket.key}`,
@@ -208,12 +154,5 @@ export function ticketCard(ticket: Ticket, tenant: Tenant, config: MaildeskConfi
 }
 
 /** The commands engineers may put at the top of a reply; the key example uses the configured prefix. */
-const commandHelpWords = {
-  ru: (prefix: string) =>
-    'Ответьте на это письмо. Строки #команд в начале ответа меняют заявку: ' +
-    `#status in_progress, #priority blocking, #assign <логин>, #defer <N>, #duplicate ${prefix}-n, #internal.`,
-  en: (prefix: string) =>
-    'Reply to this mail. #command lines at the top change the ticket: ' +
-    `#status in_progress, #priority blocking, #assign <login>, #defer <N>, #duplicate ${prefix}-n, #internal.`,
-};
-export const commandHelp = (config: MaildeskConfig, lang: Language) => commandHelpWords[lang](config.ticketPrefix);
+export const commandHelp = (config: MaildeskConfig, lang: Language) =>
+  wordsOf(lang).team.commandHelp(config.ticketPrefix);
