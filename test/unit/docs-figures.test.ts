@@ -1,0 +1,232 @@
+/**
+ * The figures and examples the docs state match the code (issue 17): each case reads a figure or an
+ * example from a docs page and checks it against the code that makes it true: the store's caps, the
+ * table's keys, the attachment and raw-mail keys, messages quoted from the code, the CLI's commands
+ * and flags, the reliability suites' sizes. A figure no test can check (a timing, a count a run
+ * prints) is not stated in docs/. Pages are read with their line breaks folded into spaces.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IGNORED_MAIL_DAYS } from '../../shared/adapters/ignored-mail';
+import { MemoryMailStore, MemoryTicketStore } from '../../shared/adapters/memory';
+import { INBOUND_PREFIX, parseSesEvent, sesEventFor } from '../../shared/adapters/ses-event';
+import { MAX_LINE_OCTETS, MAX_MESSAGE_BASE64_BYTES, MAX_RECIPIENTS } from '../../shared/adapters/ses-v2-request';
+import { DUE_SHARDS, keys } from '../../shared/adapters/table-layout';
+import { boundTicket, CUT_MARK, MAX_ATTACHMENTS_LISTED, MAX_PARTICIPANTS, TICKET_ITEM_BOUND } from '../../shared/adapters/ticket-bounds';
+import { buildDesk } from '../../shared/composition';
+import { BusinessCalendar } from '../../shared/domain/business-calendar';
+import { newTicket } from '../../shared/domain/ticket';
+import { memoryLogger } from '../../shared/log';
+import { AUTO_ANSWER_MAX_CC } from '../../shared/use-cases/auto-answer-caps';
+import { receiveMail } from '../../shared/use-cases/receive-mail';
+import { SHORT_CONCURRENCY } from '../reliability/concurrency.suite';
+import { SHORT_DUPLICATES } from '../reliability/duplicates.suite';
+import { SHORT_HOSTILE } from '../reliability/hostile.suite';
+import { exampleConfig } from '../support/harness';
+import { buildMail } from '../support/mail-builder';
+
+const page = (name: string) => readFileSync(join('docs', name), 'utf8').replace(/\s+/g, ' ');
+const source = (file: string) => readFileSync(file, 'utf8');
+const docsPages = readdirSync('docs').filter((f) => f.endsWith('.md'));
+
+/** The figures `re` finds on a page (it must find them: a figure the test reads and the page dropped fails). */
+function stated(name: string, re: RegExp): string[] {
+  const match = re.exec(page(name));
+  expect(match, `${name} no longer states ${re}`).not.toBeNull();
+  return match!.slice(1);
+}
+const num = (s: string | undefined) => Number(String(s).replace(/,/g, ''));
+
+/** A numeric constant of a module that does not export it: `const NAME = 48 * 1024;`. */
+function constantIn(file: string, name: string): number {
+  const m = new RegExp(`const ${name} = ([0-9_ *+]+);`).exec(source(file));
+  expect(m, `${file} has no numeric const ${name}`).not.toBeNull();
+  return m![1]!
+    .replace(/_/g, '')
+    .split('+')
+    .reduce((sum, term) => sum + term.split('*').reduce((p, f) => p * Number(f.trim()), 1), 0);
+}
+
+/**
+ * Whether `quote` (a message as a page quotes it, whole) is what one of the template literals of
+ * `file` makes: its literal text exactly, each `${...}` some value. Pieces joined with `+` count as one.
+ */
+function quotes(file: string, quote: string): boolean {
+  const text = source(file).replace(/`\s*\+\s*`/g, '');
+  const templates = [...text.matchAll(/`((?:[^`\\]|\\.)*)`/g)].map((m) => m[1]!.replace(/^(\\n)+|(\\n)+$/g, ''));
+  const literal = (s: string) => s.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+  return templates.some((template) => {
+    const pieces = template.split(/\$\{(?:[^{}]|\{[^{}]*\})*\}/).map(literal);
+    return pieces.length > 1 && new RegExp(`^${pieces.join('.+?')}$`, 's').test(quote);
+  });
+}
+
+describe('docs/storage.md', () => {
+  it('the ticket caps are the ones ticket-bounds.ts applies', () => {
+    const [summary, fields, messageIds] = stated('storage.md', /summary (\d+) characters, template fields (\d+), Message-IDs (\d+)/).map(num);
+    const long = 'x'.repeat(5000);
+    const t = newTicket({ key: 'MG-1', number: 1, tenant: 'clinic-north', requester: 'a@clinic-north.example', summary: long, priority: 'error', createdAt: '2026-03-02T07:00:00.000Z', rootMessageId: long });
+    const bounded = boundTicket({ ...t, fields: { ...t.fields, cardNumber: long } });
+    // what is kept of a cut string, the cut mark aside
+    const kept = (s: string | null | undefined) => String(s).length - (String(s).endsWith(CUT_MARK) ? CUT_MARK.length : 0);
+    expect(kept(bounded.summary)).toBe(summary);
+    expect(kept(bounded.fields.cardNumber)).toBe(fields);
+    expect(kept(bounded.rootMessageId)).toBe(messageIds);
+
+    const [participants, links, attachments] = stated('storage.md', /first (\d+) participants \(Cc\) and (\d+) links, and lists its first ([\d,]+) attachments/).map(num);
+    expect(participants).toBe(MAX_PARTICIPANTS);
+    expect(boundTicket({ ...t, linkedTo: Array.from({ length: 80 }, (_, i) => `MG-${i + 2}`) }).linkedTo).toHaveLength(links!);
+    expect(attachments).toBe(MAX_ATTACHMENTS_LISTED);
+
+    expect(num(stated('storage.md', /stays bounded whatever its history[^:]*: under (\d+) KB/)[0]) * 1024).toBe(TICKET_ITEM_BOUND);
+    const [inline, pageKb] = stated('storage.md', /keep their first (\d+) KB in the ticket item and the rest in page items of up to (\d+) KB/).map(num);
+    expect(inline! * 1024).toBe(constantIn('shared/adapters/ticket-bounds.ts', 'INLINE_LIST_BYTES'));
+    expect(pageKb! * 1024).toBe(constantIn('shared/adapters/ticket-bounds.ts', 'PAGE_BYTES'));
+    const [chars, bytes, keyKb] = stated('storage.md', /cut at (\d+) K characters and (\d+) KB, attachment keys at (\d+) KB/).map(num);
+    expect(chars! * 1024).toBe(constantIn('shared/adapters/ticket-bounds.ts', 'MAX_TEXT_CHARS'));
+    expect(bytes! * 1024).toBe(constantIn('shared/adapters/ticket-bounds.ts', 'MAX_TEXT_BYTES'));
+    expect(keyKb! * 1024).toBe(constantIn('shared/adapters/ticket-bounds.ts', 'MAX_ATTACHMENT_KEY_BYTES'));
+  });
+
+  it('every key the table layout makes is in the table, as table-layout.ts makes it', () => {
+    const rows = page('storage.md');
+    const row = ({ pk, sk }: { pk: string; sk: string }) => `| \`${pk}\` | \`${sk}\` |`;
+    expect(rows).toContain(row(keys.ticket('MG-42')));
+    expect(rows).toContain(`\`${keys.ticketPage('MG-42', 'attachments', 0).sk}\`, \`${keys.ticketPage('MG-42', 'pauses', 0).sk}\``);
+    expect(rows).toContain(`| \`${keys.event('MG-42', null, '<at>', '<eventId>').pk}\` | \`${keys.event('MG-42', null, '<at>', '<eventId>').sk}\` |`);
+    expect(rows).toContain(`\`${keys.event(null, '<inboundId>', '<at>', '<eventId>').pk}\` as pk`);
+    expect(rows).toContain(row(keys.messageId('<message-id>')));
+    expect(rows).toContain(row(keys.inbound('<sesMessageId>')));
+    expect(rows).toContain(row(keys.counter()));
+    expect(rows).toContain(row(keys.claim('<marker>')));
+    expect(rows).toContain(row(keys.count('<name>')));
+    expect(rows).toContain(row(keys.featureSlot('<tenant>')));
+    expect(rows).toContain(row(keys.ignoredMail('<at>', '<inboundId>')).replace('IGNORED#<at>', 'IGNORED#<yyyy-mm-dd>'));
+    expect(keys.ignoredMail('2026-12-01T08:00:00.000Z', 'x').pk).toBe('IGNORED#2026-12-01');
+    expect(num(stated('storage.md', /`duePk=DUE#<n % (\d+)>`/)[0])).toBe(DUE_SHARDS);
+    expect(num(stated('storage.md', /ignored mail.*?kept (\d+) days/)[0])).toBe(IGNORED_MAIL_DAYS);
+  });
+});
+
+describe('keys of stored mail', () => {
+  it('attachments: every example in docs/ has the shape docs/mail.md states, which is what receiveMail stores', async () => {
+    const [shape] = stated('mail.md', /as `(attachments\/<inbound mail id>\/<n>-<name>)`/);
+    const shapeRe = new RegExp(`^${shape!.replace(/<[^>]+>/g, '[^/]+')}$`);
+    // the code: a new ticket with two files
+    const config = exampleConfig();
+    const mail = new MemoryMailStore();
+    const { receiveDeps } = buildDesk({ tickets: new MemoryTicketStore(), mail, config, calendar: BusinessCalendar.fromConfig(config), log: memoryLogger() });
+    const raw = await buildMail({
+      from: 'anna@clinic-north.example',
+      to: 'clinic-north@support.example',
+      subject: 'Скриншоты',
+      text: 'Номер амбулаторной карты: 1',
+      attachments: [{ filename: 'screen.png', content: 'png' }, { filename: 'log.txt', content: 'log' }],
+    });
+    await mail.put(`${INBOUND_PREFIX}in-1`, raw);
+    await receiveMail(parseSesEvent(sesEventFor('in-1', ['clinic-north@support.example']))[0]!, receiveDeps);
+    const stored = [...mail.objects.keys()].filter((k) => k.startsWith('attachments/'));
+    expect(stored.sort()).toEqual(['attachments/in-1/1-screen.png', 'attachments/in-1/2-log.txt']);
+    for (const key of stored) expect(key).toMatch(shapeRe);
+    // the examples: every attachments/... key a page shows (IAM's attachments/* aside)
+    for (const name of docsPages) {
+      for (const [example] of page(name).matchAll(/attachments\/[^\s`*)|,]+/g)) {
+        if (example.startsWith('attachments/<')) continue; // the shape itself
+        expect(example, `${name}: ${example}`).toMatch(shapeRe);
+      }
+    }
+  });
+
+  it('raw mail: inbound/<sesMessageId>, the key SES events are read with', () => {
+    stated('deploy.md', /raw-mail bucket \(inbound\/<sesMessageId>\)/);
+    expect(parseSesEvent(sesEventFor('abc123', []))[0]!.mailKey).toBe(`${INBOUND_PREFIX}abc123`);
+    expect(INBOUND_PREFIX).toBe('inbound/');
+  });
+});
+
+describe('messages the docs quote are the code’s', () => {
+  const cases: Array<[string, RegExp, string]> = [
+    ['local-stack.md', /e\.g\. `(DynamoDB Local cannot use port [^`]+)`/, 'shared/adapters/dynamodb-local.ts'],
+    ['deploy.md', /prints `(maildesk: region [^`]+)` on every run/, 'infra/app.ts'],
+    ['deploy.md', /as its first line: `(maildesk: config [^`]+)`/, 'infra/app.ts'],
+    ['deploy.md', /cdk refuses it: `([^`]+is not a real desk[^`]+)`/, 'infra/example-guard.ts'],
+  ];
+  it.each(cases)('%s: %s', (name, re, file) => {
+    const [quote] = stated(name, re);
+    expect(quotes(file, quote!), `${name} quotes "${quote}", which ${file} does not write`).toBe(true);
+  });
+
+  it('the quote check itself: the message with its values passes, a changed word or a missing tail fails', () => {
+    const file = 'shared/adapters/dynamodb-local.ts';
+    const message = (verb: string, tail: string) =>
+      `DynamoDB Local cannot ${verb} port 8000 on 127.0.0.1: it is in use, and nothing (connection refused) answered there; ${tail}`;
+    expect(quotes(file, message('use', 'pick a free port (or stop that program)'))).toBe(true);
+    expect(quotes(file, message('bind', 'pick a free port (or stop that program)'))).toBe(false);
+    expect(quotes(file, message('use', 'pick a free port'))).toBe(false);
+  });
+});
+
+describe('docs/local-stack.md: the CLI table', () => {
+  it('every command the table lists is one bin/maildesk.ts runs, and every flag it shows is one that command reads', () => {
+    const bin = source('bin/maildesk.ts');
+    const table = readFileSync('docs/local-stack.md', 'utf8').split('\n').filter((l) => /^\| `[a-z]/.test(l));
+    expect(table.length).toBeGreaterThan(5);
+    for (const line of table) {
+      const usage = /^\| `([^`]+)`/.exec(line)![1]!;
+      const command = usage.split(' ')[0]!;
+      const at = bin.indexOf(`case '${command}':`);
+      expect(at, `bin/maildesk.ts runs no "${command}"`).toBeGreaterThan(-1);
+      const module = /import\('\.\.\/shared\/cli\/([a-z-]+)'\)/.exec(bin.slice(at))![1]!;
+      const code = source(`shared/cli/${module}.ts`);
+      for (const [flag] of usage.matchAll(/--[a-z][a-z-]*/g)) {
+        expect(code, `${command}: ${flag} is not read by shared/cli/${module}.ts`).toMatch(
+          new RegExp(`'?${flag.slice(2)}'?: \\{ type|'${flag}'|"${flag}"`),
+        );
+      }
+    }
+  });
+});
+
+describe('docs/reliability.md: the suites’ sizes', () => {
+  const stress = (file: string) => source(join('test/stress', file));
+  const field = (text: string, name: string) => num(new RegExp(`${name}: (\\d+)`).exec(text)?.[1]);
+
+  it('duplicates: the same event delivered 2-5 times', () => {
+    const [from, to] = stated('reliability.md', /the same SES event (\d+)-(\d+) times/).map(num);
+    expect([from, to]).toEqual([Math.min(...SHORT_DUPLICATES.times), Math.max(...SHORT_DUPLICATES.times)]);
+  });
+
+  it('concurrency: replies at once, in npm test and in the stress run', () => {
+    const [short, long, races] = stated('reliability.md', /\((\d+) replies at once\) \| [^|]*?\((\d+) replies at once, (\d+) races/).map(num);
+    expect(short).toBe(SHORT_CONCURRENCY.replies);
+    expect(long).toBe(field(stress('concurrency.test.ts'), 'replies'));
+    expect(races).toBe(field(stress('concurrency.test.ts'), 'raceRounds'));
+  });
+
+  it('hostile: the mail bomb, in npm test and in the stress run, and what it gets back', () => {
+    const [short, long, answers] = stated('reliability.md', /bomb of (\d+) \| [^|]*?bomb of (\d+) \((\d+) acknowledgements\)/).map(num);
+    expect(short).toBe(SHORT_HOSTILE.bomb);
+    expect(long).toBe(field(stress('hostile.test.ts'), 'bomb'));
+    expect(answers).toBe(exampleConfig().autoReplyLimitPerHour);
+  });
+
+  it('amplification: the Cc of each mail, and how many of them an automatic answer reaches', () => {
+    const [cc, answered] = stated('reliability.md', /mails with (\d+) Cc each, .*? \| at most (\d+) Cc answered per mail/).map(num);
+    expect(cc).toBe(constantIn('test/reliability/auto-reply-cap.test.ts', 'CC'));
+    expect(answered).toBe(AUTO_ANSWER_MAX_CC);
+    expect(num(stated('reliability.md', /go to the sender and at most (\d+) Cc/)[0])).toBe(AUTO_ANSWER_MAX_CC);
+  });
+
+  it('SES rules the strict stand-ins apply', () => {
+    const [recipients, mb, octets] = stated('reliability.md', /1-(\d+) recipients, at most (\d+) MB after base64, lines of at most (\d+) octets/).map(num);
+    expect(recipients).toBe(MAX_RECIPIENTS);
+    expect(mb! * 1024 * 1024).toBe(MAX_MESSAGE_BASE64_BYTES);
+    expect(octets).toBe(MAX_LINE_OCTETS);
+  });
+
+  it('optimistic locking: the attempts per mail', () => {
+    const [attempts] = stated('reliability.md', /with up to (\d+) attempts per mail/).map(num);
+    expect(attempts).toBe(constantIn('shared/use-cases/receive-mail.ts', 'MAX_ATTEMPTS'));
+  });
+});
