@@ -13,6 +13,7 @@ import {
   priorityLabel,
   type ColumnKey,
 } from './format';
+import { gatesHtml } from './gates-report';
 import type { SlaReport, SlaRow } from './sla-report';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -264,7 +265,8 @@ export function renderHtml(report: SlaReport): string {
       const rows = t.rows.length
         ? table(t.id, [...t.rows, t.total])
         : '<p class="empty">В этом месяце по клиенту не было событий (no activity).</p>';
-      return `<section class="tenant" data-tenant="${esc(t.id)}"><h2>${esc(t.name)}<span class="code">${esc(t.id)}</span></h2>${rows}${breaches}</section>`;
+      const gates = gatesHtml(t.gates, tz);
+      return `<section class="tenant" data-tenant="${esc(t.id)}"><h2>${esc(t.name)}<span class="code">${esc(t.id)}</span></h2>${rows}${breaches}${gates}</section>`;
     })
     .join('\n');
   const all =

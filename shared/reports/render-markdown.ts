@@ -1,5 +1,6 @@
 /** The SLA report as Markdown: one table per tenant, then the breaches and the definitions. */
 import { cells, columns, definitions, fmtInstant, monthTitle, periodText, priorityLabel } from './format';
+import { gatesMarkdown } from './gates-report';
 import type { SlaReport, SlaRow } from './sla-report';
 
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -26,6 +27,7 @@ export function renderMarkdown(report: SlaReport): string {
           `- ${b.ticketKey}, ${priorityLabel(b.priority)}: срок ${b.deadline ? fmtInstant(b.deadline, report.timezone) : '—'}, нарушение зафиксировано ${fmtInstant(b.at, report.timezone)}`,
         );
     }
+    lines.push(...gatesMarkdown(t.gates, report.timezone));
   }
   if (report.tenants.length > 1) lines.push('', '## Все клиенты (all tenants)', '', ...table([report.total]));
   lines.push('', '### Определения (definitions)', '', ...definitions.map((d) => `- ${d}`));

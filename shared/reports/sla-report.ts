@@ -24,6 +24,7 @@ import type { BusinessCalendar } from '../domain/business-calendar';
 import type { TicketEvent } from '../domain/events';
 import { priorityCodes, slaPolicy, type Priority } from '../domain/priorities';
 import { isFinal, type Ticket } from '../domain/ticket';
+import { type GateSection, gateSection } from './gates-report';
 
 const HOUR_MS = 3_600_000;
 
@@ -71,6 +72,8 @@ export interface TenantSection {
   rows: SlaRow[];
   total: SlaRow;
   breaches: Breach[];
+  /** code changes closed with their documentation, tickets outside the support contract (gates-report.ts) */
+  gates?: GateSection;
 }
 
 export interface SlaReport {
@@ -281,7 +284,7 @@ function measure(
 
 export function buildSlaReport(
   histories: readonly TicketHistory[],
-  config: Pick<MaildeskConfig, 'tenants' | 'timezone'>,
+  config: Pick<MaildeskConfig, 'tenants' | 'timezone'> & Partial<Pick<MaildeskConfig, 'documentationRequiredFor'>>,
   calendar: BusinessCalendar,
   options: SlaReportOptions,
 ): SlaReport {
@@ -291,7 +294,8 @@ export function buildSlaReport(
   const byTenant = new Map(tenants.map((t) => [t.id, { acc: new Map<Priority, Acc>(), breaches: [] as Breach[] }]));
   for (const h of histories) {
     const section = byTenant.get(h.ticket.tenant);
-    if (!section) continue;
+    // Outside a support contract no SLA applies: such tickets are listed apart (gates), not measured.
+    if (!section || h.ticket.outsideContract) continue;
     const { acc, breach } = measure(h, from.getTime(), to.getTime(), options.now.getTime(), calendar);
     const row = section.acc.get(h.ticket.priority) ?? emptyAcc();
     merge(row, acc);
@@ -311,7 +315,8 @@ export function buildSlaReport(
     }
     merge(grand, total);
     s.breaches.sort((a, b) => a.at.localeCompare(b.at) || a.ticketKey.localeCompare(b.ticketKey));
-    return { id: t.id, name: t.name, rows, total: toRow(t.id, 'all', total), breaches: s.breaches };
+    const gates = gateSection(histories, t.id, from.getTime(), to.getTime(), config.documentationRequiredFor);
+    return { id: t.id, name: t.name, rows, total: toRow(t.id, 'all', total), breaches: s.breaches, gates };
   });
   return {
     month: options.month,
