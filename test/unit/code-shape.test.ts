@@ -27,8 +27,6 @@ const pendingSplit = {
     'infra/constructs/functions.ts', // issue 15: split in progress
     'infra/local/stack.ts', // issue 15: split in progress
     'shared/cli/ticket-commands.ts', // issue 15: split in progress
-    'shared/mail/outbound/compose.ts', // issue 15: split in progress
-    'shared/mail/outbound/mime-headers.ts', // issue 15: split in progress
     'shared/reports/format.ts', // issue 15: split in progress
     'shared/reports/gates-report.ts', // issue 15: split in progress
     'shared/reports/render-html.ts', // issue 15: split in progress

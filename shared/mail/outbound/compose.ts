@@ -98,8 +98,11 @@ function messageId(id: string): string {
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]{1,76}$/;
 
 /** Headers we write, or MailComposer treats specially: a custom one by that name is its business. */
-const RESERVED =
-  /^(?:from|sender|to|cc|bcc|reply-to|in-reply-to|references|subject|message-id|date|mime-version|otp-token|content-.*)$/i;
+const RESERVED = new RegExp(
+  '^(?:from|sender|to|cc|bcc|reply-to|in-reply-to|references|subject|message-id|date|mime-version|otp-token' +
+    '|content-.*)$',
+  'i',
+);
 
 /** Written first and in the given order, as MailComposer does (it only recases the names). */
 function customHeaders(headers: Record<string, string>): string[] {

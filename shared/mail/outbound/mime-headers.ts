@@ -116,7 +116,10 @@ interface Mailbox {
   address: string;
 }
 
-/** Local part as a dot-atom, ASCII host name as the domain: what MailComposer writes unchanged (no punycode, no quoting). */
+/**
+ * Local part as a dot-atom, ASCII host name as the domain: what MailComposer writes unchanged (no punycode, no
+ * quoting).
+ */
 const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
 const ADDR_SPEC = new RegExp(`^${ATEXT}(?:\\.${ATEXT})*@${LABEL}(?:\\.${LABEL})*$`);
