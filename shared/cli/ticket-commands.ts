@@ -4,6 +4,7 @@ import { loadConfig, resolveConfigPath, type MaildeskConfig } from '../config';
 import { BusinessCalendar } from '../domain/business-calendar';
 import { priorityCodes, priorityNamesRu } from '../domain/priorities';
 import { documentationOf } from '../domain/documentation';
+import type { TicketEvent } from '../domain/events';
 import { isFinal, isWaiting, statusCodes, statusNamesRu, templateFieldNames, type Ticket } from '../domain/ticket';
 import { runIgnoredList } from './ignored-command';
 import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
@@ -134,6 +135,12 @@ function documentationLines(ticket: Ticket, config: MaildeskConfig): string[] {
     : [];
 }
 
+/** Who wrote a comment in the clinic's Telegram group: their Telegram name and side. */
+const telegramAuthor = (e: TicketEvent): string | null =>
+  e.data?.via === 'telegram' && e.type === 'ticket.group_comment'
+    ? `${String(e.data.author ?? '?')} (Telegram, ${e.data.role === 'engineer' ? e.actor.address : 'clinic'})`
+    : null;
+
 export async function runTicketShow(argv: string[], io: CliIo, now = new Date()): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     json: { type: 'boolean' },
@@ -161,7 +168,7 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
     const history = events.map((e) => ({
       at: e.at,
       type: e.type,
-      actor: e.actor.address ?? e.actor.kind,
+      actor: telegramAuthor(e) ?? e.actor.address ?? e.actor.kind,
       actorKind: e.actor.kind,
       from: e.from ?? null,
       to: e.to ?? null,

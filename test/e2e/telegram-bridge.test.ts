@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MaildeskConfig } from '../../shared/config';
 import type { TicketEvent } from '../../shared/domain/events';
+import { runTicketShow } from '../../shared/cli/ticket-commands';
 import { BotApiStandin } from '../support/bot-api-standin';
 import { exampleConfig, startHarness, type Harness } from '../support/harness';
 
@@ -33,6 +34,7 @@ function telegramUpdate(o: { chat: number; from: number; text: string; replyTo?:
   message.message_id = 400 + (updateSeq % 100);
   message.chat.id = o.chat;
   message.from.id = o.from;
+  if (o.from === ENGINEER_TG) Object.assign(message.from, { first_name: 'Иван', last_name: 'Иванов', username: 'ivanov_support' });
   message.text = o.text;
   if (o.replyTo) {
     message.reply_to_message.message_id = o.replyTo;
@@ -157,5 +159,20 @@ describe('the clinics\' Telegram groups', () => {
     expect((await groupComments('MG-1')).map((c) => c.text)).not.toContain('MG-1 ещё текст');
     expect(bot.messages(NORTH).at(-1)!.text).toMatch(/^❌ MG-1: команды не применены, заявка не изменена:\n- /);
     expect(mails).toEqual([]);
+  });
+
+  it('ticket show lists the group\'s comments with their Telegram authors', async () => {
+    let out = '';
+    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (out += t) };
+    const saved = process.env.MAILDESK_DYNAMODB_PORT;
+    process.env.MAILDESK_DYNAMODB_PORT = new URL(h.stack.dynamoEndpoint).port;
+    try {
+      expect(await runTicketShow(['MG-1', '--table', h.stack.table, '--config', 'maildesk.config.example.json'], io)).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.MAILDESK_DYNAMODB_PORT;
+      else process.env.MAILDESK_DYNAMODB_PORT = saved;
+    }
+    expect(out).toMatch(/ticket\.group_comment {2}@anna_clinic \(Telegram, clinic\)\n {6}Перезагрузили сервер, ошибка осталась/);
+    expect(out).toMatch(/ticket\.group_comment {2}@ivanov_support \(Telegram, engineer1@team\.example\)\n {6}MG-1: смотрим логи сервера/);
   });
 });
