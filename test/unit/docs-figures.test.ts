@@ -16,7 +16,9 @@ import { DUE_SHARDS, keys } from '../../shared/adapters/table-layout';
 import { boundTicket, CUT_MARK, MAX_ATTACHMENTS_LISTED, MAX_PARTICIPANTS, TICKET_ITEM_BOUND } from '../../shared/adapters/ticket-bounds';
 import { buildDesk } from '../../shared/composition';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
+import { priorityCodes, priorityNamesRu, slaPolicy } from '../../shared/domain/priorities';
 import { newTicket } from '../../shared/domain/ticket';
+import { parseConfig } from '../../shared/config';
 import { memoryLogger } from '../../shared/log';
 import { AUTO_ANSWER_MAX_CC } from '../../shared/use-cases/auto-answer-caps';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
@@ -228,5 +230,57 @@ describe('docs/reliability.md: the suites’ sizes', () => {
   it('optimistic locking: the attempts per mail', () => {
     const [attempts] = stated('reliability.md', /with up to (\d+) attempts per mail/).map(num);
     expect(attempts).toBe(constantIn('shared/use-cases/receive-mail.ts', 'MAX_ATTEMPTS'));
+  });
+});
+
+describe('docs/sla.md: the priority table is priorities.ts', () => {
+  it('every priority with its name, clock, target, deadline and whether it may be deferred', () => {
+    const rows = readFileSync('docs/sla.md', 'utf8').split('\n').filter((l) => /^\| `[a-z]+` \|/.test(l));
+    const shown = rows.map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    expect(shown.map((r) => r[0])).toEqual(priorityCodes.map((c) => `\`${c}\``));
+    for (const [codeCell, name, clock, target, deadline, defer] of shown) {
+      const code = codeCell!.replace(/`/g, '') as (typeof priorityCodes)[number];
+      const policy = slaPolicy[code];
+      expect(name, code).toBe(priorityNamesRu[code]);
+      expect(clock!.split(',')[0], code).toBe(policy.clock);
+      expect(clock!.includes('first `in_progress`'), code).toBe(policy.startsAt === 'first_in_progress');
+      expect(target, code).toBe(policy.targetWd === null ? '-' : `${policy.targetWd} wd`);
+      const due = policy.deadlineHours !== null ? `${policy.deadlineHours} h` : policy.deadlineWd !== null ? `${policy.deadlineWd} wd` : '-';
+      expect(deadline, code).toBe(due);
+      expect(defer, code).toBe(policy.deferrable ? 'yes' : 'never');
+    }
+  });
+});
+
+describe('docs/configuration.md: the defaults are the schema\'s', () => {
+  it('each default the table states as a value is what parseConfig fills in; "unset" stays unset', () => {
+    const config = parseConfig({
+      engineers: ['engineer1@team.example'],
+      tenants: [{ id: 'c', name: 'C', addresses: ['c@support.example'], departments: [], language: 'ru' }],
+    }) as unknown as Record<string, unknown>;
+    const rows = readFileSync('docs/configuration.md', 'utf8').split('\n').filter((l) => /^\| `[a-zA-Z]/.test(l));
+    let checked = 0;
+    for (const row of rows) {
+      const [keyCell, defaultCell] = row.split('|').slice(1, 3).map((c) => c.trim());
+      const key = /^`([a-zA-Z.[\]]+)/.exec(keyCell!)![1]!;
+      // `tenants[].support`: the key of the first tenant
+      const value = key.split('.').reduce<unknown>((v, part) => {
+        const field = (v as Record<string, unknown>)[part.replace('[]', '')];
+        return part.endsWith('[]') ? (field as unknown[])[0] : field;
+      }, config);
+      if (defaultCell === 'unset') {
+        expect(value, key).toBeUndefined();
+        checked++;
+        continue;
+      }
+      const literal = /^`(.+)`$/.exec(defaultCell!)?.[1];
+      if (!literal) continue; // "required", or words
+      const json = literal
+        .replace(/\[(\d+)\.\.(\d+)\]/g, (_, a, b) => JSON.stringify(Array.from({ length: b - a + 1 }, (_, i) => Number(a) + i)))
+        .replace(/([{,]\s*)([a-zA-Z]+):/g, '$1"$2":');
+      expect(value, `${key}: ${literal}`).toEqual(JSON.parse(json));
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(6);
   });
 });
