@@ -59,12 +59,6 @@ export const acknowledgement: LetterOf = (_event, ticket, tenant, config) => {
 /** ticket.answered: the engineer's text, as it is. */
 export const answer: LetterOf = (event, ticket, tenant) => toCustomer(ticket, tenant, [saidBy(event)]);
 
-/** The closing mail of a code change names where it is documented (the links of `#doc`). */
-const documentationWords = {
-  ru: 'Описание изменений в базе знаний',
-  en: 'The change is documented in the knowledge base',
-};
-
 /** ticket.status_changed: the new status, what it means, and the deadline while the clock runs. */
 export const statusMail: LetterOf = (event, ticket, tenant, config) => {
   const lang = tenant.language;
@@ -91,7 +85,7 @@ export const statusMail: LetterOf = (event, ticket, tenant, config) => {
         : []),
       ...(to === 'duplicate' && ticket.duplicateOf ? [`${w.original}: ${ticket.duplicateOf}`] : []),
       ...(to === 'closed' && documentationOf(ticket).length
-        ? ['', `${documentationWords[lang]}:`, ...documentationOf(ticket).map((url) => `  ${url}`)]
+        ? ['', `${w.documentation}:`, ...documentationOf(ticket).map((url) => `  ${url}`)]
         : []),
       ...(event.reason && !byCustomer ? ['', `${w.reason}: ${event.reason}`] : []),
       ...(!byCustomer && event.text?.trim() ? ['', event.text.trim()] : []),

@@ -15,8 +15,13 @@ export const enTeam: Wording['team'] = {
   },
   commandHelp: (prefix: string) =>
     'Reply to this mail: #command lines at the top of your reply change the ticket ' +
-    `(#status in_progress, #priority blocking, #assign <login>, #defer <N>, #duplicate ${prefix}-n, #internal).`,
+    `(#status in_progress, #priority blocking, #assign <login>, #defer <N>, #duplicate ${prefix}-n, #internal, ` +
+    '#doc <link to the knowledge-base article>).',
   newTicket: { urgent: 'URGENT, new ticket', plain: 'New ticket', text: 'Request text:' },
+  outsideContract: {
+    subject: 'outside contract',
+    mark: 'OUTSIDE THE SUPPORT CONTRACT: the clinic has no active contract; no deadlines, escalation or auto-close.',
+  },
   customerReply: { note: 'Customer reply', from: 'From' },
   internalNote: 'Internal note',
   change: 'Change',

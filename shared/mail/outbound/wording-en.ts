@@ -24,6 +24,7 @@ export const en: Wording = {
     due: 'Deadline',
     feature: 'The deadline is set when work starts.',
     none: 'No deadline applies to this kind of request.',
+    outsideContract: 'No deadlines apply: the request is outside the support contract.',
   },
 
   acknowledgement: {
@@ -35,6 +36,10 @@ export const en: Wording = {
     missing: 'To speed things up, please tell us:',
     linked: 'Linked tickets',
     howToAdd: (key: string) => `To add to the request, reply to this mail and keep [${key}] in the subject.`,
+    outsideContract:
+      'Your clinic has no active support contract, so this request is handled outside the support contract: ' +
+      'fixes and improvements are paid separately and are made after the program is updated to the current ' +
+      'version. The deadlines of the support regulation do not apply to it.',
   },
 
   status: {
@@ -42,6 +47,7 @@ export const en: Wording = {
     original: 'Original ticket',
     reason: 'Reason',
     engineer: 'Engineer in charge',
+    documentation: 'The change is documented in the knowledge base',
   },
 
   explain: (key: string, autoClose: string) => ({

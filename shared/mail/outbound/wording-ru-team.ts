@@ -19,8 +19,14 @@ export const ruTeam = {
   },
   commandHelp: (prefix: string) =>
     'Ответьте на это письмо: строки #команд в начале ответа меняют заявку ' +
-    `(#status in_progress, #priority blocking, #assign <логин>, #defer <N>, #duplicate ${prefix}-n, #internal).`,
+    `(#status in_progress, #priority blocking, #assign <логин>, #defer <N>, #duplicate ${prefix}-n, #internal, ` +
+    '#doc <ссылка на статью базы знаний>).',
   newTicket: { urgent: 'СРОЧНО, новая заявка', plain: 'Новая заявка', text: 'Текст обращения:' },
+  /** a ticket of a clinic without an active support contract (support-contract.ts) */
+  outsideContract: {
+    subject: 'вне договора',
+    mark: 'ВНЕ ДОГОВОРА ПОДДЕРЖКИ: у клиники нет действующего договора; сроков, эскалации и автозакрытия нет.',
+  },
   customerReply: { note: 'Ответ клиента', from: 'От' },
   internalNote: 'Внутренняя заметка',
   change: 'Изменение',

@@ -25,6 +25,7 @@ export const ru = {
     due: 'Крайний срок решения',
     feature: 'Срок назначим, когда возьмём задачу в работу.',
     none: 'Для обращений такого типа срок не устанавливается.',
+    outsideContract: 'Сроки регламента не применяются: обращение вне договора поддержки.',
   },
 
   acknowledgement: {
@@ -36,6 +37,11 @@ export const ru = {
     missing: 'Чтобы ускорить решение, сообщите, пожалуйста:',
     linked: 'Связанные заявки',
     howToAdd: (key: string) => `Чтобы дополнить заявку, ответьте на это письмо, не убирая из темы номер [${key}].`,
+    /** a clinic without an active support contract (support-contract.ts) */
+    outsideContract:
+      'У клиники нет действующего договора на техническую поддержку, поэтому работы по этому обращению ' +
+      'выполняются вне договора: исправления и доработки оплачиваются отдельно и выполняются после ' +
+      'обновления программы до текущей версии. Сроки регламента поддержки на обращение не распространяются.',
   },
 
   status: {
@@ -43,6 +49,8 @@ export const ru = {
     original: 'Основная заявка',
     reason: 'Причина',
     engineer: 'Ответственный специалист',
+    /** the closing mail of a code change: its knowledge-base links (#doc) */
+    documentation: 'Описание изменений в базе знаний',
   },
 
   /** What each status means to the customer; `autoClose` is the config's period in words. */
