@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IGNORED_MAIL_DAYS } from '../../shared/adapters/ignored-mail';
+import { renderIgnored } from '../../shared/cli/ignored-command';
 import { MemoryMailStore, MemoryTicketStore } from '../../shared/adapters/memory';
 import { INBOUND_PREFIX, parseSesEvent, sesEventFor } from '../../shared/adapters/ses-event';
 import { MAX_LINE_OCTETS, MAX_MESSAGE_BASE64_BYTES, MAX_RECIPIENTS } from '../../shared/adapters/ses-v2-request';
@@ -282,5 +283,30 @@ describe('docs/configuration.md: the defaults are the schema\'s', () => {
       checked++;
     }
     expect(checked).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('docs/operating.md: examples of CLI output are the CLI\'s', () => {
+  it('maildesk log: the rows shown, rendered by renderIgnored, give exactly the block shown', () => {
+    const text = readFileSync('docs/operating.md', 'utf8');
+    const block = /## `maildesk log`[\s\S]*?```\n([\s\S]*?)\n```/.exec(text)?.[1];
+    expect(block, 'operating.md shows no maildesk log output').toBeDefined();
+    const lines = block!.split('\n');
+    const rows = lines.slice(1, lines.findIndex((l) => l.startsWith('(')));
+    expect(rows.length).toBeGreaterThan(0);
+    const mails = rows.map((row, i) => {
+      const [date, time, reason, from, to, mailKey, subject] = row.split(/ {2,}|(?<=\d) (?=\d\d:)/);
+      return {
+        // the zone of the example config: Moscow, UTC+3 all year
+        at: new Date(`${date}T${time}:00+03:00`).toISOString(),
+        inboundId: `example-${i}`,
+        reason: reason!,
+        from: from === '-' ? null : from!,
+        to: to === '-' ? [] : to!.split(', '),
+        subject: subject === '-' ? null : subject!,
+        mailKey: mailKey!,
+      };
+    });
+    expect(renderIgnored(mails, exampleConfig().timezone)).toBe(block);
   });
 });
