@@ -106,11 +106,9 @@ const escapeHtml = (s: string) =>
 
 /** The section for the HTML report: a heading and a list per non-empty list. */
 export function gatesHtml(section: GateSection | undefined, timeZone: string): string {
+  const list = (items: string[]) => items.map((i) => `<li>${escapeHtml(i)}</li>`).join('');
   return gateLists(section, (iso) => fmtInstant(iso, timeZone), priorityLabel)
-    .map(
-      (l) =>
-        `<h3>${escapeHtml(l.heading)}</h3><ul class="breaches">${l.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`,
-    )
+    .map((l) => `<h3>${escapeHtml(l.heading)}</h3><ul class="breaches">${list(l.items)}</ul>`)
     .join('');
 }
 
