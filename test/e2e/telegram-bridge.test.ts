@@ -3,6 +3,7 @@
  * API played on 127.0.0.1 (BotApiStandin), real HTTP POSTs of Telegram Update JSON to the webhook.
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MaildeskConfig } from '../../shared/config';
 import type { TicketEvent } from '../../shared/domain/events';
@@ -157,7 +158,7 @@ describe('the clinics\' Telegram groups', () => {
     const mails = await h.newMail();
     expect((await h.stack.store.getTicket('MG-1'))!.status).toBe('in_progress');
     expect((await groupComments('MG-1')).map((c) => c.text)).not.toContain('MG-1 ещё текст');
-    expect(bot.messages(NORTH).at(-1)!.text).toMatch(/^❌ MG-1: команды не применены, заявка не изменена:\n- /);
+    expect(bot.messages(NORTH).at(-1)!.text).toMatch(/^❌ MG-1: команды не применены, заявка не изменена:\n\S/);
     expect(mails).toEqual([]);
   });
 
@@ -174,5 +175,22 @@ describe('the clinics\' Telegram groups', () => {
     }
     expect(out).toMatch(/ticket\.group_comment {2}@anna_clinic \(Telegram, clinic\)\n {6}Перезагрузили сервер, ошибка осталась/);
     expect(out).toMatch(/ticket\.group_comment {2}@ivanov_support \(Telegram, engineer1@team\.example\)\n {6}MG-1: смотрим логи сервера/);
+  });
+});
+
+describe('npm start with the bridge on', () => {
+  it('refuses a busy webhook port, naming MAILDESK_HTTP_PORT, and a missing webhook secret', async () => {
+    const busy = createServer();
+    await new Promise<void>((done) => busy.listen(0, '127.0.0.1', done));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const telegram = { token: TOKEN, apiBase: bot.base, webhookSecret: SECRET, httpPort: port };
+      await expect(startHarness({ config: bridgeConfig(), telegram })).rejects.toThrow(
+        `HTTP port ${port} on 127.0.0.1 is in use: set MAILDESK_HTTP_PORT to a free port (or stop the program holding it)`,
+      );
+      await expect(startHarness({ config: bridgeConfig(), telegram: { ...telegram, webhookSecret: '' } })).rejects.toThrow('set MAILDESK_TELEGRAM_WEBHOOK_SECRET');
+    } finally {
+      busy.close();
+    }
   });
 });
