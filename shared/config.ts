@@ -31,6 +31,11 @@ export const MAX_ENGINEER_ATTACHMENT_MB = 21;
  */
 function buildConfigSchema() {
   const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+  // A day that exists (2026-02-30 would silently become 2 March): the last day of a support contract.
+  const calendarDate = isoDate.refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+  }, 'expected a calendar date');
   const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM');
   const address = z.email('expected an e-mail address').transform((s) => s.toLowerCase());
   const domainName = z
@@ -63,7 +68,9 @@ function buildConfigSchema() {
     allowedSenderDomains: z.array(domainName).optional(),
     reportRecipients: z.array(address).default([]),
     /** The clinic's support contract: without an active one its tickets get no SLA (support-contract.ts). */
-    support: z.strictObject({ active: z.boolean().default(true), until: isoDate.optional() }).default({ active: true }),
+    support: z
+      .strictObject({ active: z.boolean().default(true), until: calendarDate.optional() })
+      .default({ active: true }),
     /** the clinic's Telegram group (a negative id like -1001234567890): blocking tickets are worked there */
     telegram: z
       .strictObject({

@@ -38,6 +38,8 @@ describe('config: tenants[].support', () => {
   it.each([
     [{ active: 'no' }, /tenants\[0\]\.support\.active/],
     [{ active: true, until: '31.12.2026' }, /tenants\[0\]\.support\.until: expected a date as YYYY-MM-DD/],
+    [{ active: true, until: '2026-02-30' }, /tenants\[0\]\.support\.until: expected a calendar date/],
+    [{ active: true, until: '2026-13-01' }, /tenants\[0\]\.support\.until: expected a calendar date/],
     [{ active: true, paid: true }, /tenants\[0\]\.support/],
   ])('%j is refused, naming the key', (given, message) => {
     expect(() => configWith(given)).toThrow(message);
