@@ -357,3 +357,47 @@ describe('README.md: what it states that code decides', () => {
     expect(words.indexOf(m![1]!)).toBe(off.length);
   });
 });
+
+describe('docs/mail.md', () => {
+  const sourceNumber = (file: string, re: RegExp) => {
+    const m = re.exec(source(file));
+    expect(m, `${file}: ${re}`).not.toBeNull();
+    return num(m![1]);
+  };
+
+  it('attachment names, links, the engineers\' copy, the MIME part limit', () => {
+    expect(num(stated('mail.md', /names sanitised \(no paths, no control characters, at most (\d+) characters\)/)[0])).toBe(
+      constantIn('shared/mail/inbound/mime-parts.ts', 'MAX_FILENAME'),
+    );
+    expect(num(stated('mail.md', /`engineerAttachmentLimitMb` \(default (\d+) MB\)/)[0])).toBe(exampleConfig().engineerAttachmentLimitMb);
+    expect(num(stated('mail.md', /presigned GET valid (\d+) days/)[0]) * 86_400).toBe(
+      constantIn('shared/use-cases/engineer-files.ts', 'FILE_LINK_SECONDS'),
+    );
+    const [parts, kept] = stated('mail.md', /More than (\d+) MIME parts \(the parser's limit\): the mail is read up to its (\d+)th part/).map(num);
+    const limit = sourceNumber('shared/mail/inbound/parse-mail.ts', /maxChildNodes: (\d+)/);
+    expect(parts).toBe(limit);
+    expect(kept).toBe(limit - sourceNumber('shared/mail/inbound/parse-mail.ts', /maxChildNodes - (\d+)/));
+  });
+
+  it('deferral and auto-close budgets are the config defaults', () => {
+    const { sla } = exampleConfig();
+    expect(num(stated('mail.md', /at most (\d+) wd per ticket in total/)[0])).toBe(sla.maxDeferWorkingDays);
+    expect(num(stated('mail.md', /set by the SLA sweep after (\d+) wd without an answer/)[0])).toBe(sla.autoCloseWorkingDays);
+  });
+
+  it('linear time: the bound the test applies', () => {
+    expect(num(stated('mail.md', /fails above (\d+) plain scans/)[0])).toBe(constantIn('test/unit/linear-time.test.ts', 'FACTOR'));
+  });
+
+  it('automatic answers: the Cc cap and what the amplification test sends', () => {
+    const [mails, cc, times, reach, capCc] = stated(
+      'mail.md',
+      /(\d+) mails with (\d+) Cc each now reach at most (\d+) × (\d+) addresses \(the sender and (\d+) Cc each\)/,
+    ).map(num);
+    const test = 'test/reliability/auto-reply-cap.test.ts';
+    expect([mails, cc, times]).toEqual([constantIn(test, 'MAILS'), constantIn(test, 'CC'), constantIn(test, 'MAILS')]);
+    expect(reach).toBe(constantIn(test, 'REACH'));
+    expect([capCc, reach! - 1]).toEqual([AUTO_ANSWER_MAX_CC, AUTO_ANSWER_MAX_CC]);
+    expect(num(stated('mail.md', /go to the sender and at most \*\*(\d+) Cc\*\* addresses/)[0])).toBe(AUTO_ANSWER_MAX_CC);
+  });
+});
