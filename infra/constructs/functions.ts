@@ -19,7 +19,7 @@
  * `process.env.MAILDESK_CONFIG_JSON` with the config's JSON, so a function never reads a file
  * or a parameter at cold start and always runs with the config it was deployed with.
  */
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -28,107 +28,28 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { MaildeskConfig } from '../../shared/config';
-import { EVENT_SOURCE } from '../../shared/adapters/event-bus';
-import { EVENT_SK_PREFIX } from '../../shared/adapters/table-layout';
+import { grantTable, listBucket, putEvents, sendMail, ssmParameterArn } from './function-policies';
+import {
+  ESM_REQUIRE_BANNER,
+  MEMORY_MB,
+  MONTHLY_REPORT_SCHEDULE,
+  NOTIFY_STREAM_FILTER,
+  RUNTIME,
+  TELEGRAM_PATTERNS,
+  TIMEOUT,
+  type FunctionName,
+  type PerFunction,
+} from './function-settings';
 import { MAIL_PREFIXES } from './raw-mail-bucket';
 import type { TicketTable } from './ticket-table';
 
-export const FUNCTION_NAMES = ['inbound', 'notify', 'sla-sweep', 'monthly-report', 'telegram-alert'] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
-/** Functions that exist only when their config section does: telegram-alert needs `telegram`. */
-export type OptionalFunctionName = 'telegram-alert';
-/** One value per function; the optional ones only when deployed. */
-export type PerFunction<T> = Record<Exclude<FunctionName, OptionalFunctionName>, T> &
-  Partial<Record<OptionalFunctionName, T>>;
-
-/** The functions a config deploys, in FUNCTION_NAMES order. */
-export function deployedFunctionNames(config: Pick<MaildeskConfig, 'telegram'>): FunctionName[] {
-  return FUNCTION_NAMES.filter((name) => name !== 'telegram-alert' || config.telegram !== undefined);
-}
-
-/** Node.js 22, pinned: a runtime change is a deliberate edit here, tested by test/infra. */
-export const RUNTIME = lambda.Runtime.NODEJS_22_X;
-
-export const MEMORY_MB: Record<FunctionName, number> = {
-  inbound: 1024,
-  notify: 512,
-  'sla-sweep': 256,
-  'monthly-report': 512,
-  'telegram-alert': 256,
-};
-export const TIMEOUT: Record<FunctionName, Duration> = {
-  inbound: Duration.minutes(2), // parse up to ~30 MB of MIME, store attachments
-  notify: Duration.minutes(2), // up to 10 events, each a few SES calls
-  'sla-sweep': Duration.seconds(50), // must finish before the next tick
-  'monthly-report': Duration.minutes(5), // every tenant's month of history (one Query per ticket), render, one SES call each
-  'telegram-alert': Duration.seconds(30), // two claims, one SSM read per container, one HTTPS call (10 s timeout)
-};
-
-/** DynamoDB actions per function. TransactWriteItems is authorized per item (Put/Update/ConditionCheck). */
-export const TABLE_ACTIONS: Record<FunctionName, string[]> = {
-  inbound: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:ConditionCheckItem',
-  ],
-  notify: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  'sla-sweep': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
-  // Query on the table: a ticket's events; PutItem/DeleteItem: the once-per-tenant-and-month claim;
-  // GetItem: claim() reads its marker back when a PutItem's answer was lost.
-  'monthly-report': ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-  // Claims only (once per event id): PutItem, DeleteItem, and GetItem for claim()'s read-back.
-  'telegram-alert': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-};
-/** Indexes each function may Query (by name, never `index/*`). */
-export const INDEX_QUERY: Record<FunctionName, ('byTenant' | 'due')[]> = {
-  inbound: ['byTenant', 'due'],
-  notify: [],
-  'sla-sweep': ['due'],
-  'monthly-report': ['byTenant'], // a tenant's tickets
-  'telegram-alert': [],
-};
-
-/** Only outbox events reach notify: new items whose sort key starts with `EVENT#`. */
-export const NOTIFY_STREAM_FILTER = {
-  eventName: lambda.FilterRule.isEqual('INSERT'),
-  dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith(EVENT_SK_PREFIX) } } },
-};
-
-/** Daily at 06:00 UTC (09:00 in Moscow); the use case decides whether today is the first working day. */
-export const MONTHLY_REPORT_SCHEDULE = 'cron(0 6 * * ? *)';
-
-/**
- * What reaches telegram-alert: SLA escalations and breaches, and new tickets only when blocking
- * (two rules, so the other ticket.created events never invoke the function).
- */
-export const TELEGRAM_PATTERNS = {
-  sla: { source: [EVENT_SOURCE], detailType: ['sla.escalated', 'sla.breached'] },
-  blockingTicket: { source: [EVENT_SOURCE], detailType: ['ticket.created'], detail: { priority: ['blocking'] } },
-} satisfies Record<string, events.EventPattern>;
-
-/**
- * The ARN of an SSM parameter of this stack's account and region, from its name as GetParameter
- * takes it: `/maildesk/token` and `maildesk/token` are both `...:parameter/maildesk/token`.
- * A full ARN is used as it is.
- */
-export function ssmParameterArn(scope: Construct, name: string): string {
-  if (name.startsWith('arn:')) return name;
-  const stack = Stack.of(scope);
-  return `arn:${Aws.PARTITION}:ssm:${stack.region}:${stack.account}:parameter/${name.replace(/^\/+/, '')}`;
-}
-
-/** ESM needs `require` for the CommonJS dependencies esbuild inlines (mailparser, iconv-lite...). */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __maildeskCreateRequire } from 'node:module'; const require = __maildeskCreateRequire(import.meta.url);";
+export * from './function-settings';
+export { ssmParameterArn } from './function-policies';
 
 export interface MaildeskFunctionsProps {
   config: MaildeskConfig;
@@ -237,7 +158,7 @@ export class MaildeskFunctions extends Construct {
         bundling,
         ...extra,
       });
-      this.grantTable(role, name, tickets);
+      grantTable(role, name, tickets);
       return { fn, role, logGroup };
     };
 
@@ -399,51 +320,6 @@ export class MaildeskFunctions extends Construct {
       this.logGroups['telegram-alert'] = alert.logGroup;
     }
   }
-
-  private grantTable(role: iam.Role, name: FunctionName, tickets: TicketTable) {
-    role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'Table', actions: TABLE_ACTIONS[name], resources: [tickets.table.tableArn] }),
-    );
-    const indexes = INDEX_QUERY[name];
-    if (indexes.length) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'QueryIndexes',
-          actions: ['dynamodb:Query'],
-          resources: indexes.map((i) => tickets.indexArns[i]),
-        }),
-      );
-    }
-  }
-}
-
-/**
- * Without s3:ListBucket a GetObject on a missing key answers 403 AccessDenied instead of
- * 404 NoSuchKey, and the mail store treats NoSuchKey (an expired or never-stored mail) as
- * "missing" but anything else as a failure worth retrying into the DLQ.
- */
-function listBucket(bucket: s3.IBucket) {
-  return new iam.PolicyStatement({
-    sid: 'ListBucketFor404',
-    actions: ['s3:ListBucket'],
-    resources: [bucket.bucketArn],
-  });
-}
-
-/**
- * SESv2 SendEmail with Raw content is authorized as ses:SendRawEmail, other content as ses:SendEmail;
- * both are checked against the sending identity and the configuration set.
- */
-function sendMail(identityArn: string, configurationSetArn: string) {
-  return new iam.PolicyStatement({
-    sid: 'SendMail',
-    actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-    resources: [identityArn, configurationSetArn],
-  });
-}
-
-function putEvents(bus: events.IEventBus) {
-  return new iam.PolicyStatement({ sid: 'PutEvents', actions: ['events:PutEvents'], resources: [bus.eventBusArn] });
 }
 
 function pascal(name: string): string {
