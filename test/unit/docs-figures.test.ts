@@ -93,6 +93,17 @@ describe('docs/storage.md', () => {
     expect(keyKb! * 1024).toBe(constantIn('shared/adapters/ticket-bounds.ts', 'MAX_ATTACHMENT_KEY_BYTES'));
   });
 
+  it('the big ticket of the ticket-size test: what it sends, as the page says', () => {
+    const [replies, kb, colleagues, attachments, bound] = stated(
+      'storage.md',
+      /A ticket with (\d+) replies of (\d+) KB, (\d+) colleagues in Cc and (\d+) attachments keeps its ticket item under (\d+) KB/,
+    ).map(num);
+    const test = source('test/reliability/ticket-size.test.ts');
+    expect(test).toContain(`it('${replies} replies of ${kb} KB, ${colleagues} colleagues in Cc`);
+    expect(test).toContain(`expect(ticket.attachments).toHaveLength(${attachments})`);
+    expect(bound! * 1024).toBe(TICKET_ITEM_BOUND);
+  });
+
   it('every key the table layout makes is in the table, as table-layout.ts makes it', () => {
     const rows = page('storage.md');
     const row = ({ pk, sk }: { pk: string; sk: string }) => `| \`${pk}\` | \`${sk}\` |`;
