@@ -14,6 +14,7 @@ import { localEnvSchema } from '../../infra/local/local-env';
 import { MemoryMailStore, MemoryTicketStore } from '../../shared/adapters/memory';
 import { INBOUND_PREFIX, parseSesEvent, sesEventFor } from '../../shared/adapters/ses-event';
 import { MAX_LINE_OCTETS, MAX_MESSAGE_BASE64_BYTES, MAX_RECIPIENTS } from '../../shared/adapters/ses-v2-request';
+import { MAX_ENTRIES, MAX_ENTRIES_BYTES } from '../../shared/adapters/standins/eventbridge-rules';
 import { DUE_SHARDS, keys } from '../../shared/adapters/table-layout';
 import { boundTicket, CUT_MARK, MAX_ATTACHMENTS_LISTED, MAX_PARTICIPANTS, TICKET_ITEM_BOUND } from '../../shared/adapters/ticket-bounds';
 import { buildDesk } from '../../shared/composition';
@@ -238,6 +239,43 @@ describe('docs/reliability.md: the suites’ sizes', () => {
     expect(recipients).toBe(MAX_RECIPIENTS);
     expect(mb! * 1024 * 1024).toBe(MAX_MESSAGE_BASE64_BYTES);
     expect(octets).toBe(MAX_LINE_OCTETS);
+  });
+
+  it('hostile input: the sizes of the hand-made corpus', () => {
+    const corpus = source('test/support/hostile-corpus.ts');
+    const inCorpus = (re: RegExp) => {
+      const m = re.exec(corpus);
+      expect(m, `hostile-corpus.ts: ${re}`).not.toBeNull();
+      return num(m![1]!.replace(/_/g, ''));
+    };
+    const [headerMb, references, idKb, parts, depth] = stated(
+      'reliability.md',
+      /8-bit and (\d+) MB headers, ([\d,]+) References, (\d+) KB Message-IDs, ([\d,]+) parts, (\d+) levels of nesting/,
+    ).map(num);
+    expect(headerMb! * 1_000_000).toBe(inCorpus(/'a'\.repeat\(([\d_]+)\)/));
+    expect(references).toBe(inCorpus(/References: \$\{Array\.from\(\{ length: ([\d_]+) \}/));
+    expect(idKb! * 1000).toBe(inCorpus(/'i'\.repeat\(([\d_]+)\)/));
+    expect(parts).toBe(inCorpus(/add\('(\d+) parts'/));
+    expect(depth).toBe(inCorpus(/for \(const depth of \[[^\]]*?(\d+)\]\)/));
+    expect(num(stated('reliability.md', /a (\d+) MB attachment, HTML with scripts/)[0])).toBe(SHORT_HOSTILE.bigAttachmentMb);
+    expect(num(stated('reliability.md', /bodies citing ([\d,]+) ticket numbers/)[0])).toBe(inCorpus(/length: ([\d_]+) \}, \(_, i\) => `MG-/));
+  });
+
+  it('the bounds that keep hostile mail small', () => {
+    const bounds = 'shared/adapters/ticket-bounds.ts';
+    const [text, other, list] = stated('reliability.md', /free text at (\d+) K characters, other strings at (\d+) K, lists at (\d+);/).map(num);
+    expect(text! * 1024).toBe(constantIn(bounds, 'MAX_TEXT_CHARS'));
+    expect(other! * 1024).toBe(constantIn(bounds, 'MAX_STRING_CHARS'));
+    expect(list).toBe(constantIn(bounds, 'MAX_LIST_ENTRIES'));
+    const [ids, reads, batch] = stated('reliability.md', /at most (\d+) ids, ticket mentions at most (\d+) reads, and SES sends go out in batches of (\d+)/).map(num);
+    expect(ids).toBe(constantIn('shared/adapters/dynamo-ticket-store.ts', 'MAX_THREAD_LOOKUPS'));
+    expect(reads).toBe(constantIn('shared/domain/decision.ts', 'MAX_LINK_LOOKUPS'));
+    expect(batch).toBe(MAX_RECIPIENTS);
+    const [bomb, tickets, answers] = stated('reliability.md', /a bomb of (\d+) mails opens (\d+) tickets and gets (\d+) answers/).map(num);
+    expect([bomb, tickets]).toEqual([field(stress('hostile.test.ts'), 'bomb'), field(stress('hostile.test.ts'), 'bomb')]);
+    expect(answers).toBe(exampleConfig().autoReplyLimitPerHour);
+    const [entries, kb] = stated('reliability.md', /PutEvents \(1-(\d+) entries, under (\d+) KB/).map(num);
+    expect([entries, kb! * 1024]).toEqual([MAX_ENTRIES, MAX_ENTRIES_BYTES]);
   });
 
   it('optimistic locking: the attempts per mail', () => {
