@@ -53,7 +53,7 @@ describe('evolve: events that change the ticket', () => {
   });
 });
 
-const mailOnly: EventType[] = ['ticket.created', 'ticket.commented', 'ticket.answered', 'ticket.internal_note', 'ticket.final_reply', 'command.rejected', 'sender.refused', 'engineer.unauthenticated', 'sla.escalated'];
+const mailOnly: EventType[] = ['ticket.created', 'ticket.commented', 'ticket.answered', 'ticket.internal_note', 'ticket.group_comment', 'ticket.final_reply', 'command.rejected', 'sender.refused', 'engineer.unauthenticated', 'sla.escalated'];
 
 describe('evolve: events that only cause mail', () => {
   it.each(mailOnly)('%s leaves the ticket as it is', (type) => {
