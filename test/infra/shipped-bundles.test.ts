@@ -13,6 +13,7 @@
  */
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { simpleParser } from 'mailparser';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -289,6 +290,12 @@ describe('the bundles cdk synth ships, run against DynamoDB Local and the strict
     const to = ses.accepted.flatMap((m) => m.destinations);
     expect(to).toEqual(expect.arrayContaining(['a.smirnova@clinic-north.example', 'duty@clinic-north.example', 'engineer1@team.example']));
     expect(readdirSync(join(work, 'ses-outbox'))).toHaveLength(ses.accepted.length);
+    // the engineers' copy of the mail with files carries the screenshot itself, read from the bucket
+    const fixture = await simpleParser(readFileSync(join(FIXTURES, 'new-ticket-attachments.eml')));
+    const screenshot = fixture.attachments.find((a) => a.contentType === 'image/png')!.content;
+    const toEngineers = await Promise.all(ses.accepted.filter((m) => m.destinations.includes('engineer1@team.example')).map((m) => simpleParser(m.raw)));
+    const carried = toEngineers.flatMap((m) => m.attachments).find((a) => a.filename === 'скриншот ошибки.png');
+    expect(carried?.content.equals(screenshot)).toBe(true);
     expect(allRefusals()).toEqual([]);
   });
 
