@@ -13,6 +13,7 @@ import {
   priorityLabel,
   type ColumnKey,
 } from './format';
+import { timelinesHtml } from './blocking-timeline';
 import { gatesHtml } from './gates-report';
 import type { SlaReport, SlaRow } from './sla-report';
 
@@ -265,7 +266,7 @@ export function renderHtml(report: SlaReport): string {
       const rows = t.rows.length
         ? table(t.id, [...t.rows, t.total])
         : '<p class="empty">В этом месяце по клиенту не было событий (no activity).</p>';
-      const gates = gatesHtml(t.gates, tz);
+      const gates = gatesHtml(t.gates, tz) + timelinesHtml(t.timelines, tz);
       return `<section class="tenant" data-tenant="${esc(t.id)}"><h2>${esc(t.name)}<span class="code">${esc(t.id)}</span></h2>${rows}${breaches}${gates}</section>`;
     })
     .join('\n');

@@ -1,5 +1,6 @@
 /** The SLA report as Markdown: one table per tenant, then the breaches and the definitions. */
 import { cells, columns, definitions, fmtInstant, monthTitle, periodText, priorityLabel } from './format';
+import { timelinesMarkdown } from './blocking-timeline';
 import { gatesMarkdown } from './gates-report';
 import type { SlaReport, SlaRow } from './sla-report';
 
@@ -28,6 +29,7 @@ export function renderMarkdown(report: SlaReport): string {
         );
     }
     lines.push(...gatesMarkdown(t.gates, report.timezone));
+    lines.push(...timelinesMarkdown(t.timelines, report.timezone));
   }
   if (report.tenants.length > 1) lines.push('', '## Все клиенты (all tenants)', '', ...table([report.total]));
   lines.push('', '### Определения (definitions)', '', ...definitions.map((d) => `- ${d}`));

@@ -24,6 +24,7 @@ import type { BusinessCalendar } from '../domain/business-calendar';
 import type { TicketEvent } from '../domain/events';
 import { priorityCodes, slaPolicy, type Priority } from '../domain/priorities';
 import { isFinal, type Ticket } from '../domain/ticket';
+import { type BlockingTimeline, blockingTimelines } from './blocking-timeline';
 import { type GateSection, gateSection } from './gates-report';
 
 const HOUR_MS = 3_600_000;
@@ -74,6 +75,8 @@ export interface TenantSection {
   breaches: Breach[];
   /** code changes closed with their documentation, tickets outside the support contract (gates-report.ts) */
   gates?: GateSection;
+  /** the month's blocking incidents, with the clinic's Telegram group comments (blocking-timeline.ts) */
+  timelines?: BlockingTimeline[];
 }
 
 export interface SlaReport {
@@ -316,7 +319,16 @@ export function buildSlaReport(
     merge(grand, total);
     s.breaches.sort((a, b) => a.at.localeCompare(b.at) || a.ticketKey.localeCompare(b.ticketKey));
     const gates = gateSection(histories, t.id, from.getTime(), to.getTime(), config.documentationRequiredFor);
-    return { id: t.id, name: t.name, rows, total: toRow(t.id, 'all', total), breaches: s.breaches, gates };
+    const timelines = blockingTimelines(histories, t.id, from.getTime(), to.getTime());
+    return {
+      id: t.id,
+      name: t.name,
+      rows,
+      total: toRow(t.id, 'all', total),
+      breaches: s.breaches,
+      gates,
+      ...(timelines.length ? { timelines } : {}),
+    };
   });
   return {
     month: options.month,

@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MaildeskConfig } from '../../shared/config';
 import type { TicketEvent } from '../../shared/domain/events';
 import { runTicketShow } from '../../shared/cli/ticket-commands';
+import { BusinessCalendar } from '../../shared/domain/business-calendar';
+import { loadSlaReport } from '../../shared/reports/load-history';
+import { renderMarkdown } from '../../shared/reports/render-markdown';
 import { BotApiStandin } from '../support/bot-api-standin';
 import { exampleConfig, startHarness, type Harness } from '../support/harness';
 
@@ -175,6 +178,23 @@ describe('the clinics\' Telegram groups', () => {
     }
     expect(out).toMatch(/ticket\.group_comment {2}@anna_clinic \(Telegram, clinic\)\n {6}Перезагрузили сервер, ошибка осталась/);
     expect(out).toMatch(/ticket\.group_comment {2}@ivanov_support \(Telegram, engineer1@team\.example\)\n {6}MG-1: смотрим логи сервера/);
+  });
+});
+
+describe('the SLA report', () => {
+  it('shows the blocking incident\'s timeline with the group\'s comments, authors by role', async () => {
+    const now = new Date();
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow', year: 'numeric', month: '2-digit' }).format(now).slice(0, 7);
+    const config = bridgeConfig();
+    const report = await loadSlaReport(h.stack.store, config, BusinessCalendar.fromConfig(config), { month, now, tenants: ['clinic-north'] });
+    const md = renderMarkdown(report);
+    const timeline = md.slice(md.indexOf('Блокирующие инциденты: хронология (blocking incidents: timeline):'));
+    expect(timeline).toMatch(/\nMG-1:\n- [^\n]+ открыта \(opened\)\n/);
+    expect(timeline).toMatch(/- [^\n]+ Telegram, клиника \(clinic\): Перезагрузили сервер, ошибка осталась\n/);
+    expect(timeline).toMatch(/- [^\n]+ статус \(status\) open -> in_progress\n/);
+    expect(timeline).toMatch(/- [^\n]+ Telegram, инженер \(engineer\): MG-1: смотрим логи сервера\n/);
+    expect(md).not.toContain('anna_clinic');
+    expect(md).not.toContain('555777');
   });
 });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IGNORED_MAIL_DAYS } from '../../shared/adapters/ignored-mail';
 import { renderIgnored } from '../../shared/cli/ignored-command';
+import { runSlaCommand } from '../../shared/cli/sla-command';
 import { localEnvSchema } from '../../infra/local/local-env';
 import { MemoryMailStore, MemoryTicketStore } from '../../shared/adapters/memory';
 import { INBOUND_PREFIX, parseSesEvent, sesEventFor } from '../../shared/adapters/ses-event';
@@ -300,6 +301,42 @@ describe('docs/sla.md: the priority table is priorities.ts', () => {
       expect(deadline, code).toBe(due);
       expect(defer, code).toBe(policy.deferrable ? 'yes' : 'never');
     }
+  });
+});
+
+describe('docs/sla.md: figures and examples', () => {
+  it('the SLA knobs it names are the config defaults', () => {
+    const { sla } = exampleConfig();
+    expect(num(stated('sla.md', /\*\*Respond within (\d+) h\*\*/)[0])).toBe(sla.respondWithinHours);
+    expect(num(stated('sla.md', /`sla\.maxDeferWorkingDays` \((\d+)\)/)[0])).toBe(sla.maxDeferWorkingDays);
+    expect(num(stated('sla.md', /`sla\.warnAt` \((\d+) %\)/)[0]) / 100).toBe(sla.warnAt);
+    expect(num(stated('sla.md', /`sla\.reminderWorkingDaysBefore` \((\d+)\)/)[0])).toBe(sla.reminderWorkingDaysBefore);
+    expect(num(stated('sla.md', /`sla\.autoCloseWorkingDays` \((\d+)\)/)[0])).toBe(sla.autoCloseWorkingDays);
+  });
+
+  it('the sweep: its shards, its page per shard, and the sweep-cost test as stated', () => {
+    expect(num(stated('sla.md', /`duePk = DUE#<number % (\d+)>`/)[0])).toBe(DUE_SHARDS);
+    const [shards, perShard] = stated('sla.md', /queries each of the (\d+) shards for `dueAt <= now` \((\d+) per shard per run/).map(num);
+    expect(shards).toBe(DUE_SHARDS);
+    expect(perShard).toBe(num(/async findDue\(now: string, limit = (\d+)\)/.exec(source('shared/adapters/dynamo-ticket-store.ts'))?.[1]));
+    const [stored, due, queries] = stated('sla.md', /stores ([\d,]+) tickets .*? of which (\d+) are due, .*? one sweep makes (\d+) index queries/).map(num);
+    const test = 'test/integration/sweep-cost.test.ts';
+    expect([stored, due, queries]).toEqual([constantIn(test, 'STORED') + constantIn(test, 'DUE'), constantIn(test, 'DUE'), DUE_SHARDS]);
+  });
+
+  it('each `maildesk sla` example prints what the page shows', () => {
+    const lines = readFileSync('docs/sla.md', 'utf8').split('\n');
+    let examples = 0;
+    lines.forEach((line, i) => {
+      if (!line.startsWith('$ npx maildesk sla ')) return;
+      let out = '';
+      const argv = line.slice('$ npx maildesk sla '.length).trim().split(/\s+/);
+      const code = runSlaCommand(argv, { stdout: (t) => void (out += t), stderr: () => {}, env: {}, cwd: process.cwd() });
+      expect(code, line).toBe(0);
+      expect(JSON.parse(out), line).toEqual(JSON.parse(lines[i + 1]!));
+      examples++;
+    });
+    expect(examples).toBeGreaterThanOrEqual(3);
   });
 });
 
