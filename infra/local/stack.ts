@@ -8,14 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBStreamsClient,
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record,
-} from '@aws-sdk/client-dynamodb-streams';
-import { SMTPServer } from 'smtp-server';
 import { localDynamoClient } from '../../shared/adapters/clients';
 import { DynamoTicketStore } from '../../shared/adapters/dynamo-ticket-store';
 import { describeEndpoint, startDynamoDbLocal, type RunningDynamoDbLocal } from '../../shared/adapters/dynamodb-local';
@@ -31,7 +23,6 @@ import type { MaildeskConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Logger } from '../../shared/log';
 import { localReceiptHeaders, parseSesEvent, sesEventFor, INBOUND_PREFIX } from '../../shared/adapters/ses-event';
-import { deliverStreamBatch } from '../../shared/adapters/stream-records';
 import { buildDesk } from '../../shared/composition';
 import { deliverEvent, type DeliverDeps } from '../../shared/use-cases/deliver-event';
 import type { MailSender } from '../../shared/use-cases/ports';
@@ -40,6 +31,8 @@ import { sweepDeadlines, type SweepDeps } from '../../shared/use-cases/sweep-dea
 import { SubscribedEventBus } from '../../shared/adapters/subscribed-event-bus';
 import { alertTelegram } from '../../shared/use-cases/alert-telegram';
 import { sendMonthlyReports } from '../../shared/use-cases/send-monthly-reports';
+import { startSmtpReceiver } from './smtp-receiver';
+import { startStreamPoller } from './stream-poller';
 import { telegramBridge } from './telegram-webhook-server';
 
 export const LOCAL_TABLE = 'maildesk';
@@ -67,7 +60,10 @@ export interface LocalStackOptions {
   log: Logger;
   /** how often to check whether the monthly SLA reports are due (also once at start); 0 turns it off. Default 60. */
   monthlyReportCheckMinutes?: number;
-  /** Telegram alerts when the config has `telegram`: token default env MAILDESK_TELEGRAM_TOKEN, apiBase default env MAILDESK_TELEGRAM_API_BASE, else api.telegram.org */
+  /**
+   * Telegram alerts when the config has `telegram`: token default env MAILDESK_TELEGRAM_TOKEN, apiBase default env
+   * MAILDESK_TELEGRAM_API_BASE, else api.telegram.org
+   */
   telegram?: { token?: string; apiBase?: string; webhookSecret?: string; httpPort?: number };
 }
 
@@ -209,170 +205,47 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   // Inbound: SMTP in place of SES receiving. The raw mail is stored before anything reads it.
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    banner: 'maildesk local',
-    size: 40 * 1024 * 1024,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const id = newInboundId();
-        const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-        // Mail from loopback counts as authenticated, as SES's DKIM/SPF PASS would (see README).
-        const [inbound] = parseSesEvent(sesEventFor(id, recipients));
-        // Stored as SES stores it: its receipt block (the verdicts) above the message, so a replay judges it the same.
-        mailStore
-          .put(
-            `${INBOUND_PREFIX}${id}`,
-            Buffer.concat([Buffer.from(localReceiptHeaders(id, inbound!.verdicts)), ...chunks]),
-          )
-          .then(async () => {
-            try {
-              outcomes.push(await receiveMail(inbound!, receiveDeps));
-            } catch (error) {
-              log.error('inbound failed: kept for replay', { inboundId: id, error: (error as Error).name });
-              await recordFailure(id, (error as Error).message, {
-                kind: 'inbound',
-                mailKey: inbound!.mailKey,
-                recipients,
-                verdicts: inbound!.verdicts,
-              });
-            }
-            callback(null, `queued as ${id}`);
-          })
-          .catch((error: Error) => callback(error));
+  const accept = async (chunks: Buffer[], recipients: string[]): Promise<string> => {
+    const id = newInboundId();
+    // Mail from loopback counts as authenticated, as SES's DKIM/SPF PASS would (see README).
+    const [inbound] = parseSesEvent(sesEventFor(id, recipients));
+    // Stored as SES stores it: its receipt block (the verdicts) above the message, so a replay judges it the same.
+    await mailStore.put(
+      `${INBOUND_PREFIX}${id}`,
+      Buffer.concat([Buffer.from(localReceiptHeaders(id, inbound!.verdicts)), ...chunks]),
+    );
+    try {
+      outcomes.push(await receiveMail(inbound!, receiveDeps));
+    } catch (error) {
+      log.error('inbound failed: kept for replay', { inboundId: id, error: (error as Error).name });
+      await recordFailure(id, (error as Error).message, {
+        kind: 'inbound',
+        mailKey: inbound!.mailKey,
+        recipients,
+        verdicts: inbound!.verdicts,
       });
-    },
-  });
-  await new Promise<void>((done, fail) => {
-    smtp.once('error', fail);
-    smtp.listen(options.smtpPort, '127.0.0.1', () => done());
-  }).catch((error: NodeJS.ErrnoException) =>
-    failStart(
-      error.code === 'EADDRINUSE'
-        ? new Error(
-            `SMTP port ${options.smtpPort} on 127.0.0.1 is in use: set MAILDESK_SMTP_PORT to a free port (or stop the program holding it)`,
-            { cause: error },
-          )
-        : error,
-    ),
-  );
-  undoStart.push(() => new Promise<void>((done) => smtp.close(() => done())));
-  const address = smtp.server.address();
-  const smtpPort = typeof address === 'object' && address ? address.port : options.smtpPort;
+    }
+    return id;
+  };
+  const smtp = await startSmtpReceiver(options.smtpPort, accept).catch(failStart);
+  undoStart.push(() => smtp.close());
+  const smtpPort = smtp.port;
   const webhook = bridge ? await bridge.listen().catch(failStart) : null;
   if (webhook) undoStart.push(() => webhook.close());
 
   // Outbound: poll the table's stream, as Lambda's event source mapping would.
-  const streams = new DynamoDBStreamsClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  undoStart.push(async () => streams.destroy());
   const described = await client.send(new DescribeTableCommand({ TableName: table })).catch(failStart);
   const streamArn = described.Table?.LatestStreamArn;
   if (!streamArn) return failStart(new Error(`table ${table} has no stream`));
-  const iterators = new Map<string, string | undefined>();
-  let stopped = false;
-  let idleWaiters: Array<() => void> = [];
-
-  // Each page through the stream's batch delivery (as the notify Lambda); a failed record is tried
-  // again from where it stopped, and after 3 attempts kept in the failed folder for a replay.
-  const deliverPage = async (records: readonly _Record[]) => {
-    let pending = records;
-    for (let attempt = 1; pending.length > 0; ) {
-      const { failed } = await deliverStreamBatch(pending, (event) => deliverEvent(event, deliverDeps));
-      if (!failed) return;
-      if (attempt >= 3) {
-        log.error('delivery failed: kept for replay', { eventId: failed.event.id, error: failed.error.name });
-        await recordFailure(`event-${failed.event.id.replace(/[^A-Za-z0-9._-]/g, '_')}`, failed.error.message, {
-          kind: 'event',
-          event: failed.event,
-        });
-        [pending, attempt] = [pending.slice(failed.index + 1), 1];
-      } else {
-        await new Promise((r) => setTimeout(r, 100 * attempt));
-        [pending, attempt] = [pending.slice(failed.index), attempt + 1];
-      }
-    }
-  };
-
-  // Shards open at start-up begin at LATEST (a persisted database's history was delivered in an
-  // earlier run); shards that appear later begin at their start so nothing is skipped.
-  let newShardStart: 'LATEST' | 'TRIM_HORIZON' = options.dynamoEndpoint ? 'TRIM_HORIZON' : 'LATEST';
-  // DynamoDB Local may call an iterator taken on a still empty shard "trimmed" once writes to other
-  // tables of the same instance have moved the sequence numbers on (tests run several stacks on one
-  // instance); iterators also expire. Either way: a fresh iterator after the last record delivered
-  // (or from the shard's start: delivery is idempotent), read again at once.
-  const lastSequence = new Map<string, string>();
-  const getRecords = async (shardId: string, iterator: string) => {
-    try {
-      return await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
-      const after = lastSequence.get(shardId);
-      const fresh = await streams.send(
-        new GetShardIteratorCommand(
-          after
-            ? {
-                StreamArn: streamArn,
-                ShardId: shardId,
-                ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
-                SequenceNumber: after,
-              }
-            : { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' },
-        ),
-      );
-      if (!fresh.ShardIterator) return { Records: [], NextShardIterator: undefined };
-      return streams.send(new GetRecordsCommand({ ShardIterator: fresh.ShardIterator }));
-    }
-  };
-  const pollOnce = async (): Promise<number> => {
-    const stream = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    let seen = 0;
-    for (const shard of stream.StreamDescription?.Shards ?? []) {
-      const id = shard.ShardId!;
-      if (!iterators.has(id)) {
-        const it = await streams.send(
-          new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: newShardStart }),
-        );
-        iterators.set(id, it.ShardIterator);
-      }
-      const iterator = iterators.get(id);
-      if (!iterator) continue;
-      const page = await getRecords(id, iterator);
-      iterators.set(id, page.NextShardIterator);
-      const records = page.Records ?? [];
-      seen += records.length;
-      await deliverPage(records);
-      const last = records.at(-1)?.dynamodb?.SequenceNumber;
-      if (last) lastSequence.set(id, last);
-    }
-    newShardStart = 'TRIM_HORIZON';
-    return seen;
-  };
-
-  const pollLoop = async () => {
-    while (!stopped) {
-      let seen = 0;
-      try {
-        seen = await pollOnce();
-      } catch (error) {
-        if (!stopped) log.warn('stream poll failed: retrying', { error: (error as Error).name });
-      }
-      if (seen === 0) {
-        const waiters = idleWaiters;
-        idleWaiters = [];
-        for (const wake of waiters) wake();
-      }
-      await new Promise((r) => setTimeout(r, options.streamPollMs ?? 200));
-    }
-  };
-  const polling = pollLoop();
+  const poller = startStreamPoller({
+    endpoint,
+    streamArn,
+    fromStart: Boolean(options.dynamoEndpoint),
+    pollMs: options.streamPollMs,
+    deliver: (event) => deliverEvent(event, deliverDeps),
+    recordFailure,
+    log,
+  });
 
   const sweepTimer =
     options.sweepEverySeconds && options.sweepEverySeconds > 0
@@ -407,22 +280,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     deliverDeps,
     sweepDeps,
     outcomes,
-    drain: () =>
-      new Promise<void>((done) => {
-        // Two idle polls in a row: everything written before the call has been seen.
-        let idle = 0;
-        const wait = () => idleWaiters.push(() => (++idle >= 2 ? done() : wait()));
-        wait();
-      }),
+    drain: () => poller.drain(),
     async stop() {
-      stopped = true;
+      const polling = poller.stop();
       if (sweepTimer) clearInterval(sweepTimer);
       if (reportTimer) clearInterval(reportTimer);
       await reportRun;
-      await new Promise<void>((done) => smtp.close(() => done()));
+      await smtp.close();
       await webhook?.close();
       await polling;
-      streams.destroy();
       client.destroy();
       ses?.client.destroy();
       await ses?.standin.close();
