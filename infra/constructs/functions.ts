@@ -13,7 +13,7 @@
  * Every function: NodejsFunction bundled locally by esbuild (no Docker), ESM, minified, source
  * maps, Node.js 22 pinned (not NODEJS_LATEST, which would change under us), arm64, JSON logs in
  * an explicit log group with a retention, and its own role that lists exactly the actions and
- * resources it uses (no AWS managed policies; the action lists are the constants below).
+ * resources it uses (no AWS managed policies; the action lists are data in function-settings.ts).
  *
  * The validated config reaches the code at BUILD time: esbuild replaces
  * `process.env.MAILDESK_CONFIG_JSON` with the config's JSON, so a function never reads a file

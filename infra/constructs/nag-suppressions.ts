@@ -16,7 +16,7 @@ export interface NagAcknowledgment {
 
 const RUNTIME_PINNED =
   'Node.js 22 is pinned on purpose (issue 5: "Node 22 pinned, not NODEJS_LATEST"): the bundles target node22 and are ' +
-  'tested on it; moving to a newer runtime is a deliberate change of RUNTIME in infra/constructs/functions.ts.';
+  'tested on it; moving to a newer runtime is a deliberate change of RUNTIME in infra/constructs/function-settings.ts.';
 
 export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
   const fns = stack.functions;
