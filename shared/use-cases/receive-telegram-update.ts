@@ -184,6 +184,7 @@ async function policyOf(
     sla: { calendar: deps.calendar, sla: config.sla },
     isDeskAddress: (address) => isSupportAddress(config, address),
     tenant,
+    documentationRequiredFor: config.documentationRequiredFor,
     known: { newTicket: null, linked: [], duplicateTargets, featureHolder },
   };
 }
