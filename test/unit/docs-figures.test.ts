@@ -58,13 +58,14 @@ function constantIn(file: string, name: string): number {
  * Whether `quote` (a message as a page quotes it, whole) is what one of the template literals of
  * `file` makes: its literal text exactly, each `${...}` some value. Pieces joined with `+` count as one.
  */
-function quotes(file: string, quote: string): boolean {
+function quotes(file: string, quote: string, startsWithText = false): boolean {
   const text = source(file).replace(/`\s*\+\s*`/g, '');
   const templates = [...text.matchAll(/`((?:[^`\\]|\\.)*)`/g)].map((m) => m[1]!.replace(/^(\\n)+|(\\n)+$/g, ''));
   const literal = (s: string) => s.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
   return templates.some((template) => {
     const pieces = template.split(/\$\{(?:[^{}]|\{[^{}]*\})*\}/).map(literal);
-    return pieces.length > 1 && new RegExp(`^${pieces.join('.+?')}$`, 's').test(quote);
+    if (pieces.length < 2 || (startsWithText && pieces[0] === '')) return false;
+    return new RegExp(`^${pieces.join('.+?')}$`, 's').test(quote);
   });
 }
 
@@ -107,19 +108,27 @@ describe('docs/storage.md', () => {
   });
 
   it('every key the table layout makes is in the table, as table-layout.ts makes it', () => {
-    const rows = page('storage.md');
-    const row = ({ pk, sk }: { pk: string; sk: string }) => `| \`${pk}\` | \`${sk}\` |`;
-    expect(rows).toContain(row(keys.ticket('MG-42')));
-    expect(rows).toContain(`\`${keys.ticketPage('MG-42', 'attachments', 0).sk}\`, \`${keys.ticketPage('MG-42', 'pauses', 0).sk}\``);
-    expect(rows).toContain(`| \`${keys.event('MG-42', null, '<at>', '<eventId>').pk}\` | \`${keys.event('MG-42', null, '<at>', '<eventId>').sk}\` |`);
-    expect(rows).toContain(`\`${keys.event(null, '<inboundId>', '<at>', '<eventId>').pk}\` as pk`);
-    expect(rows).toContain(row(keys.messageId('<message-id>')));
-    expect(rows).toContain(row(keys.inbound('<sesMessageId>')));
-    expect(rows).toContain(row(keys.counter()));
-    expect(rows).toContain(row(keys.claim('<marker>')));
-    expect(rows).toContain(row(keys.count('<name>')));
-    expect(rows).toContain(row(keys.featureSlot('<tenant>')));
-    expect(rows).toContain(row(keys.ignoredMail('<at>', '<inboundId>')).replace('IGNORED#<at>', 'IGNORED#<yyyy-mm-dd>'));
+    const rows = readFileSync('docs/storage.md', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('| '))
+      .map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    // a row whose pk cell and sk cell open with these keys (a cell may name variants after them)
+    const row = ({ pk, sk }: { pk: string; sk: string }) =>
+      rows.some((r) => r[1]?.startsWith(`\`${pk}\``) && r[2]?.startsWith(`\`${sk}\``));
+    const ticketPages = { pk: keys.ticketPage('MG-42', 'attachments', 0).pk, sk: keys.ticketPage('MG-42', 'attachments', 0).sk };
+    expect(row(keys.ticket('MG-42'))).toBe(true);
+    expect(row(ticketPages)).toBe(true);
+    expect(rows.some((r) => r[2]?.includes(`\`${keys.ticketPage('MG-42', 'pauses', 0).sk}\``))).toBe(true);
+    expect(row(keys.event('MG-42', null, '<at>', '<eventId>'))).toBe(true);
+    expect(page('storage.md')).toContain(`\`${keys.event(null, '<inboundId>', '<at>', '<eventId>').pk}\` as pk`);
+    expect(row(keys.messageId('<message-id>'))).toBe(true);
+    expect(row(keys.inbound('<sesMessageId>'))).toBe(true);
+    expect(row(keys.counter())).toBe(true);
+    expect(row(keys.claim('<marker>'))).toBe(true);
+    expect(row(keys.count('<name>'))).toBe(true);
+    expect(row(keys.featureSlot('<tenant>'))).toBe(true);
+    const ignored = keys.ignoredMail('<at>', '<inboundId>');
+    expect(row({ pk: ignored.pk.replace('IGNORED#<at>', 'IGNORED#<yyyy-mm-dd>'), sk: ignored.sk })).toBe(true);
     expect(keys.ignoredMail('2026-12-01T08:00:00.000Z', 'x').pk).toBe('IGNORED#2026-12-01');
     expect(num(stated('storage.md', /`duePk=DUE#<n % (\d+)>`/)[0])).toBe(DUE_SHARDS);
     expect(num(stated('storage.md', /ignored mail.*?kept (\d+) days/)[0])).toBe(IGNORED_MAIL_DAYS);
@@ -181,6 +190,31 @@ describe('messages the docs quote are the code’s', () => {
     expect(quotes(file, message('use', 'pick a free port (or stop that program)'))).toBe(true);
     expect(quotes(file, message('bind', 'pick a free port (or stop that program)'))).toBe(false);
     expect(quotes(file, message('use', 'pick a free port'))).toBe(false);
+    // a check name: its fixed words must lead (no `${a} ${b}` template makes any two words a check)
+    const doctor = readdirSync('shared/cli/doctor').map((f) => join('shared/cli/doctor', f));
+    expect(doctor.some((f) => quotes(f, 'dlq notify', true))).toBe(true);
+    expect(doctor.some((f) => quotes(f, 'nonexistent check', true))).toBe(false);
+  });
+});
+
+describe('docs/local-stack.md: the doctor example', () => {
+  it('its summary counts its lines, in the code\'s words, and every check it shows is one the doctor makes', () => {
+    const text = readFileSync('docs/local-stack.md', 'utf8');
+    const block = /\$ AWS_REGION=eu-west-1 npx maildesk doctor --aws\n([\s\S]*?)\n```/.exec(text)?.[1];
+    expect(block, 'local-stack.md shows no doctor --aws example').toBeDefined();
+    const lines = block!.split('\n');
+    const findings = lines.filter((l) => /^(ok|warn|FAIL) /.test(l));
+    const count = (level: string) => findings.filter((l) => l.startsWith(`${level} `)).length;
+    const summary = lines.at(-1)!;
+    expect(summary).toBe(`${count('FAIL')} failed, ${count('warn')} warnings, ${count('ok')} ok`);
+    expect(quotes('shared/cli/doctor/findings.ts', summary)).toBe(true);
+    const doctor = ['shared/cli/doctor-command.ts', ...readdirSync('shared/cli/doctor').map((f) => join('shared/cli/doctor', f))];
+    for (const line of findings) {
+      const check = line.slice(6, 36).trim();
+      // a name with a value in it (`dlq ${name}`) counts when its fixed words lead
+      const made = doctor.some((file) => source(file).includes(`'${check}'`) || quotes(file, check, true));
+      expect(made, `doctor makes no check named "${check}"`).toBe(true);
+    }
   });
 });
 
