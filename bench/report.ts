@@ -461,41 +461,40 @@ export function renderMarkdown(r: RunResults): string {
   return `${out.join('\n')}\n`;
 }
 
-const NOTES =
-  [
-    '## Notes on method and choices',
-    '',
-    "- **What is local here and what is not.** DynamoDB Local is AWS's own emulator (Java, SQLite " +
-      'underneath): it serialises writes and costs milliseconds of CPU per call, so ingest throughput on ' +
-      "one machine is bounded by it and by the AWS SDK's CPU per call, not by the use cases. On AWS each " +
-      "inbound mail is its own Lambda invocation and DynamoDB's latency is a few milliseconds with no CPU " +
-      'on our side; throughput there scales with concurrency. The local figures are the honest comparison ' +
-      "with a classic helpdesk on the same box; the capacity units are DynamoDB's billing model as DynamoDB " +
-      'Local computes it.',
-    '- **Events are delivered by the bench, not by a stream poller**: the events of each successful write ' +
-      'are taken from the store call (bench/pipeline.ts, CapturingStore) and handed to deliverEvent at ' +
-      'once, so latency has no poll interval in it. The events are the same items the stream would carry.',
-    '- **Cold start: what runs at init, and lazy loading.** At module scope each handler constructs its ' +
-      'SDK clients, checks its environment variables with zod and, where it computes deadlines, builds the ' +
-      "business calendar (whose time-zone formatter makes Node load ICU's data); the libraries-only bundle " +
-      'does none of that, so that work is what "our code adds". The config is not validated again at init: ' +
-      "`cdk synth` validated it and compiled zod's output into the bundle, and the zod schema is built only " +
-      'when a config is parsed (CLI, local stack, synth). The handlers keep static imports and construct at ' +
-      'init, by choice: every invocation of these single-purpose functions needs its libraries and clients ' +
-      '(inbound always parses, notify always composes and sends, the sweep always queries), so a lazy ' +
-      '`import()` or a client made on first use would only move the cost from the init phase to the first ' +
-      'invocation (Lambda bills the init phase too), making the first request slower instead of the init. ' +
-      'The one exception is monthly-report: its schedule fires daily (so nearly every run is a cold start) ' +
-      'and a report is due on one day a month, so it makes its DynamoDB and SES clients only when a report ' +
-      'is due; on the other days that work is not done at all (test/integration/monthly-reports.test.ts ' +
-      "checks that a day without a report touches neither). The same holds for ICU's data: deferring the " +
-      "calendar's formatter would move its cost to the first deadline computed, not remove it.",
-    '- **Memory size**: Lambda gives CPU in proportion to memory (1,769 MB = one vCPU); the inbound ' +
-      "function's size is set for the largest mail SES accepts with room for GC, not for speed; parsing a " +
-      '40 MB mail is a matter of seconds even at a fraction of a vCPU.',
-    '- **Noise**: the machine is shared (see the load average above). Latency percentiles and ingest ' +
-      'throughput move with it; capacity units, bundle sizes, ratios of CPU time and peak RSS barely do.',
-  ].join('\n') + '\n';
+const NOTES = `${[
+  '## Notes on method and choices',
+  '',
+  "- **What is local here and what is not.** DynamoDB Local is AWS's own emulator (Java, SQLite " +
+    'underneath): it serialises writes and costs milliseconds of CPU per call, so ingest throughput on ' +
+    "one machine is bounded by it and by the AWS SDK's CPU per call, not by the use cases. On AWS each " +
+    "inbound mail is its own Lambda invocation and DynamoDB's latency is a few milliseconds with no CPU " +
+    'on our side; throughput there scales with concurrency. The local figures are the honest comparison ' +
+    "with a classic helpdesk on the same box; the capacity units are DynamoDB's billing model as DynamoDB " +
+    'Local computes it.',
+  '- **Events are delivered by the bench, not by a stream poller**: the events of each successful write ' +
+    'are taken from the store call (bench/pipeline.ts, CapturingStore) and handed to deliverEvent at ' +
+    'once, so latency has no poll interval in it. The events are the same items the stream would carry.',
+  '- **Cold start: what runs at init, and lazy loading.** At module scope each handler constructs its ' +
+    'SDK clients, checks its environment variables with zod and, where it computes deadlines, builds the ' +
+    "business calendar (whose time-zone formatter makes Node load ICU's data); the libraries-only bundle " +
+    'does none of that, so that work is what "our code adds". The config is not validated again at init: ' +
+    "`cdk synth` validated it and compiled zod's output into the bundle, and the zod schema is built only " +
+    'when a config is parsed (CLI, local stack, synth). The handlers keep static imports and construct at ' +
+    'init, by choice: every invocation of these single-purpose functions needs its libraries and clients ' +
+    '(inbound always parses, notify always composes and sends, the sweep always queries), so a lazy ' +
+    '`import()` or a client made on first use would only move the cost from the init phase to the first ' +
+    'invocation (Lambda bills the init phase too), making the first request slower instead of the init. ' +
+    'The one exception is monthly-report: its schedule fires daily (so nearly every run is a cold start) ' +
+    'and a report is due on one day a month, so it makes its DynamoDB and SES clients only when a report ' +
+    'is due; on the other days that work is not done at all (test/integration/monthly-reports.test.ts ' +
+    "checks that a day without a report touches neither). The same holds for ICU's data: deferring the " +
+    "calendar's formatter would move its cost to the first deadline computed, not remove it.",
+  '- **Memory size**: Lambda gives CPU in proportion to memory (1,769 MB = one vCPU); the inbound ' +
+    "function's size is set for the largest mail SES accepts with room for GC, not for speed; parsing a " +
+    '40 MB mail is a matter of seconds even at a fraction of a vCPU.',
+  '- **Noise**: the machine is shared (see the load average above). Latency percentiles and ingest ' +
+    'throughput move with it; capacity units, bundle sizes, ratios of CPU time and peak RSS barely do.',
+].join('\n')}\n`;
 
 /** `{ utf8: 3, koi8: 1 }` -> `utf8 3, koi8 1` */
 const counts = (table: Record<string, number>) =>

@@ -102,7 +102,12 @@ export function startStreamPoller(o: StreamPollerOptions): StreamPoller {
       const fresh = await streams.send(
         new GetShardIteratorCommand(
           after
-            ? { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+            ? {
+                StreamArn: streamArn,
+                ShardId: shardId,
+                ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+                SequenceNumber: after,
+              }
             : { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' },
         ),
       );
