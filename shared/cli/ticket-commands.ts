@@ -6,6 +6,7 @@ import { priorityCodes, priorityNamesRu } from '../domain/priorities';
 import { documentationOf } from '../domain/documentation';
 import type { TicketEvent } from '../domain/events';
 import { isFinal, isWaiting, statusCodes, statusNamesRu, templateFieldNames, type Ticket } from '../domain/ticket';
+import { rejectionLines } from '../mail/outbound/rejections';
 import { runIgnoredList } from './ignored-command';
 import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
 import { openStore } from './store-access';
@@ -165,6 +166,7 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
     const calendar = BusinessCalendar.fromConfig(config);
     const left = timeLeft(ticket, config, calendar, now);
     const participants = participantsOf(ticket, events, config);
+    const lang = config.tenants.find((t) => t.id === ticket.tenant)?.language ?? 'ru';
     const history = events.map((e) => ({
       at: e.at,
       type: e.type,
@@ -174,7 +176,8 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
       to: e.to ?? null,
       // a #doc link is the event's whole content
       text: e.text ?? (typeof e.data?.url === 'string' ? e.data.url : null),
-      reason: e.reason ?? null,
+      // refused commands: their codes in the tenant's words
+      reason: e.reason ?? (e.rejections ? rejectionLines(e, lang).join('\n') : null),
       attachmentKeys: e.attachmentKeys ?? [],
     }));
     if (values.json) {

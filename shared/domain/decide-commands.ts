@@ -8,6 +8,7 @@ import type { DecidedEvent, Decision, DecisionPolicy, InboundReading, MailReceiv
 import { isProvenEngineer } from './decision';
 import type { TicketEvent } from './events';
 import { isCritical } from './priorities';
+import type { CommandProblem } from './replies';
 import { isFinal, type Ticket } from './ticket';
 import { planCommands, planTakesFeatureSlot, statusPath, type CommandPlan } from './workflow';
 
@@ -16,13 +17,12 @@ function check(
   mail: InboundReading,
   policy: DecisionPolicy,
   featureHolder: string | null,
-): { plan: CommandPlan } | { problems: string[] } {
+): { plan: CommandPlan } | { problems: CommandProblem[] } {
   return planCommands(ticket, mail.commands.commands, {
     config: { engineers: [...policy.engineers], sla: policy.sla.sla },
     otherActiveFeature: featureHolder,
     duplicateTargetExists: (key) => policy.known.duplicateTargets.has(key),
     documentationRequiredFor: policy.documentationRequiredFor,
-    language: policy.tenant.language,
   });
 }
 
@@ -55,17 +55,15 @@ export function decideCommands(
   const base = (step: string) => baseEvent(mail, sender, ticket, step, at);
   const checked = check(ticket, mail, policy, policy.known.featureHolder);
   // Every problem at once: the lines that could not be read, then what the readable ones would break.
-  const problems = [
-    ...reading.problems.map((p) => `${p.line}: ${p.reason}`),
-    ...('problems' in checked ? checked.problems : []),
-  ];
+  const problems = [...reading.problems, ...('problems' in checked ? checked.problems : [])];
   if (problems.length || 'problems' in checked) {
     // Rejected commands change nothing but the version (the check ran against this version).
     return {
       kind: 'rejected-commands',
       events: [
         { type: 'mail.received', at, ...attachments },
-        { ...base('rejected'), type: 'command.rejected', reason: problems.map((p) => `- ${p}`).join('\n') },
+        // Codes and values only: the engineer reads them in the tenant's language (outbound/rejections.ts).
+        { ...base('rejected'), type: 'command.rejected', rejections: problems },
       ],
     };
   }
@@ -132,7 +130,7 @@ export function decideCommands(
         ...base('escalated'),
         type: 'sla.escalated',
         priority: plan.priority,
-        reason: `priority raised from ${ticket.priority}`,
+        data: { raisedFrom: ticket.priority },
       });
     }
   }

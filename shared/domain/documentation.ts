@@ -4,7 +4,8 @@
  * links are recorded with `#doc URL` (ticket.documented, one event per link); which priorities count
  * as code changes is the config's `documentationRequiredFor`. Pure.
  */
-import { priorityNamesEn, priorityNamesRu, type Priority } from './priorities';
+import type { Priority } from './priorities';
+import type { CommandRejection } from './replies';
 import type { Status, Ticket } from './ticket';
 
 /** Code-change priorities when the config names none: new functions and improvements, new reports. */
@@ -35,17 +36,8 @@ export function documentationUrl(text: string): string | null {
 export const withDocumentation = (links: readonly string[], url: string): string[] =>
   links.includes(url) || links.length >= MAX_DOCUMENTATION_LINKS ? [...links] : [...links, url];
 
-const closingRefused = {
-  ru: (priority: Priority) =>
-    `#status closed: заявку с приоритетом «${priorityNamesRu[priority]}» можно закрыть только после того, ` +
-    'как изменение описано в базе знаний; добавьте строку #документация <ссылка на статью> (или #doc <URL>)',
-  en: (priority: Priority) =>
-    `#status closed: a ${priorityNamesEn[priority]} ticket can be closed only once the change is documented ` +
-    'in the knowledge base; add a line #doc <link to the article>',
-};
-
 /**
- * Null when the move may happen, else the problem to tell the engineer (in the tenant's language):
+ * Null when the move may happen, else why not (the wording table says it in the tenant's language):
  * a code-change ticket reaching `closed` with no link recorded before or in the same mail.
  */
 export function closingWithoutDocumentation(
@@ -53,8 +45,7 @@ export function closingWithoutDocumentation(
   priority: Priority,
   links: number,
   requiredFor: readonly Priority[],
-  language: 'ru' | 'en',
-): string | null {
+): CommandRejection | null {
   if (to !== 'closed' || links > 0 || !requiredFor.includes(priority)) return null;
-  return closingRefused[language](priority);
+  return { code: 'undocumented', priority };
 }

@@ -3,6 +3,7 @@
  * one transaction; the table's stream hands each event to `deliverEvent` at least once.
  */
 import type { Priority } from './priorities';
+import type { CommandProblem } from './replies';
 import type { Status } from './ticket';
 
 export const eventTypes = [
@@ -58,6 +59,8 @@ export interface TicketEvent {
   recipient?: string;
   attachmentKeys?: string[];
   data?: Record<string, string | number | boolean | null>;
+  /** command.rejected: every refused command and why, as codes and values (rendered per language) */
+  rejections?: CommandProblem[];
   /**
    * 128 random bits (hex) set by the store when the event item is first written: the seed of its
    * mails' Message-IDs (message-ids.ts), so they are stable across deliveries and unguessable.

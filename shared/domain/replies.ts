@@ -14,10 +14,38 @@ export interface EngineerCommand {
   args: string[];
 }
 
-/** A `#command` line that could not be read: reported to the engineer, nothing applied. */
+/**
+ * Why a command is refused: a code and the values the engineer needs to fix it. The words are the
+ * outbound wording table's, in the tenant's language (the decider writes no text).
+ */
+export type CommandRejection =
+  | { code: 'unknown-command'; allowed: string[] }
+  | { code: 'missing-value'; kind: 'status' | 'priority' }
+  | { code: 'unknown-value'; kind: 'status' | 'priority'; value: string }
+  | { code: 'ambiguous-value'; kind: 'status' | 'priority'; value: string; candidates: string[] }
+  | { code: 'assign-syntax' }
+  | { code: 'defer-syntax' }
+  | { code: 'duplicate-syntax'; prefix: string }
+  | { code: 'internal-arguments' }
+  | { code: 'doc-syntax'; prefix: string }
+  | { code: 'requester-syntax' }
+  | { code: 'more-lines'; count: number }
+  | { code: 'repeated' }
+  | { code: 'no-such-engineer'; allowed: string[] }
+  | { code: 'self-duplicate' }
+  | { code: 'no-such-ticket' }
+  | { code: 'not-allowed'; from: string; allowed: string[] }
+  | { code: 'feature-slot'; holder: string }
+  | { code: 'duplicate-conflict'; status: string }
+  | { code: 'not-deferrable'; priority: string }
+  | { code: 'defer-budget'; max: number; deferred: number; left: number }
+  | { code: 'final'; status: string }
+  | { code: 'undocumented'; priority: string };
+
+/** A refused `#command` line (as written, or the command it names) and why: nothing is applied then. */
 export interface CommandProblem {
   line: string;
-  reason: string;
+  reason: CommandRejection;
 }
 
 export interface CommandReading {

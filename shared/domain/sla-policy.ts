@@ -9,6 +9,7 @@
 import type { MaildeskConfig } from '../config';
 import type { BusinessCalendar } from './business-calendar';
 import { slaPolicy, type Priority } from './priorities';
+import type { CommandRejection } from './replies';
 import { isFinal, isWaiting, type Deadlines, type DueKind, type NextDue, type Pause, type Ticket } from './ticket';
 
 const HOUR_MS = 3_600_000;
@@ -251,21 +252,18 @@ export function nextDue(ticket: SlaTicket, calendar: BusinessCalendar, sla: SlaS
   return first === null ? null : { kind: first.kind, at: new Date(first.at).toISOString() };
 }
 
-/** Null when `#defer n` is allowed, else a short reason. */
+/** Null when `#defer n` is allowed, else why not (the words are outbound's). */
 export function validateDefer(
   priority: Priority,
   alreadyDeferredWd: number,
   n: number,
   sla: SlaSettings,
-): string | null {
-  if (!slaPolicy[priority].deferrable) return `${priority} tickets cannot be deferred`;
-  if (!Number.isInteger(n) || n < 1) return 'defer by a whole number of working days, at least 1';
+): CommandRejection | null {
+  if (!slaPolicy[priority].deferrable) return { code: 'not-deferrable', priority };
+  if (!Number.isInteger(n) || n < 1) return { code: 'defer-syntax' };
   const left = sla.maxDeferWorkingDays - alreadyDeferredWd;
   if (n > left) {
-    return (
-      `at most ${sla.maxDeferWorkingDays} wd in total; ${alreadyDeferredWd} already deferred, ` +
-      `${Math.max(0, left)} left`
-    );
+    return { code: 'defer-budget', max: sla.maxDeferWorkingDays, deferred: alreadyDeferredWd, left: Math.max(0, left) };
   }
   return null;
 }

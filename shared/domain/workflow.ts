@@ -5,8 +5,8 @@
 import type { MaildeskConfig } from '../config';
 import type { BusinessCalendar } from './business-calendar';
 import { closingWithoutDocumentation, DEFAULT_DOCUMENTATION_REQUIRED_FOR, documentationOf } from './documentation';
-import { isPriority, priorityNamesRu, type Priority } from './priorities';
-import type { EngineerCommand } from './replies';
+import { isPriority, type Priority } from './priorities';
+import type { CommandProblem, CommandRejection, EngineerCommand } from './replies';
 import { computeDeadlines, nextDue, validateDefer } from './sla-policy';
 import {
   allowedNext,
@@ -158,20 +158,17 @@ export interface CommandCheckContext {
   duplicateTargetExists: (key: string) => boolean;
   /** priorities that close only with a knowledge-base link (config documentationRequiredFor) */
   documentationRequiredFor?: readonly Priority[];
-  /** the tenant's language: the words of the documentation gate's refusal */
-  language?: 'ru' | 'en';
 }
-
-const describeStatuses = (list: readonly Status[]) =>
-  list.length ? list.map((s) => `${s} (${statusNamesRu[s]})`).join(', ') : 'none: the ticket is final';
 
 /** Checks all commands against the ticket; returns the plan or every problem found (nothing is applied then). */
 export function planCommands(
   ticket: Ticket,
   commands: readonly EngineerCommand[],
   ctx: CommandCheckContext,
-): { plan: CommandPlan } | { problems: string[] } {
-  const problems: string[] = [];
+): { plan: CommandPlan } | { problems: CommandProblem[] } {
+  const problems: CommandProblem[] = [];
+  // Each problem names the command as the engineer wrote it (`#defer 30`); the words are outbound's.
+  const refuse = (line: string, reason: CommandRejection) => problems.push({ line, reason });
   const plan: CommandPlan = {
     status: null,
     priority: null,
@@ -185,48 +182,39 @@ export function planCommands(
   const seen = new Set<string>();
   for (const command of commands) {
     const arg = command.args[0] ?? '';
+    const line = `#${command.name} ${arg}`.trimEnd();
     // Two different values for one setting: which one was meant is a guess, so none is applied.
     const repeatable = command.name === 'internal' || command.name === 'defer' || command.name === 'doc';
     if (seen.has(command.name) && !repeatable) {
-      problems.push(`#${command.name} given more than once; write it once`);
+      refuse(`#${command.name}`, { code: 'repeated' });
       continue;
     }
     seen.add(command.name);
     switch (command.name) {
       case 'status':
-        if (!isStatus(arg)) problems.push(`#status ${arg}: unknown status`);
+        if (!isStatus(arg)) refuse(line, { code: 'unknown-value', kind: 'status', value: arg });
         else plan.status = arg;
         break;
       case 'priority':
-        if (!isPriority(arg))
-          problems.push(
-            `#priority ${arg}: unknown priority; allowed: ${Object.entries(priorityNamesRu)
-              .map(([c, n]) => `${c} (${n})`)
-              .join(', ')}`,
-          );
+        if (!isPriority(arg)) refuse(line, { code: 'unknown-value', kind: 'priority', value: arg });
         else plan.priority = arg;
         break;
       case 'assign': {
         const wanted = arg.toLowerCase();
         const engineer = ctx.config.engineers.find((e) => e.login.toLowerCase() === wanted || e.address === wanted);
-        if (!engineer)
-          problems.push(
-            `#assign ${arg}: no such engineer; allowed: ${ctx.config.engineers.map((e) => e.login).join(', ')}`,
-          );
+        if (!engineer) refuse(line, { code: 'no-such-engineer', allowed: ctx.config.engineers.map((e) => e.login) });
         else plan.assignee = engineer.login;
         break;
       }
       case 'defer': {
         const days = Number(arg);
-        if (!Number.isInteger(days) || days <= 0)
-          problems.push(`#defer ${arg}: expected a positive whole number of working days`);
+        if (!Number.isInteger(days) || days <= 0) refuse(line, { code: 'defer-syntax' });
         else plan.deferWd = (plan.deferWd ?? 0) + days;
         break;
       }
       case 'duplicate':
-        if (arg.toUpperCase() === ticket.key) problems.push(`#duplicate ${arg}: a ticket cannot duplicate itself`);
-        else if (!ctx.duplicateTargetExists(arg.toUpperCase()))
-          problems.push(`#duplicate ${arg}: no such ticket of this client`);
+        if (arg.toUpperCase() === ticket.key) refuse(line, { code: 'self-duplicate' });
+        else if (!ctx.duplicateTargetExists(arg.toUpperCase())) refuse(line, { code: 'no-such-ticket' });
         else {
           plan.duplicateOf = arg.toUpperCase();
           plan.status = plan.status ?? 'duplicate';
@@ -236,7 +224,7 @@ export function planCommands(
         plan.internal = true;
         break;
       case 'requester':
-        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(arg)) problems.push(`#requester ${arg}: expected an e-mail address`);
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(arg)) refuse(line, { code: 'requester-syntax' });
         else plan.requester = arg.toLowerCase();
         break;
       case 'doc':
@@ -247,32 +235,35 @@ export function planCommands(
   const priority = plan.priority ?? ticket.priority;
   const path = plan.status && plan.status !== ticket.status ? statusPath(ticket.status, plan.status) : null;
   if (plan.status && plan.status !== ticket.status && !path) {
-    const from = `${ticket.status} (${statusNamesRu[ticket.status]})`;
-    const allowed = describeStatuses(allowedNext(ticket.status));
-    problems.push(`#status ${plan.status}: not allowed from ${from}; allowed: ${allowed}`);
+    refuse(`#status ${plan.status}`, {
+      code: 'not-allowed',
+      from: ticket.status,
+      allowed: [...allowedNext(ticket.status)],
+    });
   } else if (ctx.otherActiveFeature && planTakesFeatureSlot(ticket, plan)) {
     const what = plan.status && plan.status !== ticket.status ? `#status ${plan.status}` : `#priority ${priority}`;
-    const holder = `another feature ticket of this client, ${ctx.otherActiveFeature}`;
-    problems.push(`${what}: ${holder}, is in work and not yet accepted; the customer must accept it first`);
+    refuse(what, { code: 'feature-slot', holder: ctx.otherActiveFeature });
   }
   const undocumented = closingWithoutDocumentation(
     path ? (path.at(-1) ?? null) : null,
     priority,
     documentationOf(ticket).length + plan.docs.length,
     ctx.documentationRequiredFor ?? DEFAULT_DOCUMENTATION_REQUIRED_FOR,
-    ctx.language ?? 'ru',
   );
-  if (undocumented) problems.push(undocumented);
+  if (undocumented) refuse('#status closed', undocumented);
   if (plan.duplicateOf && plan.status !== 'duplicate')
-    problems.push(`#duplicate conflicts with #status ${plan.status}`);
+    refuse(`#duplicate ${plan.duplicateOf}`, { code: 'duplicate-conflict', status: plan.status ?? '' });
   if (plan.deferWd !== null) {
     const reason = validateDefer(priority, ticket.deferredWd, plan.deferWd, ctx.config.sla);
-    if (reason) problems.push(`#defer ${plan.deferWd}: ${reason}`);
+    if (reason) refuse(`#defer ${plan.deferWd}`, reason);
   }
   if (isFinal(ticket.status) && path?.[0] !== 'reopened' && (plan.priority || plan.deferWd || plan.assignee)) {
-    problems.push(
-      `the ticket is ${ticket.status} (${statusNamesRu[ticket.status]}): reopen it first with #status reopened`,
-    );
+    const what = plan.priority
+      ? `#priority ${plan.priority}`
+      : plan.deferWd
+        ? `#defer ${plan.deferWd}`
+        : `#assign ${plan.assignee}`;
+    refuse(what, { code: 'final', status: ticket.status });
   }
   return problems.length ? { problems } : { plan };
 }

@@ -28,6 +28,7 @@ import type { Ticket } from '../domain/ticket';
 import { featureSlotChange } from '../domain/workflow';
 import type { Logger } from '../log';
 import { commandAnswer } from '../mail/outbound/clinic-group';
+import { rejectionLines } from '../mail/outbound/rejections';
 import { type ClinicGroupChat, groupPostRef } from './clinic-group-ports';
 import type { TicketReader, TicketWriter } from './ports';
 import { readTelegramUpdate } from './read-telegram-update';
@@ -159,7 +160,9 @@ async function decideAndSave(
     if (result.reason === 'feature-busy') return { holder: result.holder ?? 'another ticket' };
     return result.reason;
   }
-  const reasons = events.find((e) => e.type === 'command.rejected')?.reason ?? '';
+  const rejected = events.find((e) => e.type === 'command.rejected');
+  // Codes from the decider, words from the wording table, in the clinic's language.
+  const reasons = rejected ? rejectionLines(rejected, tenant.language).join('\n') : '';
   return { kind: decision.kind === 'rejected-commands' ? 'rejected-commands' : 'updated', reasons };
 }
 

@@ -141,12 +141,13 @@ describe('forged engineer mail (DKIM and SPF FAIL)', () => {
 
 describe('invalid commands: nothing applied, one answer to the engineer saying what was wrong and what is allowed', () => {
   const cases: Array<{ name: string; priority?: string; setup?: string[]; commands: string; expected: string[] }> = [
-    { name: 'unknown status', commands: '#status fixed\nГотово.', expected: ['#status fixed: unknown status "fixed"', 'allowed: open (Открыто), in_progress (В работе)'] },
-    { name: 'transition the table forbids', commands: '#status verified\nПроверено.', expected: ['#status verified: not allowed from open (Открыто); allowed: in_progress (В работе), info_requested'] },
-    { name: '#defer beyond 14 wd in total', setup: ['#defer 10'], commands: '#defer 5\nОтложим.', expected: ['#defer 5: at most 14 wd in total; 10 already deferred, 4 left'] },
-    { name: '#defer on a blocking ticket', priority: 'Блокировка', commands: '#defer 2', expected: ['#defer 2: blocking tickets cannot be deferred'] },
-    { name: 'one bad command among good ones', commands: '#status in_progress\n#assign petrov\n#defer 20\nЗанимаемся.', expected: ['#defer 20: at most 14 wd in total; 0 already deferred, 14 left'] },
-    { name: 'every problem at once', commands: '#status fixed\n#assign sidorov\n#duplicate MG-99999', expected: ['unknown status "fixed"', '#assign sidorov: no such engineer; allowed: ivanov, petrov', '#duplicate MG-99999: no such ticket of this client'] },
+    // the tenant is Russian: the whole answer is (codes, commands and what the engineer typed aside)
+    { name: 'unknown status', commands: '#status fixed\nГотово.', expected: ['#status fixed: неизвестный статус «fixed»', 'можно: open (Открыто), in_progress (В работе)'] },
+    { name: 'transition the table forbids', commands: '#status verified\nПроверено.', expected: ['#status verified: из статуса open (Открыто) так нельзя; можно: in_progress (В работе), info_requested'] },
+    { name: '#defer beyond 14 wd in total', setup: ['#defer 10'], commands: '#defer 5\nОтложим.', expected: ['#defer 5: всего можно отложить не больше чем на 14 рабочих дней, а уже отложено 10 рабочих дней: осталось 4 рабочих дня'] },
+    { name: '#defer on a blocking ticket', priority: 'Блокировка', commands: '#defer 2', expected: ['#defer 2: заявку с приоритетом «Блокировка» откладывать нельзя'] },
+    { name: 'one bad command among good ones', commands: '#status in_progress\n#assign petrov\n#defer 20\nЗанимаемся.', expected: ['#defer 20: всего можно отложить не больше чем на 14 рабочих дней, а уже отложено 0 рабочих дней: осталось 14 рабочих дней'] },
+    { name: 'every problem at once', commands: '#status fixed\n#assign sidorov\n#duplicate MG-99999', expected: ['неизвестный статус «fixed»', '#assign sidorov: такого инженера нет; можно: ivanov, petrov', '#duplicate MG-99999: у этого клиента нет такой заявки'] },
   ];
 
   // All cases run at once (one ticket each, in parallel), then each is checked on its own.
@@ -196,6 +197,13 @@ describe('invalid commands: nothing applied, one answer to the engineer saying w
     for (const text of expected) expect(answer.text).toContain(text);
     expect(answer.text).toContain(`Текущий статус: ${before.status} (`);
     expect(answer.text).toContain('Текст вашего письма клиенту не отправлен.');
+    // entirely in the tenant's language: no English word but the lines as typed, #commands, status and
+    // priority codes (each shown with its Russian name), logins and keys (before: 'unknown status', 'at most 14 wd')
+    const prose = answer.text
+      .split('\nЗаявка: ')[0]!
+      .replace(/^- [^:]*:/gm, ' ')
+      .replace(/#\S+|«[^»]*»|\b[a-z_]+ \(|\b(?:ivanov|petrov|sidorov)\b|[A-Z]+-\d+/g, ' ');
+    expect(prose).not.toMatch(/[a-z]{2,}/i);
   });
 
   it('a second feature ticket of the tenant may not enter in_progress while one is in progress', async () => {
@@ -217,7 +225,7 @@ describe('invalid commands: nothing applied, one answer to the engineer saying w
     expect(await ticketOf(second.key)).toEqual({ ...before, version: before.version + 1, updatedAt: utc('2026-11-16T14:00:00') });
     expect(mails).toHaveLength(1);
     expect(addresses(mails[0]!.to)).toEqual([PETROV]);
-    expect(mails[0]!.text).toContain(`#status in_progress: another feature ticket of this client, ${first.key}, is in work and not yet accepted`);
+    expect(mails[0]!.text).toContain(`#status in_progress: другая доработка этого клиента (${first.key}) ещё в работе и не принята`);
 
     // once the first is accepted (verified -> deploying), the second may start
     await southEngineer(first.key, '#status awaiting_test');
@@ -334,7 +342,7 @@ describe('engineer commands', () => {
     if (!original || !copy || !south) throw new Error('tickets not opened');
 
     let mails = await engineer(copy.key, `#duplicate ${south.key}`);
-    expect(mails[0]!.text).toContain(`#duplicate ${south.key}: no such ticket of this client`);
+    expect(mails[0]!.text).toContain(`#duplicate ${south.key}: у этого клиента нет такой заявки`);
     expect((await ticketOf(copy.key)).status).toBe('open');
 
     mails = await engineer(copy.key, `#дубликат ${original.key}\nЭтот вопрос уже решается в заявке ${original.key}.`);
@@ -382,7 +390,7 @@ describe('engineer commands', () => {
     expect(t.priority).toBe('blocking');
     expect(t.deadlines.dueAt).toBe(utc('2026-11-16T15:00:00')); // 5 calendar hours from creation
     m = only(mails, 'prio@clinic-north.example');
-    expect(m.text).toContain('Блокировка (был: Дополнительные настройки)');
+    expect(m.text).toContain('Блокировка (прежний: Дополнительные настройки)');
     expect(m.text).toContain('Крайний срок решения: 16.11.2026 15:00 (Europe/Moscow)');
     expect(m.text).toContain('Поиск не работает совсем, поднимаем приоритет.');
     const alert = mails.find((x) => x.subject.startsWith(`[${key}] СРОЧНО`))!;
@@ -449,7 +457,7 @@ describe('reopening a closed ticket', () => {
     await engineer(key, '#status infeasible\nТак система не умеет.');
     const mails = await engineer(key, '#status reopened');
     expect((await ticketOf(key)).status).toBe('infeasible');
-    expect(mails[0]!.text).toContain('#status reopened: not allowed from infeasible (Невыполнимо); allowed: none: the ticket is final');
+    expect(mails[0]!.text).toContain('#status reopened: из статуса infeasible (Невыполнимо) так нельзя; можно: никуда, заявка завершена');
   });
 });
 

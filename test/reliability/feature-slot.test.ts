@@ -68,7 +68,7 @@ describe('two feature tickets of one clinic taken into work at once', () => {
     expect(tickets.find((t) => t.key === loser)).toMatchObject({ status: 'open', startedAt: null });
     const rejected = (await env.events()).filter((e) => e.type === 'command.rejected' && e.ticketKey === loser);
     expect(rejected).toHaveLength(1);
-    expect(rejected[0]!.reason).toContain(`another feature ticket of this client, ${winner}, is in work and not yet accepted`);
+    expect(rejected[0]!.rejections?.map((p) => p.reason)).toEqual([{ code: 'feature-slot', holder: winner }]);
     const slot = (await env.items()).find((i) => i.pk === keys.featureSlot('clinic-south').pk);
     expect(slot?.holders).toEqual(new Set([winner]));
     expect(await env.integrityProblems()).toEqual([]);

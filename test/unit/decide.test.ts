@@ -13,6 +13,7 @@ import type { TicketEvent } from '../../shared/domain/events';
 import { ticketAfter } from '../../shared/domain/evolve';
 import { newTicket, type Ticket } from '../../shared/domain/ticket';
 import { readCommands } from '../../shared/mail/inbound/commands';
+import { rejectionLines } from '../../shared/mail/outbound/rejections';
 
 const config = parseConfig(JSON.parse(readFileSync('maildesk.config.example.json', 'utf8')));
 const calendar = BusinessCalendar.fromConfig(config);
@@ -84,7 +85,12 @@ interface Row {
   receipt?: Partial<MailReceived> | null;
 }
 
-const rejected = (...problems: RegExp[]) => ({ reason: expect.stringMatching(new RegExp(problems.map((p) => `(?=[\\s\\S]*${p.source})`).join(''))) as unknown as string });
+/** The refused commands, read in English (the codes are rendered per language: rejections.test.ts). */
+const rejected = (...problems: RegExp[]) => ({
+  rejections: {
+    asymmetricMatch: (got: TicketEvent['rejections']) => problems.every((p) => p.test(rejectionLines({ rejections: got }, 'en').join('\n'))),
+  } as unknown as TicketEvent['rejections'],
+});
 
 const rows: Row[] = [
   // new mail
@@ -113,7 +119,7 @@ const rows: Row[] = [
   { name: '#status in_progress with #assign petrov: petrov, not the writer', ticket: {}, text: '#status in_progress\n#assign petrov', sender: 'engineer', kind: 'updated', events: [['ticket.assigned', { recipient: 'engineer2@team.example', data: { assignee: 'petrov' } }], ['ticket.status_changed', { to: 'in_progress' }]] },
   { name: '#status info_requested: asking is not taking', ticket: {}, text: '#status info_requested\nКакой браузер?', sender: 'engineer', kind: 'updated', events: [['ticket.status_changed', { to: 'info_requested' }]] },
   { name: 'plain engineer text: an answer', ticket: { status: 'in_progress' }, text: 'Посмотрим', sender: 'engineer', kind: 'updated', events: [['ticket.answered', { text: 'Посмотрим' }]] },
-  { name: '#priority blocking: changed and escalated', ticket: {}, text: '#priority blocking', sender: 'engineer', kind: 'updated', events: [['ticket.priority_changed', { priority: 'blocking', previousPriority: 'error' }], ['sla.escalated', { reason: 'priority raised from error' }]] },
+  { name: '#priority blocking: changed and escalated', ticket: {}, text: '#priority blocking', sender: 'engineer', kind: 'updated', events: [['ticket.priority_changed', { priority: 'blocking', previousPriority: 'error' }], ['sla.escalated', { data: { raisedFrom: 'error' } }]] },
   { name: '#priority minor: changed, no escalation', ticket: {}, text: '#priority minor\nПонизили', sender: 'engineer', kind: 'updated', events: [['ticket.priority_changed', { priority: 'minor', text: 'Понизили' }]] },
   { name: '#assign petrov: assigned, petrov told', ticket: {}, text: '#assign petrov', sender: 'engineer', kind: 'updated', events: [['ticket.assigned', { recipient: 'engineer2@team.example', data: { assignee: 'petrov' } }]] },
   { name: '#defer 5 with text', ticket: { status: 'in_progress' }, text: '#defer 5\nЖдём обновления', sender: 'engineer', kind: 'updated', events: [['ticket.deferred', { data: { days: 5 }, text: 'Ждём обновления' }]] },

@@ -98,6 +98,18 @@ const kinds: Kind[] = [
   { name: 'auto-closed (team)', letter: engineers.autoClosed, event: event('ticket.auto_closed', system), ticket: { status: 'closed_no_response' } },
   { name: 'finished, engineer (closed)', letter: engineers.finishedTicketToEngineer, event: event('ticket.final_reply'), ticket: { status: 'closed' } },
   { name: 'finished, engineer (cancelled)', letter: engineers.finishedTicketToEngineer, event: event('ticket.final_reply'), ticket: { status: 'cancelled' } },
+  {
+    name: 'commands rejected',
+    letter: engineers.commandsRejected,
+    event: event('command.rejected', {
+      rejections: [
+        { line: '#status verified', reason: { code: 'not-allowed', from: 'in_progress', allowed: ['awaiting_test', 'info_requested'] } },
+        { line: '#defer 20', reason: { code: 'defer-budget', max: 14, deferred: 0, left: 14 } },
+        { line: '#close', reason: { code: 'unknown-command', allowed: ['#status #статус', '#defer #отложить'] } },
+      ],
+    }),
+  },
+  { name: 'escalated by a raised priority', letter: engineers.slaAlerts['sla.escalated'], event: event('sla.escalated', { ...system, data: { raisedFrom: 'error' } }) },
   ...(['sla.escalated', 'sla.warning', 'sla.breached', 'sla.respond_overdue'] as const).map((type): Kind => ({ name: type, letter: engineers.slaAlerts[type], event: event(type, system) })),
   ...(['FAIL', 'NONE', 'TEMPFAIL'] as const).map((dmarc): Kind => ({
     name: `engineer not authenticated (DMARC ${dmarc})`,

@@ -6,6 +6,7 @@ import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { newTicket, type Status, type Ticket } from '../../shared/domain/ticket';
 import { featureSlotChange, holdsFeatureSlot, moveTo, planCommands, statusAfterAnswer, withDeadlines, type CommandCheckContext, type CommandPlan } from '../../shared/domain/workflow';
 import type { EngineerCommand } from '../../shared/mail/inbound/types';
+import { rejectionText } from '../../shared/mail/outbound/rejections';
 
 const config = parseConfig(JSON.parse(readFileSync('maildesk.config.example.json', 'utf8')));
 const calendar = BusinessCalendar.fromConfig(config);
@@ -108,25 +109,25 @@ describe('the feature slot: one feature ticket of a tenant in work until the cus
 
 describe('planCommands: each problem (nothing is planned, every problem is named)', () => {
   it.each<[string, Partial<Ticket>, EngineerCommand[], Partial<CommandCheckContext>, string[]]>([
-    ['unknown status', {}, [cmd('status', 'fixed')], {}, ['#status fixed: unknown status']],
-    ['unknown priority', {}, [cmd('priority', 'urgent')], {}, ['#priority urgent: unknown priority; allowed: blocking (Блокировка), partial (Частичная блокировка), error (Ошибка работы), minor (Мелкое исправление), settings (Дополнительные настройки), feature (Новые функции, доработки), report (Новый отчет)']],
+    ['unknown status', {}, [cmd('status', 'fixed')], {}, ['#status fixed: unknown status "fixed"; allowed: open (Open), in_progress (In progress), reopened (Reopened), awaiting_test (Awaiting customer testing), info_requested (More information requested), verified (Verified, no errors), bug_found (Bug found), deploying (Deploying to production), closed (Closed), duplicate (Duplicate), infeasible (Infeasible), cancelled (Cancelled as impossible), closed_no_response (Closed for lack of response)']],
+    ['unknown priority', {}, [cmd('priority', 'urgent')], {}, ['#priority urgent: unknown priority "urgent"; allowed: blocking (Blocking), partial (Partial blocking), error (Malfunction), minor (Minor fix), settings (Additional settings), feature (New features), report (New report)']],
     ['unknown engineer', {}, [cmd('assign', 'sidorov')], {}, ['#assign sidorov: no such engineer; allowed: ivanov, petrov']],
-    ['#defer not a number', {}, [cmd('defer', 'soon')], {}, ['#defer soon: expected a positive whole number of working days']],
-    ['#defer 0', {}, [cmd('defer', '0')], {}, ['#defer 0: expected a positive whole number of working days']],
-    ['#defer beyond 14 wd at once', {}, [cmd('defer', '15')], {}, ['#defer 15: at most 14 wd in total; 0 already deferred, 14 left']],
-    ['#defer beyond 14 wd in total', { deferredWd: 10 }, [cmd('defer', '5')], {}, ['#defer 5: at most 14 wd in total; 10 already deferred, 4 left']],
-    ['#defer on blocking', { priority: 'blocking' }, [cmd('defer', '1')], {}, ['#defer 1: blocking tickets cannot be deferred']],
-    ['#defer on partial', { priority: 'partial' }, [cmd('defer', '1')], {}, ['#defer 1: partial tickets cannot be deferred']],
-    ['#defer with the ticket raised to blocking in the same mail', {}, [cmd('priority', 'blocking'), cmd('defer', '2')], {}, ['#defer 2: blocking tickets cannot be deferred']],
+    ['#defer not a number', {}, [cmd('defer', 'soon')], {}, ['#defer soon: needs a positive whole number of working days, e.g. #defer 5']],
+    ['#defer 0', {}, [cmd('defer', '0')], {}, ['#defer 0: needs a positive whole number of working days, e.g. #defer 5']],
+    ['#defer beyond 14 wd at once', {}, [cmd('defer', '15')], {}, ['#defer 15: at most 14 working days in total; 0 working days already deferred, 14 working days left']],
+    ['#defer beyond 14 wd in total', { deferredWd: 10 }, [cmd('defer', '5')], {}, ['#defer 5: at most 14 working days in total; 10 working days already deferred, 4 working days left']],
+    ['#defer on blocking', { priority: 'blocking' }, [cmd('defer', '1')], {}, ['#defer 1: blocking (Blocking) tickets cannot be deferred']],
+    ['#defer on partial', { priority: 'partial' }, [cmd('defer', '1')], {}, ['#defer 1: partial (Partial blocking) tickets cannot be deferred']],
+    ['#defer with the ticket raised to blocking in the same mail', {}, [cmd('priority', 'blocking'), cmd('defer', '2')], {}, ['#defer 2: blocking (Blocking) tickets cannot be deferred']],
     [
       'transition the table forbids',
       {},
       [cmd('status', 'verified')],
       {},
-      ['#status verified: not allowed from open (Открыто); allowed: in_progress (В работе), info_requested (Запрошена дополнительная информация), awaiting_test (Ожидание тестирования клиентом), closed (Закрыто), duplicate (Дубликат), infeasible (Невыполнимо), cancelled (Отменено в связи с невозможностью выполнения)'],
+      ['#status verified: not allowed from open (Open); allowed: in_progress (In progress), info_requested (More information requested), awaiting_test (Awaiting customer testing), closed (Closed), duplicate (Duplicate), infeasible (Infeasible), cancelled (Cancelled as impossible)'],
     ],
-    ['leaving a final status other than closed', { status: 'duplicate' }, [cmd('status', 'reopened')], {}, ['#status reopened: not allowed from duplicate (Дубликат); allowed: none: the ticket is final']],
-    ['closed -> awaiting_test', { status: 'closed' }, [cmd('status', 'awaiting_test')], {}, ['#status awaiting_test: not allowed from closed (Закрыто); allowed: reopened (Открыто повторно)']],
+    ['leaving a final status other than closed', { status: 'duplicate' }, [cmd('status', 'reopened')], {}, ['#status reopened: not allowed from duplicate (Duplicate); allowed: none, the ticket is finished']],
+    ['closed -> awaiting_test', { status: 'closed' }, [cmd('status', 'awaiting_test')], {}, ['#status awaiting_test: not allowed from closed (Closed); allowed: reopened (Reopened)']],
     ['a second feature ticket entering in_progress', { priority: 'feature' }, [cmd('status', 'in_progress')], { otherActiveFeature: 'MG-7' }, ['#status in_progress: another feature ticket of this client, MG-7, is in work and not yet accepted; the customer must accept it first']],
     ['raised to feature and started while another feature is active', {}, [cmd('priority', 'feature'), cmd('status', 'in_progress')], { otherActiveFeature: 'MG-7' }, ['#status in_progress: another feature ticket of this client, MG-7, is in work and not yet accepted; the customer must accept it first']],
     ['a feature reopened into work while another is active', { priority: 'feature', status: 'closed' }, [cmd('status', 'in_progress')], { otherActiveFeature: 'MG-7' }, ['#status in_progress: another feature ticket of this client, MG-7, is in work and not yet accepted; the customer must accept it first']],
@@ -134,18 +135,21 @@ describe('planCommands: each problem (nothing is planned, every problem is named
     ['a feature sent straight to customer testing while another is active', { priority: 'feature' }, [cmd('status', 'awaiting_test')], { otherActiveFeature: 'MG-7' }, ['#status awaiting_test: another feature ticket of this client, MG-7, is in work and not yet accepted; the customer must accept it first']],
     ['#duplicate of itself', {}, [cmd('duplicate', 'MG-10')], {}, ['#duplicate MG-10: a ticket cannot duplicate itself']],
     ['#duplicate of an unknown ticket', {}, [cmd('duplicate', 'MG-99')], {}, ['#duplicate MG-99: no such ticket of this client']],
-    ['#duplicate with another #status', {}, [cmd('status', 'closed'), cmd('duplicate', 'MG-3')], {}, ['#duplicate conflicts with #status closed']],
-    ['#requester that is no address', {}, [cmd('requester', 'boris')], {}, ['#requester boris: expected an e-mail address']],
-    ['the same setting twice', {}, [cmd('status', 'in_progress'), cmd('status', 'closed')], {}, ['#status given more than once; write it once']],
-    ['#priority on a closed ticket', { status: 'closed' }, [cmd('priority', 'minor')], {}, ['the ticket is closed (Закрыто): reopen it first with #status reopened']],
-    ['#assign on a cancelled ticket', { status: 'cancelled' }, [cmd('assign', 'petrov')], {}, ['the ticket is cancelled (Отменено в связи с невозможностью выполнения): reopen it first with #status reopened']],
+    ['#duplicate with another #status', {}, [cmd('status', 'closed'), cmd('duplicate', 'MG-3')], {}, ['#duplicate MG-3: conflicts with #status closed']],
+    ['#requester that is no address', {}, [cmd('requester', 'boris')], {}, ['#requester boris: needs the customer\'s e-mail address, e.g. #requester <address>']],
+    ['the same setting twice', {}, [cmd('status', 'in_progress'), cmd('status', 'closed')], {}, ['#status: given more than once; write it once']],
+    ['#priority on a closed ticket', { status: 'closed' }, [cmd('priority', 'minor')], {}, ['#priority minor: the ticket is closed (Closed), a final status; reopen it first with #status reopened']],
+    ['#assign on a cancelled ticket', { status: 'cancelled' }, [cmd('assign', 'petrov')], {}, ['#assign petrov: the ticket is cancelled (Cancelled as impossible), a final status; reopen it first with #status reopened']],
     ['several problems, all reported', {}, [cmd('status', 'verified'), cmd('assign', 'sidorov'), cmd('defer', '30')], {}, [
       '#assign sidorov: no such engineer; allowed: ivanov, petrov',
       expect.stringContaining('#status verified: not allowed from open') as unknown as string,
-      '#defer 30: at most 14 wd in total; 0 already deferred, 14 left',
+      '#defer 30: at most 14 working days in total; 0 working days already deferred, 14 working days left',
     ]],
   ])('%s', (_name, over, commands, context, problems) => {
-    expect(planCommands(ticket(over), commands, ctx(context))).toEqual({ problems });
+    // read in English here; every code in both languages: rejections.test.ts
+    const result = planCommands(ticket(over), commands, ctx(context));
+    const read = 'problems' in result ? result.problems.map((p) => `${p.line}: ${rejectionText(p.reason, 'en')}`) : result;
+    expect(read).toEqual(problems);
   });
 
   it('a valid command next to an invalid one is not planned either', () => {

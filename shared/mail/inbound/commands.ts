@@ -5,7 +5,7 @@
  * engineer's answer can say exactly what to fix; the use case applies nothing then.
  */
 import { documentationUrl } from '../../domain/documentation';
-import { priorityCodes, priorityNamesRu } from '../../domain/priorities';
+import type { CommandRejection } from '../../domain/replies';
 import { statusCodes, statusNamesEn, statusNamesRu } from '../../domain/ticket';
 import type { Status } from '../../domain/ticket';
 import type { CommandName, CommandProblem, CommandReading, EngineerCommand } from './types';
@@ -37,11 +37,8 @@ export const statusNames: Readonly<Record<Status, readonly string[]>> = (() => {
   return table;
 })();
 
-const allowedCommands = (Object.entries(commandAliases) as [CommandName, readonly string[]][])
-  .map(([, aliases]) => `#${aliases[0]} (#${aliases[1]})`)
-  .join(', ');
-const allowedStatuses = statusCodes.map((c) => `${c} (${statusNamesRu[c]})`).join(', ');
-const allowedPriorities = priorityCodes.map((c) => `${c} (${priorityNamesRu[c]})`).join(', ');
+/** Each command as `#english` and `#русский`: the refusal names them in the tenant's language. */
+const commandNames = (Object.values(commandAliases) as (readonly string[])[]).map((a) => `#${a[0]} #${a[1]}`);
 
 const NOT_IN_ADDRESS = /[\s@<>"(),;:]/;
 
@@ -61,22 +58,14 @@ function isAddress(candidate: string): boolean {
 }
 const LOGIN = /^[a-z0-9._-]+$/i;
 
-type ArgResult = { ok: true; args: string[] } | { ok: false; reason: string };
+type ArgResult = { ok: true; args: string[] } | { ok: false; reason: CommandRejection };
 
-function describeMatch<T extends string>(
-  kind: string,
-  value: string,
-  found: PrefixMatch<T>,
-  allowed: string,
-  label: (c: T) => string,
-): ArgResult {
+const refused = (reason: CommandRejection): ArgResult => ({ ok: false, reason });
+
+function describeMatch<T extends string>(kind: 'status' | 'priority', value: string, found: PrefixMatch<T>): ArgResult {
   if (found.kind === 'match') return { ok: true, args: [found.code] };
-  if (found.kind === 'ambiguous')
-    return {
-      ok: false,
-      reason: `ambiguous ${kind} "${value}": could be ${found.codes.map(label).join(', ')}; write more of the name`,
-    };
-  return { ok: false, reason: `unknown ${kind} "${value}": allowed: ${allowed}` };
+  if (found.kind === 'ambiguous') return refused({ code: 'ambiguous-value', kind, value, candidates: found.codes });
+  return refused({ code: 'unknown-value', kind, value });
 }
 
 /** `<a@b>`, `Name <a@b>` or `a@b` -> `a@b`. */
@@ -95,31 +84,16 @@ function readArgs(name: CommandName, rawArg: string, prefix: string): ArgResult 
   while (/[.;!]/.test(arg.slice(-1))) arg = arg.slice(0, -1).trimEnd();
   switch (name) {
     case 'status':
-      if (!arg) return { ok: false, reason: `#status needs a status; allowed: ${allowedStatuses}` };
-      return describeMatch(
-        'status',
-        arg,
-        matchByPrefix(arg, statusNames),
-        allowedStatuses,
-        (c) => `${c} (${statusNamesRu[c]})`,
-      );
+      if (!arg) return refused({ code: 'missing-value', kind: 'status' });
+      return describeMatch('status', arg, matchByPrefix(arg, statusNames));
     case 'priority':
-      if (!arg) return { ok: false, reason: `#priority needs a priority; allowed: ${allowedPriorities}` };
-      return describeMatch(
-        'priority',
-        arg,
-        matchByPrefix(arg, priorityNames),
-        allowedPriorities,
-        (c) => `${c} (${priorityNamesRu[c]})`,
-      );
+      if (!arg) return refused({ code: 'missing-value', kind: 'priority' });
+      return describeMatch('priority', arg, matchByPrefix(arg, priorityNames));
     case 'assign': {
       const address = addressIn(arg);
       if (address) return { ok: true, args: [address] };
       if (LOGIN.test(arg)) return { ok: true, args: [arg.toLowerCase()] };
-      return {
-        ok: false,
-        reason: `#assign needs one engineer login or address, e.g. #assign petrov or #assign engineer2@team.example`,
-      };
+      return refused({ code: 'assign-syntax' });
     }
     case 'defer': {
       // "#defer 5", "#отложить 5 рабочих дней", "#defer 5 wd"
@@ -127,33 +101,26 @@ function readArgs(name: CommandName, rawArg: string, prefix: string): ArgResult 
         normaliseRu(arg),
       );
       const n = m ? Number(m[1]) : NaN;
-      if (!Number.isInteger(n) || n < 1)
-        return { ok: false, reason: `#defer needs a positive whole number of working days, e.g. #defer 5` };
+      if (!Number.isInteger(n) || n < 1) return refused({ code: 'defer-syntax' });
       return { ok: true, args: [String(n)] };
     }
     case 'duplicate': {
       const m = /^\[?\s*#?(?:([a-z]{1,8})\s*-\s*)?0*(\d{1,9})\s*\]?$/i.exec(arg);
-      if (!m)
-        return { ok: false, reason: `#duplicate needs the key of the original ticket, e.g. #duplicate ${prefix}-12` };
+      if (!m) return refused({ code: 'duplicate-syntax', prefix });
       return { ok: true, args: [`${(m[1] ?? prefix).toUpperCase()}-${Number(m[2])}`] };
     }
     case 'internal':
-      if (arg) return { ok: false, reason: `#internal takes no arguments; write the note below the command lines` };
+      if (arg) return refused({ code: 'internal-arguments' });
       return { ok: true, args: [] };
     case 'doc': {
       // The knowledge-base article, as the engineer wrote it: <https://...> or a bare address.
       const url = documentationUrl(arg.replace(/^<(.*)>$/, '$1'));
-      if (!url)
-        return { ok: false, reason: `#doc needs the link to the article, e.g. #doc https://kb.example/${prefix}-12` };
+      if (!url) return refused({ code: 'doc-syntax', prefix });
       return { ok: true, args: [url] };
     }
     case 'requester': {
       const address = addressIn(arg);
-      if (!address)
-        return {
-          ok: false,
-          reason: `#requester needs the customer's e-mail address, e.g. #requester name@clinic.example`,
-        };
+      if (!address) return refused({ code: 'requester-syntax' });
       return { ok: true, args: [address] };
     }
   }
@@ -178,7 +145,7 @@ export function readCommands(newText: string, prefix = 'MG'): CommandReading {
     if (!m) break;
     const name = commandByAlias.get(normaliseRu(m[1]!));
     if (!name) {
-      problems.push({ line, reason: `unknown command "#${m[1]}": allowed: ${allowedCommands}` });
+      problems.push({ line, reason: { code: 'unknown-command', allowed: commandNames } });
       continue;
     }
     const result = readArgs(name, m[2]!.trim(), prefix);
@@ -190,7 +157,7 @@ export function readCommands(newText: string, prefix = 'MG'): CommandReading {
     problems.length > MAX_LISTED_PROBLEMS
       ? [
           ...problems.slice(0, MAX_LISTED_PROBLEMS),
-          { line: '…', reason: `${problems.length - MAX_LISTED_PROBLEMS} more unreadable command lines` },
+          { line: '…', reason: { code: 'more-lines', count: problems.length - MAX_LISTED_PROBLEMS } as const },
         ]
       : problems;
   return { commands, problems: listed, message: lines.slice(i).join('\n').trim() };

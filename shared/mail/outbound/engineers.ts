@@ -3,12 +3,13 @@
  * (where they may act) the #command help. Numbers the config can change come from the config.
  */
 import type { TicketEvent } from '../../domain/events';
-import { isCritical } from '../../domain/priorities';
+import { isCritical, isPriority } from '../../domain/priorities';
 import { allowedNext } from '../../domain/ticket';
 import {
   commandHelp,
   engineerName,
   hoursPhrase,
+  priorityName,
   saidBy,
   statusName,
   subjectOf,
@@ -17,8 +18,9 @@ import {
   type Letter,
   type LetterOf,
 } from './parts';
-import { contractMark, contractSubjectMark } from './support-contract';
 import { type EngineerFile, fileLines, listedFiles } from './attachment-list';
+import { contractMark, contractSubjectMark } from './support-contract';
+import { rejectionLines } from './rejections';
 import { unauthenticatedWarning } from './unauthenticated';
 import { wordsOf } from './wording';
 
@@ -143,16 +145,19 @@ export const finishedTicketToEngineer: LetterOf = (_event, ticket, tenant, confi
 export const commandsRejected: LetterOf = (event, ticket, tenant, config) => {
   const lang = tenant.language;
   const w = wordsOf(lang).team.rejected;
-  const next =
-    allowedNext(ticket.status)
-      .map((s) => `${s} (${statusName(s, lang)})`)
-      .join(', ') || w.final;
+  // A refused move lists the allowed ones already: the status line then names the status alone.
+  const listed = event.rejections?.some((p) => p.reason.code === 'not-allowed');
+  const next = listed
+    ? null
+    : allowedNext(ticket.status)
+        .map((s) => `${s} (${statusName(s, lang)})`)
+        .join(', ') || w.final;
   return {
     subject: subjectOf(ticket, lang, w.note),
     text: [
       w.none,
       '',
-      event.reason ?? '-',
+      ...rejectionLines(event, lang),
       '',
       w.current(ticket.status, statusName(ticket.status, lang), next),
       w.fix,
@@ -170,11 +175,17 @@ const slaAlert =
   (event, ticket, tenant, config) => {
     const lang = tenant.language;
     const heading = wordsOf(lang).team.sla(hoursPhrase(config.sla.respondWithinHours, lang))[type];
+    const raisedFrom = String(event.data?.raisedFrom ?? '');
     return {
       subject: subjectOf(ticket, lang, heading),
       text: [
         heading,
-        ...(event.reason ? [event.reason] : []),
+        // a raised priority names the old one; the sweep's events carry their reason as text
+        ...(isPriority(raisedFrom)
+          ? [wordsOf(lang).team.raisedFrom(priorityName(raisedFrom, lang))]
+          : event.reason
+            ? [event.reason]
+            : []),
         '',
         ticketCard(ticket, tenant, config, lang),
         '',

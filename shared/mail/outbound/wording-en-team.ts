@@ -1,6 +1,48 @@
 /** The English words of the support team's letters: the same keys as wording-ru-team.ts (tsc checks them). */
+import type { RejectionWords } from './rejections';
 import type { UnprovenEngineerMail as M } from './unauthenticated';
 import type { Wording } from './wording-ru';
+
+const rejections: RejectionWords = {
+  'unknown-command': (r) => `unknown command; allowed: ${r.allowed.map((a) => a.split(' ')[0]).join(', ')}`,
+  'missing-value': (r, n) =>
+    r.kind === 'status'
+      ? `#status needs a status; allowed: ${n.statuses}`
+      : `#priority needs a priority; allowed: ${n.priorities}`,
+  'unknown-value': (r, n) =>
+    r.kind === 'status'
+      ? `unknown status "${r.value}"; allowed: ${n.statuses}`
+      : `unknown priority "${r.value}"; allowed: ${n.priorities}`,
+  'ambiguous-value': (r, n) =>
+    `"${r.value}" could be ${r.candidates.map(r.kind === 'status' ? n.status : n.priority).join(', ')}; ` +
+    'write more of the name',
+  'assign-syntax': () => 'needs one engineer login or address, e.g. #assign <login>',
+  'defer-syntax': () => 'needs a positive whole number of working days, e.g. #defer 5',
+  'duplicate-syntax': (r) => `needs the key of the original ticket, e.g. #duplicate ${r.prefix}-12`,
+  'internal-arguments': () => '#internal takes no arguments; write the note below the command lines',
+  'doc-syntax': (r) => `needs the link to the article, e.g. #doc https://kb.example/${r.prefix}-12`,
+  'requester-syntax': () => "needs the customer's e-mail address, e.g. #requester <address>",
+  'more-lines': (r) => `${r.count} more unreadable command line${r.count === 1 ? '' : 's'}`,
+  repeated: () => 'given more than once; write it once',
+  'no-such-engineer': (r) => `no such engineer; allowed: ${r.allowed.join(', ')}`,
+  'self-duplicate': () => 'a ticket cannot duplicate itself',
+  'no-such-ticket': () => 'no such ticket of this client',
+  'not-allowed': (r, n) =>
+    `not allowed from ${n.status(r.from)}; allowed: ` +
+    (r.allowed.length ? r.allowed.map(n.status).join(', ') : 'none, the ticket is finished'),
+  'feature-slot': (r) =>
+    `another feature ticket of this client, ${r.holder}, is in work and not yet accepted; ` +
+    'the customer must accept it first',
+  'duplicate-conflict': (r) => `conflicts with #status ${r.status}`,
+  'not-deferrable': (r, n) => `${n.priority(r.priority)} tickets cannot be deferred`,
+  'defer-budget': (r, n) =>
+    `at most ${n.workingDays(r.max)} in total; ${n.workingDays(r.deferred)} already deferred, ` +
+    `${n.workingDays(r.left)} left`,
+  final: (r, n) => `the ticket is ${n.status(r.status)}, a final status; reopen it first with #status reopened`,
+  undocumented: (r, n) =>
+    `a ${n.priorityName(r.priority)} ticket can be closed only once the change is documented ` +
+    'in the knowledge base; add a line #doc <link to the article>',
+};
 
 export const enTeam: Wording['team'] = {
   card: {
@@ -38,7 +80,8 @@ export const enTeam: Wording['team'] = {
   rejected: {
     note: 'Commands not applied',
     none: 'The commands in your mail were not applied: they apply all together or not at all, and some are wrong.',
-    current: (code: string, name: string, next: string) => `Current status: ${code} (${name}); allowed next: ${next}.`,
+    current: (code: string, name: string, next: string | null) =>
+      `Current status: ${code} (${name})${next ? `; allowed next: ${next}` : ''}.`,
     final: 'none (the ticket is finished)',
     fix: 'Your text was not sent to the customer. Fix the commands and send your mail again.',
   },
@@ -48,6 +91,7 @@ export const enTeam: Wording['team'] = {
     'sla.breached': 'Deadline breached',
     'sla.respond_overdue': `Not taken into work within ${respondWithin}`,
   }),
+  rejections,
   raisedFrom: (priority: string) => `Priority raised (it was: ${priority}).`,
   unauthenticated: {
     warning:

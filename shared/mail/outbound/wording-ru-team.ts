@@ -4,7 +4,52 @@
  * Status and priority codes, #commands, addresses and the checks' names (SPF, DKIM, DMARC) stay as
  * they are typed or shown by SES.
  */
+import { ruPlural } from './plural';
+import type { RejectionWords } from './rejections';
 import type { UnprovenEngineerMail as M } from './unauthenticated';
+
+/** Why a command was refused (the line it came from is written before it). */
+const rejections: RejectionWords = {
+  'unknown-command': (r) => `неизвестная команда; можно: ${r.allowed.map((a) => a.replace(' ', ' (')).join('), ')})`,
+  'missing-value': (r, n) =>
+    r.kind === 'status'
+      ? `после #status нужен статус; можно: ${n.statuses}`
+      : `после #priority нужен приоритет; можно: ${n.priorities}`,
+  'unknown-value': (r, n) =>
+    r.kind === 'status'
+      ? `неизвестный статус «${r.value}»; можно: ${n.statuses}`
+      : `неизвестный приоритет «${r.value}»; можно: ${n.priorities}`,
+  'ambiguous-value': (r, n) =>
+    `«${r.value}» подходит к нескольким: ${r.candidates.map(r.kind === 'status' ? n.status : n.priority).join(', ')}; ` +
+    'напишите название полнее',
+  'assign-syntax': () => 'нужен один логин или адрес инженера, например #assign <логин>',
+  'defer-syntax': () => 'нужно целое положительное число рабочих дней, например #defer 5',
+  'duplicate-syntax': (r) => `нужен номер основной заявки, например #duplicate ${r.prefix}-12`,
+  'internal-arguments': () => '#internal пишется без параметров; текст заметки — под строками команд',
+  'doc-syntax': (r) => `нужна ссылка на статью, например #doc https://kb.example/${r.prefix}-12`,
+  'requester-syntax': () => 'нужен адрес электронной почты клиента, например #requester <адрес>',
+  'more-lines': (r) =>
+    `и ещё ${r.count} ${ruPlural(r.count, 'нечитаемая строка', 'нечитаемые строки', 'нечитаемых строк')} команд`,
+  repeated: () => 'команда указана больше одного раза; оставьте одну',
+  'no-such-engineer': (r) => `такого инженера нет; можно: ${r.allowed.join(', ')}`,
+  'self-duplicate': () => 'заявка не может быть дубликатом самой себя',
+  'no-such-ticket': () => 'у этого клиента нет такой заявки',
+  'not-allowed': (r, n) =>
+    `из статуса ${n.status(r.from)} так нельзя; можно: ` +
+    (r.allowed.length ? r.allowed.map(n.status).join(', ') : 'никуда, заявка завершена'),
+  'feature-slot': (r) =>
+    `другая доработка этого клиента (${r.holder}) ещё в работе и не принята: ` +
+    'новую можно начать только после её приёмки',
+  'duplicate-conflict': (r) => `противоречит #status ${r.status}`,
+  'not-deferrable': (r, n) => `заявку с приоритетом «${n.priorityName(r.priority)}» откладывать нельзя`,
+  'defer-budget': (r, n) =>
+    `всего можно отложить не больше чем на ${n.workingDays(r.max)}, а уже отложено ${n.workingDays(r.deferred)}: ` +
+    `осталось ${n.workingDays(r.left)}`,
+  final: (r, n) => `заявка в статусе ${n.status(r.status)} завершена; сначала откройте её снова: #status reopened`,
+  undocumented: (r, n) =>
+    `заявку с приоритетом «${n.priorityName(r.priority)}» можно закрыть только после того, как изменение описано ` +
+    'в базе знаний; добавьте строку #документация <ссылка на статью> (или #doc <URL>)',
+};
 
 export const ruTeam = {
   card: {
@@ -44,8 +89,8 @@ export const ruTeam = {
   rejected: {
     note: 'Команды не выполнены',
     none: 'Команды из вашего письма не выполнены: они выполняются только все вместе, а среди них есть ошибки.',
-    current: (code: string, name: string, next: string) =>
-      `Текущий статус: ${code} (${name}); из него можно перейти в: ${next}.`,
+    current: (code: string, name: string, next: string | null) =>
+      `Текущий статус: ${code} (${name})${next ? `; из него можно перейти в: ${next}` : ''}.`,
     final: 'никуда (заявка завершена)',
     fix: 'Текст вашего письма клиенту не отправлен. Исправьте команды и отправьте письмо ещё раз.',
   },
@@ -55,6 +100,7 @@ export const ruTeam = {
     'sla.breached': 'Срок нарушен',
     'sla.respond_overdue': `Заявка не взята в работу за ${respondWithin}`,
   }),
+  rejections,
   raisedFrom: (priority: string) => `Приоритет повышен (прежний: ${priority}).`,
   unauthenticated: {
     warning:
