@@ -11,6 +11,8 @@ export interface ClinicGroupChat {
  */
 export const groupPostRef = (chatId: number, messageId: number) => `telegram:${chatId}:${messageId}`;
 
-/** SSM parameters of the bridge in AWS (SecureStrings made by hand): the bot token's default name, the webhook's secret. */
+/**
+ * SSM parameters of the bridge in AWS (SecureStrings made by hand): the bot token's default name, the webhook's secret.
+ */
 export const DEFAULT_BOT_TOKEN_PARAMETER = '/maildesk/telegram-bot-token';
 export const WEBHOOK_SECRET_PARAMETER = '/maildesk/telegram-webhook-secret';

@@ -28,7 +28,6 @@ const pendingSplit = {
     'shared/reports/format.ts', // issue 15: split in progress
     'shared/reports/render-html.ts', // issue 15: split in progress
     'shared/reports/render-markdown.ts', // issue 15: split in progress
-    'shared/use-cases/clinic-group-ports.ts', // issue 15: split in progress
   ],
 };
 
