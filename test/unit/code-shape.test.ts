@@ -14,7 +14,7 @@ const MAX_WIDTH = 120;
 
 /**
  * Known offenders while their owners split them; the coordinator empties these lists when every part has landed.
- * A listed file that meets the rule again fails the last test below, so the lists only shrink.
+ * A listed file that meets the rule again fails "the pending lists name only files...", so the lists only shrink.
  */
 const pendingSplit = {
   /** files over MAX_LINES */
