@@ -18,7 +18,7 @@ import type { Logger } from '../log';
 import { mailbox } from '../mail/outbound/compose';
 import { eventMessageId } from '../mail/outbound/message-ids';
 import * as customer from '../mail/outbound/customer';
-import { groupCommentCopy } from '../mail/outbound/clinic-group';
+import { groupCommentCopy, withGroupSummary } from '../mail/outbound/clinic-group';
 import * as engineers from '../mail/outbound/engineers';
 import type { Letter, LetterOf } from '../mail/outbound/parts';
 import { unauthenticatedNotice } from '../mail/outbound/unauthenticated';
@@ -83,7 +83,7 @@ export async function deliverEvent(event: TicketEvent, deps: DeliverDeps): Promi
   // What the clinic's Telegram group said since the requester's last letter goes into the next one.
   const toRequester = drafts.filter((d) => d.role === 'requester');
   const group = toRequester.length ? await groupSummaryLines(event, tenant, tickets, config) : [];
-  for (const draft of group.length ? toRequester : []) draft.text = `${draft.text}\n\n${group.join('\n')}`;
+  for (const draft of toRequester) draft.text = withGroupSummary(draft.text, group, tenant);
   const delivery: Delivery = { sent: [], skipped: [] };
   for (const draft of drafts) {
     const outcome = await sendOnce(event, ticket, tenant, draft, deps);

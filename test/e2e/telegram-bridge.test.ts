@@ -153,6 +153,8 @@ describe('the clinics\' Telegram groups', () => {
     expect(text).toMatch(/- [\d.]+ [\d:]+.*, Клиника: Перезагрузили сервер, ошибка осталась/);
     expect(text).toMatch(/, Инженер: MG-1: смотрим логи сервера/);
     expect(text).not.toContain('anna_clinic');
+    // above the signature, as part of the letter
+    expect(text.indexOf('Что обсуждалось')).toBeLessThan(text.lastIndexOf('--\nСлужба технической поддержки'));
   });
 
   it('a mapped engineer\'s invalid command is refused all-or-nothing, with every problem in the group', async () => {

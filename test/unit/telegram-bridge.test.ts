@@ -12,7 +12,7 @@ import type { TicketEvent } from '../../shared/domain/events';
 import { ticketAfter } from '../../shared/domain/evolve';
 import { newTicket, type Status, type Ticket } from '../../shared/domain/ticket';
 import { readCommands } from '../../shared/mail/inbound/commands';
-import { groupPost } from '../../shared/mail/outbound/clinic-group';
+import { groupPost, withGroupSummary } from '../../shared/mail/outbound/clinic-group';
 import { groupCommentsFor } from '../../shared/use-cases/group-summary';
 import { readTelegramUpdate, ticketKeyIn } from '../../shared/use-cases/read-telegram-update';
 import { secretMatches } from '../../shared/use-cases/receive-telegram-update';
@@ -193,4 +193,13 @@ describe('groupPost', () => {
     expect(text.split('\n').slice(0, 4)).toEqual(['🔄 Статус изменён MG-10', 'Приоритет: Блокировка', 'Тема: Не открывается карта', 'Статус: В работе']);
     for (const secret of ['555777', '9911', 'petrova_k', 'anna@']) expect(text).not.toContain(secret);
   });
+});
+
+describe('withGroupSummary', () => {
+  const north = config.tenants[0]!;
+  it.each([
+    ['above the signature', 'Здравствуйте!\n\nТекст.\n\n--\nСлужба технической поддержки\nСеверная клиника\nfooter', ['Итог:', '- a'], 'Здравствуйте!\n\nТекст.\n\nИтог:\n- a\n\n--\nСлужба технической поддержки\nСеверная клиника\nfooter'],
+    ['at the end without one', 'Текст.', ['Итог:'], 'Текст.\n\nИтог:'],
+    ['nothing to add', 'Текст.', [], 'Текст.'],
+  ])('%s', (_case, text, summary, expected) => expect(withGroupSummary(text, summary, north)).toBe(expected));
 });

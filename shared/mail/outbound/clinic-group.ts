@@ -13,6 +13,7 @@ import {
   type LetterOf,
   priorityName,
   saidBy,
+  signature,
   statusName,
   subjectOf,
   ticketCard,
@@ -133,4 +134,12 @@ export function groupSummary(comments: readonly TicketEvent[], config: MaildeskC
       return `- ${when}, ${c.data?.role === 'engineer' ? w.engineer : w.clinic}: ${saidBy(c).replace(/\s+/g, ' ')}`;
     }),
   ];
+}
+
+/** The summary goes above the signature of the requester's letter (at the end when there is none). */
+export function withGroupSummary(text: string, summary: readonly string[], tenant: Tenant): string {
+  if (summary.length === 0) return text;
+  const signed = text.lastIndexOf(`\n${signature(tenant.name, tenant.language).split('\n')[0]}\n`);
+  const block = summary.join('\n');
+  return signed > 0 ? `${text.slice(0, signed)}\n${block}\n${text.slice(signed)}` : `${text}\n\n${block}`;
 }
