@@ -17,6 +17,7 @@ import { isFinal, type DueKind, type NextDue, type Ticket } from '../domain/tick
 import { featureSlotChange, withDeadlines } from '../domain/workflow';
 import type { Logger } from '../log';
 import { formatInstant, type Language } from '../mail/outbound/parts';
+import { wordsOf } from '../mail/outbound/wording';
 import type { DueIndex, TicketReader, TicketWriter } from './ports';
 
 export interface SweepDeps {
@@ -190,60 +191,29 @@ function sweepEvent(ticket: Ticket, next: Ticket, d: NextDue, deps: SweepDeps, n
   };
 }
 
-/** "1 ч 30 мин", "8 ч", "20 мин" (en: "1 h 30 min"), to the minute. */
-function duration(ms: number, lang: Language): string {
-  const minutes = Math.round(Math.abs(ms) / 60_000);
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  const [hu, mu] = lang === 'ru' ? ['ч', 'мин'] : ['h', 'min'];
-  return [h ? `${h} ${hu}` : '', m || !h ? `${m} ${mu}` : ''].filter(Boolean).join(' ');
-}
-
-/** A short line for the engineers' mail: what happened and how much time is left or over. */
+/** A short line for the engineers' mail: what happened and how much time is left or over (words: team.sweep). */
 function describe(kind: DueKind, ticket: Ticket, next: Ticket, deps: SweepDeps, now: Date, lang: Language): string {
-  const ru = lang === 'ru';
-  const tz = deps.config.timezone;
+  const w = wordsOf(lang).team.sweep;
+  const at = (iso: string | null) => formatInstant(iso, deps.config.timezone, lang) ?? '-';
   const dueAt = next.deadlines.dueAt;
   const business = slaPolicy[ticket.priority].clock === 'business';
-  // Business priorities count support hours, calendar ones wall hours: say which.
+  // Business priorities count support hours, calendar ones wall hours: say which. To the minute.
   const span = (from: Date, to: Date) => {
-    const text = duration(business ? deps.calendar.businessMsBetween(from, to) : to.getTime() - from.getTime(), lang);
-    return business ? (ru ? `${text} рабочего времени` : `${text} of business time`) : text;
+    const ms = business ? deps.calendar.businessMsBetween(from, to) : to.getTime() - from.getTime();
+    const minutes = Math.round(Math.abs(ms) / 60_000);
+    return w.span(Math.floor(minutes / 60), minutes % 60, business);
   };
   switch (kind) {
     case 'respond':
-      return ru
-        ? `Заявка не взята в работу за ${deps.config.sla.respondWithinHours} ч (срок был ` +
-            `${formatInstant(next.deadlines.respondBy, tz, lang) ?? '-'}).`
-        : `Not taken into work within ${deps.config.sla.respondWithinHours} h (due ` +
-            `${formatInstant(next.deadlines.respondBy, tz, lang) ?? '-'}).`;
+      return w.respond(at(next.deadlines.respondBy));
     case 'warn':
-      return dueAt
-        ? ru
-          ? `До крайнего срока осталось ${span(now, new Date(dueAt))}.`
-          : `${span(now, new Date(dueAt))} left until the deadline.`
-        : ru
-          ? 'Срок скоро истечёт.'
-          : 'Deadline approaching.'; // not reached: a warning always has a deadline
+      // a warning always has a deadline; the heading says it all otherwise
+      return dueAt ? w.warn(span(now, new Date(dueAt))) : '';
     case 'breach':
-      return dueAt
-        ? ru
-          ? `Крайний срок пропущен на ${span(new Date(dueAt), now)}.`
-          : `Overdue by ${span(new Date(dueAt), now)}.`
-        : ru
-          ? 'Срок нарушен.'
-          : 'Deadline passed.';
+      return dueAt ? w.breach(span(new Date(dueAt), now)) : '';
     case 'remind':
-      return ru
-        ? `Ждём ответа клиента; без ответа заявка закроется ` +
-            `${formatInstant(next.deadlines.autoCloseAt, tz, lang) ?? '-'}.`
-        : `Waiting for the customer; without an answer it closes ` +
-            `${formatInstant(next.deadlines.autoCloseAt, tz, lang) ?? '-'}.`;
+      return w.remind(at(next.deadlines.autoCloseAt));
     case 'auto_close':
-      return ru
-        ? `Нет ответа клиента ${deps.config.sla.autoCloseWorkingDays} раб. дн. с ` +
-            `${formatInstant(ticket.waitingSince, tz, lang) ?? '-'}.`
-        : `No answer from the customer for ${deps.config.sla.autoCloseWorkingDays} working days since ` +
-            `${formatInstant(ticket.waitingSince, tz, lang) ?? '-'}.`;
+      return w.autoClose(wordsOf(lang).workingDays(deps.config.sla.autoCloseWorkingDays), at(ticket.waitingSince));
   }
 }

@@ -146,7 +146,7 @@ describe('an error ticket left open: 72 h check, warning at 80 %, breach, each o
     const m = mails[0]!;
     engineerMail(m);
     expect(m.subject).toBe('[MG-1] Заявка не взята в работу за 72 часа: Не сохраняется протокол осмотра');
-    expect(m.text).toContain('Заявка не взята в работу за 72 ч (срок был 19.03.2026 12:00 (Europe/Moscow))');
+    expect(m.text).toContain('Срок взятия в работу истёк 19.03.2026 12:00 (Europe/Moscow).');
     expect(m.text).toContain('Клиент: Северная клиника (clinic-north)');
     expect(m.text).toContain('Приоритет: Ошибка работы (error)');
     expect(m.references[0]).toBe('err-1@clinic-north.example'); // in the ticket's thread
@@ -165,7 +165,7 @@ describe('an error ticket left open: 72 h check, warning at 80 %, breach, each o
     engineerMail(mails[0]!);
     expect(mails[0]!.subject).toBe('[MG-1] Срок скоро истечёт: Не сохраняется протокол осмотра');
     // Fri 12:00 -> Mon 12:00 is 72 wall hours but one working day: 8 business hours
-    expect(mails[0]!.text).toContain('До крайнего срока осталось 8 ч рабочего времени.');
+    expect(mails[0]!.text).toContain('До крайнего срока: 8 часов рабочего времени.');
     expect(mails[0]!.text).toContain('Крайний срок решения: 23.03.2026 12:00 (Europe/Moscow)');
     expect((await s.ticket('MG-1')).nextDue).toEqual({ kind: 'breach', at: utc('2026-03-23T12:00:00') });
   });
@@ -178,7 +178,7 @@ describe('an error ticket left open: 72 h check, warning at 80 %, breach, each o
     expect(mails).toHaveLength(1);
     engineerMail(mails[0]!);
     expect(mails[0]!.subject).toBe('[MG-1] Срок нарушен: Не сохраняется протокол осмотра');
-    expect(mails[0]!.text).toContain('Крайний срок пропущен на 30 мин рабочего времени.');
+    expect(mails[0]!.text).toContain('Крайний срок пропущен на 30 минут рабочего времени.');
 
     const t = await s.ticket('MG-1');
     expect(t).toMatchObject({ breached: true, warned: true, respondOverdue: true, status: 'open', nextDue: null });
@@ -230,7 +230,7 @@ describe('a blocking ticket', () => {
     const mails = await s.h.newMail();
     expect(mails.map((m) => m.subject)).toEqual(['[MG-1] Срок нарушен: Не работает регистратура']);
     // calendar clock: wall hours
-    expect(mails[0]!.text).toContain('Крайний срок пропущен на 1 ч 20 мин.');
+    expect(mails[0]!.text).toContain('Крайний срок пропущен на 1 час 20 минут.');
     // respond by is the 5 h deadline itself: no second alarm for it 72 h later
     expect(await s.ticket('MG-1')).toMatchObject({ breached: true, warned: true, respondOverdue: false, nextDue: null });
     expect((await s.ticket('MG-1')).deadlines.respondBy).toBe(utc('2026-03-16T17:00:00'));

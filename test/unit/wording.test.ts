@@ -229,6 +229,12 @@ const ruForm = (n: number, one: string, few: string, many: string) =>
   n % 10 === 1 && n % 100 !== 11 ? one : [2, 3, 4].includes(n % 10) && ![12, 13, 14].includes(n % 100) ? few : many;
 
 describe('(c) numbers agree with their nouns', () => {
+  it.each([1, 2, 5, 11, 21])('%s hours and minutes in the sweep\'s line under an SLA alert', (n) => {
+    const ru = wordsOf('ru').team.sweep.span(n, n, true);
+    expect(ru).toBe(`${n} ${ruForm(n, 'час', 'часа', 'часов')} ${n} ${ruForm(n, 'минута', 'минуты', 'минут')} рабочего времени`);
+    expect(wordsOf('en').team.sweep.span(n, n, false)).toBe(`${n} hour${n === 1 ? '' : 's'} ${n} minute${n === 1 ? '' : 's'}`);
+  });
+
   it.each([1, 2, 5, 11, 21])('%s working days and hours, in every letter that counts them', (n) => {
     const cfg = configWith({ autoCloseWorkingDays: n, respondWithinHours: n });
     const days = { ru: `${n} ${ruForm(n, 'рабочий день', 'рабочих дня', 'рабочих дней')}`, en: `${n} working day${n === 1 ? '' : 's'}` };

@@ -92,6 +92,20 @@ export const enTeam: Wording['team'] = {
     'sla.respond_overdue': `Not taken into work within ${respondWithin}`,
   }),
   rejections,
+  sweep: {
+    span: (hours: number, minutes: number, business: boolean) =>
+      [
+        hours ? `${hours} hour${hours === 1 ? '' : 's'}` : '',
+        minutes || !hours ? `${minutes} minute${minutes === 1 ? '' : 's'}` : '',
+      ]
+        .filter(Boolean)
+        .join(' ') + (business ? ' of business time' : ''),
+    respond: (due: string) => `It was due to be taken into work by ${due}.`,
+    warn: (left: string) => `${left} left until the deadline.`,
+    breach: (over: string) => `Overdue by ${over}.`,
+    remind: (closeAt: string) => `Waiting for the customer; without an answer it closes on ${closeAt}.`,
+    autoClose: (days: string, since: string) => `No answer from the customer for ${days}, since ${since}.`,
+  },
   raisedFrom: (priority: string) => `Priority raised (it was: ${priority}).`,
   unauthenticated: {
     warning:

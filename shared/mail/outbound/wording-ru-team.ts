@@ -101,6 +101,21 @@ export const ruTeam = {
     'sla.respond_overdue': `Заявка не взята в работу за ${respondWithin}`,
   }),
   rejections,
+  /** The sweep's line under an SLA alert; the heading has said what happened. */
+  sweep: {
+    span: (hours: number, minutes: number, business: boolean) =>
+      [
+        hours ? `${hours} ${ruPlural(hours, 'час', 'часа', 'часов')}` : '',
+        minutes || !hours ? `${minutes} ${ruPlural(minutes, 'минута', 'минуты', 'минут')}` : '',
+      ]
+        .filter(Boolean)
+        .join(' ') + (business ? ' рабочего времени' : ''),
+    respond: (due: string) => `Срок взятия в работу истёк ${due}.`,
+    warn: (left: string) => `До крайнего срока: ${left}.`,
+    breach: (over: string) => `Крайний срок пропущен на ${over}.`,
+    remind: (closeAt: string) => `Ждём ответа клиента; без него заявка закроется ${closeAt}.`,
+    autoClose: (days: string, since: string) => `Клиент не отвечал ${days}, с ${since}.`,
+  },
   raisedFrom: (priority: string) => `Приоритет повышен (прежний: ${priority}).`,
   unauthenticated: {
     warning:
