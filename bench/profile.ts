@@ -12,6 +12,8 @@ export interface BenchProfile {
   sweepSizes: number[];
   coldStartRounds: number;
   memory: { sizesMb: number[]; runs: number };
+  /** outside in: new-ticket mails (and one reply each) through a child `npm start`, and warm-up mails */
+  outsideIn: { newTickets: number; warmUp: number; concurrency: number };
 }
 
 export const SEED = 20260302;
@@ -28,6 +30,7 @@ export function benchProfile(quick: boolean): BenchProfile {
         sweepSizes: [1_000, 4_000],
         coldStartRounds: 3,
         memory: { sizesMb: [30], runs: 1 },
+        outsideIn: { newTickets: 40, warmUp: 8, concurrency: 4 },
       }
     : {
         name: 'full',
@@ -39,6 +42,7 @@ export function benchProfile(quick: boolean): BenchProfile {
         sweepSizes: [1_000, 10_000, 100_000],
         coldStartRounds: 30,
         memory: { sizesMb: [30, 40], runs: 3 },
+        outsideIn: { newTickets: 200, warmUp: 8, concurrency: 4 },
       };
 }
 

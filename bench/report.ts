@@ -3,6 +3,9 @@ import type { ColdStartResult } from './cold-start';
 import type { FloorGroup, FloorResult } from './floor';
 import type { IngestRun } from './ingest';
 import type { MemoryResult } from './memory';
+import type { OutsideInResult } from './outside-in';
+import type { ProfileSummary } from './profile-summary';
+import { renderOutsideIn } from './report-outside-in';
 import type { BenchProfile } from './profile';
 import type { StoreCostResult } from './store-cost';
 import type { SweepResult } from './sweep';
@@ -40,6 +43,9 @@ export interface RunResults {
   sweep: SweepResult | null;
   coldStart: ColdStartResult | null;
   memory: MemoryResult | null;
+  /** 8: the local stack from outside (absent in results written before it existed) */
+  outsideIn?: OutsideInResult | null;
+  outsideInProfile?: Record<string, ProfileSummary> | null;
   peerRt: PeerRt | null;
   targets: Target[];
 }
@@ -457,6 +463,7 @@ export function renderMarkdown(r: RunResults): string {
       '',
     );
   }
+  push(...renderOutsideIn(r.outsideIn ?? null, r.peerRt, r.storeCost, r.outsideInProfile ?? null));
   push(NOTES);
   return `${out.join('\n')}\n`;
 }

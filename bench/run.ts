@@ -11,10 +11,13 @@
  * Every measurement checks what the pipeline did (tickets created, replies commented, due tickets
  * acted on); a failed check stops the run with exit code 1 and writes no figures.
  *
- * Options: --quick, --only ingest,cost,sweep,floor,cold,memory (for working on one part)
+ * 8, outside in, runs `npm start`'s entry as a child and feeds it the corpus over SMTP (bench/outside-in.ts).
+ *
+ * Options: --quick, --only ingest,cost,sweep,outside,floor,cold,memory (for working on one part), --cpu-prof
+ * (profile the stack child of part 8: bench/out/profile/, summarised in the report)
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -27,6 +30,8 @@ import { measureFloor, type FloorResult } from './floor';
 import { measureIngest, type IngestRun } from './ingest';
 import { childCpuMs, machine, versions } from './machine';
 import { measureMemory, type MemoryResult } from './memory';
+import { measureOutsideIn, type OutsideInResult } from './outside-in';
+import { summariseProfile, type ProfileSummary } from './profile-summary';
 import { exampleConfig } from './pipeline';
 import { benchProfile, corpusOptions } from './profile';
 import { renderMarkdown } from './report';
@@ -166,6 +171,47 @@ async function main(): Promise<number> {
     );
     log(`sweep ${sweep.ratio.stored}: time x${sweep.ratio.sweepTime}, RCU x${sweep.ratio.sweepRcu}`);
   }
+  let outsideIn: OutsideInResult | null = null;
+  let outsideInProfile: Record<string, ProfileSummary> | null = null;
+  if (wants('outside')) {
+    const o = profile.outsideIn;
+    const [measured, warmUp] = await Promise.all([
+      generateCorpus({ seed: profile.seed, newTickets: o.newTickets }),
+      generateCorpus({
+        seed: profile.seed + 1,
+        newTickets: o.warmUp,
+        smallAttachmentShare: 0,
+        largeAttachmentShare: 0,
+      }),
+    ]);
+    const cpuProfDir = args.includes('--cpu-prof') ? join(outDir, 'profile') : undefined;
+    if (cpuProfDir) await rm(cpuProfDir, { recursive: true, force: true });
+    outsideIn = await measureOutsideIn({
+      root,
+      newMails: measured.newMails,
+      replies: measured.replies,
+      warmUp,
+      concurrency: o.concurrency,
+      cpuProfDir,
+      onProgress: log,
+    });
+    // The main thread's profile (the loader's thread writes one too), cut to each phase.
+    const main = cpuProfDir && readdirSync(cpuProfDir).find((f) => f.endsWith('.001.cpuprofile'));
+    if (cpuProfDir && main) {
+      const file = join(cpuProfDir, main);
+      outsideInProfile = {
+        'new tickets': summariseProfile(file, 25, outsideIn.windows.newTickets),
+        replies: summariseProfile(file, 25, outsideIn.windows.replies),
+        idle: summariseProfile(file, 25, outsideIn.windows.idle),
+      };
+    }
+    log(
+      `outside in: new ticket ${outsideIn.newTickets.nodeCpuMsPerMail} ms node CPU (DynamoDB Local ` +
+        `${outsideIn.newTickets.dynamoCpuMsPerMail}), reply ${outsideIn.replies.nodeCpuMsPerMail} ms, ` +
+        `${outsideIn.newTickets.mailsPerSecond} mails/s, p50 ${outsideIn.newTickets.p50Ms} ms`,
+    );
+  }
+
   let floor: FloorResult | null = null;
   if (wants('floor')) {
     const floorCorpus = {
@@ -218,6 +264,8 @@ async function main(): Promise<number> {
     sweep,
     coldStart,
     memory,
+    outsideIn,
+    outsideInProfile,
     peerRt,
     targets: [] as ReturnType<typeof evaluateTargets>,
   };

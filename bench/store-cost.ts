@@ -39,6 +39,8 @@ export interface KindCost {
   capacityByTarget: Record<string, number>;
   /** mean calls per mail */
   calls: number;
+  /** mean round trips to DynamoDB per mail, by operation, in inbound (receiveMail) and in notify (deliverEvent) */
+  callsByOperation?: { inbound: Record<string, number>; notify: Record<string, number> };
 }
 
 export interface StoreCostResult {
@@ -70,6 +72,12 @@ function kindCost(samples: Array<{ inbound: CapacityTotals; notify: CapacityTota
       for (const [target, v] of Object.entries(t.byTarget)) byTarget[target] = (byTarget[target] ?? 0) + v / n;
     }
   }
+  const callsOf = (part: 'inbound' | 'notify') => {
+    const byOp: Record<string, number> = {};
+    for (const s of samples)
+      for (const [op, v] of Object.entries(s[part].byOperation)) byOp[op] = (byOp[op] ?? 0) + v.calls / n;
+    return Object.fromEntries(Object.entries(byOp).map(([k, v]) => [k, round(v, 2)]));
+  };
   const mean = (f: (s: { inbound: CapacityTotals; notify: CapacityTotals }) => number) =>
     round(samples.reduce((a, s) => a + f(s), 0) / n, 1);
   return {
@@ -86,6 +94,7 @@ function kindCost(samples: Array<{ inbound: CapacityTotals; notify: CapacityTota
     ),
     capacityByTarget: Object.fromEntries(Object.entries(byTarget).map(([k, v]) => [k, round(v, 1)])),
     calls: round(calls / n, 1),
+    callsByOperation: { inbound: callsOf('inbound'), notify: callsOf('notify') },
   };
 }
 

@@ -2,6 +2,7 @@
 import type { RunResults } from './report';
 import type { IngestRun } from './ingest';
 import type { KindCost } from './store-cost';
+import { outsideInTargets } from './report-outside-in';
 
 export interface RtPhase {
   mails: number;
@@ -40,7 +41,10 @@ export interface Target {
   toMeet: string;
 }
 
-type Results = Pick<RunResults, 'ingest' | 'floor' | 'storeCost' | 'sweep' | 'coldStart' | 'memory' | 'peerRt'>;
+type Results = Pick<
+  RunResults,
+  'ingest' | 'floor' | 'storeCost' | 'sweep' | 'coldStart' | 'memory' | 'peerRt' | 'outsideIn'
+>;
 
 const fmt = (n: number | null | undefined, d = 1) =>
   n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(d);
@@ -320,6 +324,7 @@ export function evaluateTargets(r: Results): Target[] {
           'box, DynamoDB Local cannot get there.'
         : '',
   });
+  out.push(...outsideInTargets(r.outsideIn ?? null, rt));
   return out;
 }
 

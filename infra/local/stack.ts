@@ -204,6 +204,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
   };
 
+  let wakePoller = () => {}; // the stream poller backs off while idle: our own writes wake it
   // Inbound: SMTP in place of SES receiving. The raw mail is stored before anything reads it.
   const accept = async (chunks: Buffer[], recipients: string[]): Promise<string> => {
     const id = newInboundId();
@@ -216,6 +217,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     try {
       outcomes.push(await receiveMail(inbound!, receiveDeps));
+      wakePoller();
     } catch (error) {
       log.error('inbound failed: kept for replay', { inboundId: id, error: (error as Error).name });
       await recordFailure(id, (error as Error).message, {
@@ -246,11 +248,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     recordFailure,
     log,
   });
+  wakePoller = poller.wake;
 
   const sweepTimer =
     options.sweepEverySeconds && options.sweepEverySeconds > 0
       ? setInterval(() => {
-          sweepDeadlines(now(), sweepDeps).catch((error: Error) => log.error('sweep failed', { error: error.name }));
+          const sweep = sweepDeadlines(now(), sweepDeps).then(wakePoller);
+          sweep.catch((error: Error) => log.error('sweep failed', { error: error.name }));
         }, options.sweepEverySeconds * 1000)
       : null;
 

@@ -85,6 +85,12 @@ describe('bench measurements (tiny runs)', () => {
       expect(cost.reply.wcu.mean).toBeGreaterThan(0);
       expect(cost.engineerCommand.wcu.mails).toBe(2);
       expect(cost.emptySweep.queries).toBe(cost.emptySweep.shards);
+      // Round trips by operation (issue 18): one transaction per new ticket in inbound, the ticket read in notify.
+      expect(cost.newTicket.callsByOperation?.inbound.TransactWriteItems).toBe(1);
+      expect(cost.newTicket.callsByOperation?.notify.Query).toBeGreaterThanOrEqual(1);
+      const perMail = Object.values({ ...cost.reply.callsByOperation?.inbound }).reduce((a, b) => a + b, 0) +
+        Object.values({ ...cost.reply.callsByOperation?.notify }).reduce((a, b) => a + b, 0);
+      expect(perMail).toBeCloseTo(cost.reply.calls, 0);
     } finally {
       metered.destroy();
     }
