@@ -98,12 +98,12 @@ export async function runTicketsList(argv: string[], io: CliIo, now = new Date()
 function renderTable(rows: Array<{ ticket: Ticket; left: TimeLeft }>, config: MaildeskConfig, colour: boolean): string {
   if (rows.length === 0) return 'no tickets match';
   const paint = (code: number, s: string) => (colour ? `\u001b[${code}m${s}\u001b[0m` : s);
-  const header = `${pad('KEY', 8)} ${pad('TENANT', 13)} ${pad('PRIORITY', 9)} ${pad('STATUS', 18)} ${pad('DUE', 16)} ${pad('LEFT', 13)} SUMMARY`;
+  const columns = [pad('KEY', 8), pad('TENANT', 13), pad('PRIORITY', 9), pad('STATUS', 18), pad('DUE', 16)];
+  const header = [...columns, pad('LEFT', 13), 'SUMMARY'].join(' ');
   const line = ({ ticket: t, left }: (typeof rows)[number]) => {
-    const amount =
-      left.hoursLeft === null
-        ? '-'
-        : `${left.overdue && left.hoursLeft === 0 ? '-0' : left.hoursLeft} ${left.clock === 'calendar' ? 'h' : 'bh'}${left.paused ? ' paused' : ''}`;
+    const hours = left.overdue && left.hoursLeft === 0 ? '-0' : String(left.hoursLeft);
+    const unit = left.clock === 'calendar' ? 'h' : 'bh';
+    const amount = left.hoursLeft === null ? '-' : `${hours} ${unit}${left.paused ? ' paused' : ''}`;
     const text = pad(amount, 13);
     const shown =
       left.hoursLeft === null
@@ -115,7 +115,9 @@ function renderTable(rows: Array<{ ticket: Ticket; left: TimeLeft }>, config: Ma
             : left.hoursLeft < 4
               ? paint(33, text)
               : text;
-    return `${pad(t.key, 8)} ${pad(t.tenant, 13)} ${pad(t.priority, 9)} ${pad(t.status, 18)} ${pad(localTime(left.deadline, config.timezone), 16)} ${shown} ${t.summary}${t.breached ? paint(31, ' [breached]') : ''}`;
+    const due = pad(localTime(left.deadline, config.timezone), 16);
+    const cells = [pad(t.key, 8), pad(t.tenant, 13), pad(t.priority, 9), pad(t.status, 18), due, shown];
+    return `${cells.join(' ')} ${t.summary}${t.breached ? paint(31, ' [breached]') : ''}`;
   };
   // Tickets of clinics without a support contract have no SLA: listed apart, after the others.
   const outside = rows.filter((r) => r.ticket.outsideContract);
@@ -160,7 +162,8 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
       io.stderr(`ticket ${key} not found`);
       return 1;
     }
-    // Mail text (summary, names, fields, filenames, comments, reasons) never reaches the terminal with its control characters.
+    // Mail text (summary, names, fields, filenames, comments, reasons) never reaches the terminal with its
+    // control characters.
     const ticket = terminalSafe(stored);
     const events = terminalSafe(await store.listEvents(key));
     const calendar = BusinessCalendar.fromConfig(config);
@@ -191,23 +194,29 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
     }
     const tz = config.timezone;
     const tenant = config.tenants.find((t) => t.id === ticket.tenant);
+    const unit = left.clock === 'calendar' ? 'h' : 'bh';
+    const paused = left.paused ? ', clock paused: waiting for the customer' : '';
     const leftText =
       left.hoursLeft === null
         ? ''
-        : `  (${left.overdue ? 'overdue' : 'left'} ${Math.abs(left.hoursLeft)} ${left.clock === 'calendar' ? 'h' : 'bh'}${left.paused ? ', clock paused: waiting for the customer' : ''})`;
+        : `  (${left.overdue ? 'overdue' : 'left'} ${Math.abs(left.hoursLeft)} ${unit}${paused})`;
+    const requester = ticket.requesterName ? `${ticket.requesterName} <${ticket.requester}>` : ticket.requester;
+    const cc = ticket.cc.length ? ` (cc ${ticket.cc.join(', ')})` : '';
+    const answered = ticket.respondedAt ? `  (answered ${localTime(ticket.respondedAt, tz)})` : '';
+    const dueAt = localTime(left.deadline ?? ticket.deadlines.dueAt, tz);
     const lines = [
       `${ticket.key}  ${ticket.summary}`,
       `tenant        ${ticket.tenant}${tenant ? ` (${tenant.name})` : ''}`,
-      `requester     ${ticket.requesterName ? `${ticket.requesterName} <${ticket.requester}>` : ticket.requester}${ticket.cc.length ? ` (cc ${ticket.cc.join(', ')})` : ''}`,
+      `requester     ${requester}${cc}`,
       `participants  ${participants.map((p) => `${p.address} (${p.role})`).join(', ')}`,
       `department    ${ticket.department ?? '-'}`,
       `priority      ${ticket.priority} (${priorityNamesRu[ticket.priority]})`,
       `status        ${ticket.status} (${statusNamesRu[ticket.status]})`,
       `assignee      ${ticket.assignee ?? '-'}`,
       `created       ${localTime(ticket.createdAt, tz)}`,
-      `respond by    ${localTime(ticket.deadlines.respondBy, tz)}${ticket.respondedAt ? `  (answered ${localTime(ticket.respondedAt, tz)})` : ''}`,
+      `respond by    ${localTime(ticket.deadlines.respondBy, tz)}${answered}`,
       `target        ${localTime(ticket.deadlines.targetAt, tz)}`,
-      `due           ${localTime(left.deadline ?? ticket.deadlines.dueAt, tz)}${leftText}${ticket.breached ? '  BREACHED' : ''}`,
+      `due           ${dueAt}${leftText}${ticket.breached ? '  BREACHED' : ''}`,
       ...(ticket.deadlines.autoCloseAt && isWaiting(ticket.status)
         ? [`auto-close    ${localTime(ticket.deadlines.autoCloseAt, tz)}`]
         : []),
@@ -221,10 +230,12 @@ export async function runTicketShow(argv: string[], io: CliIo, now = new Date())
       ...ticket.attachments.map((a) => `attachment    ${a.filename} (${a.size} B) ${a.key}`),
       '',
       `history (${tz})`,
-      ...history.map(
-        (h) =>
-          `  ${localTime(h.at, tz)}  ${h.type}${h.from ? ` ${h.from} -> ${h.to}` : ''}  ${h.actor}${h.text ? `\n      ${h.text.split('\n').join('\n      ')}` : ''}${h.reason ? `\n      (${h.reason})` : ''}`,
-      ),
+      ...history.map((h) => {
+        const move = h.from ? ` ${h.from} -> ${h.to}` : '';
+        const text = h.text ? `\n      ${h.text.split('\n').join('\n      ')}` : '';
+        const reason = h.reason ? `\n      (${h.reason})` : '';
+        return `  ${localTime(h.at, tz)}  ${h.type}${move}  ${h.actor}${text}${reason}`;
+      }),
     ];
     io.stdout(terminalText(lines.join('\n')));
     return 0;
