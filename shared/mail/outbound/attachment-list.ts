@@ -6,6 +6,7 @@
 import type { MaildeskConfig } from '../../config';
 import type { Attachment } from '../../domain/ticket';
 import { formatInstant, type Language } from './parts';
+import { wordsOf } from './wording';
 
 export type FileDelivery =
   | { kind: 'attached' }
@@ -19,32 +20,11 @@ export interface EngineerFile {
   delivery?: FileDelivery;
 }
 
-const words = {
-  ru: {
-    heading: 'Вложения:',
-    kb: 'КБ',
-    mb: 'МБ',
-    attached: 'во вложении к этому письму',
-    link: (until: string) => `ссылка для скачивания, действует до ${until}:`,
-    local: 'файл на этом компьютере (локальный стенд):',
-    missing: 'файл больше не хранится',
-  },
-  en: {
-    heading: 'Attachments:',
-    kb: 'KB',
-    mb: 'MB',
-    attached: 'attached to this mail',
-    link: (until: string) => `download link, valid until ${until}:`,
-    local: 'a file on this machine (local stack):',
-    missing: 'the file is no longer stored',
-  },
-};
-
 const MB = 1024 * 1024;
 
 /** "3 КБ", "12,5 МБ": KB rounded up below a megabyte, MB to one decimal above. */
 export function sizePhrase(bytes: number, lang: Language): string {
-  const w = words[lang];
+  const w = wordsOf(lang).team.files;
   if (bytes < MB) return `${Math.max(1, Math.ceil(bytes / 1024))} ${w.kb}`;
   const mb = (Math.round((bytes / MB) * 10) / 10).toString();
   return `${lang === 'ru' ? mb.replace('.', ',') : mb} ${w.mb}`;
@@ -55,7 +35,7 @@ export const listedFiles = (attachments: readonly Attachment[], keys: readonly s
   attachments.filter((a) => keys?.includes(a.key)).map((a) => ({ filename: a.filename, size: a.size }));
 
 function howLine(delivery: FileDelivery | undefined, config: MaildeskConfig, lang: Language): string[] {
-  const w = words[lang];
+  const w = wordsOf(lang).team.files;
   switch (delivery?.kind) {
     case undefined:
       return [];
@@ -73,7 +53,7 @@ function howLine(delivery: FileDelivery | undefined, config: MaildeskConfig, lan
 /** "Вложения:" and a line per file (a link on the line after it); nothing when there are no files. */
 export function fileLines(files: readonly EngineerFile[], config: MaildeskConfig, lang: Language): string[] {
   if (files.length === 0) return [];
-  const lines = [words[lang].heading];
+  const lines = [wordsOf(lang).team.files.heading];
   for (const file of files) {
     const [how, ...rest] = howLine(file.delivery, config, lang);
     lines.push(`  - ${file.filename} (${sizePhrase(file.size, lang)})${how ? `: ${how}` : ''}`, ...rest);

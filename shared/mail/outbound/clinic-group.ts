@@ -18,43 +18,9 @@ import {
   subjectOf,
   ticketCard,
 } from './parts';
+import { wordsOf } from './wording';
 
 export type GroupPostKind = 'opened' | 'status' | 'escalated' | 'breached';
-
-const words = {
-  ru: {
-    head: {
-      opened: '🔴 Блокирующая заявка',
-      status: '🔄 Статус изменён',
-      escalated: '🔴 Критическая заявка',
-      breached: '⏰ Срок нарушен',
-    },
-    priority: 'Приоритет',
-    summary: 'Тема',
-    status: 'Статус',
-    due: 'Крайний срок',
-    hint: 'Ответьте на это сообщение (или укажите номер заявки), чтобы добавить комментарий к заявке.',
-    applied: (key: string) => `✅ ${key}: команды применены.`,
-    rejected: (key: string) => `❌ ${key}: команды не применены, заявка не изменена:`,
-    notEngineer: (key: string) => `ℹ️ ${key}: комментарий записан; команды принимаются только от инженеров поддержки.`,
-  },
-  en: {
-    head: {
-      opened: '🔴 Blocking ticket',
-      status: '🔄 Status changed',
-      escalated: '🔴 Critical ticket',
-      breached: '⏰ Deadline breached',
-    },
-    priority: 'Priority',
-    summary: 'Summary',
-    status: 'Status',
-    due: 'Deadline',
-    hint: 'Reply to this message (or name the ticket key) to add a comment to the ticket.',
-    applied: (key: string) => `✅ ${key}: commands applied.`,
-    rejected: (key: string) => `❌ ${key}: commands not applied, the ticket is unchanged:`,
-    notEngineer: (key: string) => `ℹ️ ${key}: comment recorded; commands count only from support engineers.`,
-  },
-} satisfies Record<Language, unknown>;
 
 /** A ticket post: key, priority, summary, status, deadline; `status` is the one the event moved to. */
 export function groupPost(
@@ -65,7 +31,7 @@ export function groupPost(
   config: MaildeskConfig,
 ): string {
   const lang = tenant.language;
-  const w = words[lang];
+  const w = wordsOf(lang).team.group;
   const due = formatInstant(ticket.deadlines.dueAt, config.timezone, lang);
   return [
     `${w.head[kind]} ${ticket.key}`,
@@ -85,26 +51,21 @@ export function commandAnswer(
   tenant: Tenant,
   problems?: string,
 ): string {
-  const w = words[tenant.language];
+  const w = wordsOf(tenant.language).team.group;
   if (outcome === 'applied') return w.applied(key);
   if (outcome === 'not-engineer') return w.notEngineer(key);
   return [w.rejected(key), problems ?? ''].join('\n').trim();
 }
 
-const copyWords = {
-  ru: { note: 'Комментарий в группе Telegram', engineer: 'инженер', clinic: 'сторона клиники' },
-  en: { note: 'Comment in the Telegram group', engineer: 'engineer', clinic: "the clinic's side" },
-} satisfies Record<Language, unknown>;
-
 const roleOf = (event: TicketEvent, lang: Language) =>
-  copyWords[lang][event.data?.role === 'engineer' ? 'engineer' : 'clinic'];
+  wordsOf(lang).team.groupCopy[event.data?.role === 'engineer' ? 'engineer' : 'clinic'];
 
 /** ticket.group_comment: the engineers' copy of what was written in the clinic's group, with its author. */
 export const groupCommentCopy: LetterOf = (event, ticket, tenant, config) => {
   const lang = tenant.language;
   const author = typeof event.data?.author === 'string' ? event.data.author : '-';
   return {
-    subject: subjectOf(ticket, lang, copyWords[lang].note),
+    subject: subjectOf(ticket, lang, wordsOf(lang).team.groupCopy.note),
     text: [
       `${author} (${roleOf(event, lang)}, Telegram):`,
       '',
@@ -115,18 +76,13 @@ export const groupCommentCopy: LetterOf = (event, ticket, tenant, config) => {
   };
 };
 
-const summaryWords = {
-  ru: { head: 'Что обсуждалось в группе Telegram по этой заявке:', engineer: 'Инженер', clinic: 'Клиника' },
-  en: { head: 'What was discussed in the Telegram group about this ticket:', engineer: 'Engineer', clinic: 'Clinic' },
-} satisfies Record<Language, unknown>;
-
 /**
  * The requester's summary of the group's comments since their last letter: time and role of each
  * author (no Telegram names), and what was written. Empty when the group said nothing.
  */
 export function groupSummary(comments: readonly TicketEvent[], config: MaildeskConfig, lang: Language): string[] {
   if (comments.length === 0) return [];
-  const w = summaryWords[lang];
+  const w = wordsOf(lang).team.groupSummary;
   return [
     w.head,
     ...comments.map((c) => {

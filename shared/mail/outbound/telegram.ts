@@ -7,39 +7,15 @@ import { isPriority } from '../../domain/priorities';
 import { isStatus } from '../../domain/ticket';
 import type { BusEvent } from '../../use-cases/ports';
 import { formatInstant, priorityName, statusName, type Language } from './parts';
+import { wordsOf } from './wording';
 
 export type AlertKind = 'new-blocking' | 'escalated' | 'breached';
-
-const words = {
-  ru: {
-    head: {
-      'new-blocking': (key: string) => `🔴 Новая блокирующая заявка ${key} (ticket.created)`,
-      escalated: (key: string) => `🔴 Критическая заявка ${key} (sla.escalated)`,
-      breached: (key: string) => `⏰ Срок нарушен: ${key} (sla.breached)`,
-    },
-    tenant: 'Клиент',
-    priority: 'Приоритет',
-    status: 'Статус',
-    due: 'Крайний срок',
-  },
-  en: {
-    head: {
-      'new-blocking': (key: string) => `🔴 New blocking ticket ${key} (ticket.created)`,
-      escalated: (key: string) => `🔴 Critical ticket ${key} (sla.escalated)`,
-      breached: (key: string) => `⏰ Deadline breached: ${key} (sla.breached)`,
-    },
-    tenant: 'Tenant',
-    priority: 'Priority',
-    status: 'Status',
-    due: 'Deadline',
-  },
-} satisfies Record<Language, unknown>;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 
 /** The message: key, tenant, priority, status, deadline, link. */
 export function alertText(kind: AlertKind, event: BusEvent, config: MaildeskConfig, lang: Language = 'ru'): string {
-  const w = words[lang];
+  const w = wordsOf(lang).team.alert;
   const d = event.detail;
   const key = str(d.ticketKey) ?? '?';
   const tenantId = str(d.tenant) ?? '?';

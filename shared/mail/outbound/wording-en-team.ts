@@ -91,6 +91,49 @@ export const enTeam: Wording['team'] = {
     'sla.breached': 'Deadline breached',
     'sla.respond_overdue': `Not taken into work within ${respondWithin}`,
   }),
+  /** the customer's files in the engineers' copy; the clinic's Telegram group; the team's alert chat */
+  files: {
+    heading: 'Attachments:',
+    kb: 'KB',
+    mb: 'MB',
+    attached: 'attached to this mail',
+    link: (until: string) => `download link, valid until ${until}:`,
+    local: 'a file on this machine (local stack):',
+    missing: 'the file is no longer stored',
+  },
+  group: {
+    head: {
+      opened: '🔴 Blocking ticket',
+      status: '🔄 Status changed',
+      escalated: '🔴 Critical ticket',
+      breached: '⏰ Deadline breached',
+    },
+    priority: 'Priority',
+    summary: 'Summary',
+    status: 'Status',
+    due: 'Deadline',
+    hint: 'Reply to this message (or name the ticket key) to add a comment to the ticket.',
+    applied: (key: string) => `✅ ${key}: commands applied.`,
+    rejected: (key: string) => `❌ ${key}: commands not applied, the ticket is unchanged:`,
+    notEngineer: (key: string) => `ℹ️ ${key}: comment recorded; commands count only from support engineers.`,
+  },
+  groupCopy: { note: 'Comment in the Telegram group', engineer: 'engineer', clinic: "the clinic's side" },
+  groupSummary: {
+    head: 'What was discussed in the Telegram group about this ticket:',
+    engineer: 'Engineer',
+    clinic: 'Clinic',
+  },
+  alert: {
+    head: {
+      'new-blocking': (key: string) => `🔴 New blocking ticket ${key} (ticket.created)`,
+      escalated: (key: string) => `🔴 Critical ticket ${key} (sla.escalated)`,
+      breached: (key: string) => `⏰ Deadline breached: ${key} (sla.breached)`,
+    },
+    tenant: 'Tenant',
+    priority: 'Priority',
+    status: 'Status',
+    due: 'Deadline',
+  },
   rejections,
   sweep: {
     span: (hours: number, minutes: number, business: boolean) =>

@@ -19,9 +19,10 @@ const rejections: RejectionWords = {
     r.kind === 'status'
       ? `неизвестный статус «${r.value}»; можно: ${n.statuses}`
       : `неизвестный приоритет «${r.value}»; можно: ${n.priorities}`,
-  'ambiguous-value': (r, n) =>
-    `«${r.value}» подходит к нескольким: ${r.candidates.map(r.kind === 'status' ? n.status : n.priority).join(', ')}; ` +
-    'напишите название полнее',
+  'ambiguous-value': (r, n) => {
+    const which = r.candidates.map(r.kind === 'status' ? n.status : n.priority).join(', ');
+    return `«${r.value}» подходит к нескольким: ${which}; напишите название полнее`;
+  },
   'assign-syntax': () => 'нужен один логин или адрес инженера, например #assign <логин>',
   'defer-syntax': () => 'нужно целое положительное число рабочих дней, например #defer 5',
   'duplicate-syntax': (r) => `нужен номер основной заявки, например #duplicate ${r.prefix}-12`,
@@ -100,6 +101,45 @@ export const ruTeam = {
     'sla.breached': 'Срок нарушен',
     'sla.respond_overdue': `Заявка не взята в работу за ${respondWithin}`,
   }),
+  /** the customer's files in the engineers' copy; the clinic's Telegram group; the team's alert chat */
+  files: {
+    heading: 'Вложения:',
+    kb: 'КБ',
+    mb: 'МБ',
+    attached: 'во вложении к этому письму',
+    link: (until: string) => `ссылка для скачивания, действует до ${until}:`,
+    local: 'файл на этом компьютере (локальный стенд):',
+    missing: 'файл больше не хранится',
+  },
+  group: {
+    head: {
+      opened: '🔴 Блокирующая заявка',
+      status: '🔄 Статус изменён',
+      escalated: '🔴 Критическая заявка',
+      breached: '⏰ Срок нарушен',
+    },
+    priority: 'Приоритет',
+    summary: 'Тема',
+    status: 'Статус',
+    due: 'Крайний срок',
+    hint: 'Ответьте на это сообщение (или укажите номер заявки), чтобы добавить комментарий к заявке.',
+    applied: (key: string) => `✅ ${key}: команды применены.`,
+    rejected: (key: string) => `❌ ${key}: команды не применены, заявка не изменена:`,
+    notEngineer: (key: string) => `ℹ️ ${key}: комментарий записан; команды принимаются только от инженеров поддержки.`,
+  },
+  groupCopy: { note: 'Комментарий в группе Telegram', engineer: 'инженер', clinic: 'сторона клиники' },
+  groupSummary: { head: 'Что обсуждалось в группе Telegram по этой заявке:', engineer: 'Инженер', clinic: 'Клиника' },
+  alert: {
+    head: {
+      'new-blocking': (key: string) => `🔴 Новая блокирующая заявка ${key} (ticket.created)`,
+      escalated: (key: string) => `🔴 Критическая заявка ${key} (sla.escalated)`,
+      breached: (key: string) => `⏰ Срок нарушен: ${key} (sla.breached)`,
+    },
+    tenant: 'Клиент',
+    priority: 'Приоритет',
+    status: 'Статус',
+    due: 'Крайний срок',
+  },
   rejections,
   /** The sweep's line under an SLA alert; the heading has said what happened. */
   sweep: {
