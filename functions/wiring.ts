@@ -17,6 +17,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { EventBridgeBus } from '../shared/adapters/event-bus';
 import { S3MailStore } from '../shared/adapters/s3-mail-store';
+import { ssmLinkSigningKey } from '../shared/adapters/ssm-link-key';
 import { BusinessCalendar } from '../shared/domain/business-calendar';
 import { buildDesk, type DeskAdapters, type Desk, type TelegramAdapter } from '../shared/composition';
 import { configFromEnvironment, type MaildeskConfig } from '../shared/config';
@@ -27,7 +28,7 @@ import type { EventBus, MailSender, MailStore, TicketStore } from '../shared/use
 /** How to make one adapter: the environment variables it reads, and the making. */
 export interface AwsAdapter<T> {
   env: readonly string[];
-  make(env: Record<string, string>, config: MaildeskConfig): T;
+  make(env: Record<string, string>, config: MaildeskConfig, log: Logger): T;
 }
 
 export const dynamoTickets: AwsAdapter<TicketStore> = {
@@ -38,6 +39,19 @@ export const dynamoTickets: AwsAdapter<TicketStore> = {
 export const s3Mail: AwsAdapter<MailStore> = {
   env: ['MAIL_BUCKET'],
   make: (env) => new S3MailStore(new S3Client({}), env.MAIL_BUCKET!),
+};
+
+/**
+ * notify's store: its presigned links are signed with the attachment-links IAM user's key from SSM
+ * (config attachmentLinks.signingKeyParameter), read on the first link, so they last the 7 days the
+ * letter states; without it, with the role's session, for an hour (shared/adapters/ssm-link-key.ts).
+ */
+export const s3MailSignedLinks: AwsAdapter<MailStore> = {
+  env: ['MAIL_BUCKET'],
+  make: (env, config, log) => {
+    const key = ssmLinkSigningKey(new SSMClient({}), config.attachmentLinks.signingKeyParameter, log);
+    return new S3MailStore(new S3Client({}), env.MAIL_BUCKET!, undefined, key);
+  },
 };
 
 export const eventBridgeBus: AwsAdapter<EventBus> = {
@@ -101,7 +115,7 @@ export function lambdaDesk(
   const adapter = <K extends keyof LambdaAdapters>(name: K) => {
     const factory = uses[name];
     if (!factory) return undefined;
-    if (!made.has(name)) made.set(name, factory.make(env, config));
+    if (!made.has(name)) made.set(name, factory.make(env, config, log));
     return made.get(name) as ReturnType<NonNullable<LambdaAdapters[K]>['make']>;
   };
   for (const name of Object.keys(uses) as Array<keyof LambdaAdapters>) {

@@ -23,6 +23,9 @@ function isTimeZone(tz: string): boolean {
  */
 export const MAX_ENGINEER_ATTACHMENT_MB = 21;
 
+/** Where ops store the attachment-link signer's access key (SecureString JSON {accessKeyId, secretAccessKey}). */
+export const DEFAULT_LINK_KEY_PARAMETER = '/maildesk/attachment-link-key';
+
 /**
  * Built on first use, not at import: a Lambda runs with the config `cdk synth` validated (see
  * configFromEnvironment), so building zod's schema at its cold start would be wasted work.
@@ -139,6 +142,10 @@ function buildConfigSchema() {
       /** Where links to a ticket point in engineer mails (optional web UI or mail search). */
       ticketLinkBase: z.url().optional(),
       telegram: z.strictObject({ chatId: z.string().min(1), botTokenParameter: z.string().min(1) }).optional(),
+      /** The SSM SecureString holding the access key that signs 7-day attachment links (docs/deploy.md). */
+      attachmentLinks: z
+        .strictObject({ signingKeyParameter: z.string().min(1).default(DEFAULT_LINK_KEY_PARAMETER) })
+        .default({ signingKeyParameter: DEFAULT_LINK_KEY_PARAMETER }),
       deployment: z
         .strictObject({
           domain: domainName,

@@ -3,15 +3,16 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deliverStreamBatch } from '../../shared/adapters/stream-records';
 import type { TicketEvent } from '../../shared/domain/events';
 import { deliverEvent } from '../../shared/use-cases/deliver-event';
-import { dynamoTickets, eventBridgeBus, lambdaDesk, s3Mail } from '../wiring';
+import { dynamoTickets, eventBridgeBus, lambdaDesk, s3MailSignedLinks } from '../wiring';
 import { sesSender } from '../ses-sender';
 
-// mail: the customers' files for the engineers' copy (read, or presigned when over the limit)
+// mail: the customers' files for the engineers' copy (read, or presigned when over the limit, signed
+// with the attachment-links key from SSM)
 const { desk, log } = lambdaDesk('maildesk-notify', {
   tickets: dynamoTickets,
   sender: sesSender,
   bus: eventBridgeBus,
-  mail: s3Mail,
+  mail: s3MailSignedLinks,
 });
 
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {

@@ -2,7 +2,9 @@
  * A minimal strict S3 endpoint for the objects maildesk touches: GetObject, PutObject (and HEAD),
  * path-style (`/<bucket>/<key>`: the SDK uses path style for an IP-address endpoint), objects in
  * memory. Errors in S3's XML shape (`<Error><Code>`), so the SDK throws NoSuchKey / NoSuchBucket.
- * A presigned GET (query-string SigV4: a link in an engineers' mail) is served until it expires.
+ * A presigned GET (query-string SigV4: a link in an engineers' mail) is served until it expires;
+ * given `keys`, its signature is checked too (./sigv4-query.ts), so a link signed with an unknown or
+ * wrong key, or with a session that has ended, is refused as S3 refuses it.
  * Point a client at it with `endpoint`, or AWS_ENDPOINT_URL_S3.
  */
 import { createHash } from 'node:crypto';
@@ -16,6 +18,7 @@ import {
   type StandinAnswer,
   type StandinRequest,
 } from './http-standin';
+import { checkPresignedSignature, type StandinKey } from './sigv4-query';
 
 export const S3_DOCS = {
   getObject: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html',
@@ -45,6 +48,8 @@ export interface S3StandinOptions extends ListenOptions {
   buckets: readonly string[];
   /** the stand-in's clock, for presigned URLs' expiry (default: the system clock) */
   now?: () => Date;
+  /** access key id -> key: presigned signatures are verified against these (default: not verified) */
+  keys?: Readonly<Record<string, StandinKey>>;
 }
 
 /** sigv4-query-string-auth: X-Amz-Expires is 1 to 604,800 seconds (7 days). */
@@ -87,7 +92,9 @@ export async function startS3Standin(options: S3StandinOptions): Promise<S3Stand
 
   const now = options.now ?? (() => new Date());
   /** A presigned GET: signed for s3 in the query, not expired; null when the request is not presigned. */
-  const presignedRefusal = (query: URLSearchParams): StandinAnswer | null => {
+  const presignedRefusal = (request: StandinRequest): StandinAnswer | null => {
+    const query = request.query;
+    const signature = options.keys ? request : null;
     const scope = /^[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/.exec(query.get('X-Amz-Credential') ?? '');
     if (query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || scope?.[1] !== 's3' || !query.get('X-Amz-Signature'))
       return refuse('AccessDenied', 403, 'sigv4', S3_DOCS.presigned, 'Query-string authentication is incomplete.');
@@ -100,6 +107,11 @@ export async function startS3Standin(options: S3StandinOptions): Promise<S3Stand
         S3_DOCS.presigned,
         'X-Amz-Expires must be less than a week (in seconds) that is 604800.',
       );
+    if (signature) {
+      const refused = checkPresignedSignature(signature, options.keys!, now());
+      if (refused)
+        return refuse(refused.code, refused.status, 'presigned-signature', S3_DOCS.presigned, refused.message);
+    }
     const signed = amzDate(query.get('X-Amz-Date') ?? '');
     if (Number.isNaN(signed.getTime()) || now().getTime() > signed.getTime() + expires * 1000)
       return refuse('AccessDenied', 403, 'presigned-expired', S3_DOCS.presigned, 'Request has expired');
@@ -109,7 +121,7 @@ export async function startS3Standin(options: S3StandinOptions): Promise<S3Stand
   const route = (request: StandinRequest): StandinAnswer => {
     const presigned = request.method === 'GET' && request.query.has('X-Amz-Signature');
     if (presigned) {
-      const refusal = presignedRefusal(request.query);
+      const refusal = presignedRefusal(request);
       if (refusal) return refusal;
     } else if (signedService(request.headers) !== 's3')
       return refuse('AccessDenied', 403, 'sigv4', SIGV4_DOC, 'Request is not signed for service s3.');
