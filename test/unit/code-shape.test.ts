@@ -16,17 +16,11 @@ const MAX_WIDTH = 120;
  * Known offenders while their owners split them; the coordinator empties these lists when every part has landed.
  * A listed file that meets the rule again fails "the pending lists name only files...", so the lists only shrink.
  */
-const pendingSplit = {
+const pendingSplit: { length: string[]; width: string[] } = {
   /** files over MAX_LINES */
-  length: [
-    'shared/reports/sla-report.ts', // issue 15: split in progress
-  ],
+  length: [],
   /** files with a line over MAX_WIDTH */
-  width: [
-    'shared/reports/format.ts', // issue 15: split in progress
-    'shared/reports/render-html.ts', // issue 15: split in progress
-    'shared/reports/render-markdown.ts', // issue 15: split in progress
-  ],
+  width: [],
 };
 
 /** The .ts files under `dir` (repo-relative, forward slashes), build output and dependencies left out. */
