@@ -284,8 +284,11 @@ export async function measureColdStart(o: {
     const libs = await bundle(options, libsEntry, join(outDir, `${name}-libs`));
     // The environment the function checks at init (requireEnv([...]) in its source, `env: [...]` of the adapters in
     // functions/wiring.ts), with dummy values; a variable it does not read does no harm.
-    const wiring = join(o.root, 'functions', 'wiring.ts');
-    const sources = [entry, ...(existsSync(wiring) ? [wiring] : [])].map((f) => readFileSync(f, 'utf8')).join('\n');
+    // functions/*.ts: wiring.ts and the adapters shared by some handlers (telegram-ssm.ts).
+    const shared = readdirSync(join(o.root, 'functions'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(o.root, 'functions', f));
+    const sources = [entry, ...shared].map((f) => readFileSync(f, 'utf8')).join('\n');
     const required = [...sources.matchAll(/(?:requireEnv\(|env: )\[([^\]]*)\]/g)].flatMap((m) =>
       [...m[1]!.matchAll(/'([A-Z0-9_]+)'/g)].map((x) => x[1]!),
     );

@@ -6,6 +6,7 @@
  * reads the clock.
  */
 import type { MaildeskConfig } from '../config';
+import { FIXED_OFFSET_ZONES, fixedOffsetMs } from './fixed-offset-zones';
 import { builtInHolidays, builtInShortDays, builtInWorkingWeekends } from './production-calendar-ru';
 
 const MINUTE_MS = 60_000;
@@ -84,7 +85,8 @@ export class BusinessCalendar {
   private readonly shortDays: ReadonlySet<number>;
   private readonly startMinute: number;
   private readonly endMinute: number;
-  private readonly zoneFormat: Intl.DateTimeFormat;
+  /** made on first need: never, for a zone of fixed offset and instants after its last change */
+  private zoneFormat: Intl.DateTimeFormat | null = null;
   private readonly windows = new Map<number, OpenWindow | null>();
   private readonly hourOffsets = new Map<number, number>();
 
@@ -103,8 +105,12 @@ export class BusinessCalendar {
     this.holidays = new Set((options.holidays ?? builtInHolidays).map(dayNumberOf));
     this.workingWeekends = new Set((options.workingWeekends ?? builtInWorkingWeekends).map(dayNumberOf));
     this.shortDays = new Set((options.shortDays ?? builtInShortDays).map(dayNumberOf));
-    // Throws RangeError on an unknown zone.
-    this.zoneFormat = new Intl.DateTimeFormat('en-US', {
+    // Throws RangeError on an unknown zone (a zone of the fixed-offset table is known).
+    if (!Object.hasOwn(FIXED_OFFSET_ZONES, this.timezone)) this.format();
+  }
+
+  private format(): Intl.DateTimeFormat {
+    this.zoneFormat ??= new Intl.DateTimeFormat('en-US', {
       timeZone: this.timezone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -114,6 +120,7 @@ export class BusinessCalendar {
       minute: 'numeric',
       second: 'numeric',
     });
+    return this.zoneFormat;
   }
 
   static fromConfig(
@@ -248,6 +255,8 @@ export class BusinessCalendar {
    * holding a transition is not cached: each instant in it is asked of Intl.
    */
   private offsetAt(at: number): number {
+    const fixed = fixedOffsetMs(this.timezone, at);
+    if (fixed !== null) return fixed;
     const hour = Math.floor(at / HOUR_MS);
     const cached = this.hourOffsets.get(hour);
     if (cached !== undefined) return cached;
@@ -261,7 +270,7 @@ export class BusinessCalendar {
   private zoneOffsetAt(at: number): number {
     const whole = at - (((at % 1000) + 1000) % 1000);
     const fields: Record<string, number> = {};
-    for (const part of this.zoneFormat.formatToParts(new Date(whole))) {
+    for (const part of this.format().formatToParts(new Date(whole))) {
       if (part.type !== 'literal') fields[part.type] = Number(part.value);
     }
     const wall = Date.UTC(
