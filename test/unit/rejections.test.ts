@@ -66,6 +66,8 @@ describe('every rejection in the tenant language', () => {
       'всего можно отложить не больше чем на 14 рабочих дней, а уже отложено 10 рабочих дней: осталось 4 рабочих дня',
     );
     expect(rejectionText({ code: 'defer-budget', max: 21, deferred: 20, left: 1 }, 'ru')).toContain('21 рабочий день');
+    // nothing deferred yet: the limit alone, not "уже отложено 0 рабочих дней"
+    expect(rejectionText({ code: 'defer-budget', max: 14, deferred: 0, left: 14 }, 'ru')).toBe('отложить можно не больше чем на 14 рабочих дней');
     expect(rejectionText({ code: 'more-lines', count: 2 }, 'ru')).toBe('и ещё 2 нечитаемые строки команд');
     expect(rejectionText({ code: 'more-lines', count: 1 }, 'en')).toBe('1 more unreadable command line');
   });

@@ -114,7 +114,7 @@ describe('planCommands: each problem (nothing is planned, every problem is named
     ['unknown engineer', {}, [cmd('assign', 'sidorov')], {}, ['#assign sidorov: no such engineer; allowed: ivanov, petrov']],
     ['#defer not a number', {}, [cmd('defer', 'soon')], {}, ['#defer soon: needs a positive whole number of working days, e.g. #defer 5']],
     ['#defer 0', {}, [cmd('defer', '0')], {}, ['#defer 0: needs a positive whole number of working days, e.g. #defer 5']],
-    ['#defer beyond 14 wd at once', {}, [cmd('defer', '15')], {}, ['#defer 15: at most 14 working days in total; 0 working days already deferred, 14 working days left']],
+    ['#defer beyond 14 wd at once', {}, [cmd('defer', '15')], {}, ['#defer 15: at most 14 working days']],
     ['#defer beyond 14 wd in total', { deferredWd: 10 }, [cmd('defer', '5')], {}, ['#defer 5: at most 14 working days in total; 10 working days already deferred, 4 working days left']],
     ['#defer on blocking', { priority: 'blocking' }, [cmd('defer', '1')], {}, ['#defer 1: blocking (Blocking) tickets cannot be deferred']],
     ['#defer on partial', { priority: 'partial' }, [cmd('defer', '1')], {}, ['#defer 1: partial (Partial blocking) tickets cannot be deferred']],
@@ -143,7 +143,7 @@ describe('planCommands: each problem (nothing is planned, every problem is named
     ['several problems, all reported', {}, [cmd('status', 'verified'), cmd('assign', 'sidorov'), cmd('defer', '30')], {}, [
       '#assign sidorov: no such engineer; allowed: ivanov, petrov',
       expect.stringContaining('#status verified: not allowed from open') as unknown as string,
-      '#defer 30: at most 14 working days in total; 0 working days already deferred, 14 working days left',
+      '#defer 30: at most 14 working days',
     ]],
   ])('%s', (_name, over, commands, context, problems) => {
     // read in English here; every code in both languages: rejections.test.ts

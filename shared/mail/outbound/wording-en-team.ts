@@ -36,8 +36,10 @@ const rejections: RejectionWords = {
   'duplicate-conflict': (r) => `conflicts with #status ${r.status}`,
   'not-deferrable': (r, n) => `${n.priority(r.priority)} tickets cannot be deferred`,
   'defer-budget': (r, n) =>
-    `at most ${n.workingDays(r.max)} in total; ${n.workingDays(r.deferred)} already deferred, ` +
-    `${n.workingDays(r.left)} left`,
+    r.deferred
+      ? `at most ${n.workingDays(r.max)} in total; ${n.workingDays(r.deferred)} already deferred, ` +
+        `${n.workingDays(r.left)} left`
+      : `at most ${n.workingDays(r.max)}`,
   final: (r, n) => `the ticket is ${n.status(r.status)}, a final status; reopen it first with #status reopened`,
   undocumented: (r, n) =>
     `a ${n.priorityName(r.priority)} ticket can be closed only once the change is documented ` +

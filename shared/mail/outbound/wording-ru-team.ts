@@ -44,8 +44,10 @@ const rejections: RejectionWords = {
   'duplicate-conflict': (r) => `противоречит #status ${r.status}`,
   'not-deferrable': (r, n) => `заявку с приоритетом «${n.priorityName(r.priority)}» откладывать нельзя`,
   'defer-budget': (r, n) =>
-    `всего можно отложить не больше чем на ${n.workingDays(r.max)}, а уже отложено ${n.workingDays(r.deferred)}: ` +
-    `осталось ${n.workingDays(r.left)}`,
+    r.deferred
+      ? `всего можно отложить не больше чем на ${n.workingDays(r.max)}, а уже отложено ` +
+        `${n.workingDays(r.deferred)}: осталось ${n.workingDays(r.left)}`
+      : `отложить можно не больше чем на ${n.workingDays(r.max)}`,
   final: (r, n) => `заявка в статусе ${n.status(r.status)} завершена; сначала откройте её снова: #status reopened`,
   undocumented: (r, n) =>
     `заявку с приоритетом «${n.priorityName(r.priority)}» можно закрыть только после того, как изменение описано ` +
