@@ -301,7 +301,10 @@ describe('one ticket, from the first mail to the explanation after closing', () 
     expect(explanation.subject).toBe('[MG-1] Не печатается направление на анализы');
     expect(explanation.headers['auto-submitted']).toBe('auto-replied');
     expect(explanation.text).toContain('Заявка MG-1 уже завершена (статус: Закрыто)');
-    expect(explanation.text).toContain('укажите в тексте номер MG-1');
+    expect(explanation.text).toContain('укажите в нём номер MG-1');
+    // a finished ticket's letter does not invite a reply to itself
+    expect(explanation.text).toContain('Это письмо отправлено автоматически.');
+    expect(explanation.text).not.toContain('ваш ответ на него');
     expect(explanation.inReplyTo).toHaveLength(1);
     expect(h.stack.outcomes.at(-1)).toEqual({ kind: 'final-reply', ticketKey: 'MG-1' });
 
