@@ -181,11 +181,9 @@ export function startStreamPoller(o: StreamPollerOptions): StreamPoller {
       idleWaiters = [];
       for (const done of waiters) done();
       if (stopped) break;
-      // Woken during the read: read again at once, the write may have landed after the read.
-      if (woken) {
-        wait = minMs;
-        continue;
-      }
+      // Woken during the read: the write may have landed after it, read again soon. Never at once: DynamoDB
+      // Local shows a record on the stream a moment after the write, and drain's two idle reads must span that.
+      if (woken) wait = minMs;
       await sleep(wait);
       wait = woken ? minMs : Math.min(maxMs, wait * 2);
     }
@@ -200,13 +198,12 @@ export function startStreamPoller(o: StreamPollerOptions): StreamPoller {
     wake,
     drain: () =>
       new Promise<void>((done) => {
-        // Two idle reads in a row, both begun after the call: everything written before it has been seen.
+        // Two idle reads in a row, pollMs apart (as the loop did before it backed off): everything written before
+        // the call has been seen. Woken once, so a backed-off poller does not make the caller wait.
         let idle = 0;
-        const wait = () => {
-          idleWaiters.push(() => (++idle >= 2 ? done() : wait()));
-          wake();
-        };
+        const wait = () => idleWaiters.push(() => (++idle >= 2 ? done() : wait()));
         wait();
+        wake();
       }),
     async stop() {
       stopped = true;
