@@ -9,6 +9,7 @@
  *   maildesk bus: sla.breached / blocking ticket.created -> SNS topic (alarmEmail)
  *   maildesk bus: sla.escalated, sla.breached / blocking ticket.created -> telegram-alert -> Telegram
  *                 (only with config `telegram`)
+ *   IAM user <stack>-attachment-links: signs notify's 7-day links to files (its key in SSM, made by ops)
  *   CloudWatch alarms (errors, DLQs, ages, SLA breaches, SES reputation) -> same topic
  */
 import { CfnOutput, Stack, type StackProps, Annotations, Token } from 'aws-cdk-lib';
@@ -18,6 +19,7 @@ import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type MaildeskConfig } from '../shared/config';
 import { Alerts } from './constructs/alerts';
+import { AttachmentLinkSigner } from './constructs/attachment-link-signer';
 import { MailIdentity } from './constructs/email-identity';
 import { MaildeskFunctions, type FunctionName } from './constructs/functions';
 import { InboundMail, MAX_RECIPIENTS_PER_RULE } from './constructs/inbound-mail';
@@ -68,6 +70,7 @@ export class MaildeskStack extends Stack {
   readonly functions: MaildeskFunctions;
   readonly inboundMail: InboundMail;
   readonly alerts: Alerts;
+  readonly attachmentLinks: AttachmentLinkSigner;
 
   constructor(scope: Construct, id: string, props: MaildeskStackProps) {
     super(scope, id, { description: 'maildesk: email-driven support tickets (SES, Lambda, DynamoDB)', ...props });
@@ -115,6 +118,11 @@ export class MaildeskStack extends Stack {
       configurationSetName: this.mail.configurationSet.configurationSetName,
       configurationSetArn: this.mail.configurationSetArn,
       logRetention: LOG_RETENTION,
+    });
+    this.attachmentLinks = new AttachmentLinkSigner(this, 'AttachmentLinks', {
+      bucket: this.rawMail.bucket,
+      signingKeyParameter: config.attachmentLinks.signingKeyParameter,
+      reader: this.functions.roles.notify,
     });
     this.inboundMail = new InboundMail(this, 'InboundMail', {
       recipients,

@@ -102,6 +102,16 @@ export function nagAcknowledgments(stack: MaildeskStack): NagAcknowledgment[] {
         'ARN.',
     },
 
+    // The attachment-links user: signs the engineers' download links; reads attachments/ and nothing else.
+    {
+      scope: stack.attachmentLinks.user,
+      id: `AwsSolutions-IAM5[${objects('attachments/')}]`,
+      reason: prefixReason(
+        "GetObject of the customers' files under attachments/<inboundId>/ through the presigned links " +
+          "this user's key signs, never inbound/",
+      ),
+    },
+
     // Receipt rule set activation: classic SES actions without resource-level permissions.
     {
       scope: stack.inboundMail.activationFunction.role!,

@@ -91,6 +91,7 @@ beforeAll(() => {
   input.deployment.hostedZoneId = 'Z0123456789ABC';
   input.deployment.rawMailRetentionDays = 90;
   delete input.deployment.alarmEmail;
+  input.attachmentLinks = { signingKeyParameter: 'maildesk/prod/link-key' };
   variant = synth(input);
   withTelegram = synth(telegramInput());
 });
@@ -321,7 +322,9 @@ describe('functions', () => {
     expect(stack.functions.telegramRules).toEqual([]);
     expect(stack.functions.roles['telegram-alert']).toBeUndefined();
     expect(Object.keys(resources).filter((k) => k.includes('Telegram'))).toEqual([]);
-    expect(JSON.stringify(resources)).not.toContain('ssm:');
+    // the one SSM action without telegram: notify reading the attachment-link signing key
+    expect(JSON.stringify(resources).match(/"ssm:[A-Za-z]+"/g)).toEqual(['"ssm:GetParameter"']);
+    expect(JSON.stringify(resources)).not.toContain('telegram-bot-token');
     expect(withTelegram.stack.functions.telegramAlert).toBeDefined();
     expect(withTelegram.stack.functions.telegramRules).toHaveLength(2);
   });
@@ -588,7 +591,7 @@ describe('IAM: least privilege', () => {
   const statementsIn = (s: MaildeskStack, res: Record<string, Json>, roleConstruct: { node: { defaultChild?: unknown } }): Statement[] => {
     const roleId = idIn(s, roleConstruct);
     return ofTypeIn(res, 'AWS::IAM::Policy')
-      .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+      .filter(([, p]) => ((p.Properties.Roles ?? []) as Json[]).some((r) => r.Ref === roleId))
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
   };
   const statementsOf = (roleConstruct: { node: { defaultChild?: unknown } }) => statementsIn(stack, resources, roleConstruct);
@@ -698,7 +701,7 @@ describe('IAM: monthly-report and telegram-alert', () => {
   const statementsIn = (s: MaildeskStack, res: Record<string, Json>, roleConstruct: { node: { defaultChild?: unknown } }): Statement[] => {
     const roleId = idIn(s, roleConstruct);
     return ofTypeIn(res, 'AWS::IAM::Policy')
-      .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+      .filter(([, p]) => ((p.Properties.Roles ?? []) as Json[]).some((r) => r.Ref === roleId))
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
   };
   const actionsOf = (s: Statement) => [s.Action].flat();
@@ -758,6 +761,59 @@ describe('IAM: monthly-report and telegram-alert', () => {
     expect(arn('maildesk/telegram-bot-token')).toEqual(join('maildesk/telegram-bot-token'));
     expect(arn('telegram-bot-token')).toEqual(join('telegram-bot-token'));
     expect(arn('arn:aws:ssm:eu-west-1:123456789012:parameter/x')).toBe('arn:aws:ssm:eu-west-1:123456789012:parameter/x');
+  });
+});
+
+describe('attachment links: the IAM user whose key signs 7-day links', () => {
+  type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string };
+  const policiesOfUser = (s: MaildeskStack, res: Record<string, Json>) =>
+    ofTypeIn(res, 'AWS::IAM::Policy').filter(([, p]) => ((p.Properties.Users ?? []) as Json[]).some((u) => u.Ref === idIn(s, s.attachmentLinks.user)));
+  const notifyStatements = (s: MaildeskStack, res: Record<string, Json>) =>
+    ofTypeIn(res, 'AWS::IAM::Policy')
+      .filter(([, p]) => ((p.Properties.Roles ?? []) as Json[]).some((r) => r.Ref === idIn(s, s.functions.roles.notify)))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+  const parameterArn = (tail: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:123456789012:parameter/${tail}`]] });
+
+  it('one user, <stack>-attachment-links, with exactly one permission: s3:GetObject on attachments/*', () => {
+    for (const { label, stack: s, resources: res } of [...synths(), { label: 'variant', ...variant }]) {
+      const users = ofTypeIn(res, 'AWS::IAM::User');
+      expect(users, label).toHaveLength(1);
+      const [userId, user] = users[0]!;
+      expect(userId, label).toBe(idIn(s, s.attachmentLinks.user));
+      // no console password, no inline or managed policy, no group: only the one policy below
+      expect(user.Properties, label).toEqual({ UserName: 'Maildesk-attachment-links' });
+      const policies = policiesOfUser(s, res);
+      expect(policies, label).toHaveLength(1);
+      const [, policy] = policies[0]!;
+      expect(policy.Properties.Roles, label).toBeUndefined();
+      expect(policy.Properties.Groups, label).toBeUndefined();
+      const bucketArn = { 'Fn::GetAtt': [idIn(s, s.rawMail.bucket), 'Arn'] };
+      expect(policy.Properties.PolicyDocument.Statement, label).toEqual([
+        { Sid: 'ReadAttachments', Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [bucketArn, '/attachments/*']] } },
+      ]);
+    }
+  });
+
+  it('no access key, login profile or secret in the template: ops make the key and keep it in SSM', () => {
+    for (const { label, resources: res } of [...synths(), { label: 'variant', ...variant }]) {
+      for (const type of ['AWS::IAM::AccessKey', 'AWS::IAM::UserToGroupAddition', 'AWS::SecretsManager::Secret', 'AWS::SSM::Parameter'])
+        expect(ofTypeIn(res, type), `${label}: ${type}`).toEqual([]);
+      expect(JSON.stringify(res), label).not.toMatch(/SecretAccessKey|LoginProfile/);
+    }
+  });
+
+  it('notify may read exactly the configured parameter (ssm:GetParameter, its ARN), and no other function may', () => {
+    for (const { label, stack: s, resources: res, tail } of [
+      { label: 'example (default name)', stack, resources, tail: 'maildesk/attachment-link-key' },
+      { label: 'variant (configured name)', stack: variant.stack, resources: variant.resources, tail: 'maildesk/prod/link-key' },
+    ]) {
+      const ssm = notifyStatements(s, res).filter((x) => [x.Action].flat().some((a) => a.startsWith('ssm:') || a.startsWith('kms:')));
+      expect(ssm, label).toEqual([{ Sid: 'ReadLinkSigningKey', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: parameterArn(tail) }]);
+      const readers = ofTypeIn(res, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes(`parameter/${tail}`));
+      expect(readers.map(([pid]) => pid), label).toEqual([
+        s.getLogicalId(s.functions.roles.notify.node.findChild('DefaultPolicy').node.defaultChild as CfnResource),
+      ]);
+    }
   });
 });
 

@@ -51,7 +51,7 @@ describe('TelegramBridge', () => {
     const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((r) => r.Properties.Targets?.some((t: any) => t.Arn?.['Fn::GetAtt']?.[0] === posterId));
     expect(rules.map((r) => r.Properties.EventPattern)).toEqual([{ source: CLINIC_GROUP_PATTERN.source, 'detail-type': CLINIC_GROUP_PATTERN.detailType, detail: CLINIC_GROUP_PATTERN.detail }]);
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
-    const statementsOf = (fn: any) => policies.filter((p) => p.Properties.Roles.some((r: any) => r.Ref === fn.Properties.Role['Fn::GetAtt'][0])).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const statementsOf = (fn: any) => policies.filter((p) => (p.Properties.Roles ?? []).some((r: any) => r.Ref === fn.Properties.Role['Fn::GetAtt'][0])).flatMap((p) => p.Properties.PolicyDocument.Statement);
     const ssm = (fn: any) => JSON.stringify(statementsOf(fn).find((s: any) => s.Sid === 'ReadTelegramParameters').Resource);
     expect(ssm(webhook)).toContain('parameter/maildesk/telegram-webhook-secret');
     expect(ssm(webhook)).toContain('parameter/maildesk/telegram-bot-token');

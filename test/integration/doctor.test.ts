@@ -276,6 +276,7 @@ function healthyAccount() {
   });
   ses.on(ListReceiptRuleSetsCommand).resolves({ RuleSets: [{ Name: 'Maildesk-inbound' }, { Name: 'legacy-rules' }] });
   ssm.on(GetParameterCommand, { Name: '/maildesk/telegram-bot-token', WithDecryption: false }).resolves({ Parameter: { Name: '/maildesk/telegram-bot-token', Type: 'SecureString' } });
+  ssm.on(GetParameterCommand, { Name: '/maildesk/attachment-link-key', WithDecryption: false }).resolves({ Parameter: { Name: '/maildesk/attachment-link-key', Type: 'SecureString' } });
   sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC }).resolves({
     Subscriptions: [{ Protocol: 'email', Endpoint: 'ops@ops.test', SubscriptionArn: `${TOPIC}:0b6c5a4e`, TopicArn: TOPIC }],
   });
@@ -303,7 +304,8 @@ describe('maildesk doctor --aws (SDK answered by aws-sdk-client-mock)', () => {
     expect(get('telegram token')).toMatchObject({ status: 'ok' });
     expect(get('alarm subscription')).toMatchObject({ status: 'ok' });
     expect(['dlq inbound', 'dlq notify', 'dlq monthly-report'].map((c) => get(c).status)).toEqual(['ok', 'ok', 'ok']);
-    expect(ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input.WithDecryption)).toEqual([false]);
+    expect(get('attachment link key')).toMatchObject({ status: 'ok', detail: expect.stringContaining('7 days') });
+    expect(ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input.WithDecryption)).toEqual([false, false]);
     expect(list.some((f) => f.check.startsWith('local'))).toBe(false);
   });
 
@@ -331,6 +333,15 @@ describe('maildesk doctor --aws (SDK answered by aws-sdk-client-mock)', () => {
     expect(get(check).fix).toMatch(fix);
     // one broken thing fails one check (a DKIM-pending identity is not also a missing stack)
     expect(list.filter((f) => f.status === 'fail').map((f) => f.check)).toEqual([check]);
+  });
+
+  it('no attachment link key in SSM: a warning (links last an hour, not 7 days) with the commands to make it, exit 0', async () => {
+    ssm.on(GetParameterCommand, { Name: '/maildesk/attachment-link-key' }).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
+    const { code, get, list } = await findings(['--aws']);
+    expect(code).toBe(0);
+    expect(get('attachment link key')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/does not exist.*an hour/) });
+    expect(get('attachment link key').fix).toMatch(/create-access-key --user-name Maildesk-attachment-links.*put-parameter --name \/maildesk\/attachment-link-key --type SecureString/);
+    expect(list.filter((f) => f.status === 'fail')).toEqual([]);
   });
 
   it('a deploy that replaced another rule set (replaceActiveRuleSet): the rule set line names it, read from the activation\'s physical id', async () => {

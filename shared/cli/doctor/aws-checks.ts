@@ -1,4 +1,7 @@
-/** The --aws checks: the stack and its outputs, then SES, the Telegram token, the alarm subscription, the DLQs. */
+/**
+ * The --aws checks: the stack and its outputs, then SES, the Telegram token, the attachment link key,
+ * the alarm subscription, the DLQs.
+ */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -70,6 +73,7 @@ export async function awsFindings(
     ...(await ruleSetFindings(clients.ses, config, outputs.ReceiptRuleSetName ?? `${stackName}-inbound`, replaced)),
   );
   if (config.telegram) findings.push(await telegramFinding(clients.ssm, config.telegram.botTokenParameter));
+  findings.push(await linkKeyFinding(clients.ssm, config.attachmentLinks.signingKeyParameter, stackName));
   if (deployment.alarmEmail)
     findings.push(await subscriptionFinding(clients.sns, outputs.AlertsTopicArn, deployment.alarmEmail));
   findings.push(...(await dlqFindings(clients.sqs, outputs)));
@@ -92,6 +96,28 @@ async function telegramFinding(ssm: SSMClient, name: string): Promise<Finding> {
   } catch (error) {
     if (errorName(error) === 'ParameterNotFound')
       return fail(check, `${name} does not exist: no blocking ticket reaches Telegram`, fix);
+    return fail(check, `${name} not readable (${errorText(error)})`, 'check the credentials (ssm:GetParameter)');
+  }
+}
+
+/**
+ * The attachment-links user's key (docs/deploy.md): without it notify still works, but signs links
+ * with its role, for an hour instead of 7 days; so a warning, not a failure.
+ */
+async function linkKeyFinding(ssm: SSMClient, name: string, stackName: string): Promise<Finding> {
+  const check = 'attachment link key';
+  const fix =
+    `aws iam create-access-key --user-name ${stackName}-attachment-links, then aws ssm put-parameter --name ${name} ` +
+    `--type SecureString --value '{"accessKeyId": "AKIA...", "secretAccessKey": "..."}' (docs/deploy.md)`;
+  try {
+    // Not decrypted: whether it exists, never the key
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: false }));
+    if (Parameter?.Type !== 'SecureString')
+      return warn(check, `${name} is a ${Parameter?.Type ?? 'parameter of unknown type'}, readable in clear`, fix);
+    return ok(check, `${name} exists (SecureString): download links last 7 days`);
+  } catch (error) {
+    if (errorName(error) === 'ParameterNotFound')
+      return warn(check, `${name} does not exist: download links are signed by notify's role and last an hour`, fix);
     return fail(check, `${name} not readable (${errorText(error)})`, 'check the credentials (ssm:GetParameter)');
   }
 }
