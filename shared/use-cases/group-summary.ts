@@ -37,7 +37,8 @@ export async function groupSummaryLines(
   tickets: Pick<TicketReader, 'listEvents'>,
   config: MaildeskConfig,
 ): Promise<string[]> {
-  if (!tenant.telegram || !event.ticketKey) return [];
+  // A ticket's opening comes before anything its group could say: no history to read (one Query per new ticket).
+  if (!tenant.telegram || !event.ticketKey || event.type === 'ticket.created') return [];
   const comments = groupCommentsFor(event, await tickets.listEvents(event.ticketKey));
   return groupSummary(comments, config, tenant.language);
 }

@@ -31,6 +31,15 @@ export interface MailInWork {
   storedAttachments?: Promise<Attachment[]>;
   /** the feature ticket whose slot a lost race showed (the tenant listing may not show it yet) */
   featureHolder: string | null;
+  /** the ticket as findTicket read it: the first attempt decides on it instead of reading it again */
+  found?: Ticket;
+}
+
+/** The ticket `key` for an attempt: findTicket's read for the first one, a fresh read after a lost race. */
+export async function loadTicket(ctx: MailInWork, key: string): Promise<Ticket | null> {
+  const found = ctx.found;
+  ctx.found = undefined;
+  return found?.key === key ? found : ctx.deps.tickets.getTicket(key);
 }
 
 export async function findTicket(ctx: MailInWork): Promise<string | null> {
@@ -42,8 +51,10 @@ export async function findTicket(ctx: MailInWork): Promise<string | null> {
     const ticket = await deps.tickets.getTicket(byThread);
     if (ticket && ticket.tenant !== tenant.id)
       deps.log.security('thread points to another tenant: not followed', fields);
-    else if (ticket && mayJoin(ticket, sender, tenant)) return byThread;
-    else if (ticket)
+    else if (ticket && mayJoin(ticket, sender, tenant)) {
+      ctx.found = ticket;
+      return byThread;
+    } else if (ticket)
       deps.log.security('thread cited by a sender who may not join the ticket: not followed', {
         ...fields,
         ticketKey: ticket.key,
@@ -51,7 +62,10 @@ export async function findTicket(ctx: MailInWork): Promise<string | null> {
   }
   if (mail.ticketKey) {
     const ticket = await deps.tickets.getTicket(mail.ticketKey);
-    if (ticket && ticket.tenant === tenant.id && mayJoin(ticket, sender, tenant)) return ticket.key;
+    if (ticket && ticket.tenant === tenant.id && mayJoin(ticket, sender, tenant)) {
+      ctx.found = ticket;
+      return ticket.key;
+    }
     if (ticket && ticket.tenant !== tenant.id) deps.log.security('subject tag of another tenant: not followed', fields);
   }
   return null;

@@ -33,6 +33,7 @@ import { ignoredMail } from './ignored-mail';
 import type { Claims, IgnoredMailLog, MailStore, TicketReader, TicketWriter } from './ports';
 import {
   findTicket,
+  loadTicket,
   lookupsForOpening,
   lookupsForReply,
   policyOf,
@@ -147,7 +148,7 @@ export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Prom
 async function decideAndSave(ctx: MailInWork, ticketKey: string | null): Promise<Outcome | 'conflict'> {
   const { deps, inbound, sender, tenant } = ctx;
   const { tickets, log } = deps;
-  const ticket = ticketKey ? await tickets.getTicket(ticketKey) : null;
+  const ticket = ticketKey ? await loadTicket(ctx, ticketKey) : null;
   const lookups = ticket ? await lookupsForReply(ctx, ticket) : await lookupsForOpening(ctx);
   if (lookups === 'duplicate') return { kind: 'duplicate' };
   const mail = { ...ctx.mail, attachments: lookups.storeAttachments ? await storeAttachments(ctx) : [] };
