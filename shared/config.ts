@@ -99,7 +99,9 @@ export function isSupportAddress(config: MaildeskConfig, addr: string): boolean 
  * validate again what the build already validated. Outside a bundle it reads and validates the file.
  */
 export function configFromEnvironment(): MaildeskConfig {
-  const embedded = process.env.MAILDESK_CONFIG_JSON;
-  if (embedded) return JSON.parse(embedded) as MaildeskConfig;
-  return loadConfig(resolveConfigPath());
+  // One expression on the replaced literal: esbuild folds it at parse time, so a bundle never references
+  // loadConfig, and the schema and zod stay out of the Lambdas (test/unit/lambda-bundles.test.ts).
+  return process.env.MAILDESK_CONFIG_JSON
+    ? (JSON.parse(process.env.MAILDESK_CONFIG_JSON) as MaildeskConfig)
+    : loadConfig(resolveConfigPath());
 }

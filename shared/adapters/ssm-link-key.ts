@@ -23,11 +23,19 @@ export interface SigningKey {
 /** The signing key, or null when there is none to use (then links are signed by the role, for less time). */
 export type LinkSigningKey = () => Promise<SigningKey | null>;
 
-/** An IAM user's key id starts AKIA; ASIA is a session's, which would die within hours like the role's. */
-const signingKeySchema = z.strictObject({
-  accessKeyId: z.string().regex(/^AKIA[0-9A-Z]{12,124}$/, 'an IAM user access key id (AKIA...)'),
-  secretAccessKey: z.string().min(16),
-});
+/**
+ * An IAM user's key id starts AKIA; ASIA is a session's, which would die within hours like the role's.
+ * Built on the first key read, not at import: a schema at module scope would keep zod in every bundle
+ * importing functions/wiring.ts (the sweep, the Telegram functions: no request of theirs uses zod), and
+ * evaluating zod's ~450 KB was the largest part of their cold start.
+ */
+const buildSigningKeySchema = () =>
+  z.strictObject({
+    accessKeyId: z.string().regex(/^AKIA[0-9A-Z]{12,124}$/, 'an IAM user access key id (AKIA...)'),
+    secretAccessKey: z.string().min(16),
+  });
+let schema: ReturnType<typeof buildSigningKeySchema> | undefined;
+const signingKeySchema = () => (schema ??= buildSigningKeySchema());
 
 /** SSM's answers that mean "no usable key here" (a setup step not done), not "try again". */
 const NOT_SET_UP = new Set(['ParameterNotFound', 'AccessDeniedException', 'ParameterVersionNotFound']);
@@ -42,7 +50,7 @@ export function parseSigningKey(value: string | undefined): { key: SigningKey } 
     // JSON.parse's message quotes the text: it is not passed on
     return { problem: 'not JSON' };
   }
-  const parsed = signingKeySchema.safeParse(json);
+  const parsed = signingKeySchema().safeParse(json);
   if (parsed.success) return { key: parsed.data };
   const paths = parsed.error.issues.map((i) => i.path.join('.') || '(the value)');
   return { problem: `expected {accessKeyId: "AKIA...", secretAccessKey}: wrong ${[...new Set(paths)].join(', ')}` };
