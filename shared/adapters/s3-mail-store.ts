@@ -10,8 +10,9 @@ export const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
 
 /**
  * What a link signed with session credentials of unknown expiry is said to last. Lambda passes its
- * role's session in environment variables without the expiry; such a session is refreshed about
- * hourly, so an hour is what the letter can honestly promise.
+ * role's session in environment variables without the expiry, so its remaining life is unknown: the
+ * letter states a short hour rather than 7 days the link would not keep (the fallback until the
+ * signing key is in SSM, docs/deploy.md).
  */
 export const SESSION_LINK_SECONDS = 3600;
 
