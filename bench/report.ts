@@ -482,11 +482,18 @@ const NOTES = `${[
     'are taken from the store call (bench/pipeline.ts, CapturingStore) and handed to deliverEvent at ' +
     'once, so latency has no poll interval in it. The events are the same items the stream would carry.',
   '- **Cold start: what runs at init, and lazy loading.** At module scope each handler constructs its ' +
-    'SDK clients, checks its environment variables with zod and, where it computes deadlines, builds the ' +
-    "business calendar (whose time-zone formatter makes Node load ICU's data); the libraries-only bundle " +
-    'does none of that, so that work is what "our code adds". The config is not validated again at init: ' +
-    "`cdk synth` validated it and compiled zod's output into the bundle, and the zod schema is built only " +
-    'when a config is parsed (CLI, local stack, synth). The handlers keep static imports and construct at ' +
+    "SDK clients, checks its environment variables (a plain check: zod's first schema cost ~10 ms of CPU) " +
+    'and, where it computes deadlines, builds the business calendar; the libraries-only bundle does none of ' +
+    'that, so that work and evaluating our own modules is what "our code adds". The calendar computes wall ' +
+    'times of a zone whose offset is fixed since a known instant (Europe/Moscow: UTC+3 since October 2014; ' +
+    'shared/domain/fixed-offset-zones.ts, checked against Intl by its tests) without Intl, so no function ' +
+    "loads ICU's locale and zone data at init; another zone makes its formatter at init as before. The " +
+    "config is not validated again at init: `cdk synth` validated it and compiled zod's output into the " +
+    'bundle, and neither the schema nor the file loader is bundled. zod (about 450 KB, the largest module ' +
+    'of a small function) is in a bundle only where a request parses with it: inbound (the SES event), ' +
+    "notify (the link key's SSM value, its schema built on the first read), telegram-webhook (the update), " +
+    'monthly-report (a manual invoke); test/unit/lambda-bundles.test.ts keeps it out of the others. ' +
+    'The handlers keep static imports and construct at ' +
     'init, by choice: every invocation of these single-purpose functions needs its libraries and clients ' +
     '(inbound always parses, notify always composes and sends, the sweep always queries), so a lazy ' +
     '`import()` or a client made on first use would only move the cost from the init phase to the first ' +
@@ -494,8 +501,8 @@ const NOTES = `${[
     'The one exception is monthly-report: its schedule fires daily (so nearly every run is a cold start) ' +
     'and a report is due on one day a month, so it makes its DynamoDB and SES clients only when a report ' +
     'is due; on the other days that work is not done at all (test/integration/monthly-reports.test.ts ' +
-    "checks that a day without a report touches neither). The same holds for ICU's data: deferring the " +
-    "calendar's formatter would move its cost to the first deadline computed, not remove it.",
+    "checks that a day without a report touches neither). ICU's data is avoided, not deferred: a " +
+    'formatter made on first use would only move its cost to the first deadline computed.',
   '- **Memory size**: Lambda gives CPU in proportion to memory (1,769 MB = one vCPU); the inbound ' +
     "function's size is set for the largest mail SES accepts with room for GC, not for speed; parsing a " +
     '40 MB mail is a matter of seconds even at a fraction of a vCPU.',

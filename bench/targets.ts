@@ -212,9 +212,14 @@ export function evaluateTargets(r: Results): Target[] {
     const worstText =
       `Worst: ${worst.name}, ${fmt(worst.initCpuMs, 0)} ms CPU against ${fmt(worst.libsInitCpuMs, 0)} ms for its ` +
       'libraries alone. What runs at init that the libraries-only bundle does not: the SDK clients constructed at ' +
-      `module scope, the zod check of the environment variables and, in ${datesAtInit}, the business calendar, ` +
-      "whose time-zone formatter makes Node load ICU's locale and zone data " +
-      `(${fmt(cs.intlInitCpuMs, 0)} ms CPU in a bare process). Without that Node-internal load: ${beyondIntl}.`;
+      'module scope, evaluating our own modules (the use cases, the wording tables) and the composition ' +
+      '(config JSON, logger, deps)' +
+      (datesAtInit === 'none'
+        ? "; no bundle makes an Intl formatter at init (the calendar computes a fixed-offset zone's times without " +
+          `Intl, which would cost ${fmt(cs.intlInitCpuMs, 0)} ms CPU of ICU data in a bare process).`
+        : `, and in ${datesAtInit} the business calendar, whose time-zone formatter makes Node load ICU's locale ` +
+          `and zone data (${fmt(cs.intlInitCpuMs, 0)} ms CPU in a bare process). Without that Node-internal load: ` +
+          `${beyondIntl}.`);
     const overBy = over.map((fn) => `${fmt((share(fn) - 0.25) * fn.libsInitCpuMs, 0)} ms`).join(', ');
     const onlyIntl = over.every((fn) => fn.formatsDatesAtInit && fn.ourShareCpuBeyondIntl <= 0.25);
     const toMeetText =
@@ -224,8 +229,8 @@ export function evaluateTargets(r: Results): Target[] {
         ? "That is less than ICU's data load, which the calendar needs before it can compute any deadline: " +
           'deferring the formatter to first use would meet the number by moving the cost to the first deadline ' +
           'the function computes, not by removing it, so it is left at init.'
-        : 'Doing less at init: fewer SDK clients at module scope where a function rarely uses one, and no zod for ' +
-          'the environment check.') +
+        : 'Doing less at init: fewer SDK clients at module scope where a function rarely uses one, and fewer of ' +
+          "our modules in its bundle (esbuild's metafile of each bundle lists them).") +
       ' Lazy imports would not help: each function needs its libraries on every invocation. See "Cold start: ' +
       'what runs at init, and lazy loading".';
     out.push({
@@ -247,9 +252,10 @@ export function evaluateTargets(r: Results): Target[] {
         `scatter by ±${fmt(Math.max(...cs.functions.map((fn) => fn.initCpuMadMs)), 0)} ms (median absolute ` +
         `deviation), so shares within ~10 points of each other are not distinguishable. ` +
         (met
-          ? `The config is not validated again at init (synth did) and its schema is built on first use; what ` +
-            `remains is the SDK clients, the zod check of the environment and, where deadlines are computed, the ` +
-            `business calendar.`
+          ? 'The config is not validated again at init (synth did; neither its schema nor its loader is bundled), ' +
+            'the environment check is plain (no zod), zod is bundled only where a request parses with it, and the ' +
+            "calendar computes the desk zone's times without Intl (no ICU data load); what remains is the SDK " +
+            'clients and evaluating our own modules.'
           : worstText),
       toMeet: met ? '' : toMeetText,
     });
