@@ -78,7 +78,7 @@ describe('fixtures through the local stack', () => {
     expect(mails.filter((m) => m.headers['auto-submitted'] === 'auto-replied')).toHaveLength(1);
   });
 
-  it('keeps attachments with sanitised names, listed on the ticket, and lists them to the engineers', async () => {
+  it('keeps attachments with sanitised names, listed on the ticket, and sends them to the engineers', async () => {
     await h.sendRaw(fixture('new-ticket-attachments.eml'), { from: 'staff@clinic-north.example', to: [DESK] });
     const mails = await h.newMail();
     const outcome = h.stack.outcomes.at(-1);
@@ -92,7 +92,21 @@ describe('fixtures through the local stack', () => {
       const stored = await h.stack.receiveDeps.mail.get(attachment.key);
       expect(stored.length).toBe(attachment.size);
     }
+    // the engineers' copy carries the files themselves (the stored bytes, under the sanitised names),
+    // lists them by name, and names no bucket key
     const forward = mails.find((m) => m.to.some((a) => a.address === 'engineer1@team.example'))!;
-    expect(forward.text).toContain(ticket.attachments[0]!.key);
+    const carried = new Map(forward.attachments.map((a) => [a.filename, a.content]));
+    expect([...carried.keys()].sort()).toEqual(ticket.attachments.map((a) => a.filename).sort());
+    for (const attachment of ticket.attachments) {
+      expect(carried.get(attachment.filename)?.equals(await h.stack.receiveDeps.mail.get(attachment.key))).toBe(true);
+      expect(forward.text).toContain(`  - ${attachment.filename} (`);
+    }
+    expect(forward.text).not.toContain('attachments/');
+    // the clinic employee gets none of it: no file, key, link or path
+    const ack = mails.find((m) => m.to.some((a) => a.address === ticket.requester))!;
+    expect(ack.subject.startsWith(`[${key}] `)).toBe(true);
+    expect(ack.attachments).toEqual([]);
+    expect(ack.text).not.toMatch(/attachments\/|X-Amz-|https?:\/\/|\.maildesk/);
+    for (const attachment of ticket.attachments) expect(ack.text).not.toContain(attachment.filename);
   });
 });

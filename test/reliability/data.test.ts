@@ -2,8 +2,8 @@
  * Patients' data: a whole ticket life on the real local stack with marked values in every place a
  * customer or engineer can write (subject, sender name, body, template fields, attachment names,
  * replies, commands, notes). None may reach a log line (ticket keys and reasons only), the bus, or
- * a failure record; attachments go to no one: customers never see a key, engineers see the keys of
- * the ticket they handle, and no outgoing mail carries a file.
+ * a failure record; attachments go to no one else: customers never get a file, key, link or path,
+ * the engineers' copies carry only the files of the ticket they handle, and no mail names a bucket key.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -83,16 +83,30 @@ describe('patients\' data', () => {
     expect(await readdir(join(h.stack.dataDir, 'failed'))).toEqual([]);
   });
 
-  it('attachments reach no one: keys for the engineers of this ticket only, never a file, never a key to the customer', async () => {
+  it('attachments reach no one else: the files of this ticket to its engineers only, never a key, nothing to the customer', async () => {
     const ticket = (await h.stack.store.getTicket(key))!;
-    const own = new Set(ticket.attachments.map((a) => a.key));
-    expect(own.size).toBeGreaterThanOrEqual(3);
+    expect(ticket.attachments.length).toBeGreaterThanOrEqual(3);
+    const own = new Map<string, Buffer>();
+    for (const a of ticket.attachments) own.set(a.filename, await h.stack.receiveDeps.mail.get(a.key));
+    let carried = 0;
     for (const m of await h.outbox()) {
-      expect(m.attachments).toEqual([]);
-      const keys = [...m.text.matchAll(/attachments\/\S+/g)].map((x) => x[0]);
+      // no letter names a bucket key, whoever it goes to
+      expect(m.text, m.subject).not.toContain('attachments/');
       const toEngineers = m.to.every((a) => a.address.startsWith('engineer'));
-      if (!toEngineers) expect(keys, `customer mail ${m.subject}`).toEqual([]);
-      else for (const k of keys) if (m.headers['x-maildesk-ticket'] === key) expect(own.has(k)).toBe(true);
+      if (!toEngineers) {
+        expect(m.attachments, `customer mail ${m.subject}`).toEqual([]);
+        expect(m.text, `customer mail ${m.subject}`).not.toMatch(/X-Amz-|https?:\/\/|\.maildesk/);
+        expect(m.text, `customer mail ${m.subject}`).not.toContain(marks.file);
+        continue;
+      }
+      // an engineers' copy carries this ticket's own files, byte for byte, and nothing else
+      for (const file of m.attachments) {
+        expect(m.headers['x-maildesk-ticket'], file.filename).toBe(key);
+        expect(own.get(file.filename)?.equals(file.content), file.filename).toBe(true);
+        carried++;
+      }
     }
+    // the opening mail's file and the customer's reply's file reached the engineers
+    expect(carried).toBeGreaterThanOrEqual(2);
   });
 });
