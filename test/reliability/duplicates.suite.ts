@@ -153,10 +153,15 @@ export function duplicateSuite(scale: DuplicateScale) {
       const moves = (await h.stack.store.listEvents(key)).filter((e) => e.type === 'ticket.status_changed');
       expect(moves).toHaveLength(1);
       expect((await h.stack.store.getTicket(key))!.status).toBe('in_progress');
-      const mails = (await sentByTicket()).get(key) ?? [];
+      // Taking the ticket into work also assigns it: the other engineers hear once who took it.
+      const sent = (await sentByTicket()).get(key) ?? [];
+      const mails = sent.filter((m) => m.to.some((a) => a.address === from));
+      const told = sent.filter((m) => m.headers['x-maildesk-event'] === 'ticket.assigned');
       count(moves.length === 0 || mails.length === 0, moves.length > 1 || mails.length > 1);
       expect(mails).toHaveLength(1);
       expect(mails[0]!.to.map((a) => a.address)).toEqual([from]);
+      expect(told).toHaveLength(1);
+      expect(sent).toHaveLength(2);
     });
   });
 }
