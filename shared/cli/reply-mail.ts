@@ -6,6 +6,7 @@
  * recognises, so only the new text reaches the ticket, as with a real client.
  */
 import type { ParsedMail } from '../mail/inbound/types';
+import { wallTime } from './zone-time';
 
 export type ReplyLanguage = 'ru' | 'en';
 
@@ -47,21 +48,6 @@ export function quoteText(text: string): string {
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-function wall(iso: string, timeZone: string) {
-  const parts: Record<string, string> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-  for (const p of format.formatToParts(new Date(iso))) parts[p.type] = p.value;
-  return parts as Record<'year' | 'month' | 'day' | 'hour' | 'minute', string>;
-}
-
 /** "16.11.2026, 10:00, Анна <anna@…> написал(а):" / "On 16 Nov 2026 at 10:00, Anna <anna@…> wrote:". */
 export function attribution(
   original: Pick<ParsedMail, 'date' | 'from'>,
@@ -77,7 +63,7 @@ export function attribution(
       : 'The sender';
   if (!original.date || Number.isNaN(Date.parse(original.date)))
     return language === 'ru' ? `${who} написал(а):` : `${who} wrote:`;
-  const w = wall(original.date, timeZone);
+  const w = wallTime(new Date(original.date), timeZone);
   if (language === 'ru') return `${w.day}.${w.month}.${w.year}, ${w.hour}:${w.minute}, ${who} написал(а):`;
   return `On ${Number(w.day)} ${months[Number(w.month) - 1]} ${w.year} at ${w.hour}:${w.minute}, ${who} wrote:`;
 }

@@ -8,6 +8,7 @@ import type { TicketEvent } from '../domain/events';
 import { slaPolicy } from '../domain/priorities';
 import { computeDeadlines } from '../domain/sla-policy';
 import { isFinal, isWaiting, templateFieldNames, type Ticket } from '../domain/ticket';
+import { wallTime } from './zone-time';
 
 export const HOUR_MS = 3_600_000;
 
@@ -62,18 +63,7 @@ export function timeLeft(ticket: Ticket, config: MaildeskConfig, calendar: Busin
 /** 2026-11-02T08:00:00Z -> "2026-11-02 11:00" in the zone. */
 export function localTime(iso: string | null, timeZone: string): string {
   if (!iso) return '-';
-  const f: Record<string, string> = {};
-  for (const p of new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(new Date(iso))) {
-    f[p.type] = p.value;
-  }
+  const f = wallTime(new Date(iso), timeZone);
   return `${f.year}-${f.month}-${f.day} ${f.hour}:${f.minute}`;
 }
 

@@ -30,6 +30,14 @@ function wallParts(at: Date, timeZone: string): Record<string, string> {
   return parts;
 }
 
+export type WallTime = Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>;
+
+/** The zone's wall clock at an instant, each field zero-padded ("2026", "03", "16", "18", "00", "00"). */
+export function wallTime(at: Date, timeZone: string): WallTime {
+  const { year, month, day, hour, minute, second } = wallParts(at, timeZone);
+  return { year, month, day, hour, minute, second } as WallTime;
+}
+
 /** The zone's offset from UTC at an instant: "+03:00" ("GMT" alone, as Intl writes UTC, is "+00:00"). */
 export function zoneOffset(at: Date, timeZone: string): string {
   const name = wallParts(at, timeZone).timeZoneName ?? 'GMT';
