@@ -8,6 +8,7 @@
 import type { MaildeskConfig } from '../config';
 import { FIXED_OFFSET_ZONES, fixedOffsetMs } from './fixed-offset-zones';
 import { builtInHolidays, builtInShortDays, builtInWorkingWeekends } from './production-calendar-ru';
+import { intlOffsetMs, wallToUtc, zoneFormat } from './zone-offset';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -85,8 +86,6 @@ export class BusinessCalendar {
   private readonly shortDays: ReadonlySet<number>;
   private readonly startMinute: number;
   private readonly endMinute: number;
-  /** made on first need: never, for a zone of fixed offset and instants after its last change */
-  private zoneFormat: Intl.DateTimeFormat | null = null;
   private readonly windows = new Map<number, OpenWindow | null>();
   private readonly hourOffsets = new Map<number, number>();
 
@@ -106,21 +105,7 @@ export class BusinessCalendar {
     this.workingWeekends = new Set((options.workingWeekends ?? builtInWorkingWeekends).map(dayNumberOf));
     this.shortDays = new Set((options.shortDays ?? builtInShortDays).map(dayNumberOf));
     // Throws RangeError on an unknown zone (a zone of the fixed-offset table is known).
-    if (!Object.hasOwn(FIXED_OFFSET_ZONES, this.timezone)) this.format();
-  }
-
-  private format(): Intl.DateTimeFormat {
-    this.zoneFormat ??= new Intl.DateTimeFormat('en-US', {
-      timeZone: this.timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    return this.zoneFormat;
+    if (!Object.hasOwn(FIXED_OFFSET_ZONES, this.timezone)) zoneFormat(this.timezone);
   }
 
   static fromConfig(
@@ -238,14 +223,9 @@ export class BusinessCalendar {
     return Math.floor((at + this.offsetAt(at)) / DAY_MS);
   }
 
-  /**
-   * The UTC instant of a local wall time. The zone's offset is taken at the instant itself
-   * (two steps converge for any real zone); in a DST gap this lands past the gap.
-   */
+  /** The UTC instant of a local wall time (see wallToUtc: in a DST gap this lands past the gap). */
   private localToUtc(day: number, msOfDay: number): number {
-    const wall = day * DAY_MS + msOfDay;
-    const guess = wall - this.offsetAt(wall);
-    return wall - this.offsetAt(guess);
+    return wallToUtc(day * DAY_MS + msOfDay, (at) => this.offsetAt(at));
   }
 
   /**
@@ -260,27 +240,10 @@ export class BusinessCalendar {
     const hour = Math.floor(at / HOUR_MS);
     const cached = this.hourOffsets.get(hour);
     if (cached !== undefined) return cached;
-    const first = this.zoneOffsetAt(hour * HOUR_MS);
-    if (first !== this.zoneOffsetAt((hour + 1) * HOUR_MS - 1000)) return this.zoneOffsetAt(at);
+    const first = intlOffsetMs(this.timezone, hour * HOUR_MS);
+    if (first !== intlOffsetMs(this.timezone, (hour + 1) * HOUR_MS - 1000)) return intlOffsetMs(this.timezone, at);
     if (this.hourOffsets.size >= MAX_CACHED_HOURS) this.hourOffsets.clear();
     this.hourOffsets.set(hour, first);
     return first;
-  }
-
-  private zoneOffsetAt(at: number): number {
-    const whole = at - (((at % 1000) + 1000) % 1000);
-    const fields: Record<string, number> = {};
-    for (const part of this.format().formatToParts(new Date(whole))) {
-      if (part.type !== 'literal') fields[part.type] = Number(part.value);
-    }
-    const wall = Date.UTC(
-      fields.year ?? 1970,
-      (fields.month ?? 1) - 1,
-      fields.day ?? 1,
-      fields.hour ?? 0,
-      fields.minute ?? 0,
-      fields.second ?? 0,
-    );
-    return wall - whole;
   }
 }
