@@ -1,5 +1,5 @@
 /** Addresses as SES v2 takes them: ASCII, an RFC 5322 subset, on a verified identity. */
-import type { SesAccount } from './ses-v2-request';
+import { reject, SES_DOCS, type SesAccount, type SesRejection } from './ses-v2-request';
 
 const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
@@ -40,4 +40,15 @@ export function isVerified(address: string, account: SesAccount): boolean {
     const id = identity.toLowerCase();
     return id.includes('@') ? id === lower : domain === id || domain.endsWith(`.${id}`);
   });
+}
+
+/** The sender (FromEmailAddress, or the Raw From header) on a verified identity, or SES's refusal. */
+export function checkVerified(address: string, account: SesAccount): SesRejection | null {
+  if (isVerified(address, account)) return null;
+  return reject(
+    'MessageRejected',
+    'from-verified',
+    SES_DOCS.identities,
+    `Email address is not verified. The following identities failed the check: ${address}`,
+  );
 }

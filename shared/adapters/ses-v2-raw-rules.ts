@@ -1,6 +1,6 @@
 /** What SES v2 refuses in Raw content: the only kind maildesk sends, so it is checked in depth. */
 import { splitAddressList } from '../mail/address-list';
-import { isVerified, parseMailbox } from './ses-v2-addresses';
+import { checkVerified, parseMailbox } from './ses-v2-addresses';
 import {
   MAX_LINE_OCTETS,
   MAX_MESSAGE_BASE64_BYTES,
@@ -104,14 +104,8 @@ export function checkRaw(request: SendEmailRequest, account: SesAccount): SesRej
       SES_DOCS.sendRaw,
       'Invalid From header: not a single mailbox.',
     );
-  if (!isVerified(fromBox.address, account)) {
-    return reject(
-      'MessageRejected',
-      'from-verified',
-      SES_DOCS.identities,
-      `Email address is not verified. The following identities failed the check: ${fromBox.address}`,
-    );
-  }
+  const unverified = checkVerified(fromBox.address, account);
+  if (unverified) return unverified;
   const d = request.Destination;
   const destinations = (d?.ToAddresses?.length ?? 0) + (d?.CcAddresses?.length ?? 0) + (d?.BccAddresses?.length ?? 0);
   const headerRecipients = fields

@@ -6,7 +6,7 @@
  *
  * Only `Raw` content is checked in depth (ses-v2-raw-rules.ts): it is the only kind maildesk sends.
  */
-import { isAscii, isVerified, parseMailbox } from './ses-v2-addresses';
+import { checkVerified, isAscii, parseMailbox } from './ses-v2-addresses';
 import { checkRaw } from './ses-v2-raw-rules';
 import {
   MAX_RECIPIENTS,
@@ -107,15 +107,7 @@ function checkFromEmailAddress(request: SendEmailRequest, account: SesAccount): 
       SES_DOCS.sendEmail,
       'Invalid FromEmailAddress: not a mailbox (display name and <address>, or an address).',
     );
-  if (!isVerified(box.address, account)) {
-    return reject(
-      'MessageRejected',
-      'from-verified',
-      SES_DOCS.identities,
-      `Email address is not verified. The following identities failed the check: ${box.address}`,
-    );
-  }
-  return null;
+  return checkVerified(box.address, account);
 }
 
 /** Destination / quotas: every recipient a plain ASCII address, at least one, at most 50 in all. */
