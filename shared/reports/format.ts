@@ -1,5 +1,6 @@
 /** Labels and number formats shared by the report renderers (Russian headings, English codes). */
 import { priorityNamesRu } from '../domain/priorities';
+import { localInstantText } from '../instant-text';
 import type { SlaReport, SlaRow } from './sla-report';
 
 export const columns = [
@@ -46,17 +47,7 @@ export function cells(row: SlaRow): Record<ColumnKey, string> {
 
 /** 2026-11-25T12:00:00Z -> "25.11.2026 15:00" in the report's zone. */
 export function fmtInstant(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('ru-RU', {
-    timeZone,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  })
-    .format(new Date(iso))
-    .replace(',', '');
+  return localInstantText(iso, timeZone, 'ru-RU');
 }
 
 /** The month is not over when the report is made: it covers the month to date. */
