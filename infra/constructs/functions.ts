@@ -19,32 +19,30 @@
  * `process.env.MAILDESK_CONFIG_JSON` with the config's JSON, so a function never reads a file
  * or a parameter at cold start and always runs with the config it was deployed with.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
 import type { MaildeskConfig } from '../../shared/config';
 import { grantTable, listBucket, putEvents, sendMail, ssmParameterArn } from './function-policies';
 import {
-  ESM_REQUIRE_BANNER,
   MEMORY_MB,
   MONTHLY_REPORT_SCHEDULE,
   NOTIFY_STREAM_FILTER,
-  RUNTIME,
   TELEGRAM_PATTERNS,
   TIMEOUT,
   type FunctionName,
   type PerFunction,
 } from './function-settings';
+import { maildeskFunction } from './maildesk-function';
 import { MAIL_PREFIXES } from './raw-mail-bucket';
 import type { TicketTable } from './ticket-table';
 
@@ -96,22 +94,6 @@ export class MaildeskFunctions extends Construct {
       EVENT_BUS_NAME: props.bus.eventBusName,
       SES_CONFIGURATION_SET: props.configurationSetName,
       LOG_LEVEL: 'INFO',
-      // Stack traces through the source maps (NodejsFunction does not set this by itself).
-      NODE_OPTIONS: '--enable-source-maps',
-    };
-
-    const bundling: nodejs.BundlingOptions = {
-      format: nodejs.OutputFormat.ESM,
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      minify: true,
-      sourceMap: true,
-      sourcesContent: false,
-      // Bundle the SDK: the versions in package-lock.json are the ones tested, not the runtime's.
-      bundleAwsSDK: true,
-      banner: ESM_REQUIRE_BANNER,
-      define: { 'process.env.MAILDESK_CONFIG_JSON': JSON.stringify(JSON.stringify(props.config)) },
-      logLevel: nodejs.LogLevel.WARNING,
     };
 
     const dlq = (name: string) =>
@@ -124,42 +106,20 @@ export class MaildeskFunctions extends Construct {
     this.notifyDlq = dlq('NotifyDlq');
 
     const make = (name: FunctionName, description: string, extra: Partial<nodejs.NodejsFunctionProps> = {}) => {
-      const logGroup = new logs.LogGroup(this, `${pascal(name)}Logs`, {
-        retention: props.logRetention,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      const role = new iam.Role(this, `${pascal(name)}Role`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `maildesk ${name}: least-privilege execution role`,
-      });
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'Logs',
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [logGroup.logGroupArn],
-        }),
-      );
-      const fn = new nodejs.NodejsFunction(this, pascal(name), {
+      const made = maildeskFunction(this, {
+        name,
         description,
-        entry: props.entries?.[name] ?? join(props.projectRoot, 'functions', name, 'handler.ts'),
-        handler: 'handler',
+        config: props.config,
         projectRoot: props.projectRoot,
-        depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
-        runtime: RUNTIME,
-        architecture: lambda.Architecture.ARM_64,
+        entries: props.entries,
+        logRetention: props.logRetention,
         memorySize: MEMORY_MB[name],
         timeout: TIMEOUT[name],
-        role,
-        logGroup,
-        loggingFormat: lambda.LoggingFormat.JSON,
-        applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-        systemLogLevelV2: lambda.SystemLogLevel.WARN,
-        environment: { ...environment, POWERTOOLS_SERVICE_NAME: `maildesk-${name}` },
-        bundling,
-        ...extra,
+        environment,
+        extra,
       });
-      grantTable(role, name, tickets);
-      return { fn, role, logGroup };
+      grantTable(made.role, name, tickets);
+      return made;
     };
 
     // inbound: invoked asynchronously by SES; two retries within an hour, then the DLQ.
@@ -320,8 +280,4 @@ export class MaildeskFunctions extends Construct {
       this.logGroups['telegram-alert'] = alert.logGroup;
     }
   }
-}
-
-function pascal(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 }

@@ -11,21 +11,21 @@
  * /maildesk/telegram-bot-token); the webhook also reads its secret from /maildesk/telegram-webhook-secret.
  * Both parameters are SecureStrings created by hand (docs/telegram.md), never in the template.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
 import { EVENT_SOURCE } from '../../shared/adapters/event-bus';
 import type { MaildeskConfig } from '../../shared/config';
 import { DEFAULT_BOT_TOKEN_PARAMETER, WEBHOOK_SECRET_PARAMETER } from '../../shared/use-cases/clinic-group-ports';
-import { ESM_REQUIRE_BANNER, RUNTIME, ssmParameterArn } from './functions';
+import { ssmParameterArn } from './functions';
+import { maildeskFunction } from './maildesk-function';
 import type { TicketTable } from './ticket-table';
 
 export type BridgeFunctionName = 'telegram-webhook' | 'clinic-group';
@@ -71,68 +71,30 @@ export class TelegramBridge extends Construct {
   constructor(scope: Construct, id: string, props: TelegramBridgeProps) {
     super(scope, id);
     const botToken = props.config.telegram?.botTokenParameter ?? DEFAULT_BOT_TOKEN_PARAMETER;
-    const make = (name: BridgeFunctionName, description: string, extra: Partial<nodejs.NodejsFunctionProps>) => {
-      const pascalName = name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
-      const logGroup = new logs.LogGroup(this, `${pascalName}Logs`, {
-        retention: props.logRetention,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      const role = new iam.Role(this, `${pascalName}Role`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `maildesk ${name}: least-privilege execution role`,
-      });
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'Logs',
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [logGroup.logGroupArn],
-        }),
-      );
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'Table',
-          actions: BRIDGE_TABLE_ACTIONS[name],
-          resources: [props.tickets.table.tableArn],
-        }),
-      );
-      const fn = new nodejs.NodejsFunction(this, pascalName, {
+    const make = (name: BridgeFunctionName, description: string, extra: Partial<nodejs.NodejsFunctionProps>) =>
+      maildeskFunction(this, {
+        name,
         description,
-        entry: props.entries?.[name] ?? join(props.projectRoot, 'functions', name, 'handler.ts'),
-        handler: 'handler',
+        config: props.config,
         projectRoot: props.projectRoot,
-        depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
-        runtime: RUNTIME,
-        architecture: lambda.Architecture.ARM_64,
+        entries: props.entries,
+        logRetention: props.logRetention,
         memorySize: 256,
         timeout: Duration.seconds(30),
-        role,
-        logGroup,
-        loggingFormat: lambda.LoggingFormat.JSON,
-        applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-        systemLogLevelV2: lambda.SystemLogLevel.WARN,
         environment: {
           TABLE_NAME: props.tickets.table.tableName,
           TELEGRAM_BOT_TOKEN_PARAMETER: botToken,
           TELEGRAM_WEBHOOK_SECRET_PARAMETER: WEBHOOK_SECRET_PARAMETER,
-          POWERTOOLS_SERVICE_NAME: `maildesk-${name}`,
-          NODE_OPTIONS: '--enable-source-maps',
         },
-        bundling: {
-          format: nodejs.OutputFormat.ESM,
-          target: 'node22',
-          mainFields: ['module', 'main'],
-          minify: true,
-          sourceMap: true,
-          sourcesContent: false,
-          bundleAwsSDK: true,
-          banner: ESM_REQUIRE_BANNER,
-          define: { 'process.env.MAILDESK_CONFIG_JSON': JSON.stringify(JSON.stringify(props.config)) },
-          logLevel: nodejs.LogLevel.WARNING,
-        },
-        ...extra,
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'Table',
+            actions: BRIDGE_TABLE_ACTIONS[name],
+            resources: [props.tickets.table.tableArn],
+          }),
+        ],
+        extra,
       });
-      return { fn, role };
-    };
     const readParameters = (names: string[]) =>
       new iam.PolicyStatement({
         sid: 'ReadTelegramParameters',
