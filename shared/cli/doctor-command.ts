@@ -25,7 +25,7 @@ import { awsFindings, defaultClients, type DoctorClients } from './doctor/aws-ch
 import { addressFindings, regionFinding } from './doctor/config-checks';
 import { dmarcFinding, engineerDmarcFindings, mxFinding } from './doctor/dns-checks';
 import { fail, formatFindings, ok, warn, type Finding } from './doctor/findings';
-import { checkedFlags, parseFlags, type CliIo } from './io';
+import { commandFlags, type CliIo } from './io';
 import { terminalJson } from './terminal-text';
 
 export { defaultClients, type DoctorClients } from './doctor/aws-checks';
@@ -159,7 +159,7 @@ export async function runDoctorCommand(
   env: NodeJS.ProcessEnv = process.env,
   clients?: DoctorOptions['clients'],
 ): Promise<number> {
-  const { values } = parseFlags(
+  const flags = commandFlags(
     argv,
     {
       aws: { type: 'boolean' },
@@ -168,9 +168,8 @@ export async function runDoctorCommand(
       stack: { type: 'string' },
       dns: { type: 'string' },
     },
-    false,
+    flagsSchema,
   );
-  const flags = checkedFlags(flagsSchema, values);
   const findings = await runDoctor({
     aws: flags.aws,
     configPath: resolveConfigPath(flags.config, env),

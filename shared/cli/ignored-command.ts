@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { loadConfig, resolveConfigPath } from '../config';
 import { IGNORED_MAIL_DAYS } from '../adapters/ignored-mail';
 import type { IgnoredMail } from '../use-cases/ports';
-import { checkedFlags, parseFlags, type CliIo } from './io';
+import { commandFlags, type CliIo } from './io';
 import { openStore } from './store-access';
 import { terminalJson, terminalSafe, terminalText } from './terminal-text';
 import { localTime } from './ticket-view';
@@ -36,7 +36,7 @@ export const IGNORED_REASONS: Record<string, string> = {
 const meaning = (reason: string) => IGNORED_REASONS[reason] ?? IGNORED_REASONS[reason.split(':')[0]!] ?? null;
 
 export async function runIgnoredList(argv: string[], io: CliIo, now = new Date()): Promise<number> {
-  const { values } = parseFlags(
+  const flags = commandFlags(
     argv,
     {
       ignored: { type: 'boolean' },
@@ -46,9 +46,8 @@ export async function runIgnoredList(argv: string[], io: CliIo, now = new Date()
       table: { type: 'string' },
       config: { type: 'string' },
     },
-    false,
+    flagsSchema,
   );
-  const flags = checkedFlags(flagsSchema, values);
   const config = loadConfig(resolveConfigPath(flags.config));
   const { store, close } = openStore({ aws: Boolean(flags.aws), table: flags.table });
   try {

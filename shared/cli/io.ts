@@ -45,6 +45,11 @@ export function checkedFlags<T>(schema: z.ZodType<T>, values: unknown): T {
   return result.data;
 }
 
+/** A command that takes flags only (no positionals): parsed, then checked against their schema. */
+export function commandFlags<T>(argv: string[], options: ParseArgsConfig['options'], schema: z.ZodType<T>): T {
+  return checkedFlags(schema, parseFlags(argv, options, false).values);
+}
+
 /**
  * Ends the process once stdout and stderr have handed every byte to the OS. process.exit right
  * after a large write to a pipe drops what the pipe could not take yet (a slow reader got the

@@ -14,7 +14,7 @@ import { readLocalEnv } from '../../infra/local/local-env';
 import { loadConfig, resolveConfigPath } from '../config';
 import { parseMail } from '../mail/inbound/parse-mail';
 import type { MailAddress, ParsedMail } from '../mail/inbound/types';
-import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
+import { commandFlags, UsageError, type CliIo } from './io';
 import { terminalJson, terminalLine, terminalText } from './terminal-text';
 import { zonedText } from './zone-time';
 
@@ -117,7 +117,7 @@ export async function runOutboxCommand(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   // 1
-  const { values } = parseFlags(
+  const flags = commandFlags(
     argv,
     {
       last: { type: 'string' },
@@ -126,9 +126,8 @@ export async function runOutboxCommand(
       json: { type: 'boolean' },
       config: { type: 'string' },
     },
-    false,
+    outboxFlags,
   );
-  const flags = checkedFlags(outboxFlags, values);
   const config = loadConfig(resolveConfigPath(flags.config, env));
   const dir = flags.dir ?? outboxDir(env);
 

@@ -16,7 +16,7 @@ import { renderHtml } from '../reports/render-html';
 import { renderMarkdown } from '../reports/render-markdown';
 import { monthTitle } from '../reports/format';
 import { MONTH_PATTERN, type SlaReport } from '../reports/sla-report';
-import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
+import { commandFlags, UsageError, type CliIo } from './io';
 import { progressOnStderr } from './progress';
 import { terminalJson, terminalSafe } from './terminal-text';
 import { cliMailSender, openStore } from './store-access';
@@ -57,7 +57,7 @@ export async function runReportCommand(argv: string[], io: CliIo, now = new Date
   const [sub, ...rest] = argv;
   if (sub === 'send') return runReportSend(rest, io, now);
   if (sub !== 'sla') throw new UsageError(usage);
-  const { values } = parseFlags(
+  const flags = commandFlags(
     rest,
     {
       month: { type: 'string' },
@@ -68,9 +68,8 @@ export async function runReportCommand(argv: string[], io: CliIo, now = new Date
       table: { type: 'string' },
       config: { type: 'string' },
     },
-    false,
+    flagsSchema,
   );
-  const flags = checkedFlags(flagsSchema, values);
   const config = loadConfig(resolveConfigPath(flags.config));
   if (flags.tenant && !config.tenants.some((t) => t.id === flags.tenant)) {
     throw new UsageError(
@@ -127,7 +126,7 @@ const sendSchema = z.object({
  * way each tenant gets a month's report once (claim `report#<tenant>#<month>`).
  */
 async function runReportSend(argv: string[], io: CliIo, defaultNow: Date): Promise<number> {
-  const { values } = parseFlags(
+  const flags = commandFlags(
     argv,
     {
       month: { type: 'string' },
@@ -137,9 +136,8 @@ async function runReportSend(argv: string[], io: CliIo, defaultNow: Date): Promi
       table: { type: 'string' },
       config: { type: 'string' },
     },
-    false,
+    sendSchema,
   );
-  const flags = checkedFlags(sendSchema, values);
   if (flags.month && !flags.force)
     throw new UsageError(
       '--month needs --force (without it the month is the previous one, sent on the first working day only)',

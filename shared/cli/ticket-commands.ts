@@ -8,7 +8,7 @@ import type { TicketEvent } from '../domain/events';
 import { isFinal, isWaiting, statusCodes, statusNamesRu, templateFieldNames, type Ticket } from '../domain/ticket';
 import { rejectionLines } from '../mail/outbound/rejections';
 import { runIgnoredList } from './ignored-command';
-import { checkedFlags, parseFlags, UsageError, type CliIo } from './io';
+import { commandFlags, parseFlags, UsageError, type CliIo } from './io';
 import { openStore } from './store-access';
 import { terminalJson, terminalSafe, terminalText } from './terminal-text';
 import { HOUR_MS, localTime, orderedTicket, participantsOf, timeLeft, type TimeLeft } from './ticket-view';
@@ -39,7 +39,7 @@ function pad(s: string, n: number): string {
 
 export async function runTicketsList(argv: string[], io: CliIo, now = new Date()): Promise<number> {
   if (argv.includes('--ignored')) return runIgnoredList(argv, io, now);
-  const { values } = parseFlags(
+  const flags = commandFlags(
     argv,
     {
       tenant: { type: 'string' },
@@ -53,9 +53,8 @@ export async function runTicketsList(argv: string[], io: CliIo, now = new Date()
       table: { type: 'string' },
       config: { type: 'string' },
     },
-    false,
+    listFlags,
   );
-  const flags = checkedFlags(listFlags, values);
   const config = loadConfig(resolveConfigPath(flags.config));
   if (flags.tenant && !config.tenants.some((t) => t.id === flags.tenant))
     throw new UsageError(
