@@ -106,13 +106,9 @@ export class MaildeskFunctions extends Construct {
     this.notifyDlq = dlq('NotifyDlq');
 
     const make = (name: FunctionName, description: string, extra: Partial<nodejs.NodejsFunctionProps> = {}) => {
-      const made = maildeskFunction(this, {
+      const made = maildeskFunction(this, props, {
         name,
         description,
-        config: props.config,
-        projectRoot: props.projectRoot,
-        entries: props.entries,
-        logRetention: props.logRetention,
         memorySize: MEMORY_MB[name],
         timeout: TIMEOUT[name],
         environment,

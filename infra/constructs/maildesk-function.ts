@@ -14,16 +14,20 @@ import { join } from 'node:path';
 import type { MaildeskConfig } from '../../shared/config';
 import { ESM_REQUIRE_BANNER, RUNTIME } from './function-settings';
 
-export interface MaildeskFunctionProps {
-  /** functions/<name>/handler.ts; construct ids <Name>, <Name>Logs, <Name>Role (PascalCase) */
-  name: string;
-  description: string;
+/** What every function of a stack shares (MaildeskFunctions' and TelegramBridge's props have it). */
+export interface FunctionSource {
   config: MaildeskConfig;
   /** Repository root: package-lock.json and functions/ live here. */
   projectRoot: string;
   /** Handler files; defaults to functions/<name>/handler.ts under projectRoot. */
   entries?: Partial<Record<string, string>>;
   logRetention: logs.RetentionDays;
+}
+
+export interface MaildeskFunctionProps {
+  /** functions/<name>/handler.ts; construct ids <Name>, <Name>Logs, <Name>Role (PascalCase) */
+  name: string;
+  description: string;
   memorySize: number;
   timeout: Duration;
   /** POWERTOOLS_SERVICE_NAME and NODE_OPTIONS are added */
@@ -40,11 +44,16 @@ export interface MaildeskFunction {
   logGroup: logs.LogGroup;
 }
 
-export function maildeskFunction(scope: Construct, props: MaildeskFunctionProps): MaildeskFunction {
-  const { name, projectRoot } = props;
+export function maildeskFunction(
+  scope: Construct,
+  source: FunctionSource,
+  props: MaildeskFunctionProps,
+): MaildeskFunction {
+  const { name } = props;
+  const { projectRoot } = source;
   const id = pascal(name);
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
-    retention: props.logRetention,
+    retention: source.logRetention,
     removalPolicy: RemovalPolicy.DESTROY,
   });
   const role = new iam.Role(scope, `${id}Role`, {
@@ -61,7 +70,7 @@ export function maildeskFunction(scope: Construct, props: MaildeskFunctionProps)
   for (const statement of props.statements ?? []) role.addToPolicy(statement);
   const fn = new nodejs.NodejsFunction(scope, id, {
     description: props.description,
-    entry: props.entries?.[name] ?? join(projectRoot, 'functions', name, 'handler.ts'),
+    entry: source.entries?.[name] ?? join(projectRoot, 'functions', name, 'handler.ts'),
     handler: 'handler',
     projectRoot,
     depsLockFilePath: join(projectRoot, 'package-lock.json'),
@@ -90,7 +99,7 @@ export function maildeskFunction(scope: Construct, props: MaildeskFunctionProps)
       // Bundle the SDK: the versions in package-lock.json are the ones tested, not the runtime's.
       bundleAwsSDK: true,
       banner: ESM_REQUIRE_BANNER,
-      define: { 'process.env.MAILDESK_CONFIG_JSON': JSON.stringify(JSON.stringify(props.config)) },
+      define: { 'process.env.MAILDESK_CONFIG_JSON': JSON.stringify(JSON.stringify(source.config)) },
       logLevel: nodejs.LogLevel.WARNING,
     },
     ...props.extra,

@@ -72,13 +72,9 @@ export class TelegramBridge extends Construct {
     super(scope, id);
     const botToken = props.config.telegram?.botTokenParameter ?? DEFAULT_BOT_TOKEN_PARAMETER;
     const make = (name: BridgeFunctionName, description: string, extra: Partial<nodejs.NodejsFunctionProps>) =>
-      maildeskFunction(this, {
+      maildeskFunction(this, props, {
         name,
         description,
-        config: props.config,
-        projectRoot: props.projectRoot,
-        entries: props.entries,
-        logRetention: props.logRetention,
         memorySize: 256,
         timeout: Duration.seconds(30),
         environment: {
