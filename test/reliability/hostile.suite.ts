@@ -5,7 +5,6 @@
  * nothing a customer wrote reaches a log.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeMail } from '../../shared/mail/outbound/compose';
@@ -14,6 +13,7 @@ import { receiveMail, type InboundMail, type Outcome } from '../../shared/use-ca
 import { startHarness, type Harness } from '../support/harness';
 import { generatedCorpus, handMadeCorpus, type HostileMail } from '../support/hostile-corpus';
 import { mapLimit } from '../../shared/map-limit';
+import { MEMORY_MB } from '../../infra/constructs/function-settings';
 import { buildMail, messageId, storeInbound } from '../support/mail-builder';
 
 export interface HostileScale {
@@ -27,8 +27,8 @@ export interface HostileScale {
 
 export const SHORT_HOSTILE: HostileScale = { generated: 140, bigAttachmentMb: 30, manyAttachments: 60, bomb: 30, parallel: 4 };
 
-/** The inbound function's memory, from the CDK construct (the number the Lambda really gets). */
-const INBOUND_MB = Number(/inbound:\s*(\d+)/.exec(readFileSync('infra/constructs/functions.ts', 'utf8'))?.[1] ?? 1024);
+/** The inbound function's memory, from the construct's settings (the number the Lambda really gets). */
+const INBOUND_MB = MEMORY_MB.inbound;
 
 const HEADER_NAMES = new Set([
   'from', 'to', 'cc', 'reply-to', 'subject', 'message-id', 'in-reply-to', 'references', 'date', 'mime-version', 'content-type', 'content-transfer-encoding',
