@@ -43,13 +43,14 @@ export const s3Mail: AwsAdapter<MailStore> = {
 
 /**
  * notify's store: its presigned links are signed with the attachment-links IAM user's key from SSM
- * (config attachmentLinks.signingKeyParameter), read on the first link, so they last the 7 days the
- * letter states; without it, with the role's session, for an hour (shared/adapters/ssm-link-key.ts).
+ * (config attachmentLinks.signingKeyParameter), so they last the 7 days the letter states; without it,
+ * with the role's session, for an hour (shared/adapters/ssm-link-key.ts). The SSM client is made and the
+ * key read on the first link: most notify containers sign none, so neither is on their cold start.
  */
 export const s3MailSignedLinks: AwsAdapter<MailStore> = {
   env: ['MAIL_BUCKET'],
   make: (env, config, log) => {
-    const key = ssmLinkSigningKey(new SSMClient({}), config.attachmentLinks.signingKeyParameter, log);
+    const key = ssmLinkSigningKey(() => new SSMClient({}), config.attachmentLinks.signingKeyParameter, log);
     return new S3MailStore(new S3Client({}), env.MAIL_BUCKET!, undefined, key);
   },
 };

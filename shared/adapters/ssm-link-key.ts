@@ -5,8 +5,8 @@
  * the credentials that signed it, so only such a key gives the 7 days the letter states; the
  * Lambda role's session credentials last hours.
  *
- * Read once per container, on the first link signed. A parameter that is missing, unreadable for
- * this role or not such a key gives null (the store then signs with the role's credentials and
+ * Read once per container, on the first link signed (the SSM client is made then too). A parameter
+ * that is missing, unreadable for this role or not such a key gives null (the store then signs with the role's credentials and
  * states their shorter life), kept for the container and logged once, naming the parameter to
  * create; any other failure (throttling, network) is not kept and is rethrown, so the delivery is
  * retried. Neither the value nor an error that could quote it reaches a log or an error.
@@ -56,7 +56,13 @@ export function parseSigningKey(value: string | undefined): { key: SigningKey } 
   return { problem: `expected {accessKeyId: "AKIA...", secretAccessKey}: wrong ${[...new Set(paths)].join(', ')}` };
 }
 
-export function ssmLinkSigningKey(ssm: SSMClient, parameter: string, log: Logger): LinkSigningKey {
+/**
+ * `makeClient` runs on the first link signed, not at init: notify signs a link only for a file over the
+ * engineers' mail limit, so most containers never need the SSM client and its construction stays off
+ * their cold start.
+ */
+export function ssmLinkSigningKey(makeClient: () => SSMClient, parameter: string, log: Logger): LinkSigningKey {
+  let ssm: SSMClient | undefined;
   let cached: Promise<SigningKey | null> | null = null;
   const notSetUp = (reason: string): null => {
     log.warn(
@@ -69,6 +75,7 @@ export function ssmLinkSigningKey(ssm: SSMClient, parameter: string, log: Logger
   const read = async (): Promise<SigningKey | null> => {
     let value: string | undefined;
     try {
+      ssm ??= makeClient();
       const answer = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
       value = answer.Parameter?.Value;
     } catch (error) {

@@ -98,7 +98,7 @@ describe('the signing key from SSM: links that live 7 days', () => {
     // given the parameter as ops store it
     parameters[PARAMETER] = { type: 'SecureString', value: JSON.stringify(userKey) };
     const log = memoryLogger();
-    const store = new S3MailStore(roleS3(), BUCKET, () => signedAt, ssmLinkSigningKey(ssmClient(), PARAMETER, log));
+    const store = new S3MailStore(roleS3(), BUCKET, () => signedAt, ssmLinkSigningKey(ssmClient, PARAMETER, log));
     // when two links are made
     const link = await store.link(key, { validForSeconds: FILE_LINK_SECONDS, filename: 'скриншот ошибки.png' });
     const second = await store.link(`${key}.2`, { validForSeconds: FILE_LINK_SECONDS });
@@ -123,11 +123,11 @@ describe('the signing key from SSM: links that live 7 days', () => {
 
   it('the stand-in checks the signature: another secret, or an edited URL, is SignatureDoesNotMatch', async () => {
     parameters[PARAMETER] = { type: 'SecureString', value: JSON.stringify({ ...userKey, secretAccessKey: 'not-the-users-secret-0000' }) };
-    const store = new S3MailStore(roleS3(), BUCKET, () => signedAt, ssmLinkSigningKey(ssmClient(), PARAMETER, memoryLogger()));
+    const store = new S3MailStore(roleS3(), BUCKET, () => signedAt, ssmLinkSigningKey(ssmClient, PARAMETER, memoryLogger()));
     const forged = await store.link(key, { validForSeconds: FILE_LINK_SECONDS });
     expect((await fetch(forged.url)).status).toBe(403);
     parameters[PARAMETER] = { type: 'SecureString', value: JSON.stringify(userKey) };
-    const good = await new S3MailStore(roleS3(), BUCKET, () => signedAt, ssmLinkSigningKey(ssmClient(), PARAMETER, memoryLogger())).link(key, {
+    const good = await new S3MailStore(roleS3(), BUCKET, () => signedAt, ssmLinkSigningKey(ssmClient, PARAMETER, memoryLogger())).link(key, {
       validForSeconds: FILE_LINK_SECONDS,
     });
     const edited = new URL(good.url);
@@ -170,7 +170,7 @@ describe('the signing key from SSM: links that live 7 days', () => {
 describe('no usable key: the role signs, and the letter states the hour it really lasts', () => {
   it('parameter missing: 1 hour (the session expiry is unknown), served within it, one warning naming the parameter', async () => {
     const log = memoryLogger();
-    const store = new S3MailStore(roleS3(), BUCKET, () => signedAt, ssmLinkSigningKey(ssmClient(), PARAMETER, log));
+    const store = new S3MailStore(roleS3(), BUCKET, () => signedAt, ssmLinkSigningKey(ssmClient, PARAMETER, log));
     const link = await store.link(key, { validForSeconds: FILE_LINK_SECONDS });
     await store.link(key, { validForSeconds: FILE_LINK_SECONDS });
     // then signed by the role's session, for an hour, and said so
@@ -215,7 +215,7 @@ describe('no usable key: the role signs, and the letter states the hour it reall
   ])('%s: the role signs for an hour; the warning says what is wrong, never the value', async (_, value, reason) => {
     parameters[PARAMETER] = { type: 'SecureString', value };
     const log = memoryLogger();
-    const store = new S3MailStore(roleS3(), BUCKET, () => signedAt, ssmLinkSigningKey(ssmClient(), PARAMETER, log));
+    const store = new S3MailStore(roleS3(), BUCKET, () => signedAt, ssmLinkSigningKey(ssmClient, PARAMETER, log));
     const link = await store.link(key, { validForSeconds: FILE_LINK_SECONDS });
     expect(param(link.url, 'X-Amz-Expires')).toBe(String(SESSION_LINK_SECONDS));
     expect(log.entries).toHaveLength(1);
@@ -232,7 +232,7 @@ describe('no usable key: the role signs, and the letter states the hour it reall
     const ssm = ssmClient();
     await ssmStandin!.close();
     const log = memoryLogger();
-    const store = new S3MailStore(roleS3(), BUCKET, () => signedAt, ssmLinkSigningKey(ssm, PARAMETER, log));
+    const store = new S3MailStore(roleS3(), BUCKET, () => signedAt, ssmLinkSigningKey(() => ssm, PARAMETER, log));
     await expect(store.link(key, { validForSeconds: FILE_LINK_SECONDS })).rejects.toThrow();
     await startSsm(port);
     const link = await store.link(key, { validForSeconds: FILE_LINK_SECONDS });
