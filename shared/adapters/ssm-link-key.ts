@@ -6,10 +6,11 @@
  * Lambda role's session credentials last hours.
  *
  * Read once per container, on the first link signed (the SSM client is made then too). A parameter
- * that is missing, unreadable for this role or not such a key gives null (the store then signs with the role's credentials and
- * states their shorter life), kept for the container and logged once, naming the parameter to
- * create; any other failure (throttling, network) is not kept and is rethrown, so the delivery is
- * retried. Neither the value nor an error that could quote it reaches a log or an error.
+ * that is missing, unreadable for this role or not such a key gives null (the store then signs with
+ * the role's credentials and states their shorter life), kept for the container and logged once,
+ * naming the parameter to create; any other failure (throttling, network) is not kept and is
+ * rethrown, so the delivery is retried. Neither the value nor an error that could quote it reaches a
+ * log or an error.
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
