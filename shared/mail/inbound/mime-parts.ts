@@ -70,12 +70,14 @@ export function sanitiseFilename(name: string | undefined, index: number): strin
 /**
  * Content types of every MIME part, read from the raw message: the parser does not expose
  * its tree, and a DSN is recognised by its `multipart/report` / `message/delivery-status`
- * parts. Walks header blocks only (top, after each known boundary, inside message/rfc822).
+ * parts. Walks header blocks only (top, after each known boundary, inside message/rfc822):
+ * between them it jumps from one line starting with `--` to the next (indexOf), so a part's
+ * body (a base64 file of megabytes) is never decoded to text nor split into lines.
  */
 export function partTypes(raw: Buffer, attachments: readonly ParsedAttachment[]): string[] {
   const found: string[] = [];
   const boundaries = new Set<string>();
-  const lines = raw.subarray(0, SCAN_LIMIT).toString('latin1').split(/\r?\n/);
+  const view = raw.subarray(0, SCAN_LIMIT);
   let inHeaders = true;
   let block: string[] = [];
   let nextIsMessage = false;
@@ -89,19 +91,29 @@ export function partTypes(raw: Buffer, attachments: readonly ParsedAttachment[])
     nextIsMessage = type === 'message/rfc822' || type === 'message/global';
     block = [];
   };
-  for (const line of lines) {
+  // Lines as split(/\r?\n/) gives them: up to each LF, one CR before it dropped; the text after the last LF is a line.
+  for (let start = 0; start <= view.length; ) {
+    if (!inHeaders) {
+      // Only a boundary line ends a body, and no boundary is known: nothing further is read.
+      if (boundaries.size === 0) break;
+      if (view[start] !== 0x2d || view[start + 1] !== 0x2d) {
+        const at = view.indexOf('\n--', start);
+        if (at < 0) break;
+        start = at + 1;
+      }
+    }
+    const lf = view.indexOf(0x0a, start);
+    const end = lf < 0 ? view.length : lf;
+    const line = view.toString('latin1', start, lf > start && view[lf - 1] === 0x0d ? lf - 1 : end);
     if (inHeaders) {
       if (line === '') {
         closeBlock();
         inHeaders = nextIsMessage;
         nextIsMessage = false;
       } else block.push(line);
-      continue;
-    }
-    if (line.startsWith('--') && boundaries.size > 0) {
-      const marker = line.slice(2).trimEnd();
-      if (boundaries.has(marker)) inHeaders = true;
-    }
+    } else if (boundaries.has(line.slice(2).trimEnd())) inHeaders = true;
+    if (lf < 0) break;
+    start = lf + 1;
   }
   if (inHeaders && block.length > 0) closeBlock();
   for (const att of attachments) if (att.contentType) found.push(att.contentType.toLowerCase());

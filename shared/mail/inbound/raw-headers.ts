@@ -66,7 +66,7 @@ export function withSecondHeaderBlock(raw: Buffer): Buffer {
 export function utf8Headers(raw: Buffer): Buffer {
   const end = headerEnd(raw);
   const head = raw.subarray(0, end);
-  if (!head.some((b) => b >= 0x80)) return raw;
+  if (!hasEightBit(head)) return raw;
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(head);
     return raw;
@@ -78,6 +78,12 @@ export function utf8Headers(raw: Buffer): Buffer {
   const named = declared && !/^(?:utf-?8|us-ascii)$/i.test(declared) ? decoderFor(declared) : null;
   const decoder = named ?? detectedDecoder(head, headText, raw) ?? new TextDecoder('windows-1251');
   return Buffer.concat([Buffer.from(decoder.decode(head), 'utf8'), raw.subarray(end)]);
+}
+
+/** A byte over 0x7f (a plain loop: Buffer.some calls a function per byte of every mail's header block). */
+function hasEightBit(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return true;
+  return false;
 }
 
 function decoderFor(charset: string, fatal = false): InstanceType<typeof TextDecoder> | null {
