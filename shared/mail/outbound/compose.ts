@@ -2,10 +2,12 @@
  * Writes outgoing MIME: the one place that builds raw mail. Almost every mail we send is one
  * text/plain part without attachments; `writePlainTextMail` writes that shape directly (no
  * streams: ~20 µs of CPU a mail instead of ~330 µs). Everything else, and any input it is not
- * sure about, goes through nodemailer's MailComposer, which stays the general writer.
+ * sure about, goes through nodemailer's MailComposer, which stays the general writer; a mail with
+ * files has their base64 written into MailComposer's output directly (file-bodies.ts).
  */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { OutgoingMail } from '../../use-cases/ports';
+import { withFileBodies } from './file-bodies';
 import { fold, MAX_PIECE, pushAddresses, pushText, Unsupported, unsupported } from './mime-headers';
 
 /** The mailboxes of From lines, kept importable from here (the MIME writer's public face). */
@@ -14,7 +16,9 @@ export { asciiMailbox, mailbox } from './mime-headers';
 const bracket = (id: string) => `<${id.replace(/^<|>$/g, '')}>`;
 
 export async function composeMail(mail: OutgoingMail): Promise<Buffer> {
-  return writePlainTextMail(mail) ?? composeWithMailComposer(mail);
+  return (
+    writePlainTextMail(mail) ?? (await withFileBodies(mail, composeWithMailComposer)) ?? composeWithMailComposer(mail)
+  );
 }
 
 /** The general writer: any shape, any address syntax nodemailer understands. */
