@@ -16,6 +16,7 @@ import type { Ticket } from '../domain/ticket';
 import type { DueTicket, IgnoredMail, TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';
 import { putIgnoredMail, queryIgnoredMail } from './dynamo-ignored-mail';
 import { deleteWithRetry, putOnce } from './dynamo-once';
+import { claimMessageIds, rememberMessageIds } from './dynamo-send-once';
 import { clean, pageItem, stripKeys, ticketItems } from './dynamo-ticket-items';
 import { dueTickets, queryAll, ticketListItems } from './dynamo-ticket-queries';
 import { featureSlotUpdate, ticketPut, transactWrite, type TransactItem } from './dynamo-ticket-transaction';
@@ -250,6 +251,14 @@ export class DynamoTicketStore implements TicketStore {
   /** The Message-ID lookup doubles as the send-once claim: one conditional put instead of two puts. */
   async claimMessageId(messageId: string, ticketKey: string | null): Promise<boolean> {
     return putOnce(this.doc, this.table, keys.messageId(messageId), { ticketKey }, randomUUID());
+  }
+
+  async claimMessageIds(messageIds: readonly string[], ticketKey: string | null): Promise<Set<string>> {
+    return claimMessageIds(this.doc, this.table, messageIds, ticketKey);
+  }
+
+  async rememberMessageIds(pairs: ReadonlyArray<{ messageId: string; ticketKey: string }>): Promise<void> {
+    await rememberMessageIds(this.doc, this.table, pairs);
   }
 
   async release(marker: string): Promise<void> {

@@ -2,39 +2,31 @@
  * deliverEvent: one outbox event in, its mails and bus events out.
  * 1 load the ticket the event belongs to (current state: deadlines as they are now)
  * 2 decide who is told: requester (+Cc), engineers, or the one sender concerned
- * 3 for each mail: record its Message-ID once (the claim), send, remember SES's Message-ID; the
- *   engineers' copy of a mail with files carries them (engineer-files.ts), never the customer's
+ * 3 send each mail once (send-once.ts: the event's Message-IDs claimed together, each mail sent, SES's
+ *   Message-IDs remembered together); the engineers' copy of a mail with files carries them
+ *   (engineer-files.ts), never the customer's
  * 4 publish the event on the bus (consumers dedupe by event id)
  * The stream delivers at least once; the claims make each mail go out once. A failed send
- * releases its claim and rethrows, so the retry sends it; once SES has the mail nothing releases
- * the claim (a lost provider id is only logged). The one double left: SES accepted a mail and the
+ * releases its claim (and those of the mails after it) and rethrows, so the retry sends them; once
+ * SES has a mail nothing releases its claim. The one double left: SES accepted a mail and the
  * answer was lost (a timeout); SES has no idempotency key, and a second copy beats a lost mail.
  */
-import { isSupportAddress, type MaildeskConfig, type Tenant } from '../config';
+import type { MaildeskConfig, Tenant } from '../config';
 import type { TicketEvent } from '../domain/events';
 import { TicketNotFoundError } from '../domain/errors';
 import type { Ticket } from '../domain/ticket';
 import type { Logger } from '../log';
-import { mailbox } from '../mail/outbound/compose';
-import { eventMessageId } from '../mail/outbound/message-ids';
 import * as customer from '../mail/outbound/customer';
 import { groupCommentCopy, withGroupSummary } from '../mail/outbound/clinic-group';
 import * as engineers from '../mail/outbound/engineers';
 import type { Letter, LetterOf } from '../mail/outbound/parts';
 import { unauthenticatedNotice } from '../mail/outbound/unauthenticated';
 import { groupSummaryLines } from './group-summary';
-import { AUTO_ANSWER_MAX_CC, withinCaps } from './auto-answer-caps';
+import { AUTO_ANSWER_MAX_CC } from './auto-answer-caps';
 import { busEvent, busTypes } from './bus-events';
 import { type EngineerFiles, engineerFiles } from './engineer-files';
-import type {
-  EventBus,
-  MailSender,
-  MailStore,
-  OutgoingMail,
-  RateCounters,
-  SendOnceClaims,
-  TicketReader,
-} from './ports';
+import { type Draft, type Role, sendOnce } from './send-once';
+import type { EventBus, MailSender, MailStore, RateCounters, SendOnceClaims, TicketReader } from './ports';
 
 export { AUTO_ANSWER_MAX_CC };
 
@@ -51,19 +43,6 @@ export interface DeliverDeps {
 export interface Delivery {
   sent: string[];
   skipped: string[];
-}
-
-type Role = 'requester' | 'engineers' | 'recipient' | 'actor';
-
-/** A letter (subject, text) and who gets it. */
-interface Draft extends Letter {
-  role: Role;
-  to: string[];
-  cc: string[];
-  /** automatic answers to an inbound mail count against the per-sender hourly cap */
-  autoReply: boolean;
-  /** the customer's files (engineers' copies only) */
-  attachments?: OutgoingMail['attachments'];
 }
 
 export async function deliverEvent(event: TicketEvent, deps: DeliverDeps): Promise<Delivery> {
@@ -85,10 +64,10 @@ export async function deliverEvent(event: TicketEvent, deps: DeliverDeps): Promi
   const group = toRequester.length ? await groupSummaryLines(event, tenant, tickets, config) : [];
   for (const draft of toRequester) draft.text = withGroupSummary(draft.text, group, tenant);
   const delivery: Delivery = { sent: [], skipped: [] };
-  for (const draft of drafts) {
-    const outcome = await sendOnce(event, ticket, tenant, draft, deps);
-    if (outcome === 'sent') delivery.sent.push(draft.role);
-    else delivery.skipped.push(`${draft.role}:${outcome}`);
+  const outcomes = drafts.length ? await sendOnce(event, ticket, tenant, drafts, deps) : [];
+  for (const [i, outcome] of outcomes.entries()) {
+    if (outcome === 'sent') delivery.sent.push(drafts[i]!.role);
+    else delivery.skipped.push(`${drafts[i]!.role}:${outcome}`);
   }
   if (busTypes.has(event.type)) await deps.bus.publish([busEvent(event, ticket)]);
   return delivery;
@@ -98,98 +77,6 @@ const NO_FILES: EngineerFiles = { attached: [], listed: [] };
 /** Events whose engineers' copy carries the customer's files. */
 const bringsFiles = (event: TicketEvent) =>
   (event.type === 'ticket.created' || event.type === 'ticket.commented') && Boolean(event.attachmentKeys?.length);
-
-const domainOf = (address: string) => address.split('@')[1] ?? 'maildesk.local';
-const safeId = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 150);
-
-/**
- * The Message-ID of one mail of an event, the same on every delivery: recording it is the claim that
- * sends the mail once, and the lookup that threads replies to it. From the event's random nonce, so it
- * names nothing and cannot be guessed (a cited id lets a reply find its ticket). Events stored before
- * the nonce existed keep the old form, derived from the event id, so their claims still match.
- */
-const messageIdOf = (event: TicketEvent, role: Role, from: string) =>
-  event.nonce ? eventMessageId(event.nonce, role, from) : `${safeId(event.id)}.${role}@${domainOf(from)}`;
-
-/**
- * Answers to an inbound mail (acknowledgements, refusals, "already finished") are sent because
- * someone wrote, so whoever can forge a From could aim them: they reach few, and every address
- * they reach counts against its own hourly cap.
- */
-const answersMail = (draft: Draft) => draft.autoReply || draft.role === 'recipient';
-
-async function sendOnce(
-  event: TicketEvent,
-  ticket: Ticket | null,
-  tenant: Tenant,
-  draft: Draft,
-  deps: DeliverDeps,
-): Promise<'sent' | 'already-sent' | 'capped' | 'no-recipients'> {
-  let to = draft.to.filter((a) => !isSupportAddress(deps.config, a));
-  if (to.length === 0) return 'no-recipients';
-  const seen = new Set(to.map((a) => a.toLowerCase()));
-  let cc = draft.cc.filter((a) => {
-    const lower = a.toLowerCase();
-    if (seen.has(lower) || isSupportAddress(deps.config, a)) return false;
-    seen.add(lower);
-    return true;
-  });
-  const from = tenant.addresses[0]!;
-  const messageId = messageIdOf(event, draft.role, from);
-  if (!(await deps.tickets.claimMessageId(messageId, ticket?.key ?? null))) return 'already-sent';
-  let providerMessageId: string | null;
-  try {
-    if (answersMail(draft)) {
-      // Counted after the claim, so a second delivery of the event counts nothing; a capped mail keeps its claim.
-      const kept = await withinCaps(to, cc, event, deps);
-      if (!kept) return 'capped';
-      ({ to, cc } = kept);
-    }
-    // Threaded under the customer's first mail. The mail that caused the event is added only when
-    // the recipients have it: the customer's own mail, or any mail for the engineers; an engineer's
-    // Message-ID never goes to the customer.
-    const causeKnown = draft.role !== 'requester' || event.actor.kind === 'requester';
-    const cause = causeKnown && event.messageId ? event.messageId : null;
-    const first = ticket ? [ticket.rootMessageId] : [];
-    const thread = [...first, ...(cause && cause !== ticket?.rootMessageId ? [cause] : [])];
-    const mail: OutgoingMail = {
-      from: mailbox(tenant.name, from),
-      to,
-      cc,
-      replyTo: from,
-      subject: draft.subject,
-      text: draft.text,
-      messageId,
-      inReplyTo: thread.at(-1) ?? null,
-      references: thread,
-      // RFC 3834: answers to a person's mail are auto-replied, the rest auto-generated; both stop loops.
-      headers: {
-        'Auto-Submitted': draft.autoReply ? 'auto-replied' : 'auto-generated',
-        'X-Auto-Response-Suppress': 'All',
-        'X-Maildesk-Event': event.type,
-        ...(event.ticketKey ? { 'X-Maildesk-Ticket': event.ticketKey } : {}),
-      },
-      attachments: draft.role === 'engineers' ? (draft.attachments ?? []) : [],
-    };
-    ({ providerMessageId } = await deps.sender.send(mail));
-  } catch (error) {
-    await deps.tickets.releaseMessageId(messageId);
-    throw error;
-  }
-  // The mail is out: from here nothing may release the claim, or the retry would send it again.
-  // Without SES's id a reply to this mail still threads by our Message-ID and the [MG-n] tag.
-  if (ticket && providerMessageId) {
-    try {
-      await deps.tickets.rememberMessageId(providerMessageId, ticket.key);
-    } catch (error) {
-      const fields = { eventId: event.id, ticketKey: event.ticketKey, error: (error as Error).name };
-      deps.log.warn('mail sent, its provider Message-ID not remembered', fields);
-    }
-  }
-  const fields = { eventId: event.id, eventType: event.type, ticketKey: event.ticketKey, role: draft.role };
-  deps.log.info('mail sent', fields);
-  return 'sent';
-}
 
 /** Who gets what: roles, recipients and whether the mail answers someone (the cap); the words are outbound/'s. */
 function draftMails(

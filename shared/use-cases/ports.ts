@@ -130,6 +130,13 @@ export interface SendOnceClaims {
    * claim and the lookup that threads replies to the mail, with `claim()`'s owner semantics.
    */
   claimMessageId(messageId: string, ticketKey: string | null): Promise<boolean>;
+  /**
+   * claimMessageId for the mails of one event together (one round trip where the store can): returns the ids this
+   * call claimed. When it fails, it leaves none of its claims behind.
+   */
+  claimMessageIds(messageIds: readonly string[], ticketKey: string | null): Promise<Set<string>>;
+  /** rememberMessageId for several mails together (one round trip where the store can). */
+  rememberMessageIds(pairs: ReadonlyArray<{ messageId: string; ticketKey: string }>): Promise<void>;
   /** Undoes claimMessageId after a failed send, so the retry sends the mail. */
   releaseMessageId(messageId: string): Promise<void>;
 }

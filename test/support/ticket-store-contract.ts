@@ -52,6 +52,36 @@ export function ticketStoreContract(name: string, store: () => TicketStore): voi
       expect(await store().claimMessageId('c-evt-4.requester@clinic-north.example', 'MG-4')).toBe(false);
     });
 
+    it("claimMessageIds: one event's mails claimed together; a redelivery wins only those not claimed yet", async () => {
+      const [ack, copy, third] = ['c-evt-5.requester', 'c-evt-5.engineers', 'c-evt-5.actor'].map(
+        (local) => `${local}@clinic-north.example`,
+      ) as [string, string, string];
+      expect(await store().claimMessageId(copy, 'MG-5')).toBe(true);
+      expect(await store().claimMessageIds([ack, copy, third], 'MG-5')).toEqual(new Set([ack, third]));
+      expect(await store().claimMessageIds([ack, copy, third.toUpperCase()], 'MG-5')).toEqual(new Set());
+      expect(await store().findByMessageIds([third])).toBe('MG-5');
+      await store().releaseMessageId(ack);
+      expect(await store().claimMessageIds([ack, copy], 'MG-5')).toEqual(new Set([ack]));
+      // the same id twice (any case) is one claim, won by both spellings
+      const twice = 'c-evt-6.requester@clinic-north.example';
+      expect(await store().claimMessageIds([twice, twice.toUpperCase()], null)).toEqual(
+        new Set([twice, twice.toUpperCase()]),
+      );
+      expect(await store().findByMessageIds([twice])).toBeNull();
+    });
+
+    it("rememberMessageIds: the providers' ids of several mails thread replies, and count as sent", async () => {
+      await store().rememberMessageIds([
+        { messageId: 'c-ses-7a', ticketKey: 'MG-7' },
+        { messageId: 'c-ses-7b', ticketKey: 'MG-7' },
+        { messageId: 'C-SES-7A', ticketKey: 'MG-7' },
+      ]);
+      expect(await store().findByMessageIds(['c-ses-7a'])).toBe('MG-7');
+      expect(await store().findByMessageIds(['c-ses-7b'])).toBe('MG-7');
+      expect(await store().claimMessageIds(['c-ses-7b'], 'MG-7')).toEqual(new Set());
+      await store().rememberMessageIds([]);
+    });
+
     it('claim: once per marker, again for the same owner, free again after release', async () => {
       expect(await store().claim('c-marker-1')).toBe(true);
       expect(await store().claim('c-marker-1')).toBe(false);

@@ -372,11 +372,13 @@ function deliveryDeps(cfg: MaildeskConfig, ticket: Ticket): DeliverDeps & { sent
   const sent: OutgoingMail[] = [];
   const claimed = new Set<string>();
   const counters = new Map<string, number>();
-  const store: Pick<TicketStore, 'getTicket' | 'claimMessageId' | 'releaseMessageId' | 'rememberMessageId' | 'increment'> = {
+  const store: Pick<TicketStore, 'getTicket' | 'claimMessageId' | 'claimMessageIds' | 'releaseMessageId' | 'rememberMessageId' | 'rememberMessageIds' | 'increment'> = {
     getTicket: async (key) => (key === ticket.key ? ticket : null),
     claimMessageId: async (id) => !claimed.has(id) && Boolean(claimed.add(id)),
+    claimMessageIds: async (ids) => new Set(ids.filter((id) => !claimed.has(id) && Boolean(claimed.add(id)))),
     releaseMessageId: async (id) => void claimed.delete(id),
     rememberMessageId: async () => undefined,
+    rememberMessageIds: async () => undefined,
     increment: async (key) => {
       counters.set(key, (counters.get(key) ?? 0) + 1);
       return counters.get(key)!;

@@ -104,6 +104,16 @@ export class MemoryTicketStore implements TicketStore {
     else this.claims.set(`MSGID#${id}`, 'held');
     return true;
   }
+  async claimMessageIds(messageIds: readonly string[], ticketKey: string | null) {
+    // One claim per id in any case, as DynamoTicketStore's one item per key.
+    const won = new Set<string>();
+    for (const id of new Set(messageIds.map((m) => m.toLowerCase())))
+      if (await this.claimMessageId(id, ticketKey)) won.add(id);
+    return new Set(messageIds.filter((m) => won.has(m.toLowerCase())));
+  }
+  async rememberMessageIds(pairs: ReadonlyArray<{ messageId: string; ticketKey: string }>) {
+    for (const { messageId, ticketKey } of pairs) await this.rememberMessageId(messageId, ticketKey);
+  }
   async releaseMessageId(messageId: string) {
     const id = messageId.toLowerCase();
     this.messageIds.delete(id);
