@@ -3,14 +3,15 @@
  * /v2/email/outbound-emails`, https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html),
  * every request checked by ses-v2-rules.ts, refusals in AWS's error shape (HTTP status,
  * `x-amzn-ErrorType` header, JSON `{ message }`: the SDK throws the named exception). Accepted mail
- * is kept in memory and, when a folder is given, written there as `<time>-<n>-<MessageId>.eml`
- * (sortable by time of sending, like the local outbox).
+ * is kept in memory (the last `keepLast`, 100 by default: `npm start` runs for days) and, when a folder is
+ * given, written there as `<time>-<n>-<MessageId>.eml` (sortable by time of sending, like the local outbox).
  * Point a client at it with `endpoint`, or the SDK's own AWS_ENDPOINT_URL_SESV2 variable.
  * A browser at the endpoint (GET /) sees the accepted mail, newest first, each raw at
- * /mail/<MessageId>.eml: the local stack's mail viewer (loopback only, like the outbox folder).
+ * /mail/<MessageId>.eml (an older one read back from the folder): the local stack's mail viewer (loopback only,
+ * like the outbox folder).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { checkSendEmail, SES_DOCS, type SendEmailRequest, type SesAccount } from '../ses-v2-rules';
@@ -35,29 +36,50 @@ export interface AcceptedMail {
 }
 
 export interface SesStandin extends RunningStandin {
+  /** the last `keepLast` accepted mails, oldest first */
   accepted: AcceptedMail[];
+  /** how many mails were accepted in all */
+  sent(): number;
   refusals: Refusal[];
 }
 
+/** How many accepted mails stay in memory by default (the browser's list); older ones are in the folder. */
+export const KEEP_LAST_MAILS = 100;
+
 const html = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** GET /: the accepted mail as a list (recipients and id, no content); GET /mail/<id>.eml: one raw mail. */
-function view(path: string, accepted: readonly AcceptedMail[]): StandinAnswer {
+const notFound = (body: string): StandinAnswer => ({ status: 404, headers: { 'content-type': 'text/plain' }, body });
+
+/** One raw mail: from memory, else (older than the last `keepLast`) from the folder's `...-<MessageId>.eml`. */
+async function rawMail(messageId: string, accepted: readonly AcceptedMail[], folder?: string): Promise<Buffer | null> {
+  const kept = accepted.find((m) => m.messageId === messageId);
+  if (kept) return kept.raw;
+  if (!folder) return null;
+  const name = (await readdir(folder)).find((n) => n.endsWith(`-${messageId}.eml`));
+  return name ? readFile(join(folder, name)) : null;
+}
+
+/** GET /: the last accepted mails as a list (recipients and id, no content); GET /mail/<id>.eml: one raw mail. */
+async function view(
+  path: string,
+  accepted: readonly AcceptedMail[],
+  sent: number,
+  folder?: string,
+): Promise<StandinAnswer> {
   const one = /^\/mail\/([A-Za-z0-9-]+)\.eml$/.exec(path);
   if (one) {
-    const mail = accepted.find((m) => m.messageId === one[1]);
-    return mail
-      ? { status: 200, headers: { 'content-type': 'message/rfc822' }, body: mail.raw }
-      : { status: 404, headers: { 'content-type': 'text/plain' }, body: 'no such mail' };
+    const raw = await rawMail(one[1]!, accepted, folder);
+    return raw ? { status: 200, headers: { 'content-type': 'message/rfc822' }, body: raw } : notFound('no such mail');
   }
-  if (path !== '/') return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
+  if (path !== '/') return notFound('not found');
   const rows = [...accepted]
     .reverse()
     .map((m) => `<li><a href="/mail/${m.messageId}.eml">${m.messageId}</a> to ${html(m.destinations.join(', '))}</li>`)
     .join('\n');
+  const older = sent > accepted.length ? `<p>and ${sent - accepted.length} older, in the outbox folder</p>` : '';
   const body =
     `<!doctype html><meta charset="utf-8"><title>maildesk: mail sent through local ` +
-    `SES</title><h1>${accepted.length} mail(s) sent</h1><ul>\n${rows}\n</ul>`;
+    `SES</title><h1>${sent} mail(s) sent</h1><ul>\n${rows}\n</ul>${older}`;
   return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body };
 }
 
@@ -65,6 +87,8 @@ export interface SesStandinOptions extends ListenOptions {
   account: SesAccount;
   /** accepted mail is also written here as .eml files */
   folder?: string;
+  /** how many accepted mails `accepted` keeps (default KEEP_LAST_MAILS) */
+  keepLast?: number;
 }
 
 const SEND_PATH = '/v2/email/outbound-emails';
@@ -100,9 +124,11 @@ export async function startSesStandin(options: SesStandinOptions): Promise<SesSt
   };
   if (options.folder) await mkdir(options.folder, { recursive: true });
   let sequence = 0;
+  let sent = 0;
+  const keepLast = options.keepLast ?? KEEP_LAST_MAILS;
 
   const route = async (request: StandinRequest): Promise<StandinAnswer> => {
-    if (request.method === 'GET') return view(request.path, accepted);
+    if (request.method === 'GET') return view(request.path, accepted, sent, options.folder);
     if (request.method !== 'POST' || request.path !== SEND_PATH) {
       // Only SendEmail is stood in: anything else is a test's mistake, said plainly.
       return refuse(
@@ -156,6 +182,9 @@ export async function startSesStandin(options: SesStandinOptions): Promise<SesSt
       raw: raw ?? Buffer.alloc(0),
     };
     accepted.push(mail);
+    sent += 1;
+    // Bounded: a local stack sending for days would otherwise hold every raw mail in memory.
+    if (accepted.length > keepLast) accepted.splice(0, accepted.length - keepLast);
     if (options.folder && raw) {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const name = `${stamp}-${String(++sequence).padStart(5, '0')}-${messageId}.eml`;
@@ -165,5 +194,5 @@ export async function startSesStandin(options: SesStandinOptions): Promise<SesSt
   };
 
   const server = await listenLoopback(route, options);
-  return { ...server, accepted, refusals };
+  return { ...server, accepted, sent: () => sent, refusals };
 }
