@@ -2,9 +2,9 @@
  * The local stack: the same use cases the Lambdas run, in one process.
  * DynamoDB Local (persisted) + SMTP on 127.0.0.1 in place of SES receiving + a folder in place
  * of the bucket + the table's stream polled into deliverEvent + an outbox folder (or an SMTP
- * relay) in place of SES sending + the sweep on a timer.
+ * relay) in place of SES sending + the sweep on a timer. The stand-ins for AWS's own work (SES receiving and
+ * sending) run here or, for `npm start`, in their own process (aws-standins.ts), as on AWS they are not ours.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,12 +17,10 @@ import { OutboxMailSender } from '../../shared/adapters/outbox-mail-sender';
 import { SmtpMailSender } from '../../shared/adapters/smtp-mail-sender';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailSender } from '../../shared/adapters/ses-mail-sender';
-import { startSesStandin, type SesStandin } from '../../shared/adapters/standins/ses-v2-standin';
 import { ensureTicketTable } from '../../shared/adapters/ticket-table';
 import type { MaildeskConfig } from '../../shared/config';
 import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Logger } from '../../shared/log';
-import { localReceiptHeaders, parseSesEvent, sesEventFor, INBOUND_PREFIX } from '../../shared/adapters/ses-event';
 import { buildDesk } from '../../shared/composition';
 import { deliverEvent, type DeliverDeps } from '../../shared/use-cases/deliver-event';
 import type { MailSender } from '../../shared/use-cases/ports';
@@ -31,7 +29,8 @@ import { sweepDeadlines, type SweepDeps } from '../../shared/use-cases/sweep-dea
 import { SubscribedEventBus } from '../../shared/adapters/subscribed-event-bus';
 import { alertTelegram } from '../../shared/use-cases/alert-telegram';
 import { sendMonthlyReports } from '../../shared/use-cases/send-monthly-reports';
-import { startSmtpReceiver } from './smtp-receiver';
+import { childProcessStandins } from './aws-standins-process';
+import { inProcessStandins, localInbound } from './local-standins';
 import { startStreamPoller } from './stream-poller';
 import { telegramBridge } from './telegram-webhook-server';
 
@@ -54,6 +53,11 @@ export interface LocalStackOptions {
    * this on; without it the outbox is written directly). Ignored with relayUrl.
    */
   sesEndpoint?: boolean;
+  /**
+   * Where the stand-ins for AWS's own work run (SES receiving's SMTP, the SES v2 endpoint): 'process' (their own
+   * node process: `npm start`, so the stack's CPU is what Lambda would bill) or 'inline' (default: this one).
+   */
+  standins?: 'inline' | 'process';
   sweepEverySeconds?: number;
   streamPollMs?: number;
   now?: () => Date;
@@ -101,8 +105,7 @@ export function localPaths(dataDir: string) {
   };
 }
 
-/** SES-like message ids: unique, sortable by arrival, safe as an object key. */
-export const newInboundId = () => `${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
+export { newInboundId } from './local-standins';
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const paths = localPaths(options.dataDir);
@@ -144,26 +147,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const store = new DynamoTicketStore(client, table);
   const mailStore = new FolderMailStore(paths.mail);
   let sender: MailSender = options.relayUrl ? new SmtpMailSender(options.relayUrl) : new OutboxMailSender(paths.outbox);
-  let ses: { standin: SesStandin; client: SESv2Client } | null = null;
+  const standins =
+    options.standins === 'process' ? await childProcessStandins(log).catch(failStart) : inProcessStandins();
+  undoStart.push(() => standins.close());
+  let ses: { endpoint: string; client: SESv2Client } | null = null;
   if (options.sesEndpoint && !options.relayUrl) {
     // The identities SES would have verified: the deployment's domain, else the tenants' domains.
     const domains = config.deployment
       ? [config.deployment.domain]
       : [...new Set(config.tenants.flatMap((t) => t.addresses.map((a) => a.slice(a.lastIndexOf('@') + 1))))];
-    const standin = await startSesStandin({ account: { verifiedIdentities: domains }, folder: paths.outbox }).catch(
-      failStart,
-    );
+    const endpoint = await standins.startSes(domains, paths.outbox).catch(failStart);
     const sesClient = new SESv2Client({
-      endpoint: standin.endpoint,
+      endpoint,
       region: 'local',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts: 1,
     });
-    ses = { standin, client: sesClient };
-    undoStart.push(async () => {
-      sesClient.destroy();
-      await standin.close();
-    });
+    ses = { endpoint, client: sesClient };
+    undoStart.push(async () => sesClient.destroy());
     sender = new SesMailSender(sesClient);
   }
   // The bus subscriber EventBridge runs in AWS (functions/telegram-alert), called here after each publish.
@@ -205,33 +206,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   let wakePoller = () => {}; // the stream poller backs off while idle: our own writes wake it
-  // Inbound: SMTP in place of SES receiving. The raw mail is stored before anything reads it.
-  const accept = async (chunks: Buffer[], recipients: string[]): Promise<string> => {
-    const id = newInboundId();
+  // Inbound: SMTP in place of SES receiving stores the raw mail, then this runs as SES's Lambda action would.
+  const receiveStored = async (id: string, recipients: string[]): Promise<void> => {
     // Mail from loopback counts as authenticated, as SES's DKIM/SPF PASS would (see README).
-    const [inbound] = parseSesEvent(sesEventFor(id, recipients));
-    // Stored as SES stores it: its receipt block (the verdicts) above the message, so a replay judges it the same.
-    await mailStore.put(
-      `${INBOUND_PREFIX}${id}`,
-      Buffer.concat([Buffer.from(localReceiptHeaders(id, inbound!.verdicts)), ...chunks]),
-    );
+    const inbound = localInbound(id, recipients);
     try {
-      outcomes.push(await receiveMail(inbound!, receiveDeps));
+      outcomes.push(await receiveMail(inbound, receiveDeps));
       wakePoller();
     } catch (error) {
       log.error('inbound failed: kept for replay', { inboundId: id, error: (error as Error).name });
       await recordFailure(id, (error as Error).message, {
         kind: 'inbound',
-        mailKey: inbound!.mailKey,
+        mailKey: inbound.mailKey,
         recipients,
-        verdicts: inbound!.verdicts,
+        verdicts: inbound.verdicts,
       });
     }
-    return id;
   };
-  const smtp = await startSmtpReceiver(options.smtpPort, accept).catch(failStart);
-  undoStart.push(() => smtp.close());
-  const smtpPort = smtp.port;
+  const smtpPort = await standins.startSmtp(options.smtpPort, paths.mail, receiveStored).catch(failStart);
   const webhook = bridge ? await bridge.listen().catch(failStart) : null;
   if (webhook) undoStart.push(() => webhook.close());
 
@@ -276,7 +268,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     table,
     dataDir: paths.root,
     outboxDir: paths.outbox,
-    sesEndpoint: ses?.standin.endpoint,
+    sesEndpoint: ses?.endpoint,
     telegramWebhook: webhook?.url,
     client,
     store,
@@ -290,12 +282,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (sweepTimer) clearInterval(sweepTimer);
       if (reportTimer) clearInterval(reportTimer);
       await reportRun;
-      await smtp.close();
+      await standins.closeSmtp();
       await webhook?.close();
       await polling;
       client.destroy();
       ses?.client.destroy();
-      await ses?.standin.close();
+      await standins.close();
       if (dynamo) await dynamo.stop();
     },
   };

@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     relayUrl: env.MAILDESK_SMTP_RELAY,
     // Outgoing mail through the SES v2 adapter to a strict local endpoint, as on AWS; it writes the outbox.
     sesEndpoint: true,
+    // SES's own work (SMTP receiving, the SES v2 endpoint) in a process of its own: ours is what Lambda would bill.
+    standins: 'process',
     sweepEverySeconds: env.MAILDESK_SWEEP_SECONDS,
     telegram: { httpPort: env.MAILDESK_HTTP_PORT, webhookSecret: env.MAILDESK_TELEGRAM_WEBHOOK_SECRET },
     log,
