@@ -1,8 +1,9 @@
 /**
  * 8 Outside in: the local stack as `npm start` runs it (infra/local/start.ts in a child process, its own data dir
- * and free ports), fed the bench corpus over SMTP. CPU is read from /proc for the stack's node process and for
- * DynamoDB Local's java separately (user + system, so neighbours on a shared machine barely move it), from the
- * first mail of a phase to the last mail it causes in the outbox; latency is from the SMTP `250` to the
+ * and free ports), fed the bench corpus over SMTP. CPU is read from /proc (user + system, so neighbours on a shared
+ * machine barely move it) apart for the stack's own node process (what Lambda would bill), for its AWS stand-ins'
+ * node process (SES receiving's SMTP and the SES v2 endpoint: SES's work on AWS) and for DynamoDB Local's java, from
+ * the first mail of a phase to the last mail it causes in the outbox; latency is from the SMTP `250` to the
  * acknowledgement's file (new tickets) or the engineers' copy (replies). A few warm-up mails of another seed go
  * first (JIT, connections, DynamoDB Local's own warm-up), so the figures are the steady cost per mail.
  */
@@ -12,6 +13,7 @@ import { readdirSync, readFileSync, watch } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
+import { STANDINS_SCRIPT } from '../infra/local/aws-standins-process';
 import { mapLimit } from '../shared/map-limit';
 import type { CorpusMail } from './corpus';
 
@@ -19,8 +21,10 @@ export interface OutsideInPhase {
   mails: number;
   seconds: number;
   mailsPerSecond: number;
-  /** CPU of the stack's node process(es) per mail: receiving, storing, notifying, the stream poller, writing */
+  /** CPU of the stack's own node process per mail (what Lambda would bill): inbound, notify, the stream poller */
   nodeCpuMsPerMail: number;
+  /** CPU of the AWS stand-ins' node process per mail (SMTP receiving, the SES v2 endpoint): SES's on AWS */
+  standinCpuMsPerMail: number;
   /** CPU of DynamoDB Local (java) per mail: not ours on AWS */
   dynamoCpuMsPerMail: number;
   /** SMTP 250 -> the mail's acknowledgement (new) / engineers' copy (reply) in the outbox */
@@ -36,6 +40,7 @@ export interface OutsideInResult {
   replies: OutsideInPhase;
   /** the stack with nothing to do (stream polling, timers), per second of wall time */
   idleNodeCpuMsPerSecond: number;
+  idleStandinCpuMsPerSecond: number;
   idleDynamoCpuMsPerSecond: number;
   /** when each part ran, in µs of the monotonic clock (to cut the child's CPU profile to the measured phases) */
   windows: Record<'idle' | 'newTickets' | 'replies', { fromUs: number; toUs: number }>;
@@ -55,8 +60,21 @@ export interface OutsideInOptions {
 const TICK_MS = 10; // USER_HZ 100
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
-/** CPU ms of `root` and its descendants, by kind: java (DynamoDB Local) and everything else (node). */
-export function treeCpuMs(root: number): { node: number; java: number } {
+/** A process's command line ('' once it is gone). */
+const commandLine = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+const standinsName = STANDINS_SCRIPT.slice(STANDINS_SCRIPT.lastIndexOf('/') + 1);
+
+/**
+ * CPU ms of `root` and its descendants, by kind: java (DynamoDB Local), the AWS stand-ins' node process (its
+ * command line names aws-standins.ts) and everything else (the stack's own node).
+ */
+export function treeCpuMs(root: number): { node: number; standins: number; java: number } {
   const parent = new Map<number, number>();
   const stats = new Map<number, { comm: string; ms: number }>();
   for (const name of readdirSync('/proc')) {
@@ -73,12 +91,25 @@ export function treeCpuMs(root: number): { node: number; java: number } {
     const comm = line.slice(line.indexOf('(') + 1, line.lastIndexOf(')'));
     stats.set(pid, { comm, ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS });
   }
-  const inTree = (pid: number): boolean => {
-    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parent.get(p) ?? 0, hops++) if (p === root) return true;
-    return false;
+  const ancestry = (pid: number): number[] => {
+    const line: number[] = [];
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parent.get(p) ?? 0, hops++) line.push(p);
+    return line;
   };
-  const out = { node: 0, java: 0 };
-  for (const [pid, s] of stats) if (inTree(pid)) out[s.comm === 'java' ? 'java' : 'node'] += s.ms;
+  const standins = new Map<number, boolean>();
+  const isStandins = (pid: number) => {
+    if (!standins.has(pid)) standins.set(pid, commandLine(pid).includes(standinsName));
+    return standins.get(pid)!;
+  };
+  const out = { node: 0, standins: 0, java: 0 };
+  for (const [pid, s] of stats) {
+    const line = ancestry(pid);
+    const below = line.indexOf(root);
+    if (below < 0) continue;
+    // The stand-ins' process and what it started (tsx's esbuild) are theirs.
+    const kind = s.comm === 'java' ? 'java' : line.slice(0, below + 1).some(isStandins) ? 'standins' : 'node';
+    out[kind] += s.ms;
+  }
   return out;
 }
 
@@ -219,6 +250,7 @@ export async function measureOutsideIn(o: OutsideInOptions): Promise<OutsideInRe
         seconds: round(seconds, 2),
         mailsPerSecond: round(mails.length / seconds, 1),
         nodeCpuMsPerMail: round((cpu1.node - cpu0.node) / mails.length),
+        standinCpuMsPerMail: round((cpu1.standins - cpu0.standins) / mails.length),
         dynamoCpuMsPerMail: round((cpu1.java - cpu0.java) / mails.length),
         p50Ms: Math.round(percentile(latencies, 50)),
         p99Ms: Math.round(percentile(latencies, 99)),
@@ -255,6 +287,7 @@ export async function measureOutsideIn(o: OutsideInOptions): Promise<OutsideInRe
       newTickets,
       replies,
       idleNodeCpuMsPerSecond: round((idle1.node - idle0.node) / idleSeconds),
+      idleStandinCpuMsPerSecond: round((idle1.standins - idle0.standins) / idleSeconds),
       idleDynamoCpuMsPerSecond: round((idle1.java - idle0.java) / idleSeconds),
       windows: { idle: idleWindow, newTickets: newWindow, replies: repliesWindow },
     };

@@ -206,8 +206,9 @@ async function main(): Promise<number> {
       };
     }
     log(
-      `outside in: new ticket ${outsideIn.newTickets.nodeCpuMsPerMail} ms node CPU (DynamoDB Local ` +
-        `${outsideIn.newTickets.dynamoCpuMsPerMail}), reply ${outsideIn.replies.nodeCpuMsPerMail} ms, ` +
+      `outside in: new ticket ${outsideIn.newTickets.nodeCpuMsPerMail} ms node CPU (stand-ins ` +
+        `${outsideIn.newTickets.standinCpuMsPerMail}, DynamoDB Local ${outsideIn.newTickets.dynamoCpuMsPerMail}), ` +
+        `reply ${outsideIn.replies.nodeCpuMsPerMail} ms (stand-ins ${outsideIn.replies.standinCpuMsPerMail}), ` +
         `${outsideIn.newTickets.mailsPerSecond} mails/s, p50 ${outsideIn.newTickets.p50Ms} ms`,
     );
   }

@@ -24,6 +24,36 @@ describe('outside-in instruments', () => {
     }
   }, 30_000);
 
+  it("counts the AWS stand-ins' process (its command line names aws-standins.ts) and what it starts apart from node", async () => {
+    // given: a stand-ins process that burns 300 ms and starts a child burning 300 ms, and a plain node process
+    // CPU time, not wall time: on a loaded machine a wall-clock loop gets a fraction of a core
+    const burn = 'while (process.cpuUsage().user < 300_000); setTimeout(() => {}, 60_000)';
+    const spawnChild = `require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(burn)}], { stdio: 'inherit' });`;
+    const standins = spawn(process.execPath, ['-e', `${spawnChild} ${burn}`, 'infra/local/aws-standins.ts']);
+    const plain = spawn(process.execPath, ['-e', burn]);
+    try {
+      // when
+      let tree = treeCpuMs(standins.pid!);
+      for (let waited = 0; tree.standins < 600 && waited < 20_000; waited += 100) {
+        await new Promise((r) => setTimeout(r, 100));
+        tree = treeCpuMs(standins.pid!);
+      }
+      let other = treeCpuMs(plain.pid!);
+      for (let waited = 0; other.node < 300 && waited < 20_000; waited += 100) {
+        await new Promise((r) => setTimeout(r, 100));
+        other = treeCpuMs(plain.pid!);
+      }
+      // then
+      expect(tree.standins).toBeGreaterThanOrEqual(600);
+      expect(tree.node).toBe(0);
+      expect(other.standins).toBe(0);
+      expect(other.node).toBeGreaterThanOrEqual(300);
+    } finally {
+      standins.kill();
+      plain.kill();
+    }
+  }, 30_000);
+
   it('sums self time by package and cuts the profile to a window', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'maildesk-profile-')), 'p.cpuprofile');
     const frame = (id: number, functionName: string, url: string) => ({ id, callFrame: { functionName, url, lineNumber: 0 } });
