@@ -139,8 +139,9 @@ describe('maildesk replay', () => {
 
 describe('maildesk replay --failed: undelivered outbox events', () => {
   it('an event the stack could not deliver (3 attempts) is kept in failed/ and delivered once by the replay', async () => {
-    // every claim of the three delivery attempts fails: the stack gives up and keeps the event
-    faults.failWhen((c) => c.operation === 'PutItem', 'throttle', 3);
+    // every delivery attempt's read of the ticket (notify's Query; inbound reads none for a new ticket) fails three
+    // times: the stack gives up and keeps the event
+    faults.failWhen((c) => c.operation === 'Query', 'throttle', 3);
     await h.send({ from: 'undelivered@clinic-north.example', to: NORTH, subject: 'Недоставленное', text: 'текст', messageId: messageId('und') });
     const key = keyOf(h.stack.outcomes.at(-1)!);
     const failedDir = join(h.stack.dataDir, 'failed');
