@@ -52,7 +52,15 @@ export const TABLE_ACTIONS: Record<FunctionName, string[]> = {
     'dynamodb:DeleteItem',
     'dynamodb:ConditionCheckItem',
   ],
-  notify: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  // BatchWriteItem: the providers' Message-IDs of an event's mails, remembered in one call.
+  notify: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
   'sla-sweep': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
   // Query on the table: a ticket's events; PutItem/DeleteItem: the once-per-tenant-and-month claim;
   // GetItem: claim() reads its marker back when a PutItem's answer was lost.

@@ -674,6 +674,9 @@ describe('IAM: least privilege', () => {
       }),
     );
     expect(st.flatMap(actionsOf)).not.toContain('s3:PutObject');
+    // issue 18: an event's mails claimed in one transaction (PutItem per item), SES's Message-IDs remembered in one batch
+    const table = st.find((s) => s.Sid === 'Table')!;
+    expect(actionsOf(table)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:BatchWriteItem']));
   });
 
   it('notify: reads attachments/ only (the engineers\' copy carries the files), never the raw mail; writes nothing to S3', () => {
