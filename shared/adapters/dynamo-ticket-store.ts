@@ -13,8 +13,9 @@ import {
 import type { TicketEvent } from '../domain/events';
 import { mapLimit } from '../map-limit';
 import type { Ticket } from '../domain/ticket';
-import type { DueTicket, IgnoredMail, TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';
+import type { DueTicket, IgnoredMail, InboundLookup, TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';
 import { putIgnoredMail, queryIgnoredMail } from './dynamo-ignored-mail';
+import { lookupInbound } from './dynamo-inbound-lookup';
 import { deleteWithRetry, putOnce } from './dynamo-once';
 import { claimMessageIds, rememberMessageIds } from './dynamo-send-once';
 import { clean, pageItem, stripKeys, ticketItems } from './dynamo-ticket-items';
@@ -157,6 +158,10 @@ export class DynamoTicketStore implements TicketStore {
       new GetCommand({ TableName: this.table, Key: keys.inbound(inboundId), ConsistentRead: true }),
     );
     return Boolean(result.Item);
+  }
+
+  async lookupInbound(inboundId: string, messageIds: readonly string[]): Promise<InboundLookup> {
+    return lookupInbound(this.doc, this.table, inboundId, messageIds);
   }
 
   async saveTicket(change: Parameters<TicketStore['saveTicket']>[0]): Promise<WriteResult> {

@@ -93,6 +93,11 @@ export interface TicketWriter {
   /** Was this inbound mail (by SES message id) already processed? */
   wasReceived(inboundId: string): Promise<boolean>;
   /**
+   * wasReceived and findByMessageIds in one read (one round trip where the store can): whether this inbound mail
+   * was already processed, and the ticket key of each of `messageIds` that is known (keyed by the id as given).
+   */
+  lookupInbound(inboundId: string, messageIds: readonly string[]): Promise<InboundLookup>;
+  /**
    * Writes ticket (new, or the next version of an existing one), its events, its Message-ID
    * lookups and the inbound marker in ONE transaction. `duplicate`: the inbound mail was already
    * processed; `conflict`: someone else changed the ticket first (reload and retry).
@@ -109,6 +114,12 @@ export interface TicketWriter {
   }): Promise<WriteResult>;
   /** Events without a ticket change (refusals, explanations): written once per inbound id. */
   saveEvents(events: TicketEvent[], inboundId: string | null): Promise<WriteResult>;
+}
+
+/** What the store knows of an inbound mail before it is decided on: see TicketWriter.lookupInbound. */
+export interface InboundLookup {
+  received: boolean;
+  tickets: Map<string, string>;
 }
 
 /** The sparse index of next deadlines. */

@@ -33,6 +33,35 @@ export interface MailInWork {
   featureHolder: string | null;
   /** the ticket as findTicket read it: the first attempt decides on it instead of reading it again */
   found?: Ticket;
+  /** what the store knew of the mail's Message-IDs when it arrived (lookupSeen) */
+  seen: Seen;
+}
+
+/**
+ * The mail's thread ids and what the store knew of them and of its own Message-ID, read with its inbound marker.
+ * `ownFresh`: the own id's answer has not served an attempt yet (a later attempt reads again).
+ */
+export interface Seen {
+  received: boolean;
+  threadIds: string[];
+  tickets: Map<string, string>;
+  ownFresh: boolean;
+}
+
+/** How many thread ids one mail may make us look up (In-Reply-To first, then References newest first). */
+const MAX_THREAD_LOOKUPS = 50;
+
+/**
+ * One read before anything is decided: was this mail processed (a redelivery), which ticket its thread leads to, and
+ * whether its own Message-ID is already a ticket's (the same mail resent). The marker read comes after parsing, so a
+ * redelivery pays a parse; every other mail saves a round trip.
+ */
+export async function lookupSeen(inboundId: string, parsed: ParsedMail, deps: ReceiveDeps): Promise<Seen> {
+  const cited = [...parsed.inReplyTo, ...[...parsed.references].reverse()].flatMap(expandMessageId);
+  const threadIds = [...new Map(cited.map((id) => [id.toLowerCase(), id])).values()].slice(0, MAX_THREAD_LOOKUPS);
+  const own = parsed.messageId ? [parsed.messageId] : [];
+  const { received, tickets } = await deps.tickets.lookupInbound(inboundId, [...threadIds, ...own]);
+  return { received, threadIds, tickets, ownFresh: true };
 }
 
 /** The ticket `key` for an attempt: findTicket's read for the first one, a fresh read after a lost race. */
@@ -43,10 +72,9 @@ export async function loadTicket(ctx: MailInWork, key: string): Promise<Ticket |
 }
 
 export async function findTicket(ctx: MailInWork): Promise<string | null> {
-  const { parsed, mail, deps, tenant, sender } = ctx;
+  const { mail, deps, tenant, sender } = ctx;
   const fields = { inboundId: ctx.inbound.inboundId, tenant: tenant.id };
-  const threadIds = [...parsed.inReplyTo, ...[...parsed.references].reverse()].flatMap(expandMessageId);
-  const byThread = threadIds.length ? await deps.tickets.findByMessageIds(threadIds) : null;
+  const byThread = ctx.seen.threadIds.map((id) => ctx.seen.tickets.get(id)).find(Boolean) ?? null;
   if (byThread) {
     const ticket = await deps.tickets.getTicket(byThread);
     if (ticket && ticket.tenant !== tenant.id)
@@ -119,7 +147,7 @@ export async function lookupsForOpening(ctx: MailInWork): Promise<Lookups | 'dup
   const start = opening(mail, sender, tenant);
   if (start.refused) return { known: {}, storeAttachments: false };
   // Someone resending the same Message-ID (or SES delivering twice) must not open a second ticket.
-  if (mail.messageId && (await deps.tickets.findByMessageIds([mail.messageId]))) return 'duplicate';
+  if (mail.messageId && (await ownIdKnown(ctx, mail.messageId))) return 'duplicate';
   const number = await deps.tickets.nextTicketNumber();
   const key = `${deps.config.ticketPrefix}-${number}`;
   const linked: string[] = [];
@@ -128,6 +156,13 @@ export async function lookupsForOpening(ctx: MailInWork): Promise<Lookups | 'dup
     if (other && other.tenant === tenant.id) linked.push(candidate);
   }
   return { known: { newTicket: { key, number }, linked }, storeAttachments: true };
+}
+
+/** Is the mail's own Message-ID a ticket's? The first attempt asks what lookupSeen read, a later one the store. */
+async function ownIdKnown(ctx: MailInWork, messageId: string): Promise<boolean> {
+  const fresh = ctx.seen.ownFresh;
+  ctx.seen.ownFresh = false;
+  return fresh ? ctx.seen.tickets.has(messageId) : Boolean(await ctx.deps.tickets.findByMessageIds([messageId]));
 }
 
 /** A reply: the #duplicate targets of the same tenant, and who holds the feature slot the commands would take. */

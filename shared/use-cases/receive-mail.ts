@@ -6,7 +6,8 @@
  *
  * 1 drop SES spam/virus FAIL (kept in the bucket, logged)
  * 2 read the raw mail and route it to its tenant (routeTenant, envelope first); drop auto-generated
- *   mail and mail to no tenant
+ *   mail and mail to no tenant; one read (lookupSeen): a mail already processed ends here, and what its
+ *   thread and its own Message-ID lead to is kept for 4 and 5
  * 3 what the mail proves about its From domain (SES's DMARC, or aligned DKIM from SES's receipt block)
  * 4 find its ticket: Message-ID threading first, then the [MG-n] tag; either only for a sender who may
  *   join it (same tenant; mayJoin)
@@ -35,6 +36,7 @@ import {
   findTicket,
   loadTicket,
   lookupsForOpening,
+  lookupSeen,
   lookupsForReply,
   policyOf,
   storeAttachments,
@@ -98,7 +100,6 @@ export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Prom
   // 1
   if (inbound.verdicts.virus === 'FAIL') return ignore('virus');
   if (inbound.verdicts.spam === 'FAIL') return ignore('spam');
-  if (await deps.tickets.wasReceived(inbound.inboundId)) return { kind: 'duplicate' };
 
   // 2
   const raw = await deps.mail.get(inbound.mailKey);
@@ -111,6 +112,9 @@ export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Prom
   // Reading routed the mail (routeTenant: envelope first), so this is the tenant whose departments it read.
   const tenant = tenantById(config, reading.tenant);
   if (!tenant) return ignore('unknown-tenant', parsed);
+  // Was it processed (a redelivery), where does its thread lead, is it a resend: one read.
+  const seen = await lookupSeen(inbound.inboundId, parsed, deps);
+  if (seen.received) return { kind: 'duplicate' };
 
   // 3
   const sender = senderOf(from, inbound, raw, config);
@@ -122,7 +126,7 @@ export async function receiveMail(inbound: InboundMail, deps: ReceiveDeps): Prom
     log.security(why, authFields);
   } else if (sender.authFailed) log.security('mail failed authentication: it may only comment', authFields);
   const mail = inboundReading(inbound, parsed, reading, config.ticketPrefix);
-  const ctx: MailInWork = { inbound, parsed, mail, sender, tenant, deps, featureHolder: null };
+  const ctx: MailInWork = { inbound, parsed, mail, sender, tenant, deps, featureHolder: null, seen };
 
   // 4
   const ticketKey = await findTicket(ctx);

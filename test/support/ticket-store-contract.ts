@@ -82,6 +82,26 @@ export function ticketStoreContract(name: string, store: () => TicketStore): voi
       await store().rememberMessageIds([]);
     });
 
+    it('lookupInbound: the inbound marker and the tickets of the known Message-IDs (any case), in one answer', async () => {
+      const t = ticket(8);
+      const own = 'c-own-8@clinic-north.example';
+      const before = await store().lookupInbound('c-inbound-8', [own, 'c-unknown-8@x.example']);
+      expect(before).toEqual({ received: false, tickets: new Map() });
+      const save = { ticket: t, expectedVersion: null, events: [], messageIds: [own], inboundId: 'c-inbound-8' };
+      expect(await store().saveTicket(save)).toEqual({ ok: true });
+      await store().rememberMessageIds([{ messageId: 'c-ses-8', ticketKey: 'MG-8' }]);
+      const ids = ['c-unknown-8@x.example', own.toUpperCase(), 'c-ses-8', own];
+      expect(await store().lookupInbound('c-inbound-8', ids)).toEqual({
+        received: true,
+        tickets: new Map([
+          [own.toUpperCase(), 'MG-8'],
+          ['c-ses-8', 'MG-8'],
+          [own, 'MG-8'],
+        ]),
+      });
+      expect((await store().lookupInbound('c-inbound-8b', [])).received).toBe(false);
+    });
+
     it('claim: once per marker, again for the same owner, free again after release', async () => {
       expect(await store().claim('c-marker-1')).toBe(true);
       expect(await store().claim('c-marker-1')).toBe(false);

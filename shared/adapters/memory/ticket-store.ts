@@ -2,7 +2,7 @@
 import type { TicketEvent } from '../../domain/events';
 import type { Ticket } from '../../domain/ticket';
 import { newEventNonce } from '../../mail/outbound/message-ids';
-import type { IgnoredMail, TicketFilter, TicketStore, WriteResult } from '../../use-cases/ports';
+import type { IgnoredMail, InboundLookup, TicketFilter, TicketStore, WriteResult } from '../../use-cases/ports';
 import { boundIgnoredMail, newestIgnored } from '../ignored-mail';
 import { boundTicket } from '../ticket-bounds';
 
@@ -37,6 +37,14 @@ export class MemoryTicketStore implements TicketStore {
   }
   async wasReceived(inboundId: string) {
     return this.inbound.has(inboundId);
+  }
+  async lookupInbound(inboundId: string, messageIds: readonly string[]): Promise<InboundLookup> {
+    const tickets = new Map<string, string>();
+    for (const id of messageIds) {
+      const key = this.messageIds.get(id.toLowerCase());
+      if (key) tickets.set(id, key);
+    }
+    return { received: this.inbound.has(inboundId), tickets };
   }
   async saveTicket(change: Parameters<TicketStore['saveTicket']>[0]): Promise<WriteResult> {
     const { ticket, expectedVersion, events, messageIds, inboundId, featureSlot } = change;
