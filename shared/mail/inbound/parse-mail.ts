@@ -18,6 +18,7 @@ import {
   oneLine,
   senderOf,
 } from './header-values';
+import { liftFileBodies, restoreFiles } from './lifted-files';
 import { cutBeforeBoundary, partTypes, toAttachment } from './mime-parts';
 import { utf8Headers, withSecondHeaderBlock } from './raw-headers';
 import type { ParsedMail } from './types';
@@ -42,8 +43,14 @@ export const PARSER_OPTIONS = {
 export async function parseMail(raw: Buffer): Promise<ParsedMail> {
   const input = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw ?? ''));
   try {
-    const mime = await simpleParser(utf8Headers(withSecondHeaderBlock(input)), PARSER_OPTIONS);
-    return fromMime(mime, input);
+    const prepared = utf8Headers(withSecondHeaderBlock(input));
+    const lifted = liftFileBodies(prepared);
+    if (lifted) {
+      const mime = await simpleParser(lifted.mail, PARSER_OPTIONS);
+      const attachments = restoreFiles(mime.attachments, lifted, prepared);
+      if (attachments) return fromMime({ ...mime, attachments }, input);
+    }
+    return fromMime(await simpleParser(prepared, PARSER_OPTIONS), input);
   } catch {
     // More parts than the parser takes: read the first ones (the text comes first) rather
     // than nothing. The parts cut off stay in the raw mail in the bucket.
