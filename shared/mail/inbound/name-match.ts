@@ -5,13 +5,19 @@
 import { priorityNamesEn, priorityNamesRu } from '../../domain/priorities';
 import type { Priority } from '../../domain/priorities';
 
-/** Lower case, ё -> е, non-breaking and repeated spaces collapsed, trimmed. Same length rules everywhere. */
+/** Whitespace other than single spaces: the runs normaliseRu collapses (\s holds the Unicode spaces but U+200B). */
+const OTHER_SPACE = /[^\S ]| {2}|\u200b/;
+const SPACE_RUN = /[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+/g;
+
+/**
+ * Lower case, ё -> е, non-breaking and repeated spaces collapsed, trimmed. Same length rules everywhere.
+ * Called for every line of every mail: the replacements run only where they change something.
+ */
 export function normaliseRu(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/ё/g, 'е')
-    .replace(/[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+/g, ' ')
-    .trim();
+  let out = s.toLowerCase();
+  if (out.includes('ё')) out = out.replace(/ё/g, 'е');
+  if (OTHER_SPACE.test(out)) out = out.replace(SPACE_RUN, ' ');
+  return out.trim();
 }
 
 /** The comparable form of a name or code: normalised, punctuation and `_`/`-` read as spaces. */

@@ -26,7 +26,13 @@ type SubjectToken =
   | { kind: 'sep'; value: string }
   | { kind: 'group'; open: string; inner: string; close: string };
 
-const CLOSERS: Record<string, string> = { '[': ']', '(': ')', '{': '}', '【': '】' };
+/** The bracket that closes `ch`, or undefined (a comparison chain: this runs for every character of a subject). */
+const closerOf = (ch: string): string | undefined =>
+  ch === '[' ? ']' : ch === '(' ? ')' : ch === '{' ? '}' : ch === '【' ? '】' : undefined;
+
+/** A separator starts with a space or one of `/|,:;`; other characters skip the look-ahead. */
+const SEPARATOR_START = /[\s/|,:;]/;
+const SEPARATOR = /^(?:\s+[-–—]+\s+|\s*[/|,:;]\s*)/;
 
 function tokenise(s: string): SubjectToken[] {
   const tokens: SubjectToken[] = [];
@@ -38,7 +44,7 @@ function tokenise(s: string): SubjectToken[] {
   let i = 0;
   while (i < s.length) {
     const ch = s[i]!;
-    const closer = CLOSERS[ch];
+    const closer = closerOf(ch);
     if (closer) {
       const end = s.indexOf(closer, i + 1);
       if (end > i) {
@@ -48,7 +54,7 @@ function tokenise(s: string): SubjectToken[] {
         continue;
       }
     }
-    const sep = /^(?:\s+[-–—]+\s+|\s*[/|,:;]\s*)/.exec(s.slice(i, i + 12));
+    const sep = SEPARATOR_START.test(ch) ? SEPARATOR.exec(s.slice(i, i + 12)) : null;
     if (sep) {
       pushText();
       tokens.push({ kind: 'sep', value: sep[0] });
@@ -71,9 +77,21 @@ function stem(word: string): string {
   return w.length >= 6 ? w.slice(0, -1).replace(/[аеиоуыьйяю]+$/, '') || w : w;
 }
 
+/** Departments come from the config: their comparable forms are computed once. */
+const departmentKeys = new Map<string, string>();
+function departmentKey(department: string): string {
+  let key = departmentKeys.get(department);
+  if (key === undefined) {
+    if (departmentKeys.size >= 1000) departmentKeys.clear();
+    key = matchKey(department);
+    departmentKeys.set(department, key);
+  }
+  return key;
+}
+
 function sameDepartment(candidate: string, department: string, loose: boolean): boolean {
   const c = matchKey(candidate);
-  const d = matchKey(department);
+  const d = departmentKey(department);
   if (!c || !d) return false;
   if (c === d) return true;
   if (!loose) return false;
@@ -102,7 +120,7 @@ function departmentInProse(s: string, departments: readonly string[]): string | 
   for (const m of text.matchAll(/(?:^|[\s(])(?:отделени[еияю]|отд\.)\s+([^\s,.;:()]+(?:\s+[^\s,.;:()]+)?)/g)) {
     for (const d of departments) {
       const words = m[1]!.split(' ');
-      const n = matchKey(d).split(' ').length;
+      const n = departmentKey(d).split(' ').length;
       if (sameDepartment(words.slice(0, n).join(' '), d, true)) return d;
     }
   }
