@@ -73,8 +73,10 @@ export async function listenLoopback(
         );
     });
   });
-  // SDK clients keep connections alive: close them with the server, or close() waits for their timeout.
-  server.keepAliveTimeout = 1000;
+  // SDK clients keep connections alive, as with AWS: Node's agent frees an idle socket 1 s before the server's
+  // `Keep-Alive: timeout` hint, so the hint must be well above 1 s (at 1 s every request opened a connection).
+  // close() ends the idle ones itself (closeAllConnections), so a long timeout never holds it up.
+  server.keepAliveTimeout = 5000;
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(options.port ?? 0, '127.0.0.1', () => done());
