@@ -131,10 +131,23 @@ const PRINTABLE = /^[\x20-\x7e]+$/;
 /** Characters an unquoted display name may not hold (they would change how the list is read). */
 const PHRASE_SPECIALS = /["<>()[\],;:@\\]/;
 
-export function pushAddresses(lines: string[], name: string, inputs: string[]): void {
-  const mailboxes = inputs.flatMap(parseAddressList);
-  if (mailboxes.length === 0) return;
-  lines.push(fold(name, addressTokens(name, mailboxes)));
+/**
+ * Address lines already written: the same tenant From and Reply-To, and the same requester and
+ * engineers, head mail after mail. Only lines written with certainty are kept ('' for no header).
+ */
+const addressLines = new Map<string, string>();
+const ADDRESS_LINES_KEPT = 512;
+
+export function pushAddresses(lines: string[], name: string, inputs: readonly string[]): void {
+  const key = JSON.stringify([name, inputs]);
+  let line = addressLines.get(key);
+  if (line === undefined) {
+    const mailboxes = inputs.flatMap(parseAddressList);
+    line = mailboxes.length === 0 ? '' : fold(name, addressTokens(name, mailboxes));
+    if (addressLines.size >= ADDRESS_LINES_KEPT) addressLines.clear();
+    addressLines.set(key, line);
+  }
+  if (line) lines.push(line);
 }
 
 /** Each mailbox's tokens, the mailboxes separated by `,` (a fold point is the space after it). */

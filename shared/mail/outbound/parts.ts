@@ -60,10 +60,21 @@ export const hoursPhrase = (n: number, lang: Language) => wordsOf(lang).hours(n)
 /** "10 рабочих дней", "1 working day". */
 export const workingDaysPhrase = (n: number, lang: Language) => wordsOf(lang).workingDays(n);
 
+/** Instants already written: an event's letters state the same deadlines (Intl's format is the costly part). */
+const instantTexts = new Map<string, string>();
+const INSTANT_TEXTS_KEPT = 256;
+
 /** A deadline as the customer reads it: in the tenant's time zone, with the zone named. */
 export function formatInstant(iso: string | null, timeZone: string, lang: Language): string | null {
   if (!iso) return null;
-  return `${localInstantText(iso, timeZone, wordsOf(lang).locale)} (${timeZone})`;
+  const key = `${iso}|${timeZone}|${lang}`;
+  let text = instantTexts.get(key);
+  if (text === undefined) {
+    text = `${localInstantText(iso, timeZone, wordsOf(lang).locale)} (${timeZone})`;
+    if (instantTexts.size >= INSTANT_TEXTS_KEPT) instantTexts.clear();
+    instantTexts.set(key, text);
+  }
+  return text;
 }
 
 export function deadlineLines(ticket: Ticket, timeZone: string, lang: Language): string[] {
