@@ -37,13 +37,14 @@ const ticketSized = (key: string) => ({
   deadlines: { M: { respondBy: { S: '2026-12-03T12:00:00.000Z' }, dueAt: { S: '2026-12-04T12:00:00.000Z' } } },
 });
 
-/** SigV4 as a lean client would make it (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html). */
+/** SigV4 as a lean client would make it: https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html */
 function signedHeaders(host: string, target: string, body: string): Record<string, string> {
   const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
   const day = amzDate.slice(0, 8);
   const hash = (s: string) => createHash('sha256').update(s).digest('hex');
   const hmac = (key: string | Buffer, s: string) => createHmac('sha256', key).update(s).digest();
-  const headers = `content-type:application/x-amz-json-1.0\nhost:${host}\nx-amz-date:${amzDate}\nx-amz-target:${target}\n`;
+  const headers =
+    `content-type:application/x-amz-json-1.0\nhost:${host}\n` + `x-amz-date:${amzDate}\nx-amz-target:${target}\n`;
   const names = 'content-type;host;x-amz-date;x-amz-target';
   const canonical = `POST\n/\n\n${headers}\n${names}\n${hash(body)}`;
   const scope = `${day}/local/dynamodb/aws4_request`;
