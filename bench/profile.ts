@@ -14,6 +14,8 @@ export interface BenchProfile {
   memory: { sizesMb: number[]; runs: number };
   /** outside in: new-ticket mails (and one reply each) through a child `npm start`, and warm-up mails */
   outsideIn: { newTickets: number; warmUp: number; concurrency: number };
+  /** the SDK's floor: DynamoDB calls per round, rounds (SDK and bare HTTP alternating) */
+  sdkFloor: { callsPerRound: number; rounds: number };
 }
 
 export const SEED = 20260302;
@@ -31,6 +33,7 @@ export function benchProfile(quick: boolean): BenchProfile {
         coldStartRounds: 3,
         memory: { sizesMb: [30], runs: 1 },
         outsideIn: { newTickets: 40, warmUp: 8, concurrency: 4 },
+        sdkFloor: { callsPerRound: 300, rounds: 3 },
       }
     : {
         name: 'full',
@@ -43,6 +46,7 @@ export function benchProfile(quick: boolean): BenchProfile {
         coldStartRounds: 30,
         memory: { sizesMb: [30, 40], runs: 3 },
         outsideIn: { newTickets: 200, warmUp: 8, concurrency: 4 },
+        sdkFloor: { callsPerRound: 1000, rounds: 7 },
       };
 }
 

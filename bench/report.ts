@@ -1,4 +1,5 @@
 /** BENCHMARKS.md from one run's results (bench/run.ts writes both). */
+import type { SdkFloorResult } from './sdk-floor';
 import type { ColdStartResult } from './cold-start';
 import type { FloorGroup, FloorResult } from './floor';
 import type { IngestRun } from './ingest';
@@ -46,6 +47,7 @@ export interface RunResults {
   /** 8: the local stack from outside (absent in results written before it existed) */
   outsideIn?: OutsideInResult | null;
   outsideInProfile?: Record<string, ProfileSummary> | null;
+  sdkFloor?: SdkFloorResult | null;
   peerRt: PeerRt | null;
   targets: Target[];
 }
@@ -463,7 +465,7 @@ export function renderMarkdown(r: RunResults): string {
       '',
     );
   }
-  push(...renderOutsideIn(r.outsideIn ?? null, r.peerRt, r.storeCost, r.outsideInProfile ?? null));
+  push(...renderOutsideIn(r.outsideIn ?? null, r.peerRt, r.storeCost, r.outsideInProfile ?? null, r.sdkFloor ?? null));
   push(NOTES);
   return `${out.join('\n')}\n`;
 }

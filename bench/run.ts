@@ -13,7 +13,7 @@
  *
  * 8, outside in, runs `npm start`'s entry as a child and feeds it the corpus over SMTP (bench/outside-in.ts).
  *
- * Options: --quick, --only ingest,cost,sweep,outside,floor,cold,memory (for working on one part), --cpu-prof
+ * Options: --quick, --only ingest,cost,sweep,outside,sdk,floor,cold,memory (for working on one part), --cpu-prof
  * (profile the stack child of part 8: bench/out/profile/, summarised in the report)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -31,6 +31,7 @@ import { measureIngest, type IngestRun } from './ingest';
 import { childCpuMs, machine, versions } from './machine';
 import { measureMemory, type MemoryResult } from './memory';
 import { measureOutsideIn, type OutsideInResult } from './outside-in';
+import { measureSdkFloor, type SdkFloorResult } from './sdk-floor';
 import { summariseProfile, type ProfileSummary } from './profile-summary';
 import { exampleConfig } from './pipeline';
 import { benchProfile, corpusOptions } from './profile';
@@ -213,6 +214,15 @@ async function main(): Promise<number> {
     );
   }
 
+  let sdkFloor: SdkFloorResult | null = null;
+  if (wants('outside') || wants('sdk')) {
+    sdkFloor = await measureSdkFloor(profile.sdkFloor);
+    log(
+      `SDK floor: ${sdkFloor.sdkMsPerCall} ms node CPU per DynamoDB call through the SDK, ` +
+        `${sdkFloor.bareHttpMsPerCall} ms over bare node:http (x${sdkFloor.ratio})`,
+    );
+  }
+
   let floor: FloorResult | null = null;
   if (wants('floor')) {
     const floorCorpus = {
@@ -267,6 +277,7 @@ async function main(): Promise<number> {
     memory,
     outsideIn,
     outsideInProfile,
+    sdkFloor,
     peerRt,
     targets: [] as ReturnType<typeof evaluateTargets>,
   };

@@ -43,7 +43,7 @@ export interface Target {
 
 type Results = Pick<
   RunResults,
-  'ingest' | 'floor' | 'storeCost' | 'sweep' | 'coldStart' | 'memory' | 'peerRt' | 'outsideIn'
+  'ingest' | 'floor' | 'storeCost' | 'sweep' | 'coldStart' | 'memory' | 'peerRt' | 'outsideIn' | 'sdkFloor'
 >;
 
 const fmt = (n: number | null | undefined, d = 1) =>
@@ -55,8 +55,9 @@ const list = (o: Record<string, number>) =>
     .join(', ');
 
 const HOW_WRITES_ARE_KEPT_DOWN =
-  'Each mail notify sends is one conditional put of its Message-ID item, which is both the send-once claim and the ' +
-  'lookup that threads replies to it; the `due` index projects keys only (the sweep reads the ticket itself), so a ' +
+  "Each mail notify sends is claimed by a conditional put of its Message-ID item (an event's mails in one " +
+  'transaction), which is both the send-once claim and the lookup that threads replies to it; the `due` index ' +
+  'projects keys only (the sweep reads the ticket itself), so a ' +
   'ticket write adds one small index entry there, not a second copy of the ticket.';
 
 /** Where the units of one kind of mail go, from its measured parts, when it is over the target. */
@@ -330,7 +331,7 @@ export function evaluateTargets(r: Results): Target[] {
           'box, DynamoDB Local cannot get there.'
         : '',
   });
-  out.push(...outsideInTargets(r.outsideIn ?? null, rt));
+  out.push(...outsideInTargets(r.outsideIn ?? null, rt, r.sdkFloor ?? null, r.storeCost ?? null));
   return out;
 }
 
