@@ -17,6 +17,7 @@ import { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { memoryLogger } from '../../shared/log';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
 import { exampleConfig, uniqueTable } from '../support/harness';
+import { countRoundTrips } from '../support/round-trips';
 import { buildMail, type MailSpec } from '../support/mail-builder';
 
 const NOW = new Date('2026-12-01T08:00:00.000Z');
@@ -33,13 +34,7 @@ beforeAll(async () => {
   client = localDynamoClient(inject('dynamoEndpoint'));
   const table = uniqueTable('inbound-rt');
   await ensureTicketTable(client, table);
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      counted.push(String((context as { commandName?: string }).commandName).replace(/Command$/, ''));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRoundTrips' },
-  );
+  countRoundTrips(client, counted);
   store = new DynamoTicketStore(client, table);
 });
 afterAll(() => client?.destroy());

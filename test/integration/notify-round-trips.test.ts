@@ -23,6 +23,7 @@ import { eventMessageId } from '../../shared/mail/outbound/message-ids';
 import { deliverEvent } from '../../shared/use-cases/deliver-event';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
 import { exampleConfig, uniqueTable } from '../support/harness';
+import { countRoundTrips } from '../support/round-trips';
 import { buildMail } from '../support/mail-builder';
 import { accountFor, strictSesMock, TEST_CONFIGURATION_SET } from '../support/strict-ses';
 
@@ -41,13 +42,7 @@ beforeAll(async () => {
   client = localDynamoClient(inject('dynamoEndpoint'));
   const table = uniqueTable('notify-rt');
   await ensureTicketTable(client, table);
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      counted.push(String((context as { commandName?: string }).commandName).replace(/Command$/, ''));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRoundTrips' },
-  );
+  countRoundTrips(client, counted);
   store = new DynamoTicketStore(client, table);
 });
 afterAll(() => client?.destroy());
