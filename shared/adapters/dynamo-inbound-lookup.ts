@@ -4,13 +4,9 @@
  * marker of a mail processed a moment ago must be seen. The transaction's conditions keep the writes exactly once
  * anyway; this read only keeps a redelivered or resent mail from taking a ticket number.
  */
-import {
-  BatchGetCommand,
-  type BatchGetCommandInput,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { InboundLookup } from '../use-cases/ports';
+import { batchGetItems } from './dynamo-batches';
 import { keys } from './table-layout';
 
 /** BatchGetItem reads at most 100 keys: the marker and the first 99 distinct Message-IDs. */
@@ -31,16 +27,11 @@ export async function lookupInbound(
     else if (idsByPk.size < MAX_MESSAGE_IDS) idsByPk.set(pk, [id]);
   }
   const wanted = [marker, ...[...idsByPk.keys()].map((pk) => ({ pk, sk: 'MSGID' }))];
-  const found: Record<string, unknown>[] = [];
-  let request: BatchGetCommandInput['RequestItems'] = {
-    [table]: { Keys: wanted, ConsistentRead: true, ProjectionExpression: 'pk, ticketKey' },
-  };
-  for (let round = 0; request && Object.keys(request).length > 0; round++) {
-    if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** round)));
-    const page: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: request }));
-    found.push(...(page.Responses?.[table] ?? []));
-    request = page.UnprocessedKeys;
-  }
+  const found = await batchGetItems(doc, table, {
+    Keys: wanted,
+    ConsistentRead: true,
+    ProjectionExpression: 'pk, ticketKey',
+  });
   const tickets = new Map<string, string>();
   let received = false;
   for (const item of found) {

@@ -7,19 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
-  type BatchWriteCommandOutput,
-  type DynamoDBDocumentClient,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWriteItems } from './dynamo-batches';
 import { deleteWithRetry, putOnce } from './dynamo-once';
 import { keys } from './table-layout';
 
-/** DynamoDB's limits: items in one transaction, puts in one batch. */
+/** DynamoDB's limit of items in one transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
-const MAX_BATCH_WRITES = 25;
 /** Transactions tried before the claims left (conflicting with other writers) are made one by one. */
 const MAX_TRANSACTION_ROUNDS = 3;
 
@@ -106,7 +100,7 @@ async function claimTogether(
 
 /**
  * Records the providers' Message-IDs of sent mails so that replies to them find their tickets: unconditional puts in
- * batches of 25, the unprocessed ones retried with backoff.
+ * batches (dynamo-batches.ts).
  */
 export async function rememberMessageIds(
   doc: DynamoDBDocumentClient,
@@ -117,13 +111,5 @@ export async function rememberMessageIds(
   const puts = [...byPk.values()].map((p) => ({
     PutRequest: { Item: { ...keys.messageId(p.messageId), ticketKey: p.ticketKey } },
   }));
-  for (let i = 0; i < puts.length; i += MAX_BATCH_WRITES) {
-    let request: BatchWriteCommandInput['RequestItems'] = { [table]: puts.slice(i, i + MAX_BATCH_WRITES) };
-    for (let round = 0; request && Object.keys(request).length > 0; round++) {
-      if (round >= 8) throw new Error(`provider Message-IDs not written after ${round} rounds (throttled)`);
-      if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** round)));
-      const result: BatchWriteCommandOutput = await doc.send(new BatchWriteCommand({ RequestItems: request }));
-      request = result.UnprocessedItems;
-    }
-  }
+  await batchWriteItems(doc, table, puts);
 }

@@ -1,19 +1,12 @@
 /** TicketStore on one DynamoDB table (layout in table-layout.ts). Tested against DynamoDB Local. */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandInput,
-  type BatchGetCommandOutput,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TicketEvent } from '../domain/events';
 import { mapLimit } from '../map-limit';
 import type { Ticket } from '../domain/ticket';
 import type { DueTicket, IgnoredMail, InboundLookup, TicketFilter, TicketStore, WriteResult } from '../use-cases/ports';
+import { batchGetItems } from './dynamo-batches';
 import { putIgnoredMail, queryIgnoredMail } from './dynamo-ignored-mail';
 import { lookupInbound } from './dynamo-inbound-lookup';
 import { deleteWithRetry, putOnce } from './dynamo-once';
@@ -139,16 +132,12 @@ export class DynamoTicketStore implements TicketStore {
       return typeof result.Item?.ticketKey === 'string' ? result.Item.ticketKey : null;
     }
     const found = new Map<string, string>();
-    let request: BatchGetCommandInput['RequestItems'] = {
-      [this.table]: { Keys: wanted.map((pk) => ({ pk, sk: 'MSGID' })), ProjectionExpression: 'pk, ticketKey' },
-    };
-    for (let round = 0; request && Object.keys(request).length > 0; round++) {
-      if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** round)));
-      const page: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of page.Responses?.[this.table] ?? [])
-        if (typeof item.ticketKey === 'string') found.set(String(item.pk), item.ticketKey);
-      request = page.UnprocessedKeys;
-    }
+    const keysWanted = wanted.map((pk) => ({ pk, sk: 'MSGID' }));
+    for (const item of await batchGetItems(this.doc, this.table, {
+      Keys: keysWanted,
+      ProjectionExpression: 'pk, ticketKey',
+    }))
+      if (typeof item.ticketKey === 'string') found.set(String(item.pk), item.ticketKey);
     for (const pk of wanted) if (found.has(pk)) return found.get(pk)!;
     return null;
   }
