@@ -3,6 +3,7 @@
  * encoded-words, and the address lists it can write with certainty. Input it is not sure about
  * throws Unsupported, and compose.ts hands the mail to MailComposer instead.
  */
+import { keptResults } from '../../kept-results';
 import { splitAddressList } from '../address-list';
 
 /** Thrown inside the direct writer for input only MailComposer should write. */
@@ -135,18 +136,13 @@ const PHRASE_SPECIALS = /["<>()[\],;:@\\]/;
  * Address lines already written: the same tenant From and Reply-To, and the same requester and
  * engineers, head mail after mail. Only lines written with certainty are kept ('' for no header).
  */
-const addressLines = new Map<string, string>();
-const ADDRESS_LINES_KEPT = 512;
+const addressLine = keptResults<string>(512);
 
 export function pushAddresses(lines: string[], name: string, inputs: readonly string[]): void {
-  const key = JSON.stringify([name, inputs]);
-  let line = addressLines.get(key);
-  if (line === undefined) {
+  const line = addressLine(JSON.stringify([name, inputs]), () => {
     const mailboxes = inputs.flatMap(parseAddressList);
-    line = mailboxes.length === 0 ? '' : fold(name, addressTokens(name, mailboxes));
-    if (addressLines.size >= ADDRESS_LINES_KEPT) addressLines.clear();
-    addressLines.set(key, line);
-  }
+    return mailboxes.length === 0 ? '' : fold(name, addressTokens(name, mailboxes));
+  });
   if (line) lines.push(line);
 }
 

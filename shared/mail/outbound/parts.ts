@@ -3,6 +3,7 @@
  * reader's clock shows them, the ticket card, the signature. Russian is the default (clinic staff);
  * engineers get the tenant's language too, with codes beside names so commands are easy to type.
  */
+import { keptResults } from '../../kept-results';
 import type { MaildeskConfig, Tenant } from '../../config';
 import type { TicketEvent } from '../../domain/events';
 import { priorityNamesEn, priorityNamesRu, type Priority } from '../../domain/priorities';
@@ -61,20 +62,13 @@ export const hoursPhrase = (n: number, lang: Language) => wordsOf(lang).hours(n)
 export const workingDaysPhrase = (n: number, lang: Language) => wordsOf(lang).workingDays(n);
 
 /** Instants already written: an event's letters state the same deadlines (Intl's format is the costly part). */
-const instantTexts = new Map<string, string>();
-const INSTANT_TEXTS_KEPT = 256;
+const instantText = keptResults<string>(256);
 
 /** A deadline as the customer reads it: in the tenant's time zone, with the zone named. */
 export function formatInstant(iso: string | null, timeZone: string, lang: Language): string | null {
   if (!iso) return null;
-  const key = `${iso}|${timeZone}|${lang}`;
-  let text = instantTexts.get(key);
-  if (text === undefined) {
-    text = `${localInstantText(iso, timeZone, wordsOf(lang).locale)} (${timeZone})`;
-    if (instantTexts.size >= INSTANT_TEXTS_KEPT) instantTexts.clear();
-    instantTexts.set(key, text);
-  }
-  return text;
+  const text = () => `${localInstantText(iso, timeZone, wordsOf(lang).locale)} (${timeZone})`;
+  return instantText(`${iso}|${timeZone}|${lang}`, text);
 }
 
 export function deadlineLines(ticket: Ticket, timeZone: string, lang: Language): string[] {
