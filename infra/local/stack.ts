@@ -105,8 +105,6 @@ export function localPaths(dataDir: string) {
   };
 }
 
-export { newInboundId } from './local-standins';
-
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const paths = localPaths(options.dataDir);
   await Promise.all([paths.mail, paths.outbox, paths.failed, paths.dynamodb].map((p) => mkdir(p, { recursive: true })));
